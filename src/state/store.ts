@@ -1,0 +1,85 @@
+// One zustand store made of typed slices (zustand slices pattern). Services outside React write
+// with `useStudio.setState` / the slice actions; components select what they render.
+import { create, type StateCreator } from 'zustand';
+import { toUserMessage, type UserMessage } from '../core/errors';
+import type { BackendChoice, BackendName } from '../ml/backend/choose';
+import type { Progress } from '../workers/rpc';
+import { isSectionId, type SectionId } from './sections';
+
+export interface RouteSlice {
+  section: SectionId;
+  navigate(section: SectionId): void;
+}
+
+export type ComputeStatus = 'starting' | 'probing' | 'ready' | 'error';
+
+export interface ComputeSlice {
+  compute: {
+    status: ComputeStatus;
+    choice: BackendChoice | null;
+    override: BackendName | null;
+    progress: Progress | null;
+  };
+  setCompute(patch: Partial<ComputeSlice['compute']>): void;
+}
+
+export interface Notice extends UserMessage {
+  id: number;
+}
+
+export interface NoticesSlice {
+  notices: Notice[];
+  /** The single way to show an error to users (rendered as role="alert"). */
+  reportError(title: string, error: unknown): void;
+  dismissNotice(id: number): void;
+}
+
+export type StudioState = RouteSlice & ComputeSlice & NoticesSlice;
+
+type Slice<T> = StateCreator<StudioState, [], [], T>;
+
+function sectionFromHash(hash: string): SectionId {
+  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
+  return isSectionId(id) ? id : 'library';
+}
+
+const createRouteSlice: Slice<RouteSlice> = (set) => ({
+  section: typeof location === 'undefined' ? 'library' : sectionFromHash(location.hash),
+  navigate(section) {
+    if (typeof location !== 'undefined' && sectionFromHash(location.hash) !== section) location.hash = `#/${section}`;
+    set({ section });
+  },
+});
+
+const createComputeSlice: Slice<ComputeSlice> = (set) => ({
+  compute: { status: 'starting', choice: null, override: null, progress: null },
+  setCompute(patch) {
+    set((s) => ({ compute: { ...s.compute, ...patch } }));
+  },
+});
+
+let nextNoticeId = 1;
+const createNoticesSlice: Slice<NoticesSlice> = (set) => ({
+  notices: [],
+  reportError(title, error) {
+    const notice = { id: nextNoticeId++, ...toUserMessage(title, error) };
+    // Keep the newest five; a storm of errors must not bury the page.
+    set((s) => ({ notices: [...s.notices, notice].slice(-5) }));
+  },
+  dismissNotice(id) {
+    set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+  },
+});
+
+export const useStudio = create<StudioState>()((...a) => ({
+  ...createRouteSlice(...a),
+  ...createComputeSlice(...a),
+  ...createNoticesSlice(...a),
+}));
+
+/** Keeps the route in step with the address bar (back/forward, typed URLs). */
+export function syncRouteWithLocation(): () => void {
+  const onHash = () => useStudio.setState({ section: sectionFromHash(location.hash) });
+  addEventListener('hashchange', onHash);
+  return () => removeEventListener('hashchange', onHash);
+}

@@ -1,0 +1,146 @@
+// The studio's one IndexedDB schema. Must: bump DB_VERSION and add an `if (oldVersion < N)`
+// block in db.ts for every change here; never rename a store or index without a migration —
+// users' stored videos, triples and checkpoints live under these names.
+import type { DBSchema } from 'idb';
+
+export const DB_NAME = 'longvpo-studio';
+export const DB_VERSION = 1;
+
+/** Source video: the file itself stays a Blob/File reference, never copied into memory. */
+export interface VideoRecord {
+  id: string;
+  name: string;
+  sizeBytes: number;
+  mimeType: string;
+  /** Content hash (hex) of the file: the key for cached frames and embeddings. */
+  contentHash: string;
+  file: Blob;
+  addedAt: number;
+  durationS?: number;
+  width?: number;
+  height?: number;
+  fps?: number;
+  codec?: string;
+}
+
+/** One sampled frame's thumbnail. Key: `${videoId}|${samplingKey}|${index}`. */
+export interface FrameRecord {
+  key: string;
+  videoId: string;
+  samplingKey: string;
+  index: number;
+  timeS: number;
+  thumbnail: Blob;
+}
+
+/** All frame embeddings of one video for one sampling setting and model, L2-normalised. */
+export interface EmbeddingRecord {
+  /** `${contentHash}|${samplingKey}|${modelId}` */
+  key: string;
+  videoId: string;
+  modelId: string;
+  samplingKey: string;
+  dim: number;
+  count: number;
+  /** count × dim, row-major. */
+  vectors: Float32Array;
+}
+
+export interface ClipRecord {
+  id: string;
+  videoId: string;
+  kind: 'clip' | 'scene';
+  startS: number;
+  endS: number;
+  frameCount: number;
+  caption?: string;
+}
+
+/** A preference triple in the studio format (docs/schema); validated before it is stored. */
+export interface TripleRecord {
+  id: string;
+  stage: 1 | 2;
+  task_type: string;
+  createdAt: number;
+  body: Record<string, unknown>;
+}
+
+export type ReviewVerdict = 'accept' | 'reject' | 'flag';
+
+export interface ReviewRecord {
+  tripleId: string;
+  verdict: ReviewVerdict;
+  note: string;
+  reviewer: string;
+  at: number;
+}
+
+/** Append-only audit trail: every review action and import, never rewritten. */
+export interface AuditEventRecord {
+  seq?: number;
+  at: number;
+  actor: string;
+  action: string;
+  tripleId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface RunRecord {
+  id: string;
+  stage: 'sft' | 'stage1' | 'stage2';
+  createdAt: number;
+  status: 'running' | 'paused' | 'done' | 'failed';
+  config: Record<string, unknown>;
+}
+
+export interface CheckpointRecord {
+  id: string;
+  runId: string;
+  step: number;
+  createdAt: number;
+  /** Weights and optimizer state as named Float32Arrays. */
+  tensors: Record<string, { shape: number[]; values: Float32Array }>;
+  rngState: number[];
+  config: Record<string, unknown>;
+}
+
+/** Must be swapped in the same transaction that writes the checkpoint it points to. */
+export interface CheckpointPointerRecord {
+  runId: string;
+  checkpointId: string;
+}
+
+export interface SettingRecord {
+  key: string;
+  value: unknown;
+}
+
+export interface StudioDB extends DBSchema {
+  settings: { key: string; value: SettingRecord };
+  videos: { key: string; value: VideoRecord; indexes: { byHash: string } };
+  frames: { key: string; value: FrameRecord; indexes: { byVideo: string } };
+  embeddings: { key: string; value: EmbeddingRecord; indexes: { byVideo: string } };
+  clips: { key: string; value: ClipRecord; indexes: { byVideo: string } };
+  triples: { key: string; value: TripleRecord; indexes: { byStage: number } };
+  reviews: { key: string; value: ReviewRecord };
+  auditEvents: { key: number; value: AuditEventRecord; indexes: { byTriple: string; byTime: number } };
+  runs: { key: string; value: RunRecord };
+  checkpoints: { key: string; value: CheckpointRecord; indexes: { byRun: string } };
+  checkpointPointers: { key: string; value: CheckpointPointerRecord };
+}
+
+export type StoreName = 'settings' | 'videos' | 'frames' | 'embeddings' | 'clips' | 'triples' | 'reviews' | 'auditEvents' | 'runs' | 'checkpoints' | 'checkpointPointers';
+
+export const STORE_NAMES: readonly StoreName[] = [
+  'settings',
+  'videos',
+  'frames',
+  'embeddings',
+  'clips',
+  'triples',
+  'reviews',
+  'auditEvents',
+  'runs',
+  'checkpoints',
+  'checkpointPointers',
+];

@@ -1,0 +1,22 @@
+// Typed settings over the `settings` store.
+import type { BackendChoice, BackendName } from '../ml/backend/choose';
+import type { StudioDatabase } from './db';
+
+/** Every setting the studio stores, with its type. Must never change a key's meaning. */
+export interface Settings {
+  /** Backend forced in Settings; null = choose by measurement. */
+  backendOverride: BackendName | null;
+  /** The last measured choice, reused on start-up until the user re-measures. */
+  rememberedBackend: BackendChoice | null;
+}
+
+export const DEFAULT_SETTINGS: Settings = { backendOverride: null, rememberedBackend: null };
+
+export async function getSetting<K extends keyof Settings>(db: StudioDatabase, key: K): Promise<Settings[K]> {
+  const record = await db.get('settings', key);
+  return record === undefined ? DEFAULT_SETTINGS[key] : (record.value as Settings[K]);
+}
+
+export async function setSetting<K extends keyof Settings>(db: StudioDatabase, key: K, value: Settings[K]): Promise<void> {
+  await db.put('settings', { key, value });
+}

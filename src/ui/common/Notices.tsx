@@ -1,0 +1,24 @@
+import { useStudio } from '../../state/store';
+
+/** Every user-facing error goes through here: role="alert", message + what to do. */
+export function Notices() {
+  const notices = useStudio((s) => s.notices);
+  const dismiss = useStudio((s) => s.dismissNotice);
+  if (notices.length === 0) return null;
+  return (
+    <div className="notices">
+      {notices.map((n) => (
+        <div key={n.id} role="alert" className="notice notice-error">
+          <div>
+            <strong>{n.title}</strong>
+            <p>{n.message}</p>
+            <p className="hint">{n.hint}</p>
+          </div>
+          <button type="button" aria-label={`Dismiss: ${n.title}`} onClick={() => dismiss(n.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

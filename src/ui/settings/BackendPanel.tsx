@@ -1,0 +1,110 @@
+import { useCallback } from 'react';
+import { BACKEND_NAMES, formatGflops, isBackendName } from '../../ml/backend/choose';
+import { remeasureBackends, setBackendOverride } from '../../state/computeService';
+import { useStudio } from '../../state/store';
+import { computeEngine } from '../../workers/computeClient';
+import { ProgressBar } from '../common/ProgressBar';
+import { useTask } from '../common/useTask';
+
+export function BackendPanel() {
+  const { status, choice, override, progress } = useStudio((s) => s.compute);
+  const busy = status === 'probing' || status === 'starting';
+
+  const selfTest = useTask(
+    'Backend self-test failed',
+    useCallback(
+      (signal, onProgress) => computeEngine()['backend.selfTest']({ backends: 'all', restore: choice?.backend ?? 'cpu' }, { signal, onProgress }),
+      [choice?.backend],
+    ),
+  );
+
+  return (
+    <section className="card" aria-labelledby="backend-title">
+      <h2 id="backend-title">Compute backend</h2>
+      <p data-testid="backend-reason">{choice ? choice.reason : busy ? 'Measuring…' : 'No backend is running.'}</p>
+      {choice ? (
+        <p className="muted" data-testid="backend-measured">
+          {choice.remembered ? 'Remembered from ' : 'Measured '}
+          {choice.measuredAt ? new Date(choice.measuredAt).toLocaleString() : ''}
+          {choice.probeMs ? `; all probes took ${(choice.probeMs / 1000).toFixed(2)} s` : ''}.
+        </p>
+      ) : null}
+      {busy ? <ProgressBar progress={progress} label="Measuring backends" /> : null}
+      <div className="row">
+        <label htmlFor="backend-override">Backend</label>
+        <select
+          id="backend-override"
+          value={override ?? 'auto'}
+          disabled={busy}
+          onChange={(e) => void setBackendOverride(isBackendName(e.target.value) ? e.target.value : null)}
+        >
+          <option value="auto">Automatic (fastest measured)</option>
+          {BACKEND_NAMES.map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
+        </select>
+        <button type="button" disabled={busy} onClick={() => void remeasureBackends()}>
+          Re-measure
+        </button>
+      </div>
+      {choice ? (
+        <table className="data" aria-label="Backend probes">
+          <thead>
+            <tr>
+              <th>backend</th>
+              <th>probe matmul 256²</th>
+              <th>probe time</th>
+              <th>status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {choice.probes.map((p) => (
+              <tr key={p.backend} data-testid={`probe-${p.backend}`}>
+                <td>
+                  {p.backend}
+                  {p.adapter ? ` (${p.adapter.isFallbackAdapter ? 'software' : 'hardware'} adapter)` : ''}
+                </td>
+                <td>{p.gflops === null ? "—" : `${p.gflopsIsUpperBound ? "< " : ""}${formatGflops(p.gflops)} GFLOP/s${p.gflopsIsUpperBound ? " (first run unfinished at the deadline)" : ""}`}</td>
+                <td>{p.elapsedMs.toFixed(0)} ms{p.initMs !== undefined ? ` (start ${p.initMs.toFixed(0)} ms, first run ${(p.warmupMs ?? 0).toFixed(0)} ms)` : ''}</td>
+                <td>{p.ok ? (p.backend === choice.backend ? 'chosen' : 'available') : p.error}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+
+      <h3>Self-test</h3>
+      <p className="muted">Runs matmul, softmax and one gradient step on every backend and compares with a plain-JS reference.</p>
+      <div className="row">
+        <button type="button" disabled={busy || selfTest.running} onClick={selfTest.run}>
+          Run self-test on all backends
+        </button>
+      </div>
+      {selfTest.running ? <ProgressBar progress={selfTest.progress} label="Self-test" onCancel={selfTest.cancel} /> : null}
+      {selfTest.result ? (
+        <table className="data" aria-label="Self-test results">
+          <thead>
+            <tr>
+              <th>backend</th>
+              <th>result</th>
+              <th>max error</th>
+              <th>time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {selfTest.result.map((r) => (
+              <tr key={r.backend} data-testid={`selftest-${r.backend}`} data-ok={String(r.ok)}>
+                <td>{r.backend}</td>
+                <td>{r.ok ? 'matches reference' : `failed: ${r.error ?? ''}`}</td>
+                <td>{r.errors ? Math.max(...Object.values(r.errors)).toExponential(1) : '—'}</td>
+                <td>{r.elapsedMs.toFixed(0)} ms</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}

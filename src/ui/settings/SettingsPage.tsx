@@ -1,0 +1,14 @@
+import { BackendPanel } from './BackendPanel';
+import { BenchPanel } from './BenchPanel';
+import { DiagnosticsPanel } from './DiagnosticsPanel';
+
+export function SettingsPage() {
+  return (
+    <section aria-labelledby="settings-title">
+      <h1 id="settings-title">Settings</h1>
+      <BackendPanel />
+      <DiagnosticsPanel />
+      <BenchPanel />
+    </section>
+  );
+}

@@ -1,0 +1,31 @@
+// The compute worker's protocol: request and response types for every method.
+import type { BackendChoice, BackendName, BackendProbe } from '../ml/backend/choose';
+import type { BenchReport } from '../ml/backend/bench';
+import type { WebGpuReport } from '../ml/backend/registry';
+import type { SelfTestResult } from '../ml/backend/selfTest';
+
+export type ComputeProtocol = {
+  /**
+   * Activates a backend. With `remembered` (and no override) it reuses that choice without
+   * probing; otherwise it probes every candidate and picks by `chooseBackend`.
+   */
+  'backend.select': { req: { override: BackendName | null; remembered: BackendChoice | null }; res: BackendChoice };
+  /** Runs the reference computation on each backend, then re-activates `restore`. */
+  'backend.selfTest': { req: { backends: BackendName[] | 'all'; restore: BackendName }; res: SelfTestResult[] };
+  /** Throughput per backend, then re-activates `restore`. */
+  'backend.bench': { req: { backends: BackendName[] | 'all'; restore: BackendName; matmulSizes?: number[]; budgetMs?: number }; res: BenchReport };
+  /** What the worker's environment offers. */
+  'env.describe': { req: null; res: ComputeEnvironment };
+};
+
+export interface ComputeEnvironment {
+  candidates: BackendName[];
+  webgpu: WebGpuReport;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+  activeBackend: string | null;
+}
+
+export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'env.describe'] as const satisfies readonly (keyof ComputeProtocol)[];
+
+export type { BackendProbe };
