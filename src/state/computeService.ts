@@ -1,5 +1,5 @@
 // Starts the compute backend and keeps the store and Settings in step. Runs outside React.
-import type { BackendName } from '../ml/backend/choose';
+import type { BackendName } from '../core/backendChoice';
 import { studioDb } from '../storage/db';
 import { getSetting, setSetting } from '../storage/settingsRepo';
 import { computeEngine } from '../workers/computeClient';

@@ -2,7 +2,7 @@
 // with `useStudio.setState` / the slice actions; components select what they render.
 import { create, type StateCreator } from 'zustand';
 import { toUserMessage, type UserMessage } from '../core/errors';
-import type { BackendChoice, BackendName } from '../ml/backend/choose';
+import type { BackendChoice, BackendName } from '../core/backendChoice';
 import type { Progress } from '../workers/rpc';
 import { isSectionId, type SectionId } from './sections';
 

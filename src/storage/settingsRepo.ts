@@ -1,5 +1,5 @@
 // Typed settings over the `settings` store.
-import type { BackendChoice, BackendName } from '../ml/backend/choose';
+import type { BackendChoice, BackendName } from '../core/backendChoice';
 import type { StudioDatabase } from './db';
 
 /** Every setting the studio stores, with its type. Must never change a key's meaning. */

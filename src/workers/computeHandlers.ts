@@ -1,9 +1,9 @@
 // The compute engine's handlers: run in the compute worker, or in-thread (Node tests).
 import * as tf from '@tensorflow/tfjs-core';
 import { benchBackends } from '../ml/backend/bench';
-import { chooseBackend, type BackendChoice, type BackendName } from '../ml/backend/choose';
+import { chooseBackend, type BackendChoice, type BackendName } from '../core/backendChoice';
 import { probeBackends } from '../ml/backend/probe';
-import { activateBackend, candidateBackends, describeWebGpu, type BackendConfig } from '../ml/backend/registry';
+import { activateBackend, candidateBackends, describeWebGpu, preloadBackends, type BackendConfig } from '../ml/backend/registry';
 import { selfTestBackend } from '../ml/backend/selfTest';
 import type { ComputeProtocol } from './computeProtocol';
 import type { Handlers } from './rpc';
@@ -17,13 +17,16 @@ export function createComputeHandlers(config: BackendConfig, candidates: () => B
         const again = await activateBackend(remembered.backend, config);
         if (again.ok) return { ...remembered, remembered: true };
       }
-      const probeStart = performance.now();
+      const loadStart = performance.now();
+      await preloadBackends(candidates(), config);
+      const loadMs = performance.now() - loadStart;
       const probes = await probeBackends(candidates(), {
         ...config,
         signal,
         onProgress: (done, total, label) => progress({ done, total, label }),
       });
-      const choice: BackendChoice = { ...chooseBackend(probes, override), probeMs: performance.now() - probeStart, measuredAt: Date.now() };
+      const probeMs = probes.reduce((sum, p) => sum + p.elapsedMs, 0);
+      const choice: BackendChoice = { ...chooseBackend(probes, override), probeMs, loadMs, measuredAt: Date.now() };
       const activated = await activateBackend(choice.backend, config);
       if (!activated.ok) throw new Error(`${choice.backend} was measured but failed to start again: ${activated.error ?? ''}`);
       return choice;

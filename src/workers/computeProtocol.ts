@@ -1,5 +1,5 @@
 // The compute worker's protocol: request and response types for every method.
-import type { BackendChoice, BackendName, BackendProbe } from '../ml/backend/choose';
+import type { BackendChoice, BackendName, BackendProbe } from '../core/backendChoice';
 import type { BenchReport } from '../ml/backend/bench';
 import type { WebGpuReport } from '../ml/backend/registry';
 import type { SelfTestResult } from '../ml/backend/selfTest';

@@ -1,7 +1,7 @@
 // Backend throughput benchmark (bench/backends): matmul and conv2d GFLOP/s per backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { activateBackend, type BackendConfig } from './registry';
-import type { BackendName } from './choose';
+import type { BackendName } from '../../core/backendChoice';
 import { timeMatmul } from './probe';
 
 export interface BenchCase {

@@ -1,7 +1,7 @@
 // Short measured probe of each backend (issue #2: well under 2 s in all on this machine).
 import * as tf from '@tensorflow/tfjs-core';
 import { fixtureValues } from '../../core/reference/linalg';
-import type { BackendName, BackendProbe } from './choose';
+import type { BackendName, BackendProbe } from '../../core/backendChoice';
 import { activateBackend, describeWebGpu, preloadBackends, type BackendConfig } from './registry';
 
 export interface ProbeOptions extends BackendConfig {
@@ -65,7 +65,7 @@ function probeOrder(candidates: BackendName[]): BackendName[] {
 }
 
 export async function probeBackends(candidates: BackendName[], options: ProbeOptions = {}): Promise<BackendProbe[]> {
-  const { size = 256, budgetMs = 60, deadlineMs = 500, signal, onProgress } = options;
+  const { size = 256, budgetMs = 40, deadlineMs = 400, signal, onProgress } = options;
   const ordered = probeOrder(candidates);
   await preloadBackends(ordered, options);
   const out: BackendProbe[] = [];

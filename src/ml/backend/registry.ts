@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Gradient functions are not part of tfjs-core's default import; training needs them everywhere.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import type { AdapterSummary, BackendName } from './choose';
+import type { AdapterSummary, BackendName } from '../../core/backendChoice';
 
 /**
  * Where the wasm backend finds its binaries. In the browser these are URLs on the app's own

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fixtureValues, matrix, maxAbsDiff, softmaxRegressionStep } from '../../core/reference/linalg';
 import { activateBackend, type BackendConfig } from './registry';
-import type { BackendName } from './choose';
+import type { BackendName } from '../../core/backendChoice';
 
 export interface SelfTestResult {
   backend: BackendName;

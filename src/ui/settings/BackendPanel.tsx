@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { BACKEND_NAMES, formatGflops, isBackendName } from '../../ml/backend/choose';
+import { BACKEND_NAMES, formatGflops, isBackendName } from '../../core/backendChoice';
 import { remeasureBackends, setBackendOverride } from '../../state/computeService';
 import { useStudio } from '../../state/store';
 import { computeEngine } from '../../workers/computeClient';
@@ -26,7 +26,8 @@ export function BackendPanel() {
         <p className="muted" data-testid="backend-measured">
           {choice.remembered ? 'Remembered from ' : 'Measured '}
           {choice.measuredAt ? new Date(choice.measuredAt).toLocaleString() : ''}
-          {choice.probeMs ? `; all probes took ${(choice.probeMs / 1000).toFixed(2)} s` : ''}.
+          {choice.probeMs ? `; all probes took ${(choice.probeMs / 1000).toFixed(2)} s` : ''}
+          {choice.loadMs ? ` (+${(choice.loadMs / 1000).toFixed(2)} s loading the backends)` : ''}.
         </p>
       ) : null}
       {busy ? <ProgressBar progress={progress} label="Measuring backends" /> : null}

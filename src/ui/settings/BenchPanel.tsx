@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { formatGflops } from '../../ml/backend/choose';
+import { formatGflops } from '../../core/backendChoice';
 import { useStudio } from '../../state/store';
 import { computeEngine } from '../../workers/computeClient';
 import { ProgressBar } from '../common/ProgressBar';

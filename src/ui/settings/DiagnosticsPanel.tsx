@@ -36,7 +36,7 @@ export function DiagnosticsPanel() {
           <dt>Cross-origin isolated</dt>
           <dd data-testid="diag-coi">
             {String(crossOriginIsolated)}
-            {crossOriginIsolated ? ' (threaded wasm available)' : ' (serve with COOP/COEP headers for threaded wasm; single-thread is used)'}
+            {crossOriginIsolated ? ' (SharedArrayBuffer available)' : ' (serve with COOP/COEP headers to enable SharedArrayBuffer)'}
           </dd>
           <dt>CPU threads</dt>
           <dd>{d.env.hardwareConcurrency}</dd>

@@ -1,4 +1,4 @@
-import { formatGflops } from '../../ml/backend/choose';
+import { formatGflops } from '../../core/backendChoice';
 import { useStudio } from '../../state/store';
 
 /** Shows the active compute backend, its adapter, and why it was chosen. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, NoBackendError, type AdapterSummary, type BackendName, type BackendProbe } from './choose';
+import { chooseBackend, NoBackendError, type AdapterSummary, type BackendName, type BackendProbe } from './backendChoice';
 
 const swiftshader: AdapterSummary = { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: true };
 const hardware: AdapterSummary = { vendor: 'nvidia', architecture: 'ampere', device: '', description: 'RTX 3060', isFallbackAdapter: false };
@@ -31,7 +31,7 @@ describe('chooseBackend', () => {
   it('treats an upper bound from a missed deadline as a bound, and says so', () => {
     const choice = chooseBackend([probe('wasm', 9), probe('webgpu', 0.07, { adapter: swiftshader, gflopsIsUpperBound: true })]);
     expect(choice.backend).toBe('wasm');
-    expect(choice.reason).toContain('< 0.07 GFLOP/s');
+    expect(choice.reason).toContain('> 129× webgpu < 0.07 GFLOP/s');
   });
 
   it('ignores failed backends', () => {

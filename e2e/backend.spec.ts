@@ -1,0 +1,49 @@
+import { expect, test } from '@playwright/test';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/#/settings');
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+});
+
+test('probes every backend, shows the choice with its reason, and never picks a slower software GPU', async ({ page }) => {
+  const probes = page.getByRole('table', { name: 'Backend probes' });
+  for (const b of ['webgpu', 'webgl', 'wasm', 'cpu']) await expect(probes.getByTestId(`probe-${b}`)).toBeVisible();
+
+  const chip = page.getByTestId('backend-chip');
+  const chosen = await chip.getAttribute('data-backend');
+  await expect(page.getByTestId(`probe-${chosen}`)).toContainText('chosen');
+  await expect(chip).toHaveAttribute('title', /Fastest measured/);
+
+  // This browser's WebGPU adapter is SwiftShader (software): wasm must win, with the measured reason.
+  const webgpuRow = page.getByTestId('probe-webgpu');
+  await expect(webgpuRow).toContainText('software adapter');
+  expect(chosen).toBe('wasm');
+  await expect(page.getByTestId('backend-reason')).toContainText(/Fastest measured: wasm [\d.]+ GFLOP\/s, \d+× webgpu/);
+
+  // The whole probe stays well under 2 s.
+  const measured = await page.getByTestId('backend-measured').innerText();
+  const seconds = Number(/all probes took ([\d.]+) s/.exec(measured)?.[1]);
+  expect(seconds).toBeGreaterThan(0);
+  expect(seconds).toBeLessThan(2);
+});
+
+test('the reference computation matches plain JS on every backend, webgpu included', async ({ page }) => {
+  await page.getByRole('button', { name: 'Run self-test on all backends' }).click();
+  const table = page.getByRole('table', { name: 'Self-test results' });
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  for (const b of ['webgpu', 'webgl', 'wasm', 'cpu']) {
+    await expect(table.getByTestId(`selftest-${b}`)).toHaveAttribute('data-ok', 'true');
+    await expect(table.getByTestId(`selftest-${b}`)).toContainText('matches reference');
+  }
+  // The self-test restores the chosen backend afterwards.
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', 'wasm');
+});
+
+test('diagnostics report isolation, the WebGPU adapter, codecs, storage and IndexedDB', async ({ page }) => {
+  await expect(page.getByTestId('diag-coi')).toContainText('true');
+  await expect(page.getByTestId('diag-webgpu')).toContainText(/software — vendor google, architecture swiftshader/);
+  await expect(page.getByTestId('diag-webcodecs')).toContainText('H.264 ✓');
+  await expect(page.getByTestId('diag-webcodecs')).toContainText('HEVC ✗');
+  await expect(page.getByTestId('diag-storage')).toContainText(/used of/);
+  await expect(page.getByTestId('diag-idb')).toContainText('longvpo-studio v1, 11 stores');
+});
