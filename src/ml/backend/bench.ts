@@ -61,7 +61,7 @@ export async function benchBackends(options: BenchOptions): Promise<BenchCase[]>
     signal?.throwIfAborted();
     const activated = await activateBackend(backend, options);
     const plan: Array<Omit<BenchCase, 'gflops'> & { run: () => Promise<number> }> = [
-      ...matmulSizes.map((n) => ({ backend, op: 'matmul' as const, shape: `${n}x${n}`, run: async () => (await timeMatmul(n, budgetMs, 1)).gflops })),
+      ...matmulSizes.map((n) => ({ backend, op: 'matmul' as const, shape: `${n}x${n}`, run: async () => (await timeMatmul(n, budgetMs, { minReps: 1, batch: backend === 'webgpu' || backend === 'webgl' ? 4 : 1 })).gflops })),
       { backend, op: 'conv2d', shape: `1x${conv.h}x${conv.h}x${conv.c} * ${conv.k}x${conv.k}x${conv.c}x${conv.c}`, run: () => timeConv2d(conv.h, conv.c, conv.k, budgetMs) },
     ];
     for (const { run, ...c } of plan) {

@@ -1,0 +1,50 @@
+// Shared helpers for browser benchmarks: serve dist/ with `vite preview` and drive Debian's
+// Chromium with the launch flags of DESIGN.md §4.
+import { spawn } from 'node:child_process';
+import { chromium } from '@playwright/test';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--enable-unsafe-webgpu',
+];
+
+export async function withStudio(fn, { port = 4174 } = {}) {
+  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(base)).ok) break;
+      } catch (e) {
+        if (i > 100) throw new Error(`vite preview did not start on ${base}: ${e.cause?.message ?? e.message} (ports on the Fetch "bad ports" list are refused)`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      return await fn(page, base);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    process.kill(-server.pid);
+  }
+}
+
+/** Prints a plain table of rows (objects with the same keys). */
+export function printTable(rows) {
+  if (rows.length === 0) return;
+  const keys = Object.keys(rows[0]);
+  const cells = [keys, ...rows.map((r) => keys.map((k) => String(r[k])))];
+  const widths = keys.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  for (const [n, row] of cells.entries()) {
+    console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
+    if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+}
