@@ -13,6 +13,7 @@ test('probes every backend, shows the choice with its reason, and never picks a 
   const chosen = await chip.getAttribute('data-backend');
   await expect(page.getByTestId(`probe-${chosen}`)).toContainText('chosen');
   await expect(chip).toHaveAttribute('title', /Fastest measured/);
+  await expect(chip).toContainText('GPU google/swiftshader (software)');
 
   // This browser's WebGPU adapter is SwiftShader (software): wasm must win, with the measured reason.
   const webgpuRow = page.getByTestId('probe-webgpu');

@@ -11,9 +11,10 @@ export function StatusChip() {
   if (status === 'ready' && choice) {
     const probe = choice.probes.find((p) => p.backend === choice.backend);
     const gpu = choice.probes.find((p) => p.backend === 'webgpu')?.adapter;
-    const adapter = gpu ? `${gpu.isFallbackAdapter ? 'software' : 'hardware'} GPU adapter: ${[gpu.vendor, gpu.architecture].filter(Boolean).join(' / ') || gpu.description || 'unknown'}` : 'no WebGPU adapter';
-    text = `${choice.backend}${probe?.gflops ? ` · ${formatGflops(probe.gflops)} GFLOP/s` : ''}${choice.source === 'override' ? ' · override' : ''}`;
-    detail = `${choice.reason} (${adapter})`;
+    const gpuName = gpu ? [gpu.vendor, gpu.architecture].filter(Boolean).join('/') || gpu.description || 'unknown' : '';
+    const adapter = gpu ? `GPU ${gpuName} (${gpu.isFallbackAdapter ? 'software' : 'hardware'})` : 'no WebGPU adapter';
+    text = `${choice.backend}${probe?.gflops ? ` · ${formatGflops(probe.gflops)} GFLOP/s` : ''}${choice.source === 'override' ? ' · override' : ''} · ${adapter}`;
+    detail = choice.reason;
   } else if (status === 'error') {
     text = 'no backend';
     detail = 'The compute backend failed to start; see the message above.';
