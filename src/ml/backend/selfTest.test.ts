@@ -1,16 +1,12 @@
 // The browser self-test, run in Node on the backends Node has (cpu, wasm): same numbers, same
 // reference. The e2e suite runs it on webgpu and webgl in Chromium.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureValues, matrix, maxAbsDiff, softmaxRegressionStep } from '../../core/reference/linalg';
 import { runSoftmaxRegressionStep, selfTestBackend, SELF_TEST_TOLERANCE } from './selfTest';
 import { activateBackend } from './registry';
+import { NODE_BACKENDS, wasmDir } from '../../../tests/helpers/tfNode';
 
-const require = createRequire(import.meta.url);
-export const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
-
-describe.each(['cpu', 'wasm'] as const)('self-test on %s', (backend) => {
+describe.each(NODE_BACKENDS)('self-test on %s', (backend) => {
   it('matches the plain-JS reference', async () => {
     const result = await selfTestBackend(backend, { wasmPaths: wasmDir });
     expect(result.error).toBeUndefined();

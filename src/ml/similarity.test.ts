@@ -1,0 +1,50 @@
+// Similarity tensor ops on every Node backend, checked against the plain-JS loops.
+import { describe, expect, it } from 'vitest';
+import { fixtureValues } from '../core/reference/linalg';
+import { cosine, referenceConsecutiveDistances, referenceTopK, row } from '../core/reference/similarity';
+import { activateBackend } from './backend/registry';
+import { NODE_BACKENDS, wasmDir } from '../../tests/helpers/tfNode';
+import { consecutiveDistances, cosineMatrix, cosineTopK } from './similarity';
+
+const TOL = 1e-4;
+
+describe.each(NODE_BACKENDS)('similarity on %s', (backend) => {
+  it('activates', async () => {
+    expect((await activateBackend(backend, { wasmPaths: wasmDir })).ok).toBe(true);
+  });
+
+  it.each([
+    { n: 150, dim: 32, k: 5, chunkRows: 64 }, // several chunks, a ragged last one
+    { n: 40, dim: 8, k: 10, chunkRows: 1024 }, // one chunk
+  ])('top-k matches the JS reference (n=$n, chunk=$chunkRows)', async ({ n, dim, k, chunkRows }) => {
+    const values = Float32Array.from(fixtureValues(n * dim, n + dim));
+    const got = await cosineTopK(values, dim, k, { chunkRows });
+    const want = referenceTopK(values, dim, k);
+    expect(got.k).toBe(k);
+    for (let i = 0; i < n; i++) {
+      const ids = [...got.indices.subarray(i * k, (i + 1) * k)];
+      expect(ids).not.toContain(i);
+      expect(ids).toEqual(want[i]!.map((w) => w.index));
+      want[i]!.forEach((w, j) => expect(Math.abs(got.scores[i * k + j]! - w.score)).toBeLessThan(TOL));
+    }
+  });
+
+  it('caps k at n − 1 and handles a single row', async () => {
+    expect((await cosineTopK(Float32Array.from([1, 0, 0, 1, 1, 1]), 2, 10)).k).toBe(2);
+    expect((await cosineTopK(Float32Array.from([1, 0]), 2, 3)).k).toBe(0);
+  });
+
+  it('computes a cosine matrix and consecutive distances', async () => {
+    const dim = 16;
+    const a = Float32Array.from(fixtureValues(3 * dim, 1));
+    const b = Float32Array.from(fixtureValues(5 * dim, 2));
+    const m = await cosineMatrix(a, b, dim);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 5; j++) expect(Math.abs(m[i * 5 + j]! - cosine(row(a, dim, i), row(b, dim, j)))).toBeLessThan(TOL);
+    const d = await consecutiveDistances(b, dim);
+    referenceConsecutiveDistances(b, dim).forEach((want, i) => expect(Math.abs(d[i]! - want)).toBeLessThan(TOL));
+  });
+
+  it('rejects ragged input', async () => {
+    await expect(cosineTopK(new Float32Array(7), 2, 1)).rejects.toThrow(RangeError);
+  });
+});

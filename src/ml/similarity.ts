@@ -1,0 +1,82 @@
+// Cosine similarity as tensor ops on the active backend (DESIGN.md §2: a matmul, never JS loops
+// over pairs). Inputs are row-major Float32Arrays [n, dim]; outputs are plain arrays.
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface TopK {
+  k: number;
+  /** [n, k] neighbour indices, best first. */
+  indices: Int32Array;
+  /** [n, k] cosine similarities, matching `indices`. */
+  scores: Float32Array;
+}
+
+function normalizedRows(values: Float32Array, dim: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const m = tf.tensor2d(values, [values.length / dim, dim]);
+    // +1e-12 keeps an all-zero row at zero instead of NaN.
+    return tf.div(m, tf.add(tf.norm(m, 'euclidean', 1, true), 1e-12));
+  });
+}
+
+/**
+ * Top-k cosine neighbours of every row, self excluded. Row chunks of `chunkRows` bound memory at
+ * chunkRows × n floats; each chunk is one matmul [c, d]·[d, n] and one topk, then one read-back
+ * (a CPU-GPU sync point per chunk, not per pair).
+ */
+export async function cosineTopK(values: Float32Array, dim: number, k: number, options: { chunkRows?: number; signal?: AbortSignal } = {}): Promise<TopK> {
+  const n = values.length / dim;
+  if (!Number.isInteger(n)) throw new RangeError(`${values.length} values are not a whole number of ${dim}-d rows`);
+  const kk = Math.min(k, Math.max(0, n - 1));
+  const chunkRows = options.chunkRows ?? 1024;
+  const indices = new Int32Array(n * kk);
+  const scores = new Float32Array(n * kk);
+  if (kk === 0) return { k: kk, indices, scores };
+  const all = normalizedRows(values, dim); // [n, d]
+  try {
+    for (let start = 0; start < n; start += chunkRows) {
+      options.signal?.throwIfAborted();
+      const rows = Math.min(chunkRows, n - start);
+      const top = tf.tidy(() => {
+        const chunk = tf.slice(all, [start, 0], [rows, dim]); // [c, d]
+        const sims = tf.matMul(chunk, all, false, true); // [c, n]
+        // Push each row's own column below any real score (cosine ≥ −1) so it is never picked.
+        const self = tf.oneHot(tf.range(start, start + rows, 1, 'int32'), n); // [c, n]
+        return tf.topk(tf.sub(sims, tf.mul(self, 4)), kk); // values, indices: [c, k]
+      });
+      const [v, ix] = await Promise.all([top.values.data(), top.indices.data()]);
+      tf.dispose([top.values, top.indices]);
+      scores.set(v as Float32Array, start * kk);
+      indices.set(ix as Int32Array, start * kk);
+    }
+  } finally {
+    all.dispose();
+  }
+  return { k: kk, indices, scores };
+}
+
+/** Full cosine matrix [a, b] between two sets (e.g. an anchor against candidate distractors). */
+export async function cosineMatrix(a: Float32Array, b: Float32Array, dim: number): Promise<Float32Array> {
+  const out = tf.tidy(() => tf.matMul(normalizedRows(a, dim), normalizedRows(b, dim), false, true));
+  try {
+    return (await out.data()) as Float32Array;
+  } finally {
+    out.dispose();
+  }
+}
+
+/** 1 − cos between consecutive rows (frame i and i+1): the shot-change signal, length n − 1. */
+export async function consecutiveDistances(values: Float32Array, dim: number): Promise<Float32Array> {
+  const n = values.length / dim;
+  if (n < 2) return new Float32Array(0);
+  const out = tf.tidy(() => {
+    const m = normalizedRows(values, dim);
+    const head = tf.slice(m, [0, 0], [n - 1, dim]);
+    const tail = tf.slice(m, [1, 0], [n - 1, dim]);
+    return tf.sub(1, tf.sum(tf.mul(head, tail), 1));
+  });
+  try {
+    return (await out.data()) as Float32Array;
+  } finally {
+    out.dispose();
+  }
+}
