@@ -29,6 +29,16 @@ describe.each(NODE_BACKENDS)('similarity on %s', (backend) => {
     }
   });
 
+  it('never returns a row as its own neighbour, even among exact duplicates', async () => {
+    // Five identical rows: every score ties at 1, so self may sit anywhere in the top-(k+1).
+    const values = Float32Array.from({ length: 5 * 4 }, (_, i) => (i % 4) + 1);
+    const got = await cosineTopK(values, 4, 4);
+    for (let i = 0; i < 5; i++) {
+      const ids = [...got.indices.subarray(i * 4, i * 4 + 4)].sort();
+      expect(ids).toEqual([0, 1, 2, 3, 4].filter((j) => j !== i));
+    }
+  });
+
   it('caps k at n − 1 and handles a single row', async () => {
     expect((await cosineTopK(Float32Array.from([1, 0, 0, 1, 1, 1]), 2, 10)).k).toBe(2);
     expect((await cosineTopK(Float32Array.from([1, 0]), 2, 3)).k).toBe(0);

@@ -22,6 +22,10 @@ function normalizedRows(values: Float32Array, dim: number): tf.Tensor2D {
  * Top-k cosine neighbours of every row, self excluded. Row chunks of `chunkRows` bound memory at
  * chunkRows × n floats; each chunk is one matmul [c, d]·[d, n] and one topk, then one read-back
  * (a CPU-GPU sync point per chunk, not per pair).
+ *
+ * Two measured choices (bench/similarity, wasm): the normalised matrix is transposed once,
+ * because matMul(…, transposeB=true) ran 8× slower per chunk; and self-matches are removed from
+ * a top-(k+1) in JS (O(n·k)) instead of masking the [c, n] block, which cost half as much again.
  */
 export async function cosineTopK(values: Float32Array, dim: number, k: number, options: { chunkRows?: number; signal?: AbortSignal } = {}): Promise<TopK> {
   const n = values.length / dim;
@@ -32,31 +36,36 @@ export async function cosineTopK(values: Float32Array, dim: number, k: number, o
   const scores = new Float32Array(n * kk);
   if (kk === 0) return { k: kk, indices, scores };
   const all = normalizedRows(values, dim); // [n, d]
+  const allT = tf.transpose(all); // [d, n]
   try {
     for (let start = 0; start < n; start += chunkRows) {
       options.signal?.throwIfAborted();
       const rows = Math.min(chunkRows, n - start);
-      const top = tf.tidy(() => {
-        const chunk = tf.slice(all, [start, 0], [rows, dim]); // [c, d]
-        const sims = tf.matMul(chunk, all, false, true); // [c, n]
-        // Push each row's own column below any real score (cosine ≥ −1) so it is never picked.
-        const self = tf.oneHot(tf.range(start, start + rows, 1, 'int32'), n); // [c, n]
-        return tf.topk(tf.sub(sims, tf.mul(self, 4)), kk); // values, indices: [c, k]
-      });
+      const top = tf.tidy(() => tf.topk(tf.matMul(tf.slice(all, [start, 0], [rows, dim]), allT), kk + 1)); // [c, k+1]
       const [v, ix] = await Promise.all([top.values.data(), top.indices.data()]);
       tf.dispose([top.values, top.indices]);
-      scores.set(v as Float32Array, start * kk);
-      indices.set(ix as Int32Array, start * kk);
+      for (let r = 0; r < rows; r++) {
+        const self = start + r;
+        let w = (start + r) * kk;
+        for (let j = 0; j <= kk && w < (self + 1) * kk; j++) {
+          const id = ix[r * (kk + 1) + j] ?? -1;
+          if (id === self) continue;
+          indices[w] = id;
+          scores[w] = v[r * (kk + 1) + j] ?? Number.NaN;
+          w++;
+        }
+      }
     }
   } finally {
-    all.dispose();
+    tf.dispose([all, allT]);
   }
   return { k: kk, indices, scores };
 }
 
 /** Full cosine matrix [a, b] between two sets (e.g. an anchor against candidate distractors). */
 export async function cosineMatrix(a: Float32Array, b: Float32Array, dim: number): Promise<Float32Array> {
-  const out = tf.tidy(() => tf.matMul(normalizedRows(a, dim), normalizedRows(b, dim), false, true));
+  // Explicit transpose: matMul(…, transposeB=true) is far slower on wasm (see cosineTopK).
+  const out = tf.tidy(() => tf.matMul(normalizedRows(a, dim), tf.transpose(normalizedRows(b, dim))));
   try {
     return (await out.data()) as Float32Array;
   } finally {
