@@ -1,18 +1,9 @@
 import { defineConfig } from '@playwright/test';
+import chromium from './e2e/chromium.json' with { type: 'json' };
 
 // Debian's chromium, never a downloaded browser (DESIGN.md §4). Override with CHROMIUM_PATH.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const executablePath = process.env.CHROMIUM_PATH ?? chromium.executablePath;
 const port = Number(process.env.E2E_PORT ?? 4179);
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -26,7 +17,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
-    launchOptions: { executablePath, args: CHROMIUM_ARGS },
+    launchOptions: { executablePath, args: chromium.args },
     trace: 'off',
   },
   // The production build, served locally with the COOP/COEP headers (vite preview).

@@ -2,16 +2,7 @@
 // Chromium with the launch flags of DESIGN.md §4.
 import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
+import launch from '../e2e/chromium.json' with { type: 'json' };
 
 export async function withStudio(fn, { port = 4174 } = {}) {
   const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
@@ -25,7 +16,7 @@ export async function withStudio(fn, { port = 4174 } = {}) {
         await new Promise((r) => setTimeout(r, 200));
       }
     }
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? launch.executablePath, args: launch.args });
     try {
       const page = await browser.newPage();
       return await fn(page, base);
