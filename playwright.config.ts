@@ -7,6 +7,7 @@ const port = Number(process.env.E2E_PORT ?? 4179);
 
 export default defineConfig({
   testDir: 'e2e',
+  globalSetup: './e2e/fixtures.ts',
   // One browser at a time: the machine has 2 cores shared by the app's workers.
   workers: 1,
   fullyParallel: false,

@@ -4,6 +4,7 @@ import { create, type StateCreator } from 'zustand';
 import { toUserMessage, type UserMessage } from '../core/errors';
 import type { BackendChoice, BackendName } from '../core/backendChoice';
 import type { Progress } from '../workers/rpc';
+import { createLibrarySlice, type LibrarySlice } from './librarySlice';
 import { isSectionId, type SectionId } from './sections';
 
 export interface RouteSlice {
@@ -34,7 +35,7 @@ export interface NoticesSlice {
   dismissNotice(id: number): void;
 }
 
-export type StudioState = RouteSlice & ComputeSlice & NoticesSlice;
+export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice;
 
 type Slice<T> = StateCreator<StudioState, [], [], T>;
 
@@ -75,6 +76,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createRouteSlice(...a),
   ...createComputeSlice(...a),
   ...createNoticesSlice(...a),
+  ...createLibrarySlice<StudioState>()(...a),
 }));
 
 /** Keeps the route in step with the address bar (back/forward, typed URLs). */

@@ -21,6 +21,14 @@ export interface VideoRecord {
   height?: number;
   fps?: number;
   codec?: string;
+  container?: string;
+  rotation?: number;
+  hasAudio?: boolean;
+  /** Sampling in use (`samplingKey`), how many frames it has, and whether sampling finished. */
+  samplingKey?: string;
+  frameCount?: number;
+  sampled?: 'partial' | 'complete';
+  decodePath?: 'webcodecs' | 'ffmpeg';
 }
 
 /** One sampled frame's thumbnail. Key: `${videoId}|${samplingKey}|${index}`. */

@@ -5,10 +5,10 @@ import { chooseBackend, type BackendChoice, type BackendName } from '../core/bac
 import { probeBackends } from '../ml/backend/probe';
 import { activateBackend, candidateBackends, describeWebGpu, preloadBackends, type BackendConfig } from '../ml/backend/registry';
 import { selfTestBackend } from '../ml/backend/selfTest';
-import type { ComputeProtocol } from './computeProtocol';
+import type { BackendProtocol } from './computeProtocol';
 import type { Handlers } from './rpc';
 
-export function createComputeHandlers(config: BackendConfig, candidates: () => BackendName[] = candidateBackends): Handlers<ComputeProtocol> {
+export function createComputeHandlers(config: BackendConfig, candidates: () => BackendName[] = candidateBackends): Handlers<BackendProtocol> {
   const pick = (list: BackendName[] | 'all') => (list === 'all' ? candidates() : list);
 
   return {

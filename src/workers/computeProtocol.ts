@@ -3,8 +3,12 @@ import type { BackendChoice, BackendName, BackendProbe } from '../core/backendCh
 import type { BenchReport } from '../ml/backend/bench';
 import type { WebGpuReport } from '../ml/backend/registry';
 import type { SelfTestResult } from '../ml/backend/selfTest';
+import type { MediaProtocol } from './mediaHandlers';
 
-export type ComputeProtocol = {
+/** Everything the compute worker serves: backends (below) and decoding (MediaProtocol). */
+export type ComputeProtocol = MediaProtocol & BackendProtocol;
+
+export type BackendProtocol = {
   /**
    * Activates a backend. With `remembered` (and no override) it reuses that choice without
    * probing; otherwise it probes every candidate and picks by `chooseBackend`.
@@ -26,6 +30,6 @@ export interface ComputeEnvironment {
   activeBackend: string | null;
 }
 
-export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'env.describe'] as const satisfies readonly (keyof ComputeProtocol)[];
+export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'env.describe', 'video.probe', 'video.sample'] as const satisfies readonly (keyof ComputeProtocol)[];
 
 export type { BackendProbe };

@@ -1,0 +1,85 @@
+import { expect, test, type Page } from '@playwright/test';
+import { fixture } from './fixtures';
+
+async function openLibrary(page: Page) {
+  await page.goto('/#/library');
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+}
+
+const row = (page: Page, name: string) => page.locator(`[data-testid=video-row][data-name="${name}"]`);
+
+test('imports H.264 and VP9 videos through WebCodecs, shows facts and a filmstrip, and keeps them across reload', async ({ page }) => {
+  await openLibrary(page);
+  await page.getByLabel('Import videos').setInputFiles([fixture('h264.mp4'), fixture('vp9.webm')]);
+
+  await expect(row(page, 'h264.mp4').getByTestId('video-frames')).toHaveText('12 · webcodecs', { timeout: 60_000 });
+  await expect(row(page, 'vp9.webm').getByTestId('video-frames')).toHaveText('8 · webcodecs', { timeout: 60_000 });
+  await expect(row(page, 'h264.mp4')).toContainText('avc1');
+  await expect(row(page, 'h264.mp4')).toContainText('320×240');
+  await expect(row(page, 'h264.mp4')).toContainText('yes'); // audio
+  await expect(row(page, 'vp9.webm')).toContainText('vp09');
+
+  await row(page, 'h264.mp4').getByRole('button', { name: 'h264.mp4', exact: true }).click();
+  await expect(page.getByTestId('filmstrip-count')).toHaveText('12 sampled frames');
+  const frames = page.getByRole('list', { name: 'Frames of h264.mp4' }).getByRole('img');
+  await expect(frames).toHaveCount(12);
+  // Real decoded pictures: every thumbnail loaded with the sampled size.
+  await expect
+    .poll(() => frames.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth === 224)))
+    .toBe(true);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  await page.reload();
+  await expect(row(page, 'h264.mp4').getByTestId('video-frames')).toHaveText('12 · webcodecs');
+  await expect(row(page, 'vp9.webm').getByTestId('video-frames')).toHaveText('8 · webcodecs');
+});
+
+test('a rotated phone video is shown upright', async ({ page }) => {
+  await openLibrary(page);
+  await page.getByLabel('Import videos').setInputFiles([fixture('rotated.mp4')]);
+  await expect(row(page, 'rotated.mp4').getByTestId('video-frames')).toHaveText('6 · webcodecs', { timeout: 60_000 });
+  await expect(row(page, 'rotated.mp4')).toContainText('240×320');
+  await expect(row(page, 'rotated.mp4')).toContainText(/rotated (90|270)°/);
+});
+
+test('bad files are rejected by name and reason; nothing is stored and the studio stays usable', async ({ page }) => {
+  await openLibrary(page);
+  await page.getByLabel('Import videos').setInputFiles([fixture('h264.mp4')]);
+  await expect(row(page, 'h264.mp4').getByTestId('video-frames')).toHaveText('12 · webcodecs', { timeout: 60_000 });
+
+  await page.getByLabel('Import videos').setInputFiles([fixture('empty.mp4'), fixture('notes.mp4'), fixture('audio-only.mp4'), fixture('hevc.mp4')]);
+  const alerts = page.getByRole('alert');
+  await expect(alerts.filter({ hasText: 'empty.mp4: the file is empty (0 bytes)' })).toBeVisible({ timeout: 60_000 });
+  await expect(alerts.filter({ hasText: 'notes.mp4: not a video container' })).toBeVisible({ timeout: 60_000 });
+  await expect(alerts.filter({ hasText: 'audio-only.mp4: it has audio but no video track' })).toBeVisible({ timeout: 60_000 });
+  await expect(alerts.filter({ hasText: /hevc\.mp4: this browser's WebCodecs cannot decode (hev1|hvc1)/ })).toBeVisible({ timeout: 60_000 });
+  for (const text of await alerts.allInnerTexts()) expect(text).not.toMatch(/\bat \S+:\d+:\d+/); // no stack traces
+
+  await expect(page.getByTestId('video-row')).toHaveCount(1);
+  await expect(row(page, 'h264.mp4').getByTestId('video-frames')).toHaveText('12 · webcodecs');
+  // Still usable: navigate away and back.
+  await page.keyboard.press('6');
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+});
+
+test('cancel stops sampling, keeps the frames stored so far, and resume finishes the video', async ({ page }) => {
+  await openLibrary(page);
+  await page.getByLabel('Import videos').setInputFiles([fixture('long.mp4')]);
+  const bar = page.getByRole('progressbar', { name: 'Sampling long.mp4' });
+  await expect(bar).toHaveAttribute('aria-valuetext', /frames \((\d{2,})\/600\)/, { timeout: 60_000 });
+  await page.getByTestId('import-job').getByRole('button', { name: 'Cancel' }).click();
+
+  const frames = row(page, 'long.mp4').getByTestId('video-frames');
+  await expect(frames).toContainText('interrupted', { timeout: 30_000 });
+  const kept = Number((await frames.innerText()).split(' ')[0]);
+  expect(kept).toBeGreaterThan(0);
+  expect(kept).toBeLessThan(600);
+
+  await page.reload();
+  await expect(frames).toHaveText(`${kept} · interrupted`);
+  await row(page, 'long.mp4').getByRole('button', { name: 'Resume' }).click();
+  await expect(frames).toHaveText('600 · webcodecs', { timeout: 120_000 });
+  // Resumed, not restarted: every frame index is stored exactly once.
+  await row(page, 'long.mp4').getByRole('button', { name: 'long.mp4', exact: true }).click();
+  await expect(page.getByTestId('filmstrip-count')).toHaveText('600 sampled frames (1 in 3 shown)');
+});

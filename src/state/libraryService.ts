@@ -1,0 +1,157 @@
+// Importing videos: probe in the worker, store the record, sample frames with progress/cancel.
+// Runs outside React; writes the store with setState-style slice actions.
+import { UserFacingError } from '../core/errors';
+import { sampledContentHash } from '../media/contentHash';
+import { samplingKey, type SamplingSettings } from '../media/sampleWebCodecs';
+import { studioDb } from '../storage/db';
+import { deleteVideoData } from '../storage/framesRepo';
+import type { VideoRecord } from '../storage/schema';
+import { computeEngine } from '../workers/computeClient';
+import type { Progress } from '../workers/rpc';
+import type { VideoSummary } from './librarySlice';
+import { useStudio } from './store';
+
+/** The paper samples 1 fps; 224 px is the embedder's input size. */
+export const DEFAULT_SAMPLING: SamplingSettings = { fps: 1, size: 224 };
+
+export const ACCEPTED_EXTENSIONS = ['.mp4', '.mov', '.m4v', '.mkv', '.webm', '.avi'];
+
+const controllers = new Map<string, AbortController>();
+
+function summary({ file: _file, ...rest }: VideoRecord): VideoSummary {
+  return rest;
+}
+
+export async function loadLibrary(): Promise<void> {
+  try {
+    const db = await studioDb();
+    const videos = (await db.getAll('videos')).map(summary).sort((a, b) => a.addedAt - b.addedAt);
+    useStudio.getState().setLibrary({ videos });
+  } catch (e) {
+    useStudio.getState().reportError('Could not read the library', e);
+  }
+}
+
+async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'discard' | 'keep'): Promise<void> {
+  const { updateJob } = useStudio.getState();
+  const controller = new AbortController();
+  controllers.set(jobId, controller);
+  const startedAt = Date.now();
+  let firstDone: number | null = null;
+  updateJob(jobId, { id: jobId, name: record.name, videoId: record.id, stage: 'sampling', progress: null, startedAt });
+  const onProgress = (progress: Progress) => {
+    firstDone ??= progress.done;
+    const seconds = (Date.now() - startedAt) / 1000;
+    updateJob(jobId, { progress, ...(seconds > 0.5 ? { framesPerS: (progress.done - firstDone) / seconds } : {}) });
+  };
+  const db = await studioDb();
+  try {
+    const result = await computeEngine()['video.sample'](
+      { videoId: record.id, file: record.file, name: record.name, settings: DEFAULT_SAMPLING },
+      { signal: controller.signal, onProgress },
+    );
+    await db.put('videos', { ...record, frameCount: result.frames, sampled: 'complete', decodePath: result.path });
+  } catch (e) {
+    if (controller.signal.aborted) {
+      // Cancelled: keep what is stored; the video shows Resume / Restart.
+      const frames = await db.countFromIndex('frames', 'byVideo', record.id);
+      await db.put('videos', { ...record, frameCount: frames, sampled: 'partial' });
+    } else {
+      // A fresh import that fails leaves the store as it was; a resumed one keeps what it had.
+      if (onFailure === 'discard') await deleteVideoData(db, record.id);
+      throw e;
+    }
+  } finally {
+    controllers.delete(jobId);
+    // Reload first: dropping the job before the row has its new frame count would flash a
+    // stale "0 · interrupted".
+    await loadLibrary();
+    updateJob(jobId, null);
+  }
+}
+
+async function importOne(file: File): Promise<void> {
+  const { updateJob, reportError, setLibrary } = useStudio.getState();
+  const jobId = crypto.randomUUID();
+  updateJob(jobId, { id: jobId, name: file.name, stage: 'probing', progress: null, startedAt: Date.now() });
+  try {
+    const ext = file.name.slice(file.name.lastIndexOf('.')).toLowerCase();
+    if (!ACCEPTED_EXTENSIONS.includes(ext) && !file.type.startsWith('video/')) {
+      throw new UserFacingError(`${file.name}: not a video file (${file.type || ext || 'unknown type'})`, `Import ${ACCEPTED_EXTENSIONS.join(', ')} files.`);
+    }
+    const probe = await computeEngine()['video.probe']({ file, name: file.name });
+    const contentHash = await sampledContentHash(file);
+    const db = await studioDb();
+    const existing = await db.getFromIndex('videos', 'byHash', contentHash);
+    if (existing) {
+      setLibrary({ selectedVideoId: existing.id });
+      throw new UserFacingError(`${file.name} is already in the library (as ${existing.name}).`, 'Nothing was imported twice; select it in the list.');
+    }
+    const record: VideoRecord = {
+      id: contentHash.slice(0, 16),
+      name: file.name,
+      sizeBytes: file.size,
+      mimeType: file.type,
+      contentHash,
+      file,
+      addedAt: Date.now(),
+      durationS: probe.durationS,
+      width: probe.width,
+      height: probe.height,
+      fps: probe.fps,
+      codec: probe.codec,
+      container: probe.container,
+      rotation: probe.rotation,
+      hasAudio: probe.hasAudio,
+      samplingKey: samplingKey(DEFAULT_SAMPLING),
+      frameCount: 0,
+      sampled: 'partial',
+    };
+    await db.put('videos', record);
+    updateJob(jobId, null);
+    await loadLibrary();
+    setLibrary({ selectedVideoId: record.id });
+    await sampleVideo(record, jobId, 'discard');
+  } catch (e) {
+    reportError(`Could not import ${file.name}`, e);
+  } finally {
+    updateJob(jobId, null);
+  }
+}
+
+/** Imports files one after another (decoding shares two cores with everything else). */
+export async function importFiles(files: Iterable<File>): Promise<void> {
+  for (const file of files) await importOne(file);
+}
+
+export function cancelJob(jobId: string): void {
+  controllers.get(jobId)?.abort();
+}
+
+/** Continues an interrupted import after the frames already stored; `restart` drops them first. */
+export async function resumeVideo(videoId: string, restart = false): Promise<void> {
+  try {
+    const db = await studioDb();
+    const record = await db.get('videos', videoId);
+    if (!record) return;
+    if (restart) {
+      const tx = db.transaction('frames', 'readwrite');
+      for (const key of await tx.store.index('byVideo').getAllKeys(videoId)) await tx.store.delete(key);
+      await tx.done;
+    }
+    await sampleVideo(record, crypto.randomUUID(), 'keep');
+  } catch (e) {
+    useStudio.getState().reportError('Could not resume the import', e);
+  }
+}
+
+export async function deleteVideo(videoId: string): Promise<void> {
+  try {
+    await deleteVideoData(await studioDb(), videoId);
+    const { library, setLibrary } = useStudio.getState();
+    if (library.selectedVideoId === videoId) setLibrary({ selectedVideoId: null });
+    await loadLibrary();
+  } catch (e) {
+    useStudio.getState().reportError('Could not delete the video', e);
+  }
+}

@@ -1,0 +1,43 @@
+// Library state: stored videos (without their File) and imports in progress.
+import type { StateCreator } from 'zustand';
+import type { VideoRecord } from '../storage/schema';
+import type { Progress } from '../workers/rpc';
+
+export type VideoSummary = Omit<VideoRecord, 'file'>;
+
+export interface ImportJob {
+  id: string;
+  name: string;
+  /** Set once the video is stored (sampling stage). */
+  videoId?: string;
+  stage: 'probing' | 'sampling';
+  progress: Progress | null;
+  startedAt: number;
+  /** Sampling speed since this run started (frames resumed from are not counted). */
+  framesPerS?: number;
+}
+
+export interface LibrarySlice {
+  library: {
+    videos: VideoSummary[];
+    jobs: ImportJob[];
+    selectedVideoId: string | null;
+  };
+  setLibrary(patch: Partial<LibrarySlice['library']>): void;
+  updateJob(id: string, patch: Partial<ImportJob> | null): void;
+}
+
+export const createLibrarySlice = <S extends LibrarySlice>(): StateCreator<S, [], [], LibrarySlice> => (set) => ({
+  library: { videos: [], jobs: [], selectedVideoId: null },
+  setLibrary(patch) {
+    set((s) => ({ library: { ...s.library, ...patch } }) as Partial<S>);
+  },
+  updateJob(id, patch) {
+    set((s) => {
+      const others = s.library.jobs.filter((j) => j.id !== id);
+      const current = s.library.jobs.find((j) => j.id === id);
+      const jobs = patch === null ? others : current ? s.library.jobs.map((j) => (j.id === id ? { ...j, ...patch } : j)) : [...others, patch as ImportJob];
+      return { library: { ...s.library, jobs } } as Partial<S>;
+    });
+  },
+});
