@@ -1,0 +1,137 @@
+// Frame embeddings from a pretrained image CNN on the active backend (DESIGN.md §2).
+//
+// Default: MobileNetV2 (width 1.4, 224 px) as shipped inside the `nsfwjs` npm package (MIT),
+// taking its 1792-d globally pooled feature vector. It works offline and is served from the
+// app's own origin. Caveat: the top of that network was fine-tuned for nsfwjs's 5-way image
+// classification, so these are not plain ImageNet features; they separate video content well
+// enough for clip similarity (see the retrieval test), and any TF.js graph model URL can replace
+// them in Settings.
+import * as tf from '@tensorflow/tfjs-core';
+import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+
+export interface Embedder {
+  /** Stable id: part of the embedding cache key. */
+  readonly id: string;
+  readonly dim: number;
+  /** Square input size in pixels. */
+  readonly inputSize: number;
+  /** RGB pixels (inputSize² · 3 bytes per frame) → L2-normalised embeddings, [n, dim] row-major. */
+  embed(frames: Uint8Array[]): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export interface GraphModelSpec {
+  id: string;
+  inputSize: number;
+  /** Node whose output is the feature (pooled, [n, dim] or [n, 1, 1, dim]). */
+  outputNode: string;
+  /** How pixels are scaled before the model: [0, 1] or [-1, 1]. */
+  pixelRange: '0..1' | '-1..1';
+}
+
+export const DEFAULT_EMBEDDER_SPEC: GraphModelSpec = {
+  id: 'nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector',
+  inputSize: 224,
+  outputNode: 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze',
+  pixelRange: '0..1',
+};
+
+function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** A UMD/CJS module imported dynamically: its value may sit on `default`. */
+function moduleValue<T>(mod: unknown): T {
+  const m = mod as { default?: unknown };
+  return (m && typeof m === 'object' && 'default' in m ? m.default : mod) as T;
+}
+
+interface ModelJson {
+  modelTopology: unknown;
+  weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
+}
+
+/** Loads the default model from the nsfwjs package (JS modules holding model.json and base64 weights). */
+export async function loadDefaultGraphModel(): Promise<GraphModel> {
+  const { MobileNetV2MidModel } = await import('nsfwjs/models/mobilenet_v2_mid');
+  const json = moduleValue<ModelJson>(await MobileNetV2MidModel.modelJson());
+  const shards = await Promise.all(MobileNetV2MidModel.weightBundles.map(async (load) => base64ToBytes(moduleValue<string>(await load()))));
+  const weightData = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
+  let offset = 0;
+  for (const s of shards) {
+    weightData.set(s, offset);
+    offset += s.length;
+  }
+  return loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'],
+      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+      weightData: weightData.buffer,
+    }),
+  );
+}
+
+export class GraphModelEmbedder implements Embedder {
+  readonly id: string;
+  readonly inputSize: number;
+  private constructor(
+    private readonly model: GraphModel,
+    private readonly spec: GraphModelSpec,
+    readonly dim: number,
+  ) {
+    this.id = spec.id;
+    this.inputSize = spec.inputSize;
+  }
+
+  /** Loads the model and measures its feature size with one dummy frame. */
+  static async create(model: GraphModel, spec: GraphModelSpec): Promise<GraphModelEmbedder> {
+    const probe = tf.tidy(() => model.execute(tf.zeros([1, spec.inputSize, spec.inputSize, 3]), spec.outputNode) as tf.Tensor);
+    const dim = probe.size;
+    probe.dispose();
+    return new GraphModelEmbedder(model, spec, dim);
+  }
+
+  async embed(frames: Uint8Array[]): Promise<Float32Array> {
+    const s = this.inputSize;
+    if (frames.length === 0) return new Float32Array(0);
+    for (const f of frames) if (f.length !== s * s * 3) throw new RangeError(`a frame has ${f.length} bytes; expected ${s}×${s}×3`);
+    const out = tf.tidy(() => {
+      const pixels = tf.stack(frames.map((f) => tf.tensor3d(f, [s, s, 3], 'int32'))); // [n, s, s, 3]
+      const x = this.spec.pixelRange === '0..1' ? tf.div(tf.cast(pixels, 'float32'), 255) : tf.sub(tf.div(tf.cast(pixels, 'float32'), 127.5), 1);
+      const features = tf.reshape(this.model.execute(x, this.spec.outputNode) as tf.Tensor, [frames.length, this.dim]); // [n, dim]
+      return tf.div(features, tf.add(tf.norm(features, 'euclidean', 1, true), 1e-12));
+    });
+    try {
+      return (await out.data()) as Float32Array;
+    } finally {
+      out.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+export async function createDefaultEmbedder(): Promise<Embedder> {
+  return GraphModelEmbedder.create(await loadDefaultGraphModel(), DEFAULT_EMBEDDER_SPEC);
+}
+
+/** Any TF.js graph model by URL (model.json), e.g. one served next to the app. */
+export async function createUrlEmbedder(url: string, spec: Omit<GraphModelSpec, 'id'>): Promise<Embedder> {
+  return GraphModelEmbedder.create(await loadGraphModel(url), { ...spec, id: `url:${url}#${spec.outputNode}` });
+}
+
+/** RGBA (ImageData) → RGB bytes. */
+export function rgbaToRgb(rgba: Uint8ClampedArray | Uint8Array): Uint8Array {
+  const out = new Uint8Array((rgba.length / 4) * 3);
+  for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
+    out[j] = rgba[i] ?? 0;
+    out[j + 1] = rgba[i + 1] ?? 0;
+    out[j + 2] = rgba[i + 2] ?? 0;
+  }
+  return out;
+}
