@@ -22,8 +22,8 @@ const VIDEOS: Record<string, string[] | ((path: string) => void)> = {
     ffmpeg(['-i', plain, '-c', 'copy', '-metadata:s:v:0', 'rotate=90'], path);
     rmSync(plain);
   },
-  // Long enough to cancel mid-way (sampling runs ~80 frames/s here): 600 frames at 1 fps.
-  'long.mp4': [...lavfi('mandelbrot=size=160x120:rate=2'), '-t', '600', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '2'],
+  // Long enough to cancel mid-way (decode + embed runs ~16 frames/s here): 300 frames at 1 fps.
+  'long.mp4': [...lavfi('mandelbrot=size=160x120:rate=2'), '-t', '300', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '2'],
   // Bad input.
   'hevc.mp4': [...lavfi('testsrc2=size=320x240:rate=25:duration=4'), '-c:v', 'libx265', '-pix_fmt', 'yuv420p', '-tag:v', 'hvc1', '-x265-params', 'log-level=error'],
   'audio-only.mp4': [...lavfi('sine=frequency=220:duration=5'), '-c:a', 'aac'],

@@ -47,10 +47,17 @@ async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'disca
   const db = await studioDb();
   try {
     const result = await computeEngine()['video.sample'](
-      { videoId: record.id, file: record.file, name: record.name, settings: DEFAULT_SAMPLING },
+      { videoId: record.id, contentHash: record.contentHash, file: record.file, name: record.name, settings: DEFAULT_SAMPLING },
       { signal: controller.signal, onProgress },
     );
-    await db.put('videos', { ...record, frameCount: result.frames, sampled: 'complete', decodePath: result.path });
+    await db.put('videos', {
+      ...record,
+      frameCount: result.frames,
+      sampled: 'complete',
+      decodePath: result.path,
+      embeddingModel: result.embeddingModel,
+      embeddingDim: result.embeddingDim,
+    });
   } catch (e) {
     if (controller.signal.aborted) {
       // Cancelled: keep what is stored; the video shows Resume / Restart.

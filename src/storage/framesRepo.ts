@@ -1,6 +1,6 @@
 // Sampled frames of a video: keys sort by frame index within (video, sampling).
 import type { StudioDatabase } from './db';
-import type { FrameRecord } from './schema';
+import type { EmbeddingRecord, FrameRecord } from './schema';
 
 export function frameKey(videoId: string, samplingKey: string, index: number): string {
   // Zero-padded so that key order is frame order (IndexedDB compares strings).
@@ -19,9 +19,27 @@ export async function storedPrefix(db: StudioDatabase, videoId: string, sampling
   return n;
 }
 
-export async function putFrames(db: StudioDatabase, frames: FrameRecord[]): Promise<void> {
-  const tx = db.transaction('frames', 'readwrite');
-  await Promise.all([...frames.map((f) => tx.store.put(f)), tx.done]);
+export function embeddingKey(contentHash: string, samplingKey: string, modelId: string, frameStart: number): string {
+  return `${contentHash}|${samplingKey}|${modelId}|${String(frameStart).padStart(7, '0')}`;
+}
+
+/** Frames and their embedding chunk in one transaction: both are stored, or neither. */
+export async function putFrames(db: StudioDatabase, frames: FrameRecord[], embeddings?: EmbeddingRecord): Promise<void> {
+  const tx = db.transaction(['frames', 'embeddings'], 'readwrite');
+  const writes: Promise<unknown>[] = frames.map((f) => tx.objectStore('frames').put(f));
+  if (embeddings) writes.push(tx.objectStore('embeddings').put(embeddings));
+  await Promise.all([...writes, tx.done]);
+}
+
+/** All stored embeddings of a video for a sampling and model, in frame order: [count, dim]. */
+export async function getEmbeddings(db: StudioDatabase, contentHash: string, samplingKey: string, modelId: string): Promise<{ count: number; dim: number; vectors: Float32Array }> {
+  const prefix = `${contentHash}|${samplingKey}|${modelId}|`;
+  const chunks = await db.getAll('embeddings', IDBKeyRange.bound(prefix, `${prefix}\uffff`));
+  const dim = chunks[0]?.dim ?? 0;
+  const count = chunks.reduce((n, c) => n + c.count, 0);
+  const vectors = new Float32Array(count * dim);
+  for (const c of chunks) vectors.set(c.vectors, c.frameStart * dim);
+  return { count, dim, vectors };
 }
 
 export async function getFrames(db: StudioDatabase, videoId: string, samplingKey: string): Promise<FrameRecord[]> {

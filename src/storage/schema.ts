@@ -29,6 +29,9 @@ export interface VideoRecord {
   frameCount?: number;
   sampled?: 'partial' | 'complete';
   decodePath?: 'webcodecs' | 'ffmpeg';
+  /** Embedder that produced the stored embeddings, and their size. */
+  embeddingModel?: string;
+  embeddingDim?: number;
 }
 
 /** One sampled frame's thumbnail. Key: `${videoId}|${samplingKey}|${index}`. */
@@ -41,13 +44,18 @@ export interface FrameRecord {
   thumbnail: Blob;
 }
 
-/** All frame embeddings of one video for one sampling setting and model, L2-normalised. */
+/**
+ * A chunk of consecutive frame embeddings of one video, for one sampling setting and model,
+ * L2-normalised. Written in the same transaction as the chunk's frames, so a stored frame always
+ * has its embedding.
+ */
 export interface EmbeddingRecord {
-  /** `${contentHash}|${samplingKey}|${modelId}` */
+  /** `${contentHash}|${samplingKey}|${modelId}|${frameStart, 7 digits}` */
   key: string;
   videoId: string;
   modelId: string;
   samplingKey: string;
+  frameStart: number;
   dim: number;
   count: number;
   /** count × dim, row-major. */

@@ -4,6 +4,8 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { createComputeHandlers } from './computeHandlers';
 import { createMediaHandlers } from './mediaHandlers';
+import { createDefaultEmbedder, type Embedder } from '../ml/embedder';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ComputeProtocol } from './computeProtocol';
 import { serve } from './rpc';
 
@@ -21,4 +23,33 @@ const backendHandlers = createComputeHandlers({
     wasmMultithread: false,
 });
 
-serve<ComputeProtocol>(self, { ...backendHandlers, ...createMediaHandlers() });
+// Media work needs a backend: it waits for the latest selection. The UI always asks for one at
+// start-up, and messages arrive in order, so that selection is under way before any import.
+let selection: Promise<unknown> | null = null;
+const select = backendHandlers['backend.select'];
+backendHandlers['backend.select'] = (req, ctx) => {
+  const run = select(req, ctx);
+  selection = run.catch(() => undefined);
+  return run;
+};
+
+// One embedder per worker, reloaded when the backend changes (its weights live on a backend).
+let cached: { backend: string; model: Promise<Embedder> } | null = null;
+async function currentEmbedder(): Promise<Embedder> {
+  await selection;
+  const backend = tf.getBackend();
+  if (!cached || cached.backend !== backend) {
+    const previous = cached;
+    cached = { backend, model: createDefaultEmbedder() };
+    previous?.model.then((m) => m.dispose(), () => undefined);
+  }
+  const entry = cached;
+  try {
+    return await entry.model;
+  } catch (e) {
+    if (cached === entry) cached = null; // let the next import try again
+    throw e;
+  }
+}
+
+serve<ComputeProtocol>(self, { ...backendHandlers, ...createMediaHandlers(currentEmbedder) });

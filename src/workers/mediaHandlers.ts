@@ -1,20 +1,20 @@
 // Decoding handlers of the compute worker: probe a file, sample its frames into IndexedDB.
+import { rgbaToRgb, type Embedder } from '../ml/embedder';
 import { HINT_OTHER_FILE, VideoRejectedError } from '../media/errors';
 import { openInput, probeInput, type VideoProbe } from '../media/probe';
 import { sampleCount, samplingKey, sampleWithWebCodecs, type SamplingSettings } from '../media/sampleWebCodecs';
 import { studioDb } from '../storage/db';
-import { frameKey, putFrames, storedPrefix } from '../storage/framesRepo';
-import type { FrameRecord } from '../storage/schema';
+import { embeddingKey, frameKey, putFrames, storedPrefix } from '../storage/framesRepo';
 import type { HandlerContext } from './rpc';
 
 export type MediaProtocol = {
   /** Reads the container: duration, size, codec, fps, rotation, audio, WebCodecs support. */
   'video.probe': { req: { file: Blob; name: string }; res: VideoProbe };
   /**
-   * Samples frames at `settings.fps` into the `frames` store (JPEG thumbnails), resuming after
-   * the frames already stored for this video and sampling.
+   * Samples frames at `settings.fps`, embeds them on the active backend, and stores thumbnails
+   * (`frames`) and embeddings (`embeddings`), resuming after the frames already stored.
    */
-  'video.sample': { req: { videoId: string; file: Blob; name: string; settings: SamplingSettings }; res: SampleResult };
+  'video.sample': { req: { videoId: string; contentHash: string; file: Blob; name: string; settings: SamplingSettings }; res: SampleResult };
 };
 
 export interface SampleResult {
@@ -22,11 +22,26 @@ export interface SampleResult {
   resumedFrom: number;
   path: 'webcodecs';
   elapsedMs: number;
+  embeddingModel: string;
+  embeddingDim: number;
+  /** Time spent embedding (the rest is decoding and storing), ms. */
+  embedMs: number;
 }
 
 const BATCH = 8;
 
-async function sample({ videoId, file, name, settings }: MediaProtocol['video.sample']['req'], { signal, progress }: HandlerContext): Promise<SampleResult> {
+interface PendingFrame {
+  index: number;
+  timeS: number;
+  thumbnail: Promise<Blob>;
+  pixels: Uint8Array;
+}
+
+async function sample(
+  embedder: () => Promise<Embedder>,
+  { videoId, contentHash, file, name, settings }: MediaProtocol['video.sample']['req'],
+  { signal, progress }: HandlerContext,
+): Promise<SampleResult> {
   const start = performance.now();
   const input = openInput(file);
   try {
@@ -34,15 +49,28 @@ async function sample({ videoId, file, name, settings }: MediaProtocol['video.sa
     if (!probe.webCodecs) {
       throw new VideoRejectedError(name, `this browser's WebCodecs cannot decode ${probe.codec}, and the ffmpeg.wasm fallback is not built yet`, HINT_OTHER_FILE);
     }
+    const model = await embedder();
+    if (model.inputSize !== settings.size) throw new Error(`sampling size ${settings.size} px does not match the embedder's ${model.inputSize} px`);
     const db = await studioDb();
     const key = samplingKey(settings);
     const total = sampleCount(probe.durationS, settings.fps);
     const resumedFrom = Math.min(await storedPrefix(db, videoId, key), total);
-    let pending: Promise<FrameRecord>[] = [];
+    let embedMs = 0;
+    let pending: PendingFrame[] = [];
     const flush = async () => {
-      const batch = await Promise.all(pending);
+      const batch = pending;
       pending = [];
-      if (batch.length) await putFrames(db, batch);
+      if (batch.length === 0) return;
+      const t = performance.now();
+      const vectors = await model.embed(batch.map((f) => f.pixels));
+      embedMs += performance.now() - t;
+      const thumbnails = await Promise.all(batch.map((f) => f.thumbnail));
+      const frameStart = batch[0]?.index ?? 0;
+      await putFrames(
+        db,
+        batch.map((f, i) => ({ key: frameKey(videoId, key, f.index), videoId, samplingKey: key, index: f.index, timeS: f.timeS, thumbnail: thumbnails[i] as Blob })),
+        { key: embeddingKey(contentHash, key, model.id, frameStart), videoId, modelId: model.id, samplingKey: key, frameStart, dim: model.dim, count: batch.length, vectors },
+      );
     };
     let done = resumedFrom;
     progress({ done, total, label: 'frames' });
@@ -50,16 +78,18 @@ async function sample({ videoId, file, name, settings }: MediaProtocol['video.sa
       fromIndex: resumedFrom,
       signal,
       onFrame: async ({ index, timeS, canvas }) => {
-        // convertToBlob copies the pixels now, so the pooled canvas may be reused after this.
-        const thumbnail = canvas.convertToBlob({ type: 'image/jpeg', quality: 0.75 });
-        pending.push(thumbnail.then((blob) => ({ key: frameKey(videoId, key, index), videoId, samplingKey: key, index, timeS, thumbnail: blob })));
+        // Both read the pooled canvas now; it is reused once this returns.
+        const ctx = canvas.getContext('2d', { willReadFrequently: true });
+        if (!ctx) throw new Error('no 2D context on the frame canvas');
+        const pixels = rgbaToRgb(ctx.getImageData(0, 0, canvas.width, canvas.height).data);
+        pending.push({ index, timeS, pixels, thumbnail: canvas.convertToBlob({ type: 'image/jpeg', quality: 0.75 }) });
         if (pending.length >= BATCH) await flush();
         done = index + 1;
         progress({ done, total, label: 'frames' });
       },
     });
     await flush();
-    return { frames: done, resumedFrom, path: 'webcodecs', elapsedMs: performance.now() - start };
+    return { frames: done, resumedFrom, path: 'webcodecs', elapsedMs: performance.now() - start, embeddingModel: model.id, embeddingDim: model.dim, embedMs };
   } catch (e) {
     if (e instanceof DOMException && e.name === 'EncodingError') {
       throw new VideoRejectedError(name, 'the video data is corrupt and cannot be decoded', HINT_OTHER_FILE, { cause: e });
@@ -70,7 +100,8 @@ async function sample({ videoId, file, name, settings }: MediaProtocol['video.sa
   }
 }
 
-export function createMediaHandlers() {
+/** `embedder` is called per import; it should cache the loaded model. */
+export function createMediaHandlers(embedder: () => Promise<Embedder>) {
   return {
     async 'video.probe'({ file, name }: MediaProtocol['video.probe']['req']) {
       const input = openInput(file);
@@ -80,6 +111,6 @@ export function createMediaHandlers() {
         input.dispose();
       }
     },
-    'video.sample': sample,
+    'video.sample': (req: MediaProtocol['video.sample']['req'], ctx: HandlerContext) => sample(embedder, req, ctx),
   };
 }

@@ -44,7 +44,7 @@ export function LibraryPage() {
           </button>
         </p>
         <p className="muted">
-          {ACCEPTED_EXTENSIONS.join(' ')} · sampled at 1 fps, 224 px · decoded with WebCodecs in a worker
+          {ACCEPTED_EXTENSIONS.join(' ')} · sampled at 1 fps, 224 px · decoded with WebCodecs and embedded (MobileNetV2, 1792-d) in a worker
         </p>
         <input
           ref={input}
@@ -90,6 +90,7 @@ export function LibraryPage() {
               <th>audio</th>
               <th>size</th>
               <th>frames</th>
+              <th>embeddings</th>
               <th />
             </tr>
           </thead>
@@ -113,6 +114,9 @@ export function LibraryPage() {
                 <td>{formatBytes(v.sizeBytes)}</td>
                 <td data-testid="video-frames">
                   {job ? `sampling ${job.progress?.done ?? 0}/${job.progress?.total ?? '?'}` : `${v.frameCount ?? 0} · ${v.sampled === 'complete' ? v.decodePath : 'interrupted'}`}
+                </td>
+                <td data-testid="video-embeddings" title={v.embeddingModel}>
+                  {v.embeddingDim && v.sampled === 'complete' ? `${v.frameCount} × ${v.embeddingDim}` : '—'}
                 </td>
                 <td className="actions">
                   {v.sampled !== 'complete' && !job ? (
