@@ -22,8 +22,13 @@ const VIDEOS: Record<string, string[] | ((path: string) => void)> = {
     ffmpeg(['-i', plain, '-c', 'copy', '-metadata:s:v:0', 'rotate=90'], path);
     rmSync(plain);
   },
-  // Long enough to cancel mid-way (decode + embed runs ~16 frames/s here): 300 frames at 1 fps.
-  'long.mp4': [...lavfi('mandelbrot=size=160x120:rate=2'), '-t', '300', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '2'],
+  // Long enough to cancel mid-way (decode + embed runs ~16 frames/s here): 150 frames at 1 fps.
+  'long.mp4': [...lavfi('mandelbrot=size=160x120:rate=2'), '-t', '150', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '2'],
+  // Three 8 s scenes with hard cuts at 8 s and 16 s: testsrc2, smptebars, mandelbrot.
+  'cuts.mp4': [
+    ...['testsrc2', 'smptebars', 'mandelbrot'].flatMap((src) => ['-f', 'lavfi', '-t', '8', '-i', `${src}=size=320x240:rate=25`]),
+    '-filter_complex', '[0:v][1:v][2:v]concat=n=3:v=1:a=0', '-c:v', 'libx264', '-pix_fmt', 'yuv420p',
+  ],
   // Bad input.
   'hevc.mp4': [...lavfi('testsrc2=size=320x240:rate=25:duration=4'), '-c:v', 'libx265', '-pix_fmt', 'yuv420p', '-tag:v', 'hvc1', '-x265-params', 'log-level=error'],
   'audio-only.mp4': [...lavfi('sine=frequency=220:duration=5'), '-c:a', 'aac'],

@@ -94,22 +94,46 @@ test('cancel stops sampling, keeps the frames stored so far, and resume finishes
   await openLibrary(page);
   await page.getByLabel('Import videos').setInputFiles([fixture('long.mp4')]);
   const bar = page.getByRole('progressbar', { name: 'Sampling long.mp4' });
-  await expect(bar).toHaveAttribute('aria-valuetext', /frames \((\d{2,})\/300\)/, { timeout: 60_000 });
+  await expect(bar).toHaveAttribute('aria-valuetext', /frames \((\d{2,})\/150\)/, { timeout: 60_000 });
   await page.getByTestId('import-job').getByRole('button', { name: 'Cancel' }).click();
 
   const frames = row(page, 'long.mp4').getByTestId('video-frames');
   await expect(frames).toContainText('interrupted', { timeout: 30_000 });
   const kept = Number((await frames.innerText()).split(' ')[0]);
   expect(kept).toBeGreaterThan(0);
-  expect(kept).toBeLessThan(300);
+  expect(kept).toBeLessThan(150);
 
   // Resume right after a reload, before the backend chip is ready: the worker must wait for it.
   await page.reload();
   await expect(frames).toHaveText(`${kept} · interrupted`);
   await row(page, 'long.mp4').getByRole('button', { name: 'Resume' }).click();
-  await expect(frames).toHaveText('300 · webcodecs', { timeout: 150_000 });
+  await expect(frames).toHaveText('150 · webcodecs', { timeout: 150_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
   // Resumed, not restarted: every frame index is stored exactly once.
   await row(page, 'long.mp4').getByRole('button', { name: 'long.mp4', exact: true }).click();
-  await expect(page.getByTestId('filmstrip-count')).toHaveText('300 sampled frames (1 in 2 shown)');
+  await expect(page.getByTestId('filmstrip-count')).toHaveText('150 sampled frames');
+});
+
+test('scenes follow the hard cuts, and a clip finds its look-alike in another video', async ({ page }) => {
+  await openLibrary(page);
+  await page.getByLabel('Import videos').setInputFiles([fixture('cuts.mp4'), fixture('vp9.webm'), fixture('h264.mp4')]);
+  for (const name of ['cuts.mp4', 'vp9.webm', 'h264.mp4']) {
+    await expect(row(page, name).getByTestId('video-frames')).toContainText('webcodecs', { timeout: 90_000 });
+  }
+  await row(page, 'cuts.mp4').getByRole('button', { name: 'cuts.mp4', exact: true }).click();
+  await expect(page.getByTestId('scene-count')).toContainText('3 scenes');
+  await expect(page.getByRole('list', { name: 'Scenes' }).getByRole('listitem')).toHaveCount(3);
+  const clips = page.getByRole('listbox', { name: 'Clips' }).getByRole('option');
+  await expect(clips).toHaveText(['0–8 s', '8–16 s', '16–24 s']);
+
+  // The smptebars scene of cuts.mp4 is nearest to vp9.webm, which is smptebars throughout.
+  await clips.nth(1).click();
+  const top = page.getByRole('table', { name: 'Most similar clips' }).getByTestId('neighbour');
+  await expect(top.first()).toContainText('vp9.webm');
+  // The testsrc2 scene is nearest to h264.mp4's first clip (testsrc2 too).
+  await clips.nth(0).click();
+  await expect(top.first()).toContainText('h264.mp4');
+  await expect(top.first()).toContainText('0–8 s');
+  const scores = (await top.locator('td:nth-child(3)').allInnerTexts()).map(Number);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
 });

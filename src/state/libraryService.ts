@@ -7,12 +7,20 @@ import { studioDb } from '../storage/db';
 import { deleteVideoData } from '../storage/framesRepo';
 import type { VideoRecord } from '../storage/schema';
 import { computeEngine } from '../workers/computeClient';
+import type { SegmentSettings } from '../workers/clipHandlers';
 import type { Progress } from '../workers/rpc';
 import type { VideoSummary } from './librarySlice';
 import { useStudio } from './store';
 
 /** The paper samples 1 fps; 224 px is the embedder's input size. */
 export const DEFAULT_SAMPLING: SamplingSettings = { fps: 1, size: 224 };
+
+/**
+ * 8 s clips (short anchors; the paper allows up to 64 frames). Scene threshold 0.18 lies between
+ * the largest within-scene distance (0.079) and the smallest hard cut (0.285) measured for the
+ * default embedder by `npm run bench:calibrate-scenes` (docs/results.md).
+ */
+export const DEFAULT_SEGMENTS: SegmentSettings = { clipS: 8, sceneThreshold: 0.18, minSceneS: 2 };
 
 export const ACCEPTED_EXTENSIONS = ['.mp4', '.mov', '.m4v', '.mkv', '.webm', '.avi'];
 
@@ -50,6 +58,15 @@ async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'disca
       { videoId: record.id, contentHash: record.contentHash, file: record.file, name: record.name, settings: DEFAULT_SAMPLING },
       { signal: controller.signal, onProgress },
     );
+    updateJob(jobId, { stage: 'segmenting', progress: null });
+    await computeEngine()['video.segment']({
+      videoId: record.id,
+      contentHash: record.contentHash,
+      samplingKey: samplingKey(DEFAULT_SAMPLING),
+      modelId: result.embeddingModel,
+      fps: DEFAULT_SAMPLING.fps,
+      settings: DEFAULT_SEGMENTS,
+    });
     await db.put('videos', {
       ...record,
       frameCount: result.frames,

@@ -10,7 +10,7 @@ export interface ImportJob {
   name: string;
   /** Set once the video is stored (sampling stage). */
   videoId?: string;
-  stage: 'probing' | 'sampling';
+  stage: 'probing' | 'sampling' | 'segmenting';
   progress: Progress | null;
   startedAt: number;
   /** Sampling speed since this run started (frames resumed from are not counted). */

@@ -62,13 +62,20 @@ export interface EmbeddingRecord {
   vectors: Float32Array;
 }
 
+/** A fixed-length clip or a detected scene of a video, over its sampled frames. */
 export interface ClipRecord {
+  /** `${videoId}|${kind}|${frameStart, 7 digits}` */
   id: string;
   videoId: string;
   kind: 'clip' | 'scene';
   startS: number;
   endS: number;
+  frameStart: number;
+  frameEnd: number;
   frameCount: number;
+  /** L2-normalised mean of the span's frame embeddings, and the embedder that made them. */
+  embedding: Float32Array;
+  modelId: string;
   caption?: string;
 }
 

@@ -3,6 +3,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { createComputeHandlers } from './computeHandlers';
+import { createClipHandlers } from './clipHandlers';
 import { createMediaHandlers } from './mediaHandlers';
 import { createDefaultEmbedder, type Embedder } from '../ml/embedder';
 import * as tf from '@tensorflow/tfjs-core';
@@ -52,4 +53,17 @@ async function currentEmbedder(): Promise<Embedder> {
   }
 }
 
-serve<ComputeProtocol>(self, { ...backendHandlers, ...createMediaHandlers(currentEmbedder) });
+// Clip work also waits for the backend: similarity runs as tensor ops.
+const clipHandlers = createClipHandlers();
+serve<ComputeProtocol>(self, {
+  ...backendHandlers,
+  ...createMediaHandlers(currentEmbedder),
+  'video.segment': async (req) => {
+    await selection;
+    return clipHandlers['video.segment'](req);
+  },
+  'clips.neighbours': async (req, ctx) => {
+    await selection;
+    return clipHandlers['clips.neighbours'](req, ctx);
+  },
+});

@@ -3,10 +3,11 @@ import type { BackendChoice, BackendName, BackendProbe } from '../core/backendCh
 import type { BenchReport } from '../ml/backend/bench';
 import type { WebGpuReport } from '../ml/backend/registry';
 import type { SelfTestResult } from '../ml/backend/selfTest';
+import type { ClipProtocol } from './clipHandlers';
 import type { MediaProtocol } from './mediaHandlers';
 
-/** Everything the compute worker serves: backends (below) and decoding (MediaProtocol). */
-export type ComputeProtocol = MediaProtocol & BackendProtocol;
+/** Everything the compute worker serves: backends (below), decoding, clips and similarity. */
+export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol;
 
 export type BackendProtocol = {
   /**
@@ -30,6 +31,6 @@ export interface ComputeEnvironment {
   activeBackend: string | null;
 }
 
-export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'env.describe', 'video.probe', 'video.sample'] as const satisfies readonly (keyof ComputeProtocol)[];
+export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'env.describe', 'video.probe', 'video.sample', 'video.segment', 'clips.neighbours'] as const satisfies readonly (keyof ComputeProtocol)[];
 
 export type { BackendProbe };

@@ -3,6 +3,7 @@ import { formatBytes, formatMs } from '../../core/format';
 import { ACCEPTED_EXTENSIONS, cancelJob, deleteVideo, importFiles, loadLibrary, resumeVideo } from '../../state/libraryService';
 import { useStudio } from '../../state/store';
 import { ProgressBar } from '../common/ProgressBar';
+import { ClipsPanel } from './ClipsPanel';
 import { Filmstrip } from './Filmstrip';
 
 export function LibraryPage() {
@@ -66,7 +67,7 @@ export function LibraryPage() {
           <strong>{job.name}</strong>
           <ProgressBar
             progress={job.progress}
-            label={job.stage === 'probing' ? `Reading ${job.name}` : `Sampling ${job.name}`}
+            label={job.stage === 'probing' ? `Reading ${job.name}` : job.stage === 'segmenting' ? `Finding clips and scenes in ${job.name}` : `Sampling ${job.name}`}
             onCancel={job.stage === 'sampling' ? () => cancelJob(job.id) : undefined}
           />
           {job.progress && job.framesPerS ? (
@@ -141,6 +142,7 @@ export function LibraryPage() {
       )}
 
       {selected ? <Filmstrip video={selected} /> : null}
+      {selected?.sampled === 'complete' ? <ClipsPanel video={selected} videos={videos} /> : null}
     </section>
   );
 }
