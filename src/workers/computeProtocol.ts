@@ -1,5 +1,5 @@
 // The compute worker's protocol: request and response types for every method.
-import type { BackendChoice, BackendName, BackendProbe } from '../core/backendChoice';
+import type { BackendChoice, BackendName } from '../core/backendChoice';
 import type { BenchReport } from '../ml/backend/bench';
 import type { WebGpuReport } from '../ml/backend/registry';
 import type { SelfTestResult } from '../ml/backend/selfTest';
@@ -33,4 +33,3 @@ export interface ComputeEnvironment {
 
 export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'env.describe', 'video.probe', 'video.sample', 'video.segment', 'clips.neighbours'] as const satisfies readonly (keyof ComputeProtocol)[];
 
-export type { BackendProbe };
