@@ -5,6 +5,7 @@ import { sampledContentHash } from '../media/contentHash';
 import { samplingKey, type SamplingSettings } from '../media/sampleWebCodecs';
 import { studioDb } from '../storage/db';
 import { deleteVideoData } from '../storage/framesRepo';
+import { getSetting, setSetting, type DecoderChoice } from '../storage/settingsRepo';
 import type { VideoRecord } from '../storage/schema';
 import { computeEngine } from '../workers/computeClient';
 import type { SegmentSettings } from '../workers/clipHandlers';
@@ -34,7 +35,7 @@ export async function loadLibrary(): Promise<void> {
   try {
     const db = await studioDb();
     const videos = (await db.getAll('videos')).map(summary).sort((a, b) => a.addedAt - b.addedAt);
-    useStudio.getState().setLibrary({ videos });
+    useStudio.getState().setLibrary({ videos, decoder: await getSetting(db, 'decoder') });
   } catch (e) {
     useStudio.getState().reportError('Could not read the library', e);
   }
@@ -54,8 +55,9 @@ async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'disca
   };
   const db = await studioDb();
   try {
+    const decoder = await getSetting(db, 'decoder');
     const result = await computeEngine()['video.sample'](
-      { videoId: record.id, contentHash: record.contentHash, file: record.file, name: record.name, settings: DEFAULT_SAMPLING },
+      { videoId: record.id, contentHash: record.contentHash, file: record.file, name: record.name, settings: DEFAULT_SAMPLING, decoder },
       { signal: controller.signal, onProgress },
     );
     updateJob(jobId, { stage: 'segmenting', progress: null });
@@ -146,6 +148,15 @@ async function importOne(file: File): Promise<void> {
 /** Imports files one after another (decoding shares two cores with everything else). */
 export async function importFiles(files: Iterable<File>): Promise<void> {
   for (const file of files) await importOne(file);
+}
+
+export async function setDecoder(decoder: DecoderChoice): Promise<void> {
+  try {
+    await setSetting(await studioDb(), 'decoder', decoder);
+    useStudio.getState().setLibrary({ decoder });
+  } catch (e) {
+    useStudio.getState().reportError('Could not save the decoder setting', e);
+  }
 }
 
 export function cancelJob(jobId: string): void {

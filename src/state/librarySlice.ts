@@ -1,6 +1,7 @@
 // Library state: stored videos (without their File) and imports in progress.
 import type { StateCreator } from 'zustand';
 import type { VideoRecord } from '../storage/schema';
+import type { DecoderChoice } from '../storage/settingsRepo';
 import type { Progress } from '../workers/rpc';
 
 export type VideoSummary = Omit<VideoRecord, 'file'>;
@@ -22,13 +23,14 @@ export interface LibrarySlice {
     videos: VideoSummary[];
     jobs: ImportJob[];
     selectedVideoId: string | null;
+    decoder: DecoderChoice;
   };
   setLibrary(patch: Partial<LibrarySlice['library']>): void;
   updateJob(id: string, patch: Partial<ImportJob> | null): void;
 }
 
 export const createLibrarySlice = <S extends LibrarySlice>(): StateCreator<S, [], [], LibrarySlice> => (set) => ({
-  library: { videos: [], jobs: [], selectedVideoId: null },
+  library: { videos: [], jobs: [], selectedVideoId: null, decoder: 'auto' },
   setLibrary(patch) {
     set((s) => ({ library: { ...s.library, ...patch } }) as Partial<S>);
   },

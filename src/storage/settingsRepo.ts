@@ -2,15 +2,20 @@
 import type { BackendChoice, BackendName } from '../core/backendChoice';
 import type { StudioDatabase } from './db';
 
+/** 'auto': WebCodecs where it can decode the stream, ffmpeg.wasm otherwise. */
+export type DecoderChoice = 'auto' | 'ffmpeg';
+
 /** Every setting the studio stores, with its type. Must never change a key's meaning. */
 export interface Settings {
   /** Backend forced in Settings; null = choose by measurement. */
   backendOverride: BackendName | null;
   /** The last measured choice, reused on start-up until the user re-measures. */
   rememberedBackend: BackendChoice | null;
+  /** Video decoder for imports. */
+  decoder: DecoderChoice;
 }
 
-export const DEFAULT_SETTINGS: Settings = { backendOverride: null, rememberedBackend: null };
+export const DEFAULT_SETTINGS: Settings = { backendOverride: null, rememberedBackend: null, decoder: 'auto' };
 
 export async function getSetting<K extends keyof Settings>(db: StudioDatabase, key: K): Promise<Settings[K]> {
   const record = await db.get('settings', key);

@@ -3,6 +3,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { createComputeHandlers } from './computeHandlers';
+import ffmpegCoreURL from '@ffmpeg/core?url';
+import ffmpegWasmURL from '@ffmpeg/core/wasm?url';
 import { createClipHandlers } from './clipHandlers';
 import { createMediaHandlers } from './mediaHandlers';
 import { createDefaultEmbedder, type Embedder } from '../ml/embedder';
@@ -57,7 +59,8 @@ async function currentEmbedder(): Promise<Embedder> {
 const clipHandlers = createClipHandlers();
 serve<ComputeProtocol>(self, {
   ...backendHandlers,
-  ...createMediaHandlers(currentEmbedder),
+  // ffmpeg.wasm's single-thread core, served unmodified from the app's own origin (GPL-2.0+).
+  ...createMediaHandlers(currentEmbedder, { coreURL: ffmpegCoreURL, wasmURL: ffmpegWasmURL }),
   'video.segment': async (req) => {
     await selection;
     return clipHandlers['video.segment'](req);

@@ -2,9 +2,11 @@
 import { rgbaToRgb, type Embedder } from '../ml/embedder';
 import { HINT_OTHER_FILE, VideoRejectedError } from '../media/errors';
 import { openInput, probeInput, type VideoProbe } from '../media/probe';
-import { sampleCount, samplingKey, sampleWithWebCodecs, type SamplingSettings } from '../media/sampleWebCodecs';
+import { sampleWithFfmpeg, type FfmpegCoreUrls } from '../media/sampleFfmpeg';
+import { sampleCount, samplingKey, sampleWithWebCodecs, type SampledFrame, type SamplingSettings } from '../media/sampleWebCodecs';
 import { studioDb } from '../storage/db';
 import { embeddingKey, frameKey, putFrames, storedPrefix } from '../storage/framesRepo';
+import type { DecoderChoice } from '../storage/settingsRepo';
 import type { HandlerContext } from './rpc';
 
 export type MediaProtocol = {
@@ -14,13 +16,13 @@ export type MediaProtocol = {
    * Samples frames at `settings.fps`, embeds them on the active backend, and stores thumbnails
    * (`frames`) and embeddings (`embeddings`), resuming after the frames already stored.
    */
-  'video.sample': { req: { videoId: string; contentHash: string; file: Blob; name: string; settings: SamplingSettings }; res: SampleResult };
+  'video.sample': { req: { videoId: string; contentHash: string; file: Blob; name: string; settings: SamplingSettings; decoder: DecoderChoice }; res: SampleResult };
 };
 
 export interface SampleResult {
   frames: number;
   resumedFrom: number;
-  path: 'webcodecs';
+  path: 'webcodecs' | 'ffmpeg';
   elapsedMs: number;
   embeddingModel: string;
   embeddingDim: number;
@@ -39,16 +41,16 @@ interface PendingFrame {
 
 async function sample(
   embedder: () => Promise<Embedder>,
-  { videoId, contentHash, file, name, settings }: MediaProtocol['video.sample']['req'],
+  ffmpegCore: FfmpegCoreUrls,
+  { videoId, contentHash, file, name, settings, decoder }: MediaProtocol['video.sample']['req'],
   { signal, progress }: HandlerContext,
 ): Promise<SampleResult> {
   const start = performance.now();
   const input = openInput(file);
   try {
     const { probe, track } = await probeInput(input, name, file.size);
-    if (!probe.webCodecs) {
-      throw new VideoRejectedError(name, `this browser's WebCodecs cannot decode ${probe.codec}, and the ffmpeg.wasm fallback is not built yet`, HINT_OTHER_FILE);
-    }
+    // WebCodecs first (much faster); ffmpeg.wasm for what it refuses.
+    const path: SampleResult['path'] = probe.webCodecs && decoder === 'auto' ? 'webcodecs' : 'ffmpeg';
     const model = await embedder();
     if (model.inputSize !== settings.size) throw new Error(`sampling size ${settings.size} px does not match the embedder's ${model.inputSize} px`);
     const db = await studioDb();
@@ -74,22 +76,22 @@ async function sample(
     };
     let done = resumedFrom;
     progress({ done, total, label: 'frames' });
-    await sampleWithWebCodecs(track, probe.durationS, settings, {
-      fromIndex: resumedFrom,
-      signal,
-      onFrame: async ({ index, timeS, canvas }) => {
-        // Both read the pooled canvas now; it is reused once this returns.
-        const ctx = canvas.getContext('2d', { willReadFrequently: true });
-        if (!ctx) throw new Error('no 2D context on the frame canvas');
-        const pixels = rgbaToRgb(ctx.getImageData(0, 0, canvas.width, canvas.height).data);
-        pending.push({ index, timeS, pixels, thumbnail: canvas.convertToBlob({ type: 'image/jpeg', quality: 0.75 }) });
-        if (pending.length >= BATCH) await flush();
-        done = index + 1;
-        progress({ done, total, label: 'frames' });
-      },
-    });
+    const onFrame = async ({ index, timeS, canvas }: SampledFrame) => {
+      // Both read the pooled canvas now; it is reused once this returns.
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      if (!ctx) throw new Error('no 2D context on the frame canvas');
+      const pixels = rgbaToRgb(ctx.getImageData(0, 0, canvas.width, canvas.height).data);
+      pending.push({ index, timeS, pixels, thumbnail: canvas.convertToBlob({ type: 'image/jpeg', quality: 0.75 }) });
+      if (pending.length >= BATCH) await flush();
+      done = index + 1;
+      progress({ done, total, label: 'frames' });
+    };
+    const options = { fromIndex: resumedFrom, signal, onFrame };
+    if (path === 'webcodecs') await sampleWithWebCodecs(track, probe.durationS, settings, options);
+    else await sampleWithFfmpeg(file, name, probe.durationS, settings, ffmpegCore, options);
     await flush();
-    return { frames: done, resumedFrom, path: 'webcodecs', elapsedMs: performance.now() - start, embeddingModel: model.id, embeddingDim: model.dim, embedMs };
+    if (done === resumedFrom && total > resumedFrom) throw new VideoRejectedError(name, `no frame could be decoded (${probe.codec})`, HINT_OTHER_FILE);
+    return { frames: done, resumedFrom, path, elapsedMs: performance.now() - start, embeddingModel: model.id, embeddingDim: model.dim, embedMs };
   } catch (e) {
     if (e instanceof DOMException && e.name === 'EncodingError') {
       throw new VideoRejectedError(name, 'the video data is corrupt and cannot be decoded', HINT_OTHER_FILE, { cause: e });
@@ -101,7 +103,7 @@ async function sample(
 }
 
 /** `embedder` is called per import; it should cache the loaded model. */
-export function createMediaHandlers(embedder: () => Promise<Embedder>) {
+export function createMediaHandlers(embedder: () => Promise<Embedder>, ffmpegCore: FfmpegCoreUrls) {
   return {
     async 'video.probe'({ file, name }: MediaProtocol['video.probe']['req']) {
       const input = openInput(file);
@@ -111,6 +113,6 @@ export function createMediaHandlers(embedder: () => Promise<Embedder>) {
         input.dispose();
       }
     },
-    'video.sample': (req: MediaProtocol['video.sample']['req'], ctx: HandlerContext) => sample(embedder, req, ctx),
+    'video.sample': (req: MediaProtocol['video.sample']['req'], ctx: HandlerContext) => sample(embedder, ffmpegCore, req, ctx),
   };
 }

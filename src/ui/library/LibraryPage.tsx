@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { formatBytes, formatMs } from '../../core/format';
-import { ACCEPTED_EXTENSIONS, cancelJob, deleteVideo, importFiles, loadLibrary, resumeVideo } from '../../state/libraryService';
+import { ACCEPTED_EXTENSIONS, cancelJob, deleteVideo, importFiles, loadLibrary, resumeVideo, setDecoder } from '../../state/libraryService';
 import { useStudio } from '../../state/store';
 import { ProgressBar } from '../common/ProgressBar';
 import { ClipsPanel } from './ClipsPanel';
 import { Filmstrip } from './Filmstrip';
 
 export function LibraryPage() {
-  const { videos, jobs, selectedVideoId } = useStudio((s) => s.library);
+  const { videos, jobs, selectedVideoId, decoder } = useStudio((s) => s.library);
   const setLibrary = useStudio((s) => s.setLibrary);
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
@@ -45,7 +45,14 @@ export function LibraryPage() {
           </button>
         </p>
         <p className="muted">
-          {ACCEPTED_EXTENSIONS.join(' ')} · sampled at 1 fps, 224 px · decoded with WebCodecs and embedded (MobileNetV2, 1792-d) in a worker
+          {ACCEPTED_EXTENSIONS.join(' ')} · sampled at 1 fps, 224 px · decoded and embedded (MobileNetV2, 1792-d) in a worker
+        </p>
+        <p>
+          <label htmlFor="decoder">Decoder</label>{' '}
+          <select id="decoder" value={decoder} onChange={(e) => void setDecoder(e.target.value === 'ffmpeg' ? 'ffmpeg' : 'auto')}>
+            <option value="auto">Automatic: WebCodecs, ffmpeg.wasm for what it cannot decode</option>
+            <option value="ffmpeg">ffmpeg.wasm only (slower; any codec)</option>
+          </select>
         </p>
         <input
           ref={input}
