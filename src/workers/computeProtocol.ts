@@ -31,5 +31,5 @@ export interface ComputeEnvironment {
   activeBackend: string | null;
 }
 
-export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'env.describe', 'video.probe', 'video.sample', 'video.segment', 'clips.neighbours'] as const satisfies readonly (keyof ComputeProtocol)[];
+export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'env.describe', 'video.probe', 'video.sample', 'video.decodeBench', 'video.segment', 'clips.neighbours'] as const satisfies readonly (keyof ComputeProtocol)[];
 

@@ -16,8 +16,17 @@ export type MediaProtocol = {
    * Samples frames at `settings.fps`, embeds them on the active backend, and stores thumbnails
    * (`frames`) and embeddings (`embeddings`), resuming after the frames already stored.
    */
+  /** Decode-only timing of both paths (bench/decode): frames are read back as pixels, not stored. */
+  'video.decodeBench': { req: { file: Blob; name: string; settings: SamplingSettings }; res: DecodeTiming[] };
   'video.sample': { req: { videoId: string; contentHash: string; file: Blob; name: string; settings: SamplingSettings; decoder: DecoderChoice }; res: SampleResult };
 };
+
+export interface DecodeTiming {
+  path: 'webcodecs' | 'ffmpeg';
+  frames: number;
+  elapsedMs: number;
+  error?: string;
+}
 
 export interface SampleResult {
   frames: number;
@@ -102,6 +111,33 @@ async function sample(
   }
 }
 
+async function decodeBench(ffmpegCore: FfmpegCoreUrls, { file, name, settings }: MediaProtocol['video.decodeBench']['req'], { signal }: HandlerContext): Promise<DecodeTiming[]> {
+  const out: DecodeTiming[] = [];
+  for (const path of ['webcodecs', 'ffmpeg'] as const) {
+    const input = openInput(file);
+    const start = performance.now();
+    let frames = 0;
+    const onFrame = ({ canvas }: SampledFrame) => {
+      // The same read-back an import does (pixels for the embedder).
+      canvas.getContext('2d', { willReadFrequently: true })?.getImageData(0, 0, canvas.width, canvas.height);
+      frames++;
+    };
+    try {
+      const { probe, track } = await probeInput(input, name, file.size);
+      if (path === 'webcodecs' && !probe.webCodecs) throw new Error(`WebCodecs cannot decode ${probe.codec}`);
+      if (path === 'webcodecs') await sampleWithWebCodecs(track, probe.durationS, settings, { signal, onFrame });
+      else await sampleWithFfmpeg(file, name, probe.durationS, settings, ffmpegCore, { signal, onFrame });
+      out.push({ path, frames, elapsedMs: performance.now() - start });
+    } catch (e) {
+      signal.throwIfAborted();
+      out.push({ path, frames, elapsedMs: performance.now() - start, error: e instanceof Error ? e.message : String(e) });
+    } finally {
+      input.dispose();
+    }
+  }
+  return out;
+}
+
 /** `embedder` is called per import; it should cache the loaded model. */
 export function createMediaHandlers(embedder: () => Promise<Embedder>, ffmpegCore: FfmpegCoreUrls) {
   return {
@@ -113,6 +149,7 @@ export function createMediaHandlers(embedder: () => Promise<Embedder>, ffmpegCor
         input.dispose();
       }
     },
+    'video.decodeBench': (req: MediaProtocol['video.decodeBench']['req'], ctx: HandlerContext) => decodeBench(ffmpegCore, req, ctx),
     'video.sample': (req: MediaProtocol['video.sample']['req'], ctx: HandlerContext) => sample(embedder, ffmpegCore, req, ctx),
   };
 }

@@ -1,5 +1,6 @@
 import { BackendPanel } from './BackendPanel';
 import { BenchPanel } from './BenchPanel';
+import { DecodeBenchPanel } from './DecodeBenchPanel';
 import { DiagnosticsPanel } from './DiagnosticsPanel';
 
 export function SettingsPage() {
@@ -9,6 +10,7 @@ export function SettingsPage() {
       <BackendPanel />
       <DiagnosticsPanel />
       <BenchPanel />
+      <DecodeBenchPanel />
     </section>
   );
 }
