@@ -5,6 +5,7 @@ import { chooseBackend, type BackendChoice, type BackendName } from '../core/bac
 import { probeBackends } from '../ml/backend/probe';
 import { activateBackend, candidateBackends, describeWebGpu, preloadBackends, type BackendConfig } from '../ml/backend/registry';
 import { selfTestBackend } from '../ml/backend/selfTest';
+import { benchEmbedder } from '../ml/embedBench';
 import type { BackendProtocol } from './computeProtocol';
 import type { Handlers } from './rpc';
 
@@ -59,6 +60,14 @@ export function createComputeHandlers(config: BackendConfig, candidates: () => B
           crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
           cases,
         };
+      } finally {
+        await activateBackend(restore, config);
+      }
+    },
+
+    async 'embed.bench'({ backends, restore }, { signal }) {
+      try {
+        return await benchEmbedder(pick(backends), config, 3000, 60_000, signal);
       } finally {
         await activateBackend(restore, config);
       }

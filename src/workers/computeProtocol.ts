@@ -1,6 +1,7 @@
 // The compute worker's protocol: request and response types for every method.
 import type { BackendChoice, BackendName } from '../core/backendChoice';
 import type { BenchReport } from '../ml/backend/bench';
+import type { EmbedBenchCase } from '../ml/embedBench';
 import type { WebGpuReport } from '../ml/backend/registry';
 import type { SelfTestResult } from '../ml/backend/selfTest';
 import type { ClipProtocol } from './clipHandlers';
@@ -19,6 +20,8 @@ export type BackendProtocol = {
   'backend.selfTest': { req: { backends: BackendName[] | 'all'; restore: BackendName }; res: SelfTestResult[] };
   /** Throughput per backend, then re-activates `restore`. */
   'backend.bench': { req: { backends: BackendName[] | 'all'; restore: BackendName; matmulSizes?: number[]; budgetMs?: number }; res: BenchReport };
+  /** Default embedder frames/s per backend, then re-activates `restore`. */
+  'embed.bench': { req: { backends: BackendName[] | 'all'; restore: BackendName }; res: EmbedBenchCase[] };
   /** What the worker's environment offers. */
   'env.describe': { req: null; res: ComputeEnvironment };
 };
@@ -31,5 +34,5 @@ export interface ComputeEnvironment {
   activeBackend: string | null;
 }
 
-export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'env.describe', 'video.probe', 'video.sample', 'video.decodeBench', 'video.segment', 'clips.neighbours'] as const satisfies readonly (keyof ComputeProtocol)[];
+export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'embed.bench', 'env.describe', 'video.probe', 'video.sample', 'video.decodeBench', 'video.segment', 'clips.neighbours'] as const satisfies readonly (keyof ComputeProtocol)[];
 
