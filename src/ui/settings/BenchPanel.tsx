@@ -3,6 +3,7 @@ import { formatGflops } from '../../core/backendChoice';
 import { useStudio } from '../../state/store';
 import { computeEngine } from '../../workers/computeClient';
 import { ProgressBar } from '../common/ProgressBar';
+import { ResultTable } from '../common/ResultTable';
 import { useTask } from '../common/useTask';
 
 /** bench/backends drives this panel; users can run it too. */
@@ -28,31 +29,15 @@ export function BenchPanel() {
       </button>
       {bench.running ? <ProgressBar progress={bench.progress} label="Benchmark" onCancel={bench.cancel} /> : null}
       {bench.result ? (
-        <>
-          <table className="data" aria-label="Benchmark results">
-            <thead>
-              <tr>
-                <th>backend</th>
-                <th>op</th>
-                <th>shape</th>
-                <th>GFLOP/s</th>
-              </tr>
-            </thead>
-            <tbody>
-              {bench.result.cases.map((c) => (
-                <tr key={`${c.backend}-${c.op}-${c.shape}`}>
-                  <td>{c.backend}</td>
-                  <td>{c.op}</td>
-                  <td>{c.shape}</td>
-                  <td>{c.gflops === null ? (c.error ?? '—') : formatGflops(c.gflops)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <pre data-testid="bench-json" hidden>
-            {JSON.stringify(bench.result)}
-          </pre>
-        </>
+        <ResultTable
+          label="Benchmark results"
+          columns={['backend', 'op', 'shape', 'GFLOP/s']}
+          rows={bench.result.cases}
+          rowKey={(c) => `${c.backend}-${c.op}-${c.shape}`}
+          cells={(c) => [c.backend, c.op, c.shape, c.gflops === null ? (c.error ?? '—') : formatGflops(c.gflops)]}
+          jsonTestId="bench-json"
+          json={bench.result}
+        />
       ) : null}
       <h3>Embedder</h3>
       <p className="muted">Frames per second of the default embedder (MobileNetV2, 224 px, batches of 4) on every backend. Up to a minute per backend.</p>
@@ -61,29 +46,14 @@ export function BenchPanel() {
       </button>
       {embed.running ? <ProgressBar progress={null} label="Embedder benchmark" onCancel={embed.cancel} /> : null}
       {embed.result ? (
-        <>
-          <table className="data" aria-label="Embedder benchmark results">
-            <thead>
-              <tr>
-                <th>backend</th>
-                <th>frames/s</th>
-                <th>first batch</th>
-              </tr>
-            </thead>
-            <tbody>
-              {embed.result.map((r) => (
-                <tr key={r.backend}>
-                  <td>{r.backend}</td>
-                  <td>{r.framesPerS === null ? (r.error ?? '—') : r.framesPerS.toFixed(1)}</td>
-                  <td>{r.warmupMs === null ? '—' : `${(r.warmupMs / 1000).toFixed(1)} s`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <pre data-testid="embed-bench-json" hidden>
-            {JSON.stringify(embed.result)}
-          </pre>
-        </>
+        <ResultTable
+          label="Embedder benchmark results"
+          columns={['backend', 'frames/s', 'first batch']}
+          rows={embed.result}
+          rowKey={(r) => r.backend}
+          cells={(r) => [r.backend, r.framesPerS === null ? (r.error ?? '—') : r.framesPerS.toFixed(1), r.warmupMs === null ? '—' : `${(r.warmupMs / 1000).toFixed(1)} s`]}
+          jsonTestId="embed-bench-json"
+        />
       ) : null}
     </section>
   );

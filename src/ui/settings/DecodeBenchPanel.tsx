@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { DEFAULT_SAMPLING } from '../../state/libraryService';
 import { computeEngine } from '../../workers/computeClient';
 import { ProgressBar } from '../common/ProgressBar';
+import { ResultTable } from '../common/ResultTable';
 import { useTask } from '../common/useTask';
 
 /** Decode one file with both paths (bench/decode drives this panel; users can run it too). */
@@ -31,31 +32,14 @@ export function DecodeBenchPanel() {
       </div>
       {bench.running ? <ProgressBar progress={null} label="Decoding" onCancel={bench.cancel} /> : null}
       {bench.result && bench.result.length > 0 ? (
-        <>
-          <table className="data" aria-label="Decode benchmark results">
-            <thead>
-              <tr>
-                <th>path</th>
-                <th>frames</th>
-                <th>time</th>
-                <th>frames/s</th>
-              </tr>
-            </thead>
-            <tbody>
-              {bench.result.map((r) => (
-                <tr key={r.path}>
-                  <td>{r.path}</td>
-                  <td>{r.error ? `failed: ${r.error}` : r.frames}</td>
-                  <td>{(r.elapsedMs / 1000).toFixed(2)} s</td>
-                  <td>{r.error ? '—' : ((1000 * r.frames) / r.elapsedMs).toFixed(1)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <pre data-testid="decode-bench-json" hidden>
-            {JSON.stringify(bench.result)}
-          </pre>
-        </>
+        <ResultTable
+          label="Decode benchmark results"
+          columns={['path', 'frames', 'time', 'frames/s']}
+          rows={bench.result}
+          rowKey={(r) => r.path}
+          cells={(r) => [r.path, r.error ? `failed: ${r.error}` : r.frames, `${(r.elapsedMs / 1000).toFixed(2)} s`, r.error ? '—' : ((1000 * r.frames) / r.elapsedMs).toFixed(1)]}
+          jsonTestId="decode-bench-json"
+        />
       ) : null}
     </section>
   );
