@@ -7,13 +7,15 @@ export interface ResultTableProps<T> {
   rows: T[];
   rowKey: (row: T) => string;
   cells: (row: T) => ReactNode[];
+  /** Extra attributes per row, e.g. a `data-testid` that tests find rows by. */
+  rowAttributes?: (row: T) => Record<`data-${string}`, string>;
   /** When set, the raw result is also rendered as hidden JSON under this test id (bench/ reads it). */
   jsonTestId?: string;
   json?: unknown;
 }
 
 /** A plain result table, optionally with the raw result as hidden JSON for bench scripts. */
-export function ResultTable<T>({ label, columns, rows, rowKey, cells, jsonTestId, json }: ResultTableProps<T>) {
+export function ResultTable<T>({ label, columns, rows, rowKey, cells, rowAttributes, jsonTestId, json }: ResultTableProps<T>) {
   return (
     <>
       <table className="data" aria-label={label}>
@@ -26,7 +28,7 @@ export function ResultTable<T>({ label, columns, rows, rowKey, cells, jsonTestId
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={rowKey(r)}>
+            <tr key={rowKey(r)} {...rowAttributes?.(r)}>
               {cells(r).map((cell, i) => (
                 <td key={columns[i] ?? i}>{cell}</td>
               ))}

@@ -4,6 +4,7 @@ import type { ClipRecord } from '../../storage/schema';
 import type { VideoSummary } from '../../state/librarySlice';
 import { computeEngine } from '../../workers/computeClient';
 import { ProgressBar } from '../common/ProgressBar';
+import { ResultTable } from '../common/ResultTable';
 import { useTask } from '../common/useTask';
 
 const K = 5;
@@ -63,24 +64,14 @@ export function ClipsPanel({ video, videos }: { video: VideoSummary; videos: Vid
       </div>
       {neighbours.running ? <ProgressBar progress={null} label="Finding similar clips" /> : null}
       {selected && neighbours.result ? (
-        <table className="data" aria-label="Most similar clips">
-          <thead>
-            <tr>
-              <th>video</th>
-              <th>clip</th>
-              <th>cosine similarity</th>
-            </tr>
-          </thead>
-          <tbody>
-            {neighbours.result.map((n) => (
-              <tr key={n.clipId} data-testid="neighbour">
-                <td>{nameOf(n.videoId)}</td>
-                <td>{span(n)}</td>
-                <td>{n.score.toFixed(3)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ResultTable
+          label="Most similar clips"
+          columns={['video', 'clip', 'cosine similarity']}
+          rows={neighbours.result}
+          rowKey={(n) => n.clipId}
+          rowAttributes={() => ({ 'data-testid': 'neighbour' })}
+          cells={(n) => [nameOf(n.videoId), span(n), n.score.toFixed(3)]}
+        />
       ) : null}
     </section>
   );

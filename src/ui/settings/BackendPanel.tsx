@@ -4,6 +4,7 @@ import { remeasureBackends, setBackendOverride } from '../../state/computeServic
 import { useStudio } from '../../state/store';
 import { computeEngine } from '../../workers/computeClient';
 import { ProgressBar } from '../common/ProgressBar';
+import { ResultTable } from '../common/ResultTable';
 import { useTask } from '../common/useTask';
 
 export function BackendPanel() {
@@ -51,29 +52,19 @@ export function BackendPanel() {
         </button>
       </div>
       {choice ? (
-        <table className="data" aria-label="Backend probes">
-          <thead>
-            <tr>
-              <th>backend</th>
-              <th>probe matmul 256²</th>
-              <th>probe time</th>
-              <th>status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {choice.probes.map((p) => (
-              <tr key={p.backend} data-testid={`probe-${p.backend}`}>
-                <td>
-                  {p.backend}
-                  {p.adapter ? ` (${p.adapter.isFallbackAdapter ? 'software' : 'hardware'} adapter)` : ''}
-                </td>
-                <td>{p.gflops === null ? "—" : `${p.gflopsIsUpperBound ? "< " : ""}${formatGflops(p.gflops)} GFLOP/s${p.gflopsIsUpperBound ? " (first run unfinished at the deadline)" : ""}`}</td>
-                <td>{p.elapsedMs.toFixed(0)} ms{p.initMs !== undefined ? ` (start ${p.initMs.toFixed(0)} ms, first run ${(p.warmupMs ?? 0).toFixed(0)} ms)` : ''}</td>
-                <td>{p.ok ? (p.backend === choice.backend ? 'chosen' : 'available') : p.error}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ResultTable
+          label="Backend probes"
+          columns={['backend', 'probe matmul 256²', 'probe time', 'status']}
+          rows={choice.probes}
+          rowKey={(p) => p.backend}
+          rowAttributes={(p) => ({ 'data-testid': `probe-${p.backend}` })}
+          cells={(p) => [
+            `${p.backend}${p.adapter ? ` (${p.adapter.isFallbackAdapter ? 'software' : 'hardware'} adapter)` : ''}`,
+            p.gflops === null ? '—' : `${p.gflopsIsUpperBound ? '< ' : ''}${formatGflops(p.gflops)} GFLOP/s${p.gflopsIsUpperBound ? ' (first run unfinished at the deadline)' : ''}`,
+            `${p.elapsedMs.toFixed(0)} ms${p.initMs !== undefined ? ` (start ${p.initMs.toFixed(0)} ms, first run ${(p.warmupMs ?? 0).toFixed(0)} ms)` : ''}`,
+            p.ok ? (p.backend === choice.backend ? 'chosen' : 'available') : p.error,
+          ]}
+        />
       ) : null}
 
       <h3>Self-test</h3>
@@ -85,26 +76,19 @@ export function BackendPanel() {
       </div>
       {selfTest.running ? <ProgressBar progress={selfTest.progress} label="Self-test" onCancel={selfTest.cancel} /> : null}
       {selfTest.result ? (
-        <table className="data" aria-label="Self-test results">
-          <thead>
-            <tr>
-              <th>backend</th>
-              <th>result</th>
-              <th>max error</th>
-              <th>time</th>
-            </tr>
-          </thead>
-          <tbody>
-            {selfTest.result.map((r) => (
-              <tr key={r.backend} data-testid={`selftest-${r.backend}`} data-ok={String(r.ok)}>
-                <td>{r.backend}</td>
-                <td>{r.ok ? 'matches reference' : `failed: ${r.error ?? ''}`}</td>
-                <td>{r.errors ? Math.max(...Object.values(r.errors)).toExponential(1) : '—'}</td>
-                <td>{r.elapsedMs.toFixed(0)} ms</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ResultTable
+          label="Self-test results"
+          columns={['backend', 'result', 'max error', 'time']}
+          rows={selfTest.result}
+          rowKey={(r) => r.backend}
+          rowAttributes={(r) => ({ 'data-testid': `selftest-${r.backend}`, 'data-ok': String(r.ok) })}
+          cells={(r) => [
+            r.backend,
+            r.ok ? 'matches reference' : `failed: ${r.error ?? ''}`,
+            r.errors ? Math.max(...Object.values(r.errors)).toExponential(1) : '—',
+            `${r.elapsedMs.toFixed(0)} ms`,
+          ]}
+        />
       ) : null}
     </section>
   );
