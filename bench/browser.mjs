@@ -1,10 +1,18 @@
 // Shared helpers for browser benchmarks: serve dist/ with `vite preview` and drive Debian's
 // Chromium with the launch flags of DESIGN.md §4.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import launch from '../e2e/chromium.json' with { type: 'json' };
 
-export async function withStudio(fn, { port = 4174 } = {}) {
+/**
+ * Serves dist/ and opens the studio in Chromium. `persistent: true` uses an on-disk profile as a
+ * user's browser does: Playwright's default contexts are off the record, and there Chromium keeps
+ * IndexedDB in the browser process's memory (which a memory benchmark would then count).
+ */
+export async function withStudio(fn, { port = 4174, persistent = false } = {}) {
   const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   const base = `http://127.0.0.1:${port}`;
   try {
@@ -16,7 +24,18 @@ export async function withStudio(fn, { port = 4174 } = {}) {
         await new Promise((r) => setTimeout(r, 200));
       }
     }
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? launch.executablePath, args: launch.args });
+    const options = { executablePath: process.env.CHROMIUM_PATH ?? launch.executablePath, args: launch.args };
+    if (persistent) {
+      const profile = mkdtempSync(join(tmpdir(), 'longvpo-bench-'));
+      const context = await chromium.launchPersistentContext(profile, options);
+      try {
+        return await fn(context.pages()[0] ?? (await context.newPage()), base);
+      } finally {
+        await context.close();
+        rmSync(profile, { recursive: true, force: true });
+      }
+    }
+    const browser = await chromium.launch(options);
     try {
       const page = await browser.newPage();
       return await fn(page, base);
