@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectScenes, fixedClips, spanEmbedding } from './clips';
+import { detectScenes, fixedClips, SpanMeans, spanEmbedding } from './clips';
 
 describe('fixedClips', () => {
   it('cuts 1 fps frames into 16 s clips and merges a short remainder', () => {
@@ -60,5 +60,21 @@ describe('spanEmbedding', () => {
     const e = spanEmbedding(frames, 2, { frameStart: 0, frameEnd: 2, startS: 0, endS: 2 });
     expect(e[0]).toBeCloseTo(Math.SQRT1_2, 6);
     expect(e[1]).toBeCloseTo(Math.SQRT1_2, 6);
+  });
+});
+
+describe('SpanMeans', () => {
+  it('fed in windows, equals spanEmbedding over the whole matrix', () => {
+    const dim = 3;
+    const n = 11;
+    const frames = Float32Array.from({ length: n * dim }, (_, i) => Math.sin(i * 1.7) + (i % dim));
+    const spans = fixedClips(n, 1, 4);
+    const means = new SpanMeans(spans, dim);
+    for (const [start, end] of [[0, 3], [3, 7], [7, 11]] as const) means.add(start, frames.slice(start * dim, end * dim));
+    const got = means.result();
+    spans.forEach((s, k) => {
+      const want = spanEmbedding(frames, dim, s);
+      for (let d = 0; d < dim; d++) expect(got[k]![d]).toBeCloseTo(want[d]!, 6);
+    });
   });
 });

@@ -72,3 +72,42 @@ export function spanEmbedding(frames: Float32Array, dim: number, s: FrameSpan): 
   for (let d = 0; d < dim; d++) out[d]! /= norm;
   return out;
 }
+
+/**
+ * Sums of frame embeddings per span, fed window by window (frames in order), so clip and scene
+ * embeddings of a long video never need all its frames in memory. `result()` gives the
+ * L2-normalised means, as `spanEmbedding` would.
+ */
+export class SpanMeans {
+  private readonly sums: Float32Array[];
+  constructor(
+    private readonly spans: FrameSpan[],
+    private readonly dim: number,
+  ) {
+    this.sums = spans.map(() => new Float32Array(dim));
+  }
+
+  /** Adds rows of frames [frameStart, frameStart + rows) from a row-major [rows, dim] matrix. */
+  add(frameStart: number, vectors: Float32Array): void {
+    const rows = vectors.length / this.dim;
+    const frameEnd = frameStart + rows;
+    this.spans.forEach((s, k) => {
+      const from = Math.max(s.frameStart, frameStart);
+      const to = Math.min(s.frameEnd, frameEnd);
+      const sum = this.sums[k]!;
+      for (let f = from; f < to; f++) {
+        const row = (f - frameStart) * this.dim;
+        for (let d = 0; d < this.dim; d++) sum[d]! += vectors[row + d] ?? 0;
+      }
+    });
+  }
+
+  result(): Float32Array[] {
+    return this.sums.map((sum) => {
+      let norm = 0;
+      for (let d = 0; d < this.dim; d++) norm += sum[d]! ** 2;
+      norm = Math.sqrt(norm) || 1;
+      return sum.map((v) => v / norm);
+    });
+  }
+}

@@ -1,8 +1,9 @@
 // Clips, scenes and nearest clips, computed in the compute worker from stored embeddings.
-import { detectScenes, fixedClips, spanEmbedding, type FrameSpan } from '../core/clips';
+import { detectScenes, fixedClips, SpanMeans, type FrameSpan } from '../core/clips';
 import { consecutiveDistances, cosineMatrix } from '../ml/similarity';
 import { studioDb } from '../storage/db';
-import { getEmbeddings } from '../storage/framesRepo';
+import type { StudioDatabase } from '../storage/db';
+import { embeddingPages } from '../storage/framesRepo';
 import type { ClipRecord } from '../storage/schema';
 import type { HandlerContext } from './rpc';
 
@@ -33,17 +34,66 @@ function clipId(videoId: string, kind: ClipRecord['kind'], span: FrameSpan): str
   return `${videoId}|${kind}|${String(span.frameStart).padStart(7, '0')}`;
 }
 
+/**
+ * Frame embeddings of a video as windows of consecutive frames [frameStart, frameStart + rows),
+ * read page by page. Chunks of an earlier, differently batched run may overlap: rows already
+ * delivered are skipped.
+ */
+async function* frameWindows(db: StudioDatabase, contentHash: string, samplingKey: string, modelId: string): AsyncGenerator<{ frameStart: number; vectors: Float32Array; dim: number }> {
+  let next = 0;
+  for await (const page of embeddingPages(db, contentHash, samplingKey, modelId)) {
+    // One window per page (up to 64 chunks of 8 frames): few, large tensor ops.
+    const frameStart = next;
+    const parts: Float32Array[] = [];
+    for (const chunk of page) {
+      const skip = Math.max(0, next - chunk.frameStart);
+      if (skip >= chunk.count) continue;
+      if (chunk.frameStart > next) throw new Error(`embeddings of frames ${next}–${chunk.frameStart - 1} are missing; import the video again`);
+      parts.push(chunk.vectors.subarray(skip * chunk.dim));
+      next = chunk.frameStart + chunk.count;
+    }
+    const dim = page[0]?.dim ?? 0;
+    if (parts.length === 0 || dim === 0) continue;
+    const vectors = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((offset, p) => (vectors.set(p, offset), offset + p.length), 0);
+    yield { frameStart, vectors, dim };
+  }
+}
+
+/**
+ * Two streamed passes over the stored embeddings, so memory does not grow with the video's length
+ * (a 2-hour video has 52 MB of them): consecutive-frame distances (tensor op per window), then the
+ * mean embedding of every clip and scene.
+ */
 async function segment({ videoId, contentHash, samplingKey, modelId, fps, settings }: ClipProtocol['video.segment']['req']) {
   const db = await studioDb();
-  const { count, dim, vectors } = await getEmbeddings(db, contentHash, samplingKey, modelId);
+  const distances: number[] = [];
+  let previous: Float32Array | null = null;
+  let dim = 0;
+  for await (const w of frameWindows(db, contentHash, samplingKey, modelId)) {
+    dim = w.dim;
+    // Prepend the previous window's last frame so the distance across the seam is counted.
+    const rows = previous ? new Float32Array(previous.length + w.vectors.length) : w.vectors;
+    if (previous) {
+      rows.set(previous);
+      rows.set(w.vectors, previous.length);
+    }
+    for (const d of await consecutiveDistances(rows, dim)) distances.push(d);
+    previous = w.vectors.slice(w.vectors.length - dim);
+  }
+  const count = previous ? distances.length + 1 : 0;
   if (count === 0) return { clips: 0, scenes: 0 };
   const clips = fixedClips(count, fps, settings.clipS);
-  const scenes = detectScenes(await consecutiveDistances(vectors, dim), fps, { threshold: settings.sceneThreshold, minSceneS: settings.minSceneS });
-  const records = (kind: ClipRecord['kind'], spans: FrameSpan[]): ClipRecord[] =>
-    spans.map((span) => ({ id: clipId(videoId, kind, span), videoId, kind, ...span, frameCount: span.frameEnd - span.frameStart, embedding: spanEmbedding(vectors, dim, span), modelId }));
+  const scenes = detectScenes(distances, fps, { threshold: settings.sceneThreshold, minSceneS: settings.minSceneS });
+  const means = new SpanMeans([...clips, ...scenes], dim);
+  for await (const w of frameWindows(db, contentHash, samplingKey, modelId)) means.add(w.frameStart, w.vectors);
+  const embeddings = means.result();
+  const records = [...clips.map((span) => ['clip', span] as const), ...scenes.map((span) => ['scene', span] as const)].map(
+    ([kind, span], i): ClipRecord => ({ id: clipId(videoId, kind, span), videoId, kind, ...span, frameCount: span.frameEnd - span.frameStart, embedding: embeddings[i] ?? new Float32Array(dim), modelId }),
+  );
   const tx = db.transaction('clips', 'readwrite');
   const old = await tx.store.index('byVideo').getAllKeys(videoId);
-  await Promise.all([...old.map((k) => tx.store.delete(k)), ...[...records('clip', clips), ...records('scene', scenes)].map((r) => tx.store.put(r)), tx.done]);
+  await Promise.all([...old.map((k) => tx.store.delete(k)), ...records.map((r) => tx.store.put(r)), tx.done]);
   return { clips: clips.length, scenes: scenes.length };
 }
 
