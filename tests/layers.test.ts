@@ -30,7 +30,7 @@ function code(file: string): string {
     .replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, '""');
 }
 
-const LAYER_RANK: Record<string, number> = { core: 0, ml: 1, media: 1, storage: 1, workers: 2, state: 3, ui: 4, app: 5 };
+const LAYER_RANK: Record<string, number> = { core: 0, ml: 1, media: 1, storage: 1, net: 1, workers: 2, state: 3, ui: 4, app: 5 };
 
 function layerOf(file: string): string {
   return relative(SRC, file).split(sep)[0] ?? '';

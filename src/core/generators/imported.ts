@@ -1,0 +1,534 @@
+// Imported annotations (issue #4): captions, anchored QA and cross-scene queries read from a file
+// the user brings — the studio's own JSONL, or LLaVA-Video-178K-style caption/QA JSON — and served
+// through the Generator contract. Format and matching rules: docs/annotations.md. Pure: the text
+// comes in as a string; nothing here reads files or knows a browser exists.
+
+import type {
+  AnchoredQA,
+  AnswerRequest,
+  CancelSignal,
+  CaptionRequest,
+  ClipRef,
+  CrossSceneQuery,
+  Generated,
+  Generator,
+  Provenance,
+  SceneCaption,
+  SpecificityVerdict,
+  Stage1TaskType,
+  Stage2TaskType,
+} from './types';
+import { GeneratorUnavailableError } from './types';
+
+export type AnnotationFormat = 'annotations-jsonl' | 'llava-video';
+
+/** One record of an annotations file, validated. Times in seconds. */
+export interface ImportedAnnotation {
+  /** File name, path or library video id, as written in the file. */
+  video: string;
+  /** Both set, or both undefined: the record then covers the whole video. */
+  startS?: number;
+  endS?: number;
+  caption?: string;
+  qa: AnchoredQA[];
+  crossScene: CrossSceneQuery[];
+  /** 0-based scene index within the video (informational). */
+  sceneIndex?: number;
+  format: AnnotationFormat;
+  /** 1-based line where the record starts in the source text. */
+  line: number;
+}
+
+export interface ImportIssue {
+  /** 1-based line in the source text. */
+  line: number;
+  message: string;
+}
+
+export type AnnotationParseResult =
+  | { ok: true; annotations: ImportedAnnotation[]; warnings: ImportIssue[] }
+  | { ok: false; errors: ImportIssue[]; /** Errors found beyond `maxErrors`, not listed. */ moreErrors: number };
+
+const STAGE1_TASKS: readonly Stage1TaskType[] = ['anchored_qa', 'detail'];
+const STAGE2_TASKS: readonly Stage2TaskType[] = ['temporal_order', 'cross_scene_association', 'visual_semantic', 'detail', 'counting'];
+const STUDIO_FIELDS = ['video', 'start_s', 'end_s', 'caption', 'qa', 'scene_index', 'cross_scene'];
+const LLAVA_FIELDS = ['id', 'video', 'conversations', 'data_source'];
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/**
+ * Parses an annotations file: studio JSONL (one object per line), a JSON array of studio
+ * objects, or a LLaVA-Video-style JSON array / JSONL of `{id, video, conversations}`. All errors
+ * are collected (up to `maxErrors`); any error fails the whole parse, so nothing is half-applied.
+ */
+export function parseAnnotations(text: string, options: { maxErrors?: number } = {}): AnnotationParseResult {
+  const maxErrors = options.maxErrors ?? 100;
+  const issues = new Issues(maxErrors);
+  const body = text.replace(/^\uFEFF/, '');
+  const records = body.trimStart().startsWith('[') ? jsonArrayRecords(body, issues) : jsonlRecords(body, issues);
+
+  const annotations: ImportedAnnotation[] = [];
+  for (const r of records) {
+    if (r.syntaxError !== undefined) {
+      issues.error(r.line, r.syntaxError);
+      continue;
+    }
+    const errors: string[] = [];
+    const a = isRecord(r.value) && 'conversations' in r.value ? llavaRecord(r.value, errors, issues, r.line) : studioRecord(r.value, errors, issues, r.line);
+    for (const e of errors) issues.error(r.line, r.where + e);
+    if (a && errors.length === 0) annotations.push(a);
+  }
+  if (issues.errors.length === 0 && annotations.length === 0) issues.error(1, 'The file holds no annotations: write one JSON object per line (see docs/annotations.md).');
+  if (issues.errors.length > 0) return { ok: false, errors: issues.errors, moreErrors: issues.dropped };
+  warnDuplicates(annotations, issues);
+  return { ok: true, annotations, warnings: issues.summariseWarnings() };
+}
+
+class Issues {
+  readonly errors: ImportIssue[] = [];
+  dropped = 0;
+  private readonly warnings: ImportIssue[] = [];
+  /** Unknown field → lines, so 10 000 records with one stray field give one warning. */
+  private readonly unknownFields = new Map<string, number[]>();
+  constructor(private readonly max: number) {}
+  error(line: number, message: string): void {
+    if (this.errors.length < this.max) this.errors.push({ line, message });
+    else this.dropped++;
+  }
+  warn(line: number, message: string): void {
+    if (this.warnings.length < this.max) this.warnings.push({ line, message });
+  }
+  unknownField(line: number, field: string): void {
+    const lines = this.unknownFields.get(field) ?? [];
+    lines.push(line);
+    this.unknownFields.set(field, lines);
+  }
+  summariseWarnings(): ImportIssue[] {
+    const out = [...this.warnings];
+    for (const [field, lines] of this.unknownFields) {
+      const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ` and ${lines.length - 5} more` : '');
+      out.push({ line: lines[0] ?? 1, message: `Field "${field}" is not used and was ignored (lines ${shown}). Check its spelling against docs/annotations.md.` });
+    }
+    return out.sort((a, b) => a.line - b.line);
+  }
+}
+
+interface RawRecord {
+  value: unknown;
+  line: number;
+  /** Prefix for messages, e.g. `element 3: ` in a JSON array; empty for JSONL. */
+  where: string;
+  /** Set when the line is not JSON: reported in line order with the validation errors. */
+  syntaxError?: string;
+}
+
+function jsonlRecords(text: string, issues: Issues): RawRecord[] {
+  const lines = text.split(/\r?\n/);
+  const out: RawRecord[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]?.trim() ?? '';
+    if (!line) continue;
+    try {
+      out.push({ value: JSON.parse(line), line: i + 1, where: '' });
+    } catch (e) {
+      // One pretty-printed object is fine; several are not JSONL.
+      if (out.length === 0 && line === '{') {
+        const whole = tryParse(text);
+        if (isRecord(whole)) return [{ value: whole, line: i + 1, where: '' }];
+        issues.error(i + 1, 'Not valid JSON: JSONL needs each object on one line; this file looks pretty-printed. Put each record on its own line, or wrap the records in a JSON array [ … ].');
+        return [];
+      }
+      out.push({ value: undefined, line: i + 1, where: '', syntaxError: `Not valid JSON (${syntaxMessage(e)}). Each line must be one complete JSON object.` });
+    }
+  }
+  return out;
+}
+
+function jsonArrayRecords(text: string, issues: Issues): RawRecord[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    issues.error(syntaxLine(e, text), `Not valid JSON (${syntaxMessage(e)}). Fix the syntax there; the file is read as one JSON array.`);
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const lines = elementLines(text);
+  return parsed.map((value, i) => ({ value, line: lines[i] ?? 1, where: `element ${i}: ` }));
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function syntaxMessage(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').slice(0, 200);
+}
+
+/** 1-based line of a JSON.parse error: V8/Firefox say "line L column C" or "position P". */
+function syntaxLine(e: unknown, text: string): number {
+  const m = e instanceof Error ? e.message : '';
+  const lc = /line (\d+) column \d+/.exec(m);
+  if (lc) return Number(lc[1]);
+  const pos = /position (\d+)/.exec(m);
+  if (!pos) return 1;
+  return text.slice(0, Number(pos[1])).split('\n').length;
+}
+
+/** 1-based start line of each top-level element of a (valid) JSON array text. */
+function elementLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let expectValue = false;
+  for (const c of text) {
+    if (c === '\n') line++;
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (depth === 1 && expectValue && !/\s/.test(c) && c !== ']') {
+      lines.push(line);
+      expectValue = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') expectValue = ++depth === 1;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) expectValue = true;
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Record validation: each reader appends "field: problem + fix" messages to `errors`.
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function readText(obj: Record<string, unknown>, key: string, path: string, errors: string[], required: boolean): string | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null) {
+    if (required) errors.push(`"${path}" is missing: add it as a non-empty string.`);
+    return undefined;
+  }
+  if (typeof v !== 'string' || !v.trim()) {
+    errors.push(`"${path}" must be a non-empty string (got ${describe(v)}).`);
+    return undefined;
+  }
+  return v.trim();
+}
+
+function oneOf<T extends string>(obj: Record<string, unknown>, key: string, path: string, allowed: readonly T[], fallback: T, errors: string[]): T {
+  const v = obj[key];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  errors.push(`"${path}" must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${describe(v)}).`);
+  return fallback;
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return v.trim() ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : 'an empty string';
+  if (Array.isArray(v)) return 'an array';
+  return v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
+}
+
+function studioRecord(v: unknown, errors: string[], issues: Issues, line: number): ImportedAnnotation | undefined {
+  if (!isRecord(v)) {
+    errors.push(`Expected a JSON object like {"video": "talk.mp4", "start_s": 0, "end_s": 8, "caption": "…"} (got ${describe(v)}).`);
+    return undefined;
+  }
+  for (const k of Object.keys(v)) if (!STUDIO_FIELDS.includes(k)) issues.unknownField(line, k);
+  const video = readText(v, 'video', 'video', errors, true);
+  const { startS, endS } = timeSpan(v, errors);
+  const caption = readText(v, 'caption', 'caption', errors, false);
+  const qa = list(v, 'qa', errors).map((q, i) => qaItem(q, `qa[${i}]`, errors));
+  const crossScene = list(v, 'cross_scene', errors).map((q, i) => crossSceneItem(q, `cross_scene[${i}]`, errors));
+  let sceneIndex: number | undefined;
+  if (v.scene_index !== undefined && v.scene_index !== null) {
+    if (Number.isInteger(v.scene_index) && (v.scene_index as number) >= 0) sceneIndex = v.scene_index as number;
+    else errors.push(`"scene_index" must be a whole number ≥ 0, the scene's 0-based position in the video (got ${describe(v.scene_index)}).`);
+  }
+  if (caption === undefined && qa.length === 0 && crossScene.length === 0 && !errors.length) {
+    errors.push('The record has nothing to import: add "caption", "qa" or "cross_scene".');
+  }
+  if (!video || errors.length) return undefined;
+  return { video, startS, endS, caption, qa: qa.filter((q) => q !== undefined), crossScene: crossScene.filter((q) => q !== undefined), sceneIndex, format: 'annotations-jsonl', line };
+}
+
+function timeSpan(v: Record<string, unknown>, errors: string[]): { startS?: number; endS?: number } {
+  const has = (k: string) => v[k] !== undefined && v[k] !== null;
+  if (!has('start_s') && !has('end_s')) return {};
+  if (!has('start_s') || !has('end_s')) {
+    errors.push(`"${has('start_s') ? 'end_s' : 'start_s'}" is missing: give both "start_s" and "end_s" in seconds, or neither for the whole video.`);
+    return {};
+  }
+  const [s, e] = [v.start_s, v.end_s];
+  if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) errors.push(`"start_s" must be a number of seconds ≥ 0 (got ${describe(s)}).`);
+  else if (typeof e !== 'number' || !Number.isFinite(e)) errors.push(`"end_s" must be a number of seconds (got ${describe(e)}).`);
+  else if (e <= s) errors.push(`"end_s" (${e}) must be greater than "start_s" (${s}).`);
+  else return { startS: s, endS: e };
+  return {};
+}
+
+function list(v: Record<string, unknown>, key: string, errors: string[]): unknown[] {
+  const x = v[key];
+  if (x === undefined || x === null) return [];
+  if (Array.isArray(x)) return x;
+  errors.push(`"${key}" must be an array of objects (got ${describe(x)}).`);
+  return [];
+}
+
+function qaItem(q: unknown, path: string, errors: string[]): AnchoredQA | undefined {
+  if (!isRecord(q)) {
+    errors.push(`"${path}" must be an object {"question": "…", "answer": "…"} (got ${describe(q)}).`);
+    return undefined;
+  }
+  const question = readText(q, 'question', `${path}.question`, errors, true);
+  const answer = readText(q, 'answer', `${path}.answer`, errors, true);
+  const family = readText(q, 'family', `${path}.family`, errors, false) ?? 'open';
+  const taskType = oneOf(q, 'task_type', `${path}.task_type`, STAGE1_TASKS, 'anchored_qa', errors);
+  return question && answer ? { question, answer, family, taskType } : undefined;
+}
+
+function crossSceneItem(q: unknown, path: string, errors: string[]): CrossSceneQuery | undefined {
+  if (!isRecord(q)) {
+    errors.push(`"${path}" must be an object {"question", "answer", "reasoning", "cited_scenes"} (got ${describe(q)}).`);
+    return undefined;
+  }
+  const question = readText(q, 'question', `${path}.question`, errors, true);
+  const answer = readText(q, 'answer', `${path}.answer`, errors, true);
+  const reasoning = readText(q, 'reasoning', `${path}.reasoning`, errors, true);
+  const taskType = oneOf(q, 'task_type', `${path}.task_type`, STAGE2_TASKS, 'cross_scene_association', errors);
+  const cited = q.cited_scenes;
+  const citedOk = Array.isArray(cited) && cited.length > 0 && cited.every((k) => Number.isInteger(k) && (k as number) >= 0);
+  if (!citedOk) errors.push(`"${path}.cited_scenes" must be a non-empty array of 0-based scene indices, e.g. [0, 3] (got ${describe(cited)}).`);
+  if (!question || !answer || !reasoning || !citedOk) return undefined;
+  return { question, answer, reasoning, citedScenes: [...new Set(cited as number[])], taskType };
+}
+
+const MEDIA_TOKEN = /<(image|video)>/g;
+/** LLaVA-Video caption prompts ask to describe/caption the video (e.g. "Please describe this video in detail."). */
+const CAPTION_VERB = /\b(describe|description|caption|narrat\w*|depict\w*|summar\w*|elaborate|overview|breakdown|recount)\b/i;
+const CAPTION_OBJECT = /\b(video|clip|footage|scene|content|events?)\b/i;
+
+function llavaRecord(v: Record<string, unknown>, errors: string[], issues: Issues, line: number): ImportedAnnotation | undefined {
+  for (const k of Object.keys(v)) if (!LLAVA_FIELDS.includes(k)) issues.unknownField(line, k);
+  const video = readText(v, 'video', 'video', errors, true);
+  const turns = v.conversations;
+  if (!Array.isArray(turns) || turns.length < 2) {
+    errors.push(`"conversations" must be an array of {"from": "human" | "gpt", "value": "…"} turns, at least one pair (got ${describe(turns)}).`);
+    return undefined;
+  }
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < turns.length; i += 2) {
+    const human = llavaTurn(turns[i], i, 'human', errors);
+    const gpt = llavaTurn(turns[i + 1], i + 1, 'gpt', errors);
+    if (human !== undefined && gpt !== undefined) pairs.push([human.replace(MEDIA_TOKEN, '').trim(), gpt]);
+  }
+  if (turns.length % 2 === 1) issues.warn(line, `The last turn of "conversations" (index ${turns.length - 1}) has no reply and was ignored.`);
+  if (!video || errors.length) return undefined;
+  let caption: string | undefined;
+  const qa: AnchoredQA[] = [];
+  pairs.forEach(([question, answer], i) => {
+    if (i === 0 && CAPTION_VERB.test(question) && CAPTION_OBJECT.test(question)) caption = answer;
+    else qa.push({ question, answer, family: /\n\s*\(?[A-D][.)]\s/.test(question) ? 'multiple_choice' : 'open_ended', taskType: 'anchored_qa' });
+  });
+  return { video, caption, qa, crossScene: [], format: 'llava-video', line };
+}
+
+function llavaTurn(t: unknown, i: number, expected: 'human' | 'gpt', errors: string[]): string | undefined {
+  const aliases = expected === 'human' ? ['human', 'user'] : ['gpt', 'assistant'];
+  if (!isRecord(t) || !aliases.includes(t.from as string)) {
+    errors.push(`"conversations[${i}].from" must be "${expected}": turns alternate human, gpt, human, … (got ${describe(isRecord(t) ? t.from : t)}).`);
+    return undefined;
+  }
+  return readText(t, 'value', `conversations[${i}].value`, errors, true);
+}
+
+function warnDuplicates(annotations: ImportedAnnotation[], issues: Issues): void {
+  const seen = new Map<string, number>();
+  for (const a of annotations) {
+    if (a.caption === undefined) continue;
+    const key = `${a.video}\u0000${a.startS ?? ''}\u0000${a.endS ?? ''}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, a.line);
+    else issues.warn(a.line, `A second caption for ${a.video} ${spanText(a.startS, a.endS)} (the first is on line ${first}); the first one is used.`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generator
+
+export interface ImportedGeneratorOptions {
+  /** The annotations file's name: shown in the UI and recorded as provenance `model`. */
+  sourceName: string;
+  /**
+   * A timed record matches a clip when their overlap covers at least this fraction of the
+   * shorter of the two spans (default 0.5), so a record that only grazes a clip is not used.
+   */
+  minOverlap?: number;
+}
+
+/**
+ * Serves imported annotations through the Generator contract. A clip resolves to the records of
+ * its video (by library video id, file name, or file stem when the record gives no extension)
+ * whose time span overlaps it enough; the largest overlap wins, then the closest length, then
+ * file order. Whole-video records (no times) are used only when no timed record matches.
+ */
+export class ImportedGenerator implements Generator {
+  readonly kind = 'imported' as const;
+  readonly label: string;
+  private readonly byStem = new Map<string, ImportedAnnotation[]>();
+  private readonly minOverlap: number;
+
+  constructor(
+    readonly annotations: readonly ImportedAnnotation[],
+    private readonly options: ImportedGeneratorOptions,
+  ) {
+    this.label = `Imported: ${options.sourceName}`;
+    this.minOverlap = options.minOverlap ?? 0.5;
+    for (const a of annotations) {
+      const key = stem(baseName(a.video));
+      this.byStem.set(key, [...(this.byStem.get(key) ?? []), a]);
+    }
+  }
+
+  /** Records for the clip, best match first (see the class comment). */
+  annotationsFor(clip: ClipRef): ImportedAnnotation[] {
+    const candidates = new Set([...(this.byStem.get(stem(baseName(clip.videoName))) ?? []), ...(this.byStem.get(stem(clip.videoId)) ?? [])]);
+    const clipLen = clip.endS - clip.startS;
+    const timed: { a: ImportedAnnotation; overlap: number; lenGap: number }[] = [];
+    const whole: ImportedAnnotation[] = [];
+    for (const a of candidates) {
+      if (!sameVideo(a.video, clip)) continue;
+      if (a.startS === undefined || a.endS === undefined) {
+        whole.push(a);
+        continue;
+      }
+      const overlap = Math.min(clip.endS, a.endS) - Math.max(clip.startS, a.startS);
+      const annLen = a.endS - a.startS;
+      const enough = clipLen > 0 ? overlap > 0 && overlap >= this.minOverlap * Math.min(clipLen, annLen) : clip.startS >= a.startS && clip.startS < a.endS;
+      if (enough) timed.push({ a, overlap, lenGap: Math.abs(annLen - clipLen) });
+    }
+    timed.sort((x, y) => y.overlap - x.overlap || x.lenGap - y.lenGap || x.a.line - y.a.line);
+    return [...timed.map((t) => t.a), ...whole.sort((x, y) => x.line - y.line)];
+  }
+
+  async caption(req: CaptionRequest, signal?: CancelSignal): Promise<Generated<string>> {
+    throwIfCancelled(signal);
+    // Imported captions are fixed text: `previousCaptions` (recursive captioning) cannot change them.
+    const a = this.annotationsFor(req.clip).find((x) => x.caption !== undefined);
+    if (!a?.caption) throw this.unavailable('caption', req.clip);
+    return { value: a.caption, provenance: this.provenance(a.format) };
+  }
+
+  async anchoredQA(req: { clip: ClipRef; caption?: string }, signal?: CancelSignal): Promise<Generated<AnchoredQA>> {
+    throwIfCancelled(signal);
+    const a = this.annotationsFor(req.clip).find((x) => x.qa.length > 0);
+    const qa = a?.qa[0];
+    if (!a || !qa) throw this.unavailable('question and answer', req.clip);
+    return { value: { ...qa }, provenance: this.provenance(a.format) };
+  }
+
+  async answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>> {
+    throwIfCancelled(signal);
+    const wanted = normalizeQuestion(req.question);
+    for (const clip of req.clips) {
+      for (const a of this.annotationsFor(clip)) {
+        const qa = a.qa.find((q) => normalizeQuestion(q.question) === wanted);
+        if (qa) return { value: qa.answer, provenance: this.provenance(a.format) };
+      }
+    }
+    throw new GeneratorUnavailableError(
+      `${this.options.sourceName} has no answer to "${req.question.slice(0, 80)}" for the ${req.clips.length} clip(s) given.`,
+      'Imported annotations can only answer questions they contain. Add the question to those clips\' "qa" in the file, or use the demo oracle or an endpoint to answer.',
+    );
+  }
+
+  async crossSceneQuery(req: { video: ClipRef[]; captions: SceneCaption[] }, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>> {
+    throwIfCancelled(signal);
+    const first = req.video[0];
+    const sceneCount = Math.max(req.video.length, ...req.captions.map((c) => c.index + 1));
+    // File order; a query citing a scene the video does not have (another scene split) is skipped.
+    const found = first ? this.annotations.filter((a) => sameVideo(a.video, first)).flatMap((a) => a.crossScene.map((q) => ({ q, a }))) : [];
+    const hit = found.find(({ q }) => q.citedScenes.every((k) => k < sceneCount));
+    if (!hit) {
+      throw new GeneratorUnavailableError(
+        `${this.options.sourceName} has no cross-scene query for ${first?.videoName ?? 'this video'}${found.length ? ` that fits its ${sceneCount} scenes` : ''}.`,
+        'Add a record with "cross_scene" for this video (docs/annotations.md), or use an endpoint to write the query.',
+      );
+    }
+    return { value: { ...hit.q, citedScenes: [...hit.q.citedScenes] }, provenance: this.provenance(hit.a.format) };
+  }
+
+  /**
+   * A proxy judge: the question counts as specific unless one of the other clips has an
+   * imported QA with the same (normalised) question — then that clip could answer it too.
+   */
+  async judgeSpecificity(req: { question: string; anchor: ClipRef; others: ClipRef[] }, signal?: CancelSignal): Promise<Generated<SpecificityVerdict>> {
+    throwIfCancelled(signal);
+    const wanted = normalizeQuestion(req.question);
+    const answerableBy = req.others.filter((c) => this.annotationsFor(c).some((a) => a.qa.some((q) => normalizeQuestion(q.question) === wanted))).map((c) => c.id);
+    const reason = answerableBy.length
+      ? `${answerableBy.length} other clip(s) have the same question in ${this.options.sourceName}.`
+      : `No other clip has this question in ${this.options.sourceName}.`;
+    const format = this.annotationsFor(req.anchor)[0]?.format ?? this.annotations[0]?.format ?? 'annotations-jsonl';
+    return { value: { specific: answerableBy.length === 0, answerableBy, reason }, provenance: this.provenance(format) };
+  }
+
+  private provenance(format: AnnotationFormat): Provenance {
+    return { generator: 'imported', model: this.options.sourceName, promptId: format, promptVersion: 1 };
+  }
+
+  private unavailable(what: string, clip: ClipRef): GeneratorUnavailableError {
+    return new GeneratorUnavailableError(
+      `${this.options.sourceName} has no ${what} for ${clip.videoName} ${spanText(clip.startS, clip.endS)}.`,
+      `Add a record for this clip to the file ("video": "${clip.videoName}", "start_s", "end_s"; see docs/annotations.md), or choose another generator.`,
+    );
+  }
+}
+
+/** Lower-case, media tokens removed, whitespace collapsed, trailing ?.! dropped. */
+export function normalizeQuestion(q: string): string {
+  return q.replace(MEDIA_TOKEN, ' ').toLowerCase().replace(/\s+/g, ' ').trim().replace(/[?.!]+$/, '').trim();
+}
+
+function sameVideo(video: string, clip: ClipRef): boolean {
+  if (video === clip.videoId) return true;
+  const name = baseName(video);
+  const clipName = baseName(clip.videoName);
+  return name === clipName || (!name.includes('.') && name === stem(clipName));
+}
+
+/** Last path segment, lower-case (`academic_source/Charades/Q04US.mp4` → `q04us.mp4`). */
+function baseName(path: string): string {
+  return (path.split(/[\\/]/).pop() ?? path).toLowerCase();
+}
+
+function stem(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return (dot > 0 ? name.slice(0, dot) : name).toLowerCase();
+}
+
+function spanText(startS: number | undefined, endS: number | undefined): string {
+  return startS === undefined || endS === undefined ? '(whole video)' : `${startS}–${endS} s`;
+}
+
+function throwIfCancelled(signal: CancelSignal | undefined): void {
+  if (!signal?.aborted) return;
+  if (signal.reason instanceof Error) throw signal.reason;
+  const e = new Error('The operation was aborted.');
+  e.name = 'AbortError';
+  throw e;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { GeneratorUnavailableError, type ClipRef, type Generator } from '../generators/types';
+import { buildWorld, createOracleGenerator, describeSpan, stage1Questions, stage2Queries, type WorldVideo } from './index';
+
+const world = buildWorld();
+const oracle: Generator = createOracleGenerator(world);
+const shorts = world.videos.filter((v) => v.kind === 'short');
+const long = world.videos.find((v) => v.kind === 'long')!;
+
+function clip(video: WorldVideo, startS = 0, endS = video.durationS, name = video.fileName): ClipRef {
+  return { id: `${video.id}:${startS}-${endS}`, videoId: `sha-${video.id}`, videoName: name, startS, endS };
+}
+const sceneClips = long.scenes.map((s) => clip(long, s.startS, s.endS));
+
+describe('OracleGenerator', () => {
+  it('captions exactly, with provenance, resolving names with or without extension', async () => {
+    const v = shorts[4]!;
+    const got = await oracle.caption({ clip: clip(v) });
+    expect(got.value).toBe(describeSpan(world, v, 0, v.durationS).caption);
+    expect(got.provenance).toEqual({ generator: 'oracle', model: 'world-v1', promptId: 'caption', promptVersion: 1 });
+    expect((await oracle.caption({ clip: clip(v, 0, v.durationS, v.fileName.replace('.webm', '')) })).value).toBe(got.value);
+  });
+
+  it('says which recurring objects were seen before when captioning recursively', async () => {
+    const later = long.scenes.findIndex((s, i) => i > 0 && s.description.objects.some((o) => o.recurring && long.scenes.slice(0, i).some((p) => p.description.objects.some((q) => q.entityId === o.entityId))));
+    const scene = long.scenes[later]!;
+    const previousCaptions = long.scenes.slice(0, later).map((s) => s.caption);
+    const got = await oracle.caption({ clip: sceneClips[later]!, previousCaptions });
+    expect(got.value).toContain('(seen before) returns');
+    expect(got.value).toContain(scene.background.name);
+    expect((await oracle.caption({ clip: sceneClips[later]! })).value).not.toContain('seen before');
+  });
+
+  it('writes an anchored question from the ground truth, stable for a clip id', async () => {
+    const v = shorts[9]!;
+    const got = await oracle.anchoredQA({ clip: clip(v) });
+    const truth = stage1Questions(world, v, 0, v.durationS);
+    expect(truth.map((q) => q.question)).toContain(got.value.question);
+    expect(got.value.answer).toBe(truth.find((q) => q.question === got.value.question)!.answer);
+    expect((await oracle.anchoredQA({ clip: clip(v) })).value).toEqual(got.value);
+    expect(got.provenance.promptId).toBe('anchoredQA');
+  });
+
+  it('answers from the given clips: the truth from the anchor, something else from distractors', async () => {
+    for (const v of shorts.slice(0, 10)) {
+      const { value: qa } = await oracle.anchoredQA({ clip: clip(v) });
+      const distractors = shorts.filter((d) => d !== v).slice(0, 4).map((d) => clip(d));
+      expect((await oracle.answer({ question: qa.question, clips: [clip(v)] })).value).toBe(qa.answer);
+      expect((await oracle.answer({ question: qa.question, clips: distractors })).value).not.toBe(qa.answer);
+    }
+    // A fresh oracle (e.g. after a reload) reads the question back from its text.
+    const v = shorts[2]!;
+    const { value: qa } = await oracle.anchoredQA({ clip: clip(v) });
+    const fresh = createOracleGenerator(world);
+    expect((await fresh.answer({ question: qa.question, clips: [clip(v)] })).value).toBe(qa.answer);
+  });
+
+  it('judges specificity with the ids of clips that could also answer', async () => {
+    const v = shorts[5]!;
+    const { value: qa } = await oracle.anchoredQA({ clip: clip(v) });
+    const others = [clip(shorts[6]!), clip(shorts[7]!)];
+    const specific = await oracle.judgeSpecificity({ question: qa.question, anchor: clip(v), others });
+    expect(specific.value).toMatchObject({ specific: true, answerableBy: [] });
+    const twin = { ...clip(v), id: 'twin' };
+    const shared = await oracle.judgeSpecificity({ question: qa.question, anchor: clip(v), others: [...others, twin] });
+    expect(shared.value).toMatchObject({ specific: false, answerableBy: ['twin'] });
+  });
+
+  it('picks a cross-scene query of the video deterministically from the clip ids', async () => {
+    const captions = long.scenes.map((s) => ({ index: s.index, caption: s.caption }));
+    const got = await oracle.crossSceneQuery({ video: sceneClips, captions });
+    const all = stage2Queries(world, long);
+    expect(all.map((q) => q.question)).toContain(got.value.question);
+    expect(got.value.reasoning).toMatch(/Scene #\d/);
+    expect((await oracle.crossSceneQuery({ video: sceneClips, captions })).value).toEqual(got.value);
+    const shifted = sceneClips.map((c) => ({ ...c, id: `${c.id}-b` }));
+    const picks = new Set<string>([got.value.question]);
+    for (let k = 0; k < 6; k++) picks.add((await oracle.crossSceneQuery({ video: shifted.map((c) => ({ ...c, id: `${c.id}${k}` })), captions })).value.question);
+    expect(picks.size).toBeGreaterThan(1);
+  });
+
+  it('refuses videos outside the demo world with a hint to choose another generator', async () => {
+    const foreign: ClipRef = { id: 'x', videoId: 'y', videoName: 'holiday.mp4', startS: 0, endS: 8 };
+    const error = await oracle.caption({ clip: foreign }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GeneratorUnavailableError);
+    expect((error as GeneratorUnavailableError).message).toContain('holiday.mp4');
+    expect((error as GeneratorUnavailableError).hint).toMatch(/another generator/);
+    await expect(oracle.answer({ question: 'What is this?', clips: [clip(shorts[0]!)] })).rejects.toBeInstanceOf(GeneratorUnavailableError);
+    await expect(oracle.crossSceneQuery({ video: [clip(shorts[0]!)], captions: [] })).rejects.toBeInstanceOf(GeneratorUnavailableError);
+  });
+
+  it('stops when cancelled', async () => {
+    await expect(oracle.caption({ clip: clip(shorts[0]!) }, { aborted: true })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});

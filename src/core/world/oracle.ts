@@ -1,0 +1,138 @@
+// The demo world's ground-truth oracle as a Generator (DESIGN.md §2 "Generators"): exact
+// captions, anchored questions, answers and cross-scene queries for demo-world videos only.
+
+import {
+  GeneratorUnavailableError,
+  type AnchoredQA,
+  type AnswerRequest,
+  type CancelSignal,
+  type CaptionRequest,
+  type ClipRef,
+  type CrossSceneQuery,
+  type Generated,
+  type Generator,
+  type SceneCaption,
+  type SpecificityVerdict,
+} from '../generators/types';
+import { spanCaption, spanFacts } from './describe';
+import { entityOf, findVideo } from './lookup';
+import { answerFrom, isSpecificTo } from './query';
+import { seedFrom } from './random';
+import { questionFromText, stage1Questions } from './stage1';
+import { stage2Queries } from './stage2';
+import type { World, WorldQA, WorldSpan } from './types';
+
+type Role = 'caption' | 'anchoredQA' | 'answer' | 'crossSceneQuery' | 'judgeSpecificity';
+
+const OTHER_GENERATOR_HINT = 'Choose another generator (imported annotations or a model endpoint) for these videos, or use clips of demo-world videos.';
+
+function throwIfAborted(signal?: CancelSignal): void {
+  if (!signal?.aborted) return;
+  if (signal.reason instanceof Error) throw signal.reason;
+  const error = new Error('Cancelled.');
+  error.name = 'AbortError';
+  throw error;
+}
+
+export class OracleGenerator implements Generator {
+  readonly kind = 'oracle' as const;
+  readonly label: string;
+  /** Questions this oracle wrote, by text: their answers are exact for the anchor they came from. */
+  private readonly written = new Map<string, WorldQA>();
+
+  constructor(readonly world: World) {
+    this.label = `Demo world oracle (seed ${world.config.seed})`;
+  }
+
+  private generated<T>(role: Role, value: T): Generated<T> {
+    return { value, provenance: { generator: 'oracle', model: `world-v${this.world.version}`, promptId: role, promptVersion: 1 } };
+  }
+
+  /** The world span a clip shows; resolved by file name (with or without extension) or video id. */
+  span(clip: ClipRef): WorldSpan {
+    const video = findVideo(this.world, clip.videoName) ?? findVideo(this.world, clip.videoId);
+    if (!video) throw new GeneratorUnavailableError(`The demo-world oracle only knows demo-world videos; "${clip.videoName}" is not one.`, OTHER_GENERATOR_HINT);
+    return { video, startS: clip.startS, endS: clip.endS };
+  }
+
+  private parse(question: string, anchor?: WorldSpan): WorldQA {
+    const qa = anchor ? questionFromText(this.world, question, anchor) : (this.written.get(question) ?? questionFromText(this.world, question));
+    if (!qa) {
+      throw new GeneratorUnavailableError(
+        'The demo-world oracle can only read questions written in its own templates.',
+        'Let the oracle write the anchored questions too, or choose another generator.',
+      );
+    }
+    return qa;
+  }
+
+  /** Exact caption; with `previousCaptions` (recursive captioning) objects shown earlier "return". */
+  async caption(req: CaptionRequest, signal?: CancelSignal): Promise<Generated<string>> {
+    throwIfAborted(signal);
+    const { video, startS, endS } = this.span(req.clip);
+    const facts = spanFacts(this.world, video, startS, endS);
+    const seenBefore = new Set(req.previousCaptions === undefined ? [] : spanFacts(this.world, video, 0, startS).objects.map((o) => o.entityId));
+    return this.generated('caption', spanCaption(this.world, facts, seenBefore));
+  }
+
+  async anchoredQA(req: { clip: ClipRef; caption?: string }, signal?: CancelSignal): Promise<Generated<AnchoredQA>> {
+    throwIfAborted(signal);
+    const { video, startS, endS } = this.span(req.clip);
+    // Family first, then a question of it: each of the 7 families is equally likely.
+    const questions = stage1Questions(this.world, video, startS, endS);
+    const families = [...new Set(questions.map((q) => q.family))];
+    const seed = seedFrom('anchoredQA', req.clip.id);
+    const ofFamily = questions.filter((q) => q.family === families[seed % Math.max(1, families.length)]);
+    const qa = ofFamily[Math.floor(seed / 7) % Math.max(1, ofFamily.length)];
+    if (!qa) throw new GeneratorUnavailableError(`Clip ${req.clip.id} shows no object long enough to ask about.`, 'Pick a longer clip (at least 2 s).');
+    this.written.set(qa.question, qa);
+    return this.generated('anchoredQA', { question: qa.question, answer: qa.answer, taskType: qa.taskType, family: qa.family });
+  }
+
+  /** What an honest answerer says from `clips` alone (the Stage 1 y− when they are the distractors). */
+  async answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>> {
+    throwIfAborted(signal);
+    const spans = req.clips.map((c) => this.span(c));
+    return this.generated('answer', answerFrom(this.world, this.parse(req.question), spans));
+  }
+
+  /** One of the video's cross-scene queries, chosen by the clip ids (stable across runs). */
+  async crossSceneQuery(req: { video: ClipRef[]; captions: SceneCaption[] }, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>> {
+    throwIfAborted(signal);
+    const spans = req.video.map((c) => this.span(c));
+    const video = spans[0]?.video;
+    if (!video || spans.some((s) => s.video !== video)) {
+      throw new GeneratorUnavailableError('A cross-scene query needs the scenes of one demo-world video.', 'Select the scenes of a single long video.');
+    }
+    const queries = stage2Queries(this.world, video, spans);
+    const q = queries[seedFrom('crossSceneQuery', ...req.video.map((c) => c.id)) % Math.max(1, queries.length)];
+    if (!q) {
+      throw new GeneratorUnavailableError(
+        `No cross-scene question fits these ${spans.length} scenes: nothing recurs across them.`,
+        'Use a long demo-world video with several scenes.',
+      );
+    }
+    return this.generated('crossSceneQuery', { question: q.question, answer: q.answer, reasoning: q.reasoning, citedScenes: q.citedScenes, taskType: q.taskType });
+  }
+
+  async judgeSpecificity(req: { question: string; anchor: ClipRef; others: ClipRef[] }, signal?: CancelSignal): Promise<Generated<SpecificityVerdict>> {
+    throwIfAborted(signal);
+    const anchor = this.span(req.anchor);
+    const others = req.others.map((c) => this.span(c));
+    const qa = this.parse(req.question, anchor);
+    const { specific, answerableBy } = isSpecificTo(this.world, qa, anchor, others);
+    const names = qa.referents.map((id) => `the ${entityOf(this.world, id).name}`).join(', ') || 'its referent';
+    const reason = specific
+      ? `Only the anchor shows ${names}.`
+      : qa.answer === ''
+        ? 'The anchor does not show what the question asks about.'
+        : answerableBy.length > 0
+          ? `${answerableBy.length} other clip(s) also show what the question asks about.`
+          : 'The anchor does not answer the question as asked.';
+    return this.generated('judgeSpecificity', { specific, answerableBy: answerableBy.map((i) => req.others[i]?.id ?? String(i)), reason });
+  }
+}
+
+export function createOracleGenerator(world: World): Generator {
+  return new OracleGenerator(world);
+}
