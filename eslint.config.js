@@ -20,9 +20,14 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
-  {
-    // STYLE.md: core is pure TypeScript, runs and is tested in Node.
-    files: ['src/core/**/*.ts'],
+  // STYLE.md: core is pure TypeScript, runs and is tested in Node. Relative imports stay inside
+  // src/core: top-level files may not climb out at all, files in core/<folder>/ one level.
+  ...[
+    { files: ['src/core/*.ts'], up: '../*' },
+    { files: ['src/core/*/*.ts'], up: '../../*' },
+    { files: ['src/core/*/*/**/*.ts'], up: '../../../*' },
+  ].map(({ files, up }) => ({
+    files,
     ignores: ['src/core/**/*.test.ts'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
     rules: {
@@ -33,7 +38,24 @@ export default tseslint.config(
           patterns: [
             { group: ['@tensorflow/*'], message: 'Tensors live in src/ml.' },
             { group: ['@ffmpeg/*', 'mediabunny'], message: 'Decoding lives in src/media.' },
-            { group: ['../*'], message: 'src/core imports only src/core.' },
+            { group: [up], message: 'src/core imports only src/core.' },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    // src/net: HTTP clients (OpenAI-compatible endpoint) over src/core only.
+    files: ['src/net/**/*.ts'],
+    ignores: ['src/net/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: banned(['react', 'react-dom', 'zustand', 'idb'], 'src/net is HTTP only: no UI, state or storage.'),
+          patterns: [
+            { group: ['@tensorflow/*', '@ffmpeg/*', 'mediabunny'], message: 'src/net talks HTTP; tensors and decoding live in src/ml and src/media.' },
+            { group: ['../*', '!../core', '!../core/**'], message: 'src/net imports only src/core.' },
           ],
         },
       ],

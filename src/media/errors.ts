@@ -9,3 +9,8 @@ export class VideoRejectedError extends UserFacingError {
 }
 
 export const HINT_OTHER_FILE = 'Choose another file, or re-encode this one (e.g. ffmpeg -i in.mov -c:v libx264 out.mp4). Your other videos are untouched.';
+
+/** mediabunny cannot read the container (AVI, MPEG-PS, …, or not a video): ffmpeg.wasm may. */
+export class UnreadableContainerError extends VideoRejectedError {
+  override name = 'UnreadableContainerError';
+}

@@ -14,6 +14,15 @@ export interface FfmpegCoreUrls {
 
 const CHUNK_S = 60;
 
+/** Loads ffmpeg.wasm and mounts `file` read-only (WORKERFS: Blob slices, no copy); returns its path. */
+export async function loadWithFile(ffmpeg: FFmpeg, file: Blob, name: string, core: FfmpegCoreUrls): Promise<string> {
+  await ffmpeg.load(core);
+  await ffmpeg.createDir('/in'); // must exist before mounting
+  const safeName = name.replace(/[^\w.-]/g, '_') || 'input';
+  await ffmpeg.mount(FFFSType.WORKERFS, { blobs: [{ name: safeName, data: file }] }, '/in');
+  return `/in/${safeName}`;
+}
+
 export async function sampleWithFfmpeg(
   file: Blob,
   name: string,
@@ -33,10 +42,7 @@ export async function sampleWithFfmpeg(
   if (!ctx) throw new Error('no 2D context for ffmpeg frames');
   let delivered = 0;
   try {
-    await ffmpeg.load(core);
-    await ffmpeg.createDir('/in'); // must exist before mounting
-    const safeName = name.replace(/[^\w.-]/g, '_') || 'input';
-    await ffmpeg.mount(FFFSType.WORKERFS, { blobs: [{ name: safeName, data: file }] }, '/in');
+    const path = await loadWithFile(ffmpeg, file, name, core);
     const frameBytes = size * size * 3;
     // round=up: frame k is the last input frame at or before k / fps, as in the WebCodecs path
     // (the default round=near picks one up to half a period later).
@@ -45,7 +51,7 @@ export async function sampleWithFfmpeg(
       options.signal?.throwIfAborted();
       const startS = index / fps;
       const count = Math.min(total - index, Math.ceil(CHUNK_S * fps));
-      const rc = await ffmpeg.exec(['-ss', String(startS), '-t', String(count / fps), '-i', `/in/${safeName}`, '-an', '-vf', filter, '-frames:v', String(count), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '/out.rgb']);
+      const rc = await ffmpeg.exec(['-ss', String(startS), '-t', String(count / fps), '-i', path, '-an', '-vf', filter, '-frames:v', String(count), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '/out.rgb']);
       if (rc !== 0) throw new Error(`ffmpeg.wasm could not decode ${name} (exit code ${rc})`);
       const raw = (await ffmpeg.readFile('/out.rgb')) as Uint8Array;
       await ffmpeg.deleteFile('/out.rgb');

@@ -8,6 +8,8 @@
 // them in Settings.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import { UserFacingError } from '../core/errors';
+import { DEFAULT_INPUT_SIZE, embedderId, type EmbedderChoice } from '../core/pipeline';
 
 export interface Embedder {
   /** Stable id: part of the embedding cache key. */
@@ -30,8 +32,8 @@ export interface GraphModelSpec {
 }
 
 export const DEFAULT_EMBEDDER_SPEC: GraphModelSpec = {
-  id: 'nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector',
-  inputSize: 224,
+  id: embedderId({ kind: 'default' }),
+  inputSize: DEFAULT_INPUT_SIZE,
   outputNode: 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze',
   pixelRange: '0..1',
 };
@@ -120,9 +122,38 @@ export async function createDefaultEmbedder(): Promise<Embedder> {
   return GraphModelEmbedder.create(await loadDefaultGraphModel(), DEFAULT_EMBEDDER_SPEC);
 }
 
-/** Any TF.js graph model by URL (model.json), e.g. one served next to the app. */
-export async function createUrlEmbedder(url: string, spec: Omit<GraphModelSpec, 'id'>): Promise<Embedder> {
-  return GraphModelEmbedder.create(await loadGraphModel(url), { ...spec, id: `url:${url}#${spec.outputNode}` });
+/**
+ * Any TF.js graph model by URL (model.json), e.g. one served next to the app. Failures become
+ * UserFacingErrors that say which part (download, output node) is wrong.
+ */
+export async function createUrlEmbedder(url: string, spec: GraphModelSpec): Promise<Embedder> {
+  let model: GraphModel;
+  try {
+    model = await loadGraphModel(url);
+  } catch (e) {
+    throw new UserFacingError(
+      `Could not load the embedding model from ${url}: ${e instanceof Error ? e.message : String(e)}`,
+      'Check that the URL serves a TF.js graph model (model.json and its weight files, with CORS allowed), or choose the default embedder in Settings → Import pipeline.',
+      { cause: e },
+    );
+  }
+  try {
+    return await GraphModelEmbedder.create(model, spec);
+  } catch (e) {
+    model.dispose();
+    throw new UserFacingError(
+      `The model at ${url} did not run with output node "${spec.outputNode}" at ${spec.inputSize}×${spec.inputSize} px: ${e instanceof Error ? e.message : String(e)}`,
+      'Use the name of a pooled feature node from the model.json graph and the input size the model expects.',
+      { cause: e },
+    );
+  }
+}
+
+/** The embedder a pipeline setting names (its id is `embedderId(choice)`: the cache key). */
+export async function createEmbedder(choice: EmbedderChoice): Promise<Embedder> {
+  if (choice.kind === 'default') return createDefaultEmbedder();
+  const { url, outputNode, inputSize, pixelRange } = choice;
+  return createUrlEmbedder(url, { id: embedderId(choice), outputNode, inputSize, pixelRange });
 }
 
 /** RGBA (ImageData) → RGB bytes. */

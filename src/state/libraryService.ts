@@ -2,9 +2,10 @@
 // Runs outside React; writes the store with setState-style slice actions.
 import { UserFacingError } from '../core/errors';
 import { sampledContentHash } from '../media/contentHash';
-import { samplingKey, type SamplingSettings } from '../media/sampleWebCodecs';
+import { embedderId, inputSizeOf, pipelineProblems, samplingKeyOf, segmentsKeyOf, staleness, type PipelineSettings } from '../core/pipeline';
+import type { SamplingSettings } from '../media/sampleWebCodecs';
 import { studioDb } from '../storage/db';
-import { deleteVideoData } from '../storage/framesRepo';
+import { deleteVideoData, storedPrefix } from '../storage/framesRepo';
 import { getSetting, setSetting, type DecoderChoice } from '../storage/settingsRepo';
 import type { VideoRecord } from '../storage/schema';
 import { computeEngine } from '../workers/computeClient';
@@ -13,17 +14,16 @@ import type { Progress } from '../workers/rpc';
 import type { VideoSummary } from './librarySlice';
 import { useStudio } from './store';
 
-/** The paper samples 1 fps; 224 px is the embedder's input size. */
-export const DEFAULT_SAMPLING: SamplingSettings = { fps: 1, size: 224 };
+/** Sampling of the current pipeline settings: the size is the embedder's input size. */
+export function samplingOf(p: PipelineSettings): SamplingSettings {
+  return { fps: p.fps, size: inputSizeOf(p.embedder) };
+}
 
-/**
- * 8 s clips (short anchors; the paper allows up to 64 frames). Scene threshold 0.18 lies between
- * the largest within-scene distance (0.079) and the smallest hard cut (0.285) measured for the
- * default embedder by `npm run bench:calibrate-scenes` (docs/results.md).
- */
-export const DEFAULT_SEGMENTS: SegmentSettings = { clipS: 8, sceneThreshold: 0.18, minSceneS: 2 };
+function segmentsOf(p: PipelineSettings): SegmentSettings {
+  return { clipS: p.clipS, sceneThreshold: p.sceneThreshold, minSceneS: p.minSceneS };
+}
 
-export const ACCEPTED_EXTENSIONS = ['.mp4', '.mov', '.m4v', '.mkv', '.webm', '.avi'];
+export const ACCEPTED_EXTENSIONS = ['.mp4', '.mov', '.m4v', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.ts', '.3gp', '.ogv'];
 
 const controllers = new Map<string, AbortController>();
 
@@ -35,10 +35,21 @@ export async function loadLibrary(): Promise<void> {
   try {
     const db = await studioDb();
     const videos = (await db.getAll('videos')).map(summary).sort((a, b) => a.addedAt - b.addedAt);
-    useStudio.getState().setLibrary({ videos, decoder: await getSetting(db, 'decoder') });
+    useStudio.getState().setLibrary({ videos, decoder: await getSetting(db, 'decoder'), pipeline: await getSetting(db, 'pipeline') });
   } catch (e) {
     useStudio.getState().reportError('Could not read the library', e);
   }
+}
+
+function segmentVideo(record: VideoRecord, modelId: string, pipeline: PipelineSettings) {
+  return computeEngine()['video.segment']({
+    videoId: record.id,
+    contentHash: record.contentHash,
+    samplingKey: samplingKeyOf(pipeline),
+    modelId,
+    fps: pipeline.fps,
+    settings: segmentsOf(pipeline),
+  });
 }
 
 async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'discard' | 'keep'): Promise<void> {
@@ -54,23 +65,27 @@ async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'disca
     updateJob(jobId, { progress, ...(seconds > 0.5 ? { framesPerS: (progress.done - firstDone) / seconds } : {}) });
   };
   const db = await studioDb();
+  const pipeline = await getSetting(db, 'pipeline');
+  const sampling = samplingOf(pipeline);
+  record = { ...record, samplingKey: samplingKeyOf(pipeline) };
   try {
     const decoder = await getSetting(db, 'decoder');
     const result = await computeEngine()['video.sample'](
-      { videoId: record.id, contentHash: record.contentHash, file: record.file, name: record.name, settings: DEFAULT_SAMPLING, decoder },
+      { videoId: record.id, contentHash: record.contentHash, file: record.file, name: record.name, settings: sampling, decoder, embedder: pipeline.embedder },
       { signal: controller.signal, onProgress },
     );
+    if (result.frames < result.expected) {
+      useStudio.getState().reportWarning({
+        title: `${record.name} ends early`,
+        message: `Only ${result.frames} of ${result.expected} frames (${(result.frames / pipeline.fps).toFixed(0)} s of ${(record.durationS ?? 0).toFixed(0)} s) could be decoded: the file seems truncated or damaged. The decoded frames are kept and used.`,
+        hint: 'To use the rest, delete this video and import the complete file.',
+      });
+    }
     updateJob(jobId, { stage: 'segmenting', progress: null });
-    await computeEngine()['video.segment']({
-      videoId: record.id,
-      contentHash: record.contentHash,
-      samplingKey: samplingKey(DEFAULT_SAMPLING),
-      modelId: result.embeddingModel,
-      fps: DEFAULT_SAMPLING.fps,
-      settings: DEFAULT_SEGMENTS,
-    });
+    await segmentVideo(record, result.embeddingModel, pipeline);
     await db.put('videos', {
       ...record,
+      segmentsKey: segmentsKeyOf(pipeline),
       frameCount: result.frames,
       sampled: 'complete',
       decodePath: result.path,
@@ -80,7 +95,7 @@ async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'disca
   } catch (e) {
     if (controller.signal.aborted) {
       // Cancelled: keep what is stored; the video shows Resume / Restart.
-      const frames = await db.countFromIndex('frames', 'byVideo', record.id);
+      const frames = await storedPrefix(db, record.id, record.samplingKey ?? '');
       await db.put('videos', { ...record, frameCount: frames, sampled: 'partial' });
     } else {
       // A fresh import that fails leaves the store as it was; a resumed one keeps what it had.
@@ -129,7 +144,6 @@ async function importOne(file: File): Promise<void> {
       container: probe.container,
       rotation: probe.rotation,
       hasAudio: probe.hasAudio,
-      samplingKey: samplingKey(DEFAULT_SAMPLING),
       frameCount: 0,
       sampled: 'partial',
     };
@@ -156,6 +170,51 @@ export async function setDecoder(decoder: DecoderChoice): Promise<void> {
     useStudio.getState().setLibrary({ decoder });
   } catch (e) {
     useStudio.getState().reportError('Could not save the decoder setting', e);
+  }
+}
+
+/** Saves settings for the next imports (refused with the problems listed when invalid). */
+export async function setPipeline(pipeline: PipelineSettings): Promise<boolean> {
+  const problems = pipelineProblems(pipeline);
+  try {
+    if (problems.length > 0) throw new UserFacingError(`The import settings were not saved: ${problems.join(' ')}`, 'Correct the fields named above and save again.');
+    // A relative path is resolved against the page now: the worker's base URL is not the page's.
+    if (pipeline.embedder.kind === 'url' && pipeline.embedder.url.trim().startsWith('./')) {
+      pipeline = { ...pipeline, embedder: { ...pipeline.embedder, url: new URL(pipeline.embedder.url.trim(), location.href).href } };
+    }
+    await setSetting(await studioDb(), 'pipeline', pipeline);
+    useStudio.getState().setLibrary({ pipeline });
+    return true;
+  } catch (e) {
+    useStudio.getState().reportError('Could not save the import settings', e);
+    return false;
+  }
+}
+
+/**
+ * Brings a video to the current settings: new clips and scenes only, when just they changed;
+ * otherwise frames and embeddings for the new rate or model (reusing any already stored).
+ */
+export async function updateVideo(videoId: string): Promise<void> {
+  try {
+    const db = await studioDb();
+    const record = await db.get('videos', videoId);
+    if (!record) return;
+    const pipeline = await getSetting(db, 'pipeline');
+    const state = staleness(record, pipeline);
+    if (state === 'current') return;
+    if (state === 'resample') return await sampleVideo(record, crypto.randomUUID(), 'keep');
+    const jobId = crypto.randomUUID();
+    useStudio.getState().updateJob(jobId, { id: jobId, name: record.name, videoId, stage: 'segmenting', progress: null, startedAt: Date.now() });
+    try {
+      await segmentVideo(record, record.embeddingModel ?? embedderId(pipeline.embedder), pipeline);
+      await db.put('videos', { ...record, segmentsKey: segmentsKeyOf(pipeline) });
+    } finally {
+      await loadLibrary();
+      useStudio.getState().updateJob(jobId, null);
+    }
+  } catch (e) {
+    useStudio.getState().reportError('Could not update the video to the current settings', e);
   }
 }
 

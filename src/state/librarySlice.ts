@@ -1,5 +1,6 @@
 // Library state: stored videos (without their File) and imports in progress.
 import type { StateCreator } from 'zustand';
+import { DEFAULT_PIPELINE, type PipelineSettings } from '../core/pipeline';
 import type { VideoRecord } from '../storage/schema';
 import type { DecoderChoice } from '../storage/settingsRepo';
 import type { Progress } from '../workers/rpc';
@@ -18,19 +19,31 @@ export interface ImportJob {
   framesPerS?: number;
 }
 
+/** The "Run demo" job: generating the world's videos, then importing them. */
+export interface DemoJob {
+  stage: 'generating' | 'importing' | 'done';
+  progress: Progress | null;
+  startedAt: number;
+  /** What was generated (counts, codec, time, fingerprint), once it has been. */
+  summary: string | null;
+}
+
 export interface LibrarySlice {
   library: {
     videos: VideoSummary[];
     jobs: ImportJob[];
     selectedVideoId: string | null;
     decoder: DecoderChoice;
+    /** Settings for new imports; videos imported with others show "Update". */
+    pipeline: PipelineSettings;
+    demo: DemoJob | null;
   };
   setLibrary(patch: Partial<LibrarySlice['library']>): void;
   updateJob(id: string, patch: Partial<ImportJob> | null): void;
 }
 
 export const createLibrarySlice = <S extends LibrarySlice>(): StateCreator<S, [], [], LibrarySlice> => (set) => ({
-  library: { videos: [], jobs: [], selectedVideoId: null, decoder: 'auto' },
+  library: { videos: [], jobs: [], selectedVideoId: null, decoder: 'auto', pipeline: DEFAULT_PIPELINE, demo: null },
   setLibrary(patch) {
     set((s) => ({ library: { ...s.library, ...patch } }) as Partial<S>);
   },

@@ -26,12 +26,16 @@ export interface ComputeSlice {
 
 export interface Notice extends UserMessage {
   id: number;
+  /** Errors are alerts; warnings (something worked, with a caveat) are status messages. */
+  level: 'error' | 'warning';
 }
 
 export interface NoticesSlice {
   notices: Notice[];
   /** The single way to show an error to users (rendered as role="alert"). */
   reportError(title: string, error: unknown): void;
+  /** Something worked with a caveat the user must know (e.g. a file that ends early). */
+  reportWarning(message: UserMessage): void;
   dismissNotice(id: number): void;
 }
 
@@ -63,8 +67,12 @@ let nextNoticeId = 1;
 const createNoticesSlice: Slice<NoticesSlice> = (set) => ({
   notices: [],
   reportError(title, error) {
-    const notice = { id: nextNoticeId++, ...toUserMessage(title, error) };
+    const notice: Notice = { id: nextNoticeId++, level: 'error', ...toUserMessage(title, error) };
     // Keep the newest five; a storm of errors must not bury the page.
+    set((s) => ({ notices: [...s.notices, notice].slice(-5) }));
+  },
+  reportWarning(message) {
+    const notice: Notice = { id: nextNoticeId++, level: 'warning', ...message };
     set((s) => ({ notices: [...s.notices, notice].slice(-5) }));
   },
   dismissNotice(id) {

@@ -32,6 +32,8 @@ export interface VideoRecord {
   /** Embedder that produced the stored embeddings, and their size. */
   embeddingModel?: string;
   embeddingDim?: number;
+  /** Segmentation its clips and scenes were cut with (`segmentsKeyOf`); absent = the defaults. */
+  segmentsKey?: string;
 }
 
 /** One sampled frame's thumbnail. Key: `${videoId}|${samplingKey}|${index}`. */
@@ -47,7 +49,8 @@ export interface FrameRecord {
 /**
  * A chunk of consecutive frame embeddings of one video, for one sampling setting and model,
  * L2-normalised. Written in the same transaction as the chunk's frames, so a stored frame always
- * has its embedding.
+ * has its embedding for the model it was sampled with (another model's may be missing: the
+ * import resumes from `embeddedPrefix`).
  */
 export interface EmbeddingRecord {
   /** `${contentHash}|${samplingKey}|${modelId}|${frameStart, 7 digits}` */

@@ -6,8 +6,10 @@ import { createComputeHandlers } from './computeHandlers';
 import ffmpegCoreURL from '@ffmpeg/core?url';
 import ffmpegWasmURL from '@ffmpeg/core/wasm?url';
 import { createClipHandlers } from './clipHandlers';
+import { createDemoHandlers } from './demoHandlers';
 import { createMediaHandlers } from './mediaHandlers';
-import { createDefaultEmbedder, type Embedder } from '../ml/embedder';
+import { createEmbedder, type Embedder } from '../ml/embedder';
+import { embedderId, type EmbedderChoice } from '../core/pipeline';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ComputeProtocol } from './computeProtocol';
 import { serve } from './rpc';
@@ -36,14 +38,16 @@ backendHandlers['backend.select'] = (req, ctx) => {
   return run;
 };
 
-// One embedder per worker, reloaded when the backend changes (its weights live on a backend).
-let cached: { backend: string; model: Promise<Embedder> } | null = null;
-async function currentEmbedder(): Promise<Embedder> {
+// One embedder per worker, reloaded when the backend or the chosen model changes (its weights
+// live on a backend).
+let cached: { backend: string; id: string; model: Promise<Embedder> } | null = null;
+async function currentEmbedder(choice: EmbedderChoice): Promise<Embedder> {
   await selection;
   const backend = tf.getBackend();
-  if (!cached || cached.backend !== backend) {
+  const id = embedderId(choice);
+  if (!cached || cached.backend !== backend || cached.id !== id) {
     const previous = cached;
-    cached = { backend, model: createDefaultEmbedder() };
+    cached = { backend, id, model: createEmbedder(choice) };
     previous?.model.then((m) => m.dispose(), () => undefined);
   }
   const entry = cached;
@@ -60,6 +64,7 @@ const clipHandlers = createClipHandlers();
 serve<ComputeProtocol>(self, {
   ...backendHandlers,
   // ffmpeg.wasm's single-thread core, served unmodified from the app's own origin (GPL-2.0+).
+  ...createDemoHandlers(),
   ...createMediaHandlers(currentEmbedder, { coreURL: ffmpegCoreURL, wasmURL: ffmpegWasmURL }),
   'video.segment': async (req) => {
     await selection;

@@ -5,10 +5,11 @@ import type { EmbedBenchCase } from '../ml/embedBench';
 import type { WebGpuReport } from '../ml/backend/registry';
 import type { SelfTestResult } from '../ml/backend/selfTest';
 import type { ClipProtocol } from './clipHandlers';
+import type { DemoProtocol } from './demoHandlers';
 import type { MediaProtocol } from './mediaHandlers';
 
-/** Everything the compute worker serves: backends (below), decoding, clips and similarity. */
-export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol;
+/** Everything the compute worker serves: backends (below), decoding, clips and similarity, the demo world. */
+export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol;
 
 export type BackendProtocol = {
   /**
@@ -34,5 +35,19 @@ export interface ComputeEnvironment {
   activeBackend: string | null;
 }
 
-export const COMPUTE_METHODS = ['backend.select', 'backend.selfTest', 'backend.bench', 'embed.bench', 'env.describe', 'video.probe', 'video.sample', 'video.decodeBench', 'video.segment', 'clips.neighbours'] as const satisfies readonly (keyof ComputeProtocol)[];
+/** Every method, exactly once: a method added to the protocol but not here fails to compile. */
+const METHODS: Record<keyof ComputeProtocol, true> = {
+  'backend.select': true,
+  'backend.selfTest': true,
+  'backend.bench': true,
+  'embed.bench': true,
+  'env.describe': true,
+  'video.probe': true,
+  'video.sample': true,
+  'video.decodeBench': true,
+  'video.segment': true,
+  'clips.neighbours': true,
+  'demo.generate': true,
+};
+export const COMPUTE_METHODS = Object.keys(METHODS) as (keyof ComputeProtocol)[];
 

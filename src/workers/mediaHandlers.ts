@@ -1,24 +1,31 @@
 // Decoding handlers of the compute worker: probe a file, sample its frames into IndexedDB.
+import type { EmbedderChoice } from '../core/pipeline';
 import { rgbaToRgb, type Embedder } from '../ml/embedder';
-import { HINT_OTHER_FILE, VideoRejectedError } from '../media/errors';
+import { HINT_OTHER_FILE, UnreadableContainerError, VideoRejectedError } from '../media/errors';
+import { probeWithFfmpeg } from '../media/probeFfmpeg';
 import { openInput, probeInput, type VideoProbe } from '../media/probe';
+import type { Input, InputVideoTrack } from 'mediabunny';
 import { sampleWithFfmpeg, type FfmpegCoreUrls } from '../media/sampleFfmpeg';
 import { sampleCount, samplingKey, sampleWithWebCodecs, type SampledFrame, type SamplingSettings } from '../media/sampleWebCodecs';
 import { studioDb } from '../storage/db';
-import { embeddingKey, frameKey, putFrames, storedPrefix } from '../storage/framesRepo';
+import { embeddedPrefix, embeddingKey, frameKey, putFrames, storedPrefix } from '../storage/framesRepo';
 import type { DecoderChoice } from '../storage/settingsRepo';
 import type { HandlerContext } from './rpc';
 
 export type MediaProtocol = {
   /** Reads the container: duration, size, codec, fps, rotation, audio, WebCodecs support. */
   'video.probe': { req: { file: Blob; name: string }; res: VideoProbe };
-  /**
-   * Samples frames at `settings.fps`, embeds them on the active backend, and stores thumbnails
-   * (`frames`) and embeddings (`embeddings`), resuming after the frames already stored.
-   */
   /** Decode-only timing of both paths (bench/decode): frames are read back as pixels, not stored. */
   'video.decodeBench': { req: { file: Blob; name: string; settings: SamplingSettings }; res: DecodeTiming[] };
-  'video.sample': { req: { videoId: string; contentHash: string; file: Blob; name: string; settings: SamplingSettings; decoder: DecoderChoice }; res: SampleResult };
+  /**
+   * Samples frames at `settings.fps`, embeds them with `embedder` on the active backend, and
+   * stores thumbnails (`frames`) and embeddings (`embeddings`), resuming after the frames that
+   * already have both. `settings.size` must be the embedder's input size.
+   */
+  'video.sample': {
+    req: { videoId: string; contentHash: string; file: Blob; name: string; settings: SamplingSettings; decoder: DecoderChoice; embedder: EmbedderChoice };
+    res: SampleResult;
+  };
 };
 
 export interface DecodeTiming {
@@ -30,6 +37,8 @@ export interface DecodeTiming {
 
 export interface SampleResult {
   frames: number;
+  /** Frames the container's duration promised; more than `frames` when the file ends early. */
+  expected: number;
   resumedFrom: number;
   path: 'webcodecs' | 'ffmpeg';
   elapsedMs: number;
@@ -48,24 +57,45 @@ interface PendingFrame {
   pixels: Uint8Array;
 }
 
+/**
+ * mediabunny first (reads slices, fast); ffmpeg.wasm for containers it cannot read (AVI, MPEG-PS,
+ * an mp4 without its index) or codecs it does not know (MPEG-2, …). No track = decode with ffmpeg.
+ */
+async function probeFile(input: Input, file: Blob, name: string, core: FfmpegCoreUrls): Promise<{ probe: VideoProbe; track: InputVideoTrack | null }> {
+  try {
+    const found = await probeInput(input, name, file.size);
+    if (found.probe.codec !== 'unknown') return found;
+  } catch (e) {
+    if (!(e instanceof UnreadableContainerError)) throw e;
+  }
+  return { probe: await probeWithFfmpeg(file, name, core), track: null };
+}
+
 async function sample(
-  embedder: () => Promise<Embedder>,
+  embedder: (choice: EmbedderChoice) => Promise<Embedder>,
   ffmpegCore: FfmpegCoreUrls,
-  { videoId, contentHash, file, name, settings, decoder }: MediaProtocol['video.sample']['req'],
+  { videoId, contentHash, file, name, settings, decoder, embedder: choice }: MediaProtocol['video.sample']['req'],
   { signal, progress }: HandlerContext,
 ): Promise<SampleResult> {
   const start = performance.now();
   const input = openInput(file);
   try {
-    const { probe, track } = await probeInput(input, name, file.size);
+    const { probe, track } = await probeFile(input, file, name, ffmpegCore);
     // WebCodecs first (much faster); ffmpeg.wasm for what it refuses.
-    const path: SampleResult['path'] = probe.webCodecs && decoder === 'auto' ? 'webcodecs' : 'ffmpeg';
-    const model = await embedder();
+    const path: SampleResult['path'] = track && probe.webCodecs && decoder === 'auto' ? 'webcodecs' : 'ffmpeg';
+    const model = await embedder(choice);
     if (model.inputSize !== settings.size) throw new Error(`sampling size ${settings.size} px does not match the embedder's ${model.inputSize} px`);
     const db = await studioDb();
     const key = samplingKey(settings);
     const total = sampleCount(probe.durationS, settings.fps);
-    const resumedFrom = Math.min(await storedPrefix(db, videoId, key), total);
+    // Frames with embeddings for this model are never computed twice (another model's frames are
+    // decoded again: the new model needs their pixels).
+    const framesDone = await storedPrefix(db, videoId, key);
+    const embedded = await embeddedPrefix(db, contentHash, key, model.id, BATCH);
+    const resumedFrom = Math.min(framesDone, embedded, total);
+    if (resumedFrom === total) {
+      return { frames: total, expected: total, resumedFrom, path, elapsedMs: performance.now() - start, embeddingModel: model.id, embeddingDim: model.dim, embedMs: 0 };
+    }
     let embedMs = 0;
     let pending: PendingFrame[] = [];
     const flush = async () => {
@@ -96,11 +126,11 @@ async function sample(
       progress({ done, total, label: 'frames' });
     };
     const options = { fromIndex: resumedFrom, signal, onFrame };
-    if (path === 'webcodecs') await sampleWithWebCodecs(track, probe.durationS, settings, options);
+    if (path === 'webcodecs' && track) await sampleWithWebCodecs(track, probe.durationS, settings, options);
     else await sampleWithFfmpeg(file, name, probe.durationS, settings, ffmpegCore, options);
     await flush();
     if (done === resumedFrom && total > resumedFrom) throw new VideoRejectedError(name, `no frame could be decoded (${probe.codec})`, HINT_OTHER_FILE);
-    return { frames: done, resumedFrom, path, elapsedMs: performance.now() - start, embeddingModel: model.id, embeddingDim: model.dim, embedMs };
+    return { frames: done, expected: total, resumedFrom, path, elapsedMs: performance.now() - start, embeddingModel: model.id, embeddingDim: model.dim, embedMs };
   } catch (e) {
     if (e instanceof DOMException && e.name === 'EncodingError') {
       throw new VideoRejectedError(name, 'the video data is corrupt and cannot be decoded', HINT_OTHER_FILE, { cause: e });
@@ -123,9 +153,9 @@ async function decodeBench(ffmpegCore: FfmpegCoreUrls, { file, name, settings }:
       frames++;
     };
     try {
-      const { probe, track } = await probeInput(input, name, file.size);
-      if (path === 'webcodecs' && !probe.webCodecs) throw new Error(`WebCodecs cannot decode ${probe.codec}`);
-      if (path === 'webcodecs') await sampleWithWebCodecs(track, probe.durationS, settings, { signal, onFrame });
+      const { probe, track } = await probeFile(input, file, name, ffmpegCore);
+      if (path === 'webcodecs' && !(probe.webCodecs && track)) throw new Error(`WebCodecs cannot decode ${probe.codec}`);
+      if (path === 'webcodecs' && track) await sampleWithWebCodecs(track, probe.durationS, settings, { signal, onFrame });
       else await sampleWithFfmpeg(file, name, probe.durationS, settings, ffmpegCore, { signal, onFrame });
       out.push({ path, frames, elapsedMs: performance.now() - start });
     } catch (e) {
@@ -139,12 +169,12 @@ async function decodeBench(ffmpegCore: FfmpegCoreUrls, { file, name, settings }:
 }
 
 /** `embedder` is called per import; it should cache the loaded model. */
-export function createMediaHandlers(embedder: () => Promise<Embedder>, ffmpegCore: FfmpegCoreUrls) {
+export function createMediaHandlers(embedder: (choice: EmbedderChoice) => Promise<Embedder>, ffmpegCore: FfmpegCoreUrls) {
   return {
     async 'video.probe'({ file, name }: MediaProtocol['video.probe']['req']) {
       const input = openInput(file);
       try {
-        return (await probeInput(input, name, file.size)).probe;
+        return (await probeFile(input, file, name, ffmpegCore)).probe;
       } finally {
         input.dispose();
       }

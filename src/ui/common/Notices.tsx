@@ -1,6 +1,6 @@
 import { useStudio } from '../../state/store';
 
-/** Every user-facing error goes through here: role="alert", message + what to do. */
+/** Every user-facing error goes through here: role="alert" (warnings: role="status"), message + what to do. */
 export function Notices() {
   const notices = useStudio((s) => s.notices);
   const dismiss = useStudio((s) => s.dismissNotice);
@@ -8,7 +8,7 @@ export function Notices() {
   return (
     <div className="notices">
       {notices.map((n) => (
-        <div key={n.id} role="alert" className="notice notice-error">
+        <div key={n.id} role={n.level === 'error' ? 'alert' : 'status'} className={`notice notice-${n.level}`}>
           <div>
             <strong>{n.title}</strong>
             <p>{n.message}</p>

@@ -5,6 +5,8 @@ import type { VideoSummary } from '../../state/librarySlice';
 import { computeEngine } from '../../workers/computeClient';
 import { ProgressBar } from '../common/ProgressBar';
 import { ResultTable } from '../common/ResultTable';
+import { fpsOfSamplingKey } from '../../core/pipeline';
+import { ClipPlayer } from './ClipPlayer';
 import { useTask } from '../common/useTask';
 
 const K = 5;
@@ -26,7 +28,7 @@ export function ClipsPanel({ video, videos }: { video: VideoSummary; videos: Vid
     return () => {
       live = false;
     };
-  }, [video.id, video.frameCount]);
+  }, [video.id, video.frameCount, video.segmentsKey, video.samplingKey, video.embeddingModel]);
 
   const neighbours = useTask(
     'Could not find similar clips',
@@ -40,13 +42,15 @@ export function ClipsPanel({ video, videos }: { video: VideoSummary; videos: Vid
   const scenes = clips.filter((c) => c.kind === 'scene');
   const fixed = clips.filter((c) => c.kind === 'clip');
   const duration = video.durationS ?? 1;
+  const selectedClip = fixed.find((c) => c.id === selected) ?? null;
   const nameOf = (id: string) => videos.find((v) => v.id === id)?.name ?? id;
 
   return (
     <section className="card" aria-labelledby="clips-title">
       <h2 id="clips-title">Scenes and clips</h2>
       <p className="muted" data-testid="scene-count">
-        {scenes.length} {scenes.length === 1 ? 'scene' : 'scenes'} (cut where consecutive frames differ by cosine distance ≥ 0.18) · {fixed.length} clips of 8 s
+        {scenes.length} {scenes.length === 1 ? 'scene' : 'scenes'} (cut where consecutive frames' embeddings differ by more than the scene threshold) · {fixed.length}{' '}
+        {fixed.length === 1 ? 'clip' : 'clips'} (see Import settings)
       </p>
       <div className="timeline" role="list" aria-label="Scenes">
         {scenes.map((s, i) => (
@@ -62,6 +66,7 @@ export function ClipsPanel({ video, videos }: { video: VideoSummary; videos: Vid
           </button>
         ))}
       </div>
+      {selectedClip ? <ClipPlayer key={selectedClip.id} video={video} clip={selectedClip} fps={fpsOfSamplingKey(video.samplingKey)} /> : null}
       {neighbours.running ? <ProgressBar progress={null} label="Finding similar clips" /> : null}
       {selected && neighbours.result ? (
         <ResultTable

@@ -1,13 +1,16 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { formatBytes, formatMs } from '../../core/format';
-import { ACCEPTED_EXTENSIONS, cancelJob, deleteVideo, importFiles, loadLibrary, resumeVideo, setDecoder } from '../../state/libraryService';
+import { staleness } from '../../core/pipeline';
+import { ACCEPTED_EXTENSIONS, cancelJob, deleteVideo, importFiles, loadLibrary, resumeVideo, setDecoder, updateVideo } from '../../state/libraryService';
 import { useStudio } from '../../state/store';
 import { ProgressBar } from '../common/ProgressBar';
 import { ClipsPanel } from './ClipsPanel';
 import { Filmstrip } from './Filmstrip';
+import { DemoPanel } from './DemoPanel';
+import { PipelinePanel } from './PipelinePanel';
 
 export function LibraryPage() {
-  const { videos, jobs, selectedVideoId, decoder } = useStudio((s) => s.library);
+  const { videos, jobs, selectedVideoId, decoder, pipeline } = useStudio((s) => s.library);
   const setLibrary = useStudio((s) => s.setLibrary);
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
@@ -28,6 +31,8 @@ export function LibraryPage() {
       <h1 id="library-title">Library</h1>
       <p className="lead">Your videos: import, decode, sampled frames. Files stay on this computer.</p>
 
+      <DemoPanel />
+
       <div
         className={`card dropzone${dragging ? ' dragging' : ''}`}
         onDragOver={(e) => {
@@ -45,7 +50,7 @@ export function LibraryPage() {
           </button>
         </p>
         <p className="muted">
-          {ACCEPTED_EXTENSIONS.join(' ')} · sampled at 1 fps, 224 px · decoded and embedded (MobileNetV2, 1792-d) in a worker
+          {ACCEPTED_EXTENSIONS.join(' ')} · decoded, sampled and embedded in a worker with the import settings below
         </p>
         <p>
           <label htmlFor="decoder">Decoder</label>{' '}
@@ -68,6 +73,8 @@ export function LibraryPage() {
           }}
         />
       </div>
+
+      <PipelinePanel key={JSON.stringify(pipeline)} />
 
       {jobs.map((job) => (
         <div key={job.id} className="card" data-testid="import-job">
@@ -136,6 +143,16 @@ export function LibraryPage() {
                         Restart
                       </button>
                     </>
+                  ) : null}
+                  {v.sampled === 'complete' && !job && staleness(v, pipeline) !== 'current' ? (
+                    <button
+                      type="button"
+                      aria-label={`Update ${v.name} to the current import settings`}
+                      title={staleness(v, pipeline) === 'resegment' ? 'Recompute clips and scenes' : 'Sample and embed again with the current rate and model'}
+                      onClick={() => void updateVideo(v.id)}
+                    >
+                      Update
+                    </button>
                   ) : null}
                   <button type="button" aria-label={`Delete ${v.name}`} disabled={Boolean(job)} onClick={() => void deleteVideo(v.id)}>
                     Delete

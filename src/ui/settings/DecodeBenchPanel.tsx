@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
-import { DEFAULT_SAMPLING } from '../../state/libraryService';
+import { DEFAULT_PIPELINE } from '../../core/pipeline';
+import { samplingOf } from '../../state/libraryService';
 import { computeEngine } from '../../workers/computeClient';
 import { ProgressBar } from '../common/ProgressBar';
 import { ResultTable } from '../common/ResultTable';
@@ -11,7 +12,7 @@ export function DecodeBenchPanel() {
   const bench = useTask(
     'Decode benchmark failed',
     useCallback(
-      (signal) => (file ? computeEngine()['video.decodeBench']({ file, name: file.name, settings: DEFAULT_SAMPLING }, { signal }) : Promise.resolve([])),
+      (signal) => (file ? computeEngine()['video.decodeBench']({ file, name: file.name, settings: samplingOf(DEFAULT_PIPELINE) }, { signal }) : Promise.resolve([])),
       [file],
     ),
   );

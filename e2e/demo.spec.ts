@@ -1,0 +1,36 @@
+// "Run demo" (issue #4): the demo world is rendered and encoded into real WebM files in the
+// browser, imported through the normal decode path, and its ground truth is the same as Node's.
+import { expect, test, type Page } from '@playwright/test';
+import { DEMO_SIZES } from '../src/core/demo';
+import { buildWorld, worldFingerprint } from '../src/core/world';
+
+const row = (page: Page, name: string) => page.locator(`[data-testid=video-row][data-name="${name}"]`);
+
+test('Run demo makes real video files of the world, imports them, and matches Node’s ground truth', async ({ page }) => {
+  test.setTimeout(300_000);
+  const world = buildWorld(DEMO_SIZES.small.config);
+  await page.goto('/#/library');
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await page.getByLabel('Size').selectOption('small');
+  await page.getByRole('button', { name: 'Run demo' }).click();
+  const summary = page.getByTestId('demo-summary');
+  // Same seed, same world: the browser's fingerprint (world JSON + first frame of every video) is Node's.
+  await expect(summary).toContainText(`world fingerprint ${worldFingerprint(world)}`, { timeout: 120_000 });
+  await expect(summary).toContainText(`${world.videos.length} videos (1 long)`);
+  await expect(summary).toHaveAttribute('data-stage', 'done', { timeout: 240_000 });
+
+  await expect(page.getByTestId('video-row')).toHaveCount(world.videos.length);
+  for (const video of world.videos) {
+    const r = row(page, video.fileName);
+    // Decoded by WebCodecs from a real WebM file, one frame per second of the video.
+    await expect(r.getByTestId('video-frames')).toHaveText(`${Math.ceil(video.durationS)} · webcodecs`);
+    await expect(r).toContainText(/WebM · vp(8|09)/i);
+    await expect(r).toContainText(`${world.config.width}×${world.config.height}`);
+  }
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // The long video's scenes are told apart by the default embedder.
+  const long = world.videos.find((v) => v.kind === 'long')!;
+  await row(page, long.fileName).getByRole('button', { name: long.fileName, exact: true }).click();
+  await expect(page.getByTestId('scene-count')).toContainText(`${long.scenes.length} scenes`);
+});

@@ -1,0 +1,10 @@
+// Sizes of the built-in demo (issue #4). Full is the issue's default world; small is a quick look
+// (and what the browser test runs).
+import type { WorldConfig } from './world';
+
+export type DemoSize = 'small' | 'full';
+
+export const DEMO_SIZES: Record<DemoSize, { label: string; config: Partial<WorldConfig> }> = {
+  small: { label: 'Small: 8 short clips and 1 long video of 3 scenes (about 1 minute)', config: { seed: 42, shortClips: 8, longVideos: 1, scenesPerLongVideo: [3, 3], sceneSeconds: [20, 30] } },
+  full: { label: 'Full: 60 short clips and 4 long videos of 5–10 minutes (a few minutes)', config: { seed: 42 } },
+};

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PIPELINE, embedderId, fpsOfSamplingKey, pipelineProblems, samplingKeyOf, segmentsKeyOf, staleness, type PipelineSettings } from './pipeline';
+
+const custom: PipelineSettings = {
+  ...DEFAULT_PIPELINE,
+  embedder: { kind: 'url', url: 'https://example.org/m/model.json', outputNode: 'pool', inputSize: 160, pixelRange: '-1..1' },
+};
+
+describe('pipeline settings', () => {
+  it('defaults are valid and keep the keys of videos imported before settings existed', () => {
+    expect(pipelineProblems(DEFAULT_PIPELINE)).toEqual([]);
+    expect(samplingKeyOf(DEFAULT_PIPELINE)).toBe('fps1-px224');
+    expect(embedderId(DEFAULT_PIPELINE.embedder)).toBe('nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector');
+  });
+
+  it('names each bad field and its range', () => {
+    const problems = pipelineProblems({ ...DEFAULT_PIPELINE, fps: 0, clipS: 500, sceneThreshold: Number.NaN });
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/Sampling rate must be between 0\.1 and 10/);
+    expect(problems[1]).toMatch(/Clip length .* \(got 500\)/);
+    expect(problems[2]).toMatch(/Scene threshold .* \(got nothing\)/);
+  });
+
+  it('checks a custom model URL, output node and input size', () => {
+    expect(pipelineProblems(custom)).toEqual([]);
+    expect(pipelineProblems({ ...custom, embedder: { ...custom.embedder, url: '/models/m/model.json' } as PipelineSettings['embedder'] })).toEqual([]);
+    const bad = pipelineProblems({ ...custom, embedder: { kind: 'url', url: 'model json', outputNode: ' ', inputSize: 8, pixelRange: '0..1' } });
+    expect(bad.map((p) => p.split(' ')[0])).toEqual(['Model', 'Output', 'Input']);
+  });
+
+  it('a different model or rate means new frames/embeddings; other clip settings only re-segment', () => {
+    const video = { samplingKey: samplingKeyOf(DEFAULT_PIPELINE), embeddingModel: embedderId(DEFAULT_PIPELINE.embedder) };
+    expect(staleness(video, DEFAULT_PIPELINE)).toBe('current');
+    expect(staleness(video, { ...DEFAULT_PIPELINE, clipS: 16 })).toBe('resegment');
+    expect(staleness({ ...video, segmentsKey: segmentsKeyOf({ ...DEFAULT_PIPELINE, clipS: 16 }) }, { ...DEFAULT_PIPELINE, clipS: 16 })).toBe('current');
+    expect(staleness(video, { ...DEFAULT_PIPELINE, fps: 2 })).toBe('resample');
+    expect(staleness(video, custom)).toBe('resample');
+    expect(samplingKeyOf(custom)).toBe('fps1-px160');
+  });
+
+  it('reads the rate back from a sampling key', () => {
+    expect(fpsOfSamplingKey(samplingKeyOf({ ...DEFAULT_PIPELINE, fps: 0.5 }))).toBe(0.5);
+    expect(fpsOfSamplingKey(undefined)).toBe(1);
+  });
+});

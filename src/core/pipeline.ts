@@ -1,0 +1,104 @@
+// The import pipeline's settings (issue #3): sampling rate, clip length, scene detection and
+// which embedder. Pure: validated here, stored by src/storage, applied by the compute worker.
+
+/** Which image model embeds frames. The default ships inside an npm package (offline). */
+export type EmbedderChoice =
+  | { kind: 'default' }
+  | {
+      kind: 'url';
+      /** A TF.js graph model's model.json (absolute http(s) URL, or a path on this origin). */
+      url: string;
+      /** Graph node whose output is the pooled feature ([n, d] or [n, 1, 1, d]). */
+      outputNode: string;
+      /** Square input size in pixels; frames are letterboxed into it. */
+      inputSize: number;
+      pixelRange: '0..1' | '-1..1';
+    };
+
+export interface PipelineSettings {
+  /** Frames sampled per second of video (paper: 1). */
+  fps: number;
+  /** Fixed clip length, seconds (LongVPO anchors: up to 64 frames at 1 fps). */
+  clipS: number;
+  /** Scene cut where consecutive frames' cosine distance (1 − cos) reaches this. */
+  sceneThreshold: number;
+  /** Shortest scene, seconds: cuts closer than this to the previous one are ignored. */
+  minSceneS: number;
+  embedder: EmbedderChoice;
+}
+
+/**
+ * 1 fps as in the paper; 8 s clips (short anchors); threshold 0.18 lies between the largest
+ * within-scene distance (0.079) and the smallest hard cut (0.285) measured for the default
+ * embedder by `npm run bench:calibrate-scenes` (docs/results.md). A custom embedder needs its
+ * own calibration: run that bench with it, or look at the scene timeline.
+ */
+export const DEFAULT_PIPELINE: PipelineSettings = { fps: 1, clipS: 8, sceneThreshold: 0.18, minSceneS: 2, embedder: { kind: 'default' } };
+
+/** Input size of the default embedder (MobileNetV2 at 224 px). */
+export const DEFAULT_INPUT_SIZE = 224;
+
+export const LIMITS = {
+  fps: [0.1, 10],
+  clipS: [2, 120],
+  sceneThreshold: [0.01, 1],
+  minSceneS: [0, 600],
+  inputSize: [32, 1024],
+} as const;
+
+/** Problems with the settings, each naming the field and the allowed range; empty when valid. */
+export function pipelineProblems(p: PipelineSettings): string[] {
+  const problems: string[] = [];
+  const inRange = (name: keyof typeof LIMITS, label: string, value: number, unit = '') => {
+    const [lo, hi] = LIMITS[name];
+    if (!Number.isFinite(value) || value < lo || value > hi) problems.push(`${label} must be between ${lo} and ${hi}${unit} (got ${Number.isFinite(value) ? value : 'nothing'}).`);
+  };
+  inRange('fps', 'Sampling rate', p.fps, ' frames per second');
+  inRange('clipS', 'Clip length', p.clipS, ' s');
+  inRange('sceneThreshold', 'Scene threshold', p.sceneThreshold);
+  inRange('minSceneS', 'Minimum scene length', p.minSceneS, ' s');
+  if (p.embedder.kind === 'url') {
+    const { url, outputNode, inputSize } = p.embedder;
+    if (!/^(https?:\/\/|\/|\.\/)\S+$/.test(url.trim())) problems.push('Model URL must be an http(s) address or a path on this site (starting with / or ./) of a TF.js model.json.');
+    if (outputNode.trim() === '') problems.push('Output node must name the graph node of the pooled feature (see the model.json signature).');
+    if (!Number.isInteger(inputSize)) problems.push('Input size must be a whole number of pixels.');
+    else inRange('inputSize', 'Input size', inputSize, ' px');
+  }
+  return problems;
+}
+
+/** Part of the embedding cache key: the same id means the same vectors. */
+export function embedderId(choice: EmbedderChoice): string {
+  return choice.kind === 'default' ? 'nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector' : `url:${choice.url.trim()}#${choice.outputNode.trim()}@${choice.inputSize}/${choice.pixelRange}`;
+}
+
+export function inputSizeOf(choice: EmbedderChoice): number {
+  return choice.kind === 'default' ? DEFAULT_INPUT_SIZE : choice.inputSize;
+}
+
+/** Sampling part of the cache key (frames and embeddings). */
+export function samplingKeyOf(p: Pick<PipelineSettings, 'fps' | 'embedder'>): string {
+  return `fps${p.fps}-px${inputSizeOf(p.embedder)}`;
+}
+
+/** Segmentation part of a video's state: clips and scenes are recomputed when it changes. */
+export function segmentsKeyOf(p: Pick<PipelineSettings, 'clipS' | 'sceneThreshold' | 'minSceneS'>): string {
+  return `clip${p.clipS}-cut${p.sceneThreshold}-min${p.minSceneS}`;
+}
+
+/** What an already imported video needs to match the current settings. */
+export function staleness(
+  video: { samplingKey?: string; embeddingModel?: string; segmentsKey?: string },
+  p: PipelineSettings,
+): 'current' | 'resegment' | 'resample' {
+  if (video.samplingKey !== samplingKeyOf(p) || video.embeddingModel !== embedderId(p.embedder)) return 'resample';
+  // Videos imported before segmentation settings were recorded used the defaults.
+  if ((video.segmentsKey ?? segmentsKeyOf(DEFAULT_PIPELINE)) !== segmentsKeyOf(p)) return 'resegment';
+  return 'current';
+}
+
+/** The sampling rate a `samplingKeyOf` key was made with (1 when unreadable). */
+export function fpsOfSamplingKey(key: string | undefined): number {
+  const fps = Number(/^fps([\d.]+)-/.exec(key ?? '')?.[1]);
+  return fps > 0 ? fps : 1;
+}

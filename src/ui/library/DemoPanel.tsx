@@ -1,0 +1,40 @@
+import { useState } from 'react';
+import { cancelDemo, DEMO_SIZES, runDemo, type DemoSize } from '../../state/demoService';
+import { useStudio } from '../../state/store';
+import { ProgressBar } from '../common/ProgressBar';
+
+/** "Run demo": the demo world rendered, encoded to real WebM files and imported like any video. */
+export function DemoPanel() {
+  const demo = useStudio((s) => s.library.demo);
+  const [size, setSize] = useState<DemoSize>('small');
+  const busy = demo !== null && demo.stage !== 'done';
+  return (
+    <section className="card" aria-labelledby="demo-title" data-testid="demo-panel">
+      <h2 id="demo-title">Demo world</h2>
+      <p className="muted">
+        A seeded world of moving shapes with exact ground truth (captions, questions, answers), made into real video files in this browser and
+        imported through the same decoder as your videos. Works offline.
+      </p>
+      <p className="actions">
+        <label htmlFor="demo-size">Size</label>{' '}
+        <select id="demo-size" value={size} disabled={busy} onChange={(e) => setSize(e.target.value === 'full' ? 'full' : 'small')}>
+          {Object.entries(DEMO_SIZES).map(([id, s]) => (
+            <option key={id} value={id}>
+              {s.label}
+            </option>
+          ))}
+        </select>{' '}
+        <button type="button" disabled={busy} onClick={() => void runDemo(size)}>
+          Run demo
+        </button>
+      </p>
+      {demo?.stage === 'generating' ? <ProgressBar progress={demo.progress} label="Generating demo videos" onCancel={cancelDemo} /> : null}
+      {demo?.summary ? (
+        <p data-testid="demo-summary" data-stage={demo.stage}>
+          {demo.stage === 'importing' ? 'Importing: ' : 'Done: '}
+          {demo.summary}
+        </p>
+      ) : null}
+    </section>
+  );
+}
