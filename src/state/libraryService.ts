@@ -242,6 +242,7 @@ export async function resumeVideo(videoId: string, restart = false): Promise<voi
 export async function deleteVideo(videoId: string): Promise<void> {
   try {
     await deleteVideoData(await studioDb(), videoId);
+    await computeEngine()['clips.invalidate'](null);
     const { library, setLibrary } = useStudio.getState();
     if (library.selectedVideoId === videoId) setLibrary({ selectedVideoId: null });
     await loadLibrary();

@@ -28,6 +28,8 @@ export type ClipProtocol = {
   'video.segment': { req: { videoId: string; contentHash: string; samplingKey: string; modelId: string; fps: number; settings: SegmentSettings }; res: { clips: number; scenes: number } };
   /** The k clips (kind 'clip', any video) most similar to `clipId`, best first. */
   'clips.neighbours': { req: { clipId: string; k: number }; res: Neighbour[] };
+  /** Clips changed outside the worker (a video was deleted): drop the cached clip matrix. */
+  'clips.invalidate': { req: null; res: null };
 };
 
 function clipId(videoId: string, kind: ClipRecord['kind'], span: FrameSpan): string {
@@ -97,24 +99,54 @@ async function segment({ videoId, contentHash, samplingKey, modelId, fps, settin
   return { clips: clips.length, scenes: scenes.length };
 }
 
+/**
+ * Clip embeddings of one model as one matrix, kept between clicks (a library of 10,000 clips is
+ * 72 MB to read). Dropped whenever clips change: `video.segment` here, `clips.invalidate` after a
+ * video is deleted in the main thread.
+ */
+let clipCache: { modelId: string; clips: Omit<ClipRecord, 'embedding'>[]; matrix: Float32Array; dim: number } | null = null;
+
+async function clipMatrix(modelId: string, dim: number) {
+  if (clipCache?.modelId === modelId && clipCache.dim === dim) return clipCache;
+  const db = await studioDb();
+  const all = (await db.getAll('clips')).filter((c) => c.kind === 'clip' && c.modelId === modelId && c.embedding.length === dim);
+  const matrix = new Float32Array(all.length * dim);
+  all.forEach((c, i) => matrix.set(c.embedding, i * dim));
+  clipCache = { modelId, dim, matrix, clips: all.map(({ embedding: _e, ...rest }) => rest) };
+  return clipCache;
+}
+
 async function neighbours({ clipId: id, k }: ClipProtocol['clips.neighbours']['req'], { signal }: HandlerContext): Promise<Neighbour[]> {
   const db = await studioDb();
   const query = await db.get('clips', id);
   if (!query) throw new Error(`clip ${id} is not stored`);
-  const candidates = (await db.getAll('clips')).filter((c) => c.kind === 'clip' && c.modelId === query.modelId && c.id !== id);
-  signal.throwIfAborted();
-  if (candidates.length === 0) return [];
   const dim = query.embedding.length;
-  const matrix = new Float32Array(candidates.length * dim);
-  candidates.forEach((c, i) => matrix.set(c.embedding, i * dim));
+  const { clips, matrix } = await clipMatrix(query.modelId, dim);
+  signal.throwIfAborted();
+  if (clips.length === 0) return [];
   // One row of cosines as a tensor op; choosing the best k of one row in JS is O(n log n).
   const scores = await cosineMatrix(query.embedding, matrix, dim);
-  return candidates
+  return clips
     .map((c, i) => ({ clipId: c.id, videoId: c.videoId, startS: c.startS, endS: c.endS, score: scores[i] ?? Number.NaN }))
+    .filter((n) => n.clipId !== id)
     .sort((a, b) => b.score - a.score)
     .slice(0, k);
 }
 
 export function createClipHandlers() {
-  return { 'video.segment': segment, 'clips.neighbours': neighbours };
+  return {
+    'video.segment': async (req: ClipProtocol['video.segment']['req']) => {
+      clipCache = null;
+      try {
+        return await segment(req);
+      } finally {
+        clipCache = null;
+      }
+    },
+    'clips.neighbours': neighbours,
+    'clips.invalidate': async () => {
+      clipCache = null;
+      return null;
+    },
+  };
 }

@@ -74,4 +74,5 @@ serve<ComputeProtocol>(self, {
     await selection;
     return clipHandlers['clips.neighbours'](req, ctx);
   },
+  'clips.invalidate': clipHandlers['clips.invalidate'],
 });

@@ -47,6 +47,7 @@ const METHODS: Record<keyof ComputeProtocol, true> = {
   'video.decodeBench': true,
   'video.segment': true,
   'clips.neighbours': true,
+  'clips.invalidate': true,
   'demo.generate': true,
 };
 export const COMPUTE_METHODS = Object.keys(METHODS) as (keyof ComputeProtocol)[];
