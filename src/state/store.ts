@@ -4,6 +4,7 @@ import { create, type StateCreator } from 'zustand';
 import { toUserMessage, type UserMessage } from '../core/errors';
 import type { BackendChoice, BackendName } from '../core/backendChoice';
 import type { Progress } from '../workers/rpc';
+import { createGeneratorsSlice, type GeneratorsSlice } from './generatorsSlice';
 import { createLibrarySlice, type LibrarySlice } from './librarySlice';
 import { isSectionId, type SectionId } from './sections';
 
@@ -39,7 +40,7 @@ export interface NoticesSlice {
   dismissNotice(id: number): void;
 }
 
-export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice;
+export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice & GeneratorsSlice;
 
 type Slice<T> = StateCreator<StudioState, [], [], T>;
 
@@ -85,6 +86,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createComputeSlice(...a),
   ...createNoticesSlice(...a),
   ...createLibrarySlice<StudioState>()(...a),
+  ...createGeneratorsSlice<StudioState>()(...a),
 }));
 
 /** Keeps the route in step with the address bar (back/forward, typed URLs). */

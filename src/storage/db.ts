@@ -28,6 +28,10 @@ export async function openStudioDb(name = DB_NAME): Promise<StudioDatabase> {
           db.createObjectStore('checkpoints', { keyPath: 'id' }).createIndex('byRun', 'runId');
           db.createObjectStore('checkpointPointers', { keyPath: 'runId' });
         }
+        if (oldVersion < 2) {
+          // Imported caption/QA files (issue #4); v1 stores and their data are left as they are.
+          db.createObjectStore('annotationSets', { keyPath: 'id' });
+        }
       },
       blocked() {
         // Another tab holds an older version open; it will be asked to close by `blocking`.

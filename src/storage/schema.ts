@@ -2,9 +2,11 @@
 // block in db.ts for every change here; never rename a store or index without a migration —
 // users' stored videos, triples and checkpoints live under these names.
 import type { DBSchema } from 'idb';
+import type { AnnotationFormat, ImportedAnnotation } from '../core/generators/imported';
+import type { AnnotationCounts } from '../core/generators/importReport';
 
 export const DB_NAME = 'longvpo-studio';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** Source video: the file itself stays a Blob/File reference, never copied into memory. */
 export interface VideoRecord {
@@ -136,6 +138,20 @@ export interface CheckpointPointerRecord {
   checkpointId: string;
 }
 
+/**
+ * One imported annotations file (issue #4, docs/annotations.md), stored only when the whole file
+ * parsed without an error. `records` are exactly what `parseAnnotations` returned.
+ */
+export interface AnnotationSetRecord {
+  id: string;
+  /** The imported file's name: recorded as provenance `model` of every imported text. */
+  sourceName: string;
+  format: AnnotationFormat;
+  importedAt: number;
+  records: ImportedAnnotation[];
+  counts: AnnotationCounts;
+}
+
 export interface SettingRecord {
   key: string;
   value: unknown;
@@ -153,9 +169,22 @@ export interface StudioDB extends DBSchema {
   runs: { key: string; value: RunRecord };
   checkpoints: { key: string; value: CheckpointRecord; indexes: { byRun: string } };
   checkpointPointers: { key: string; value: CheckpointPointerRecord };
+  annotationSets: { key: string; value: AnnotationSetRecord };
 }
 
-export type StoreName = 'settings' | 'videos' | 'frames' | 'embeddings' | 'clips' | 'triples' | 'reviews' | 'auditEvents' | 'runs' | 'checkpoints' | 'checkpointPointers';
+export type StoreName =
+  | 'settings'
+  | 'videos'
+  | 'frames'
+  | 'embeddings'
+  | 'clips'
+  | 'triples'
+  | 'reviews'
+  | 'auditEvents'
+  | 'runs'
+  | 'checkpoints'
+  | 'checkpointPointers'
+  | 'annotationSets';
 
 export const STORE_NAMES: readonly StoreName[] = [
   'settings',
@@ -169,4 +198,5 @@ export const STORE_NAMES: readonly StoreName[] = [
   'runs',
   'checkpoints',
   'checkpointPointers',
+  'annotationSets',
 ];

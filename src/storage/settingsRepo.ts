@@ -7,6 +7,35 @@ import type { StudioDatabase } from './db';
 /** 'auto': WebCodecs where it can decode the stream, ffmpeg.wasm otherwise. */
 export type DecoderChoice = 'auto' | 'ffmpeg';
 
+/** Who writes captions, questions and answers (issue #4, DESIGN.md §2 "Generators"). */
+export type GeneratorChoice = 'oracle' | 'imported' | 'endpoint';
+
+/**
+ * A prompt template as stored. Mirrors `PromptTemplate` (src/net/prompts.ts) structurally:
+ * storage may not import src/net (tests/layers.test.ts), and a stored value must be checked
+ * against the roles the code knows before use anyway.
+ */
+export interface StoredPrompt {
+  id: string;
+  role: string;
+  version: number;
+  system: string;
+  user: string;
+  reply: string;
+}
+
+/** The OpenAI-compatible endpoint's settings. Must not hold the API key (see `endpointApiKey`). */
+export interface EndpointSettings {
+  baseUrl: string;
+  model: string;
+  timeoutMs: number;
+  maxRetries: number;
+  concurrency: number;
+  maxFramesPerClip: number;
+  /** By prompt role; a role missing here uses the default prompt. */
+  prompts: Record<string, StoredPrompt>;
+}
+
 /** Every setting the studio stores, with its type. Must never change a key's meaning. */
 export interface Settings {
   /** Backend forced in Settings; null = choose by measurement. */
@@ -19,9 +48,27 @@ export interface Settings {
   pipeline: PipelineSettings;
   /** The demo world last generated: enough to rebuild its ground truth exactly (same seed). */
   demoWorld: { config: WorldConfig; version: number; fingerprint: string } | null;
+  /** The generator synthesis uses. */
+  activeGenerator: GeneratorChoice;
+  /** null until first saved: the defaults of src/net/endpointGenerator.ts apply. */
+  endpoint: EndpointSettings | null;
+  /**
+   * The endpoint's API key: kept in this browser's IndexedDB only; never exported, logged or sent
+   * anywhere but the endpoint. A key of its own so that exporting `endpoint` can never carry it.
+   */
+  endpointApiKey: string | null;
 }
 
-export const DEFAULT_SETTINGS: Settings = { backendOverride: null, rememberedBackend: null, decoder: 'auto', pipeline: DEFAULT_PIPELINE, demoWorld: null };
+export const DEFAULT_SETTINGS: Settings = {
+  backendOverride: null,
+  rememberedBackend: null,
+  decoder: 'auto',
+  pipeline: DEFAULT_PIPELINE,
+  demoWorld: null,
+  activeGenerator: 'oracle',
+  endpoint: null,
+  endpointApiKey: null,
+};
 
 export async function getSetting<K extends keyof Settings>(db: StudioDatabase, key: K): Promise<Settings[K]> {
   const record = await db.get('settings', key);
