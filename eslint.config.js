@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const banned = (names, why) => names.map((name) => ({ name, message: why }));
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'bench/out'] },
+  { ignores: ['dist', 'dist-cli', 'node_modules', 'test-results', 'playwright-report', 'bench/out'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

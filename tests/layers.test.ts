@@ -2,7 +2,7 @@
 // core is pure: no React, DOM, tfjs, idb or ffmpeg. This test reads the sources, so it fails the
 // moment a file crosses a line.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(__dirname, '../src');
@@ -30,13 +30,24 @@ function code(file: string): string {
     .replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, '""');
 }
 
-const LAYER_RANK: Record<string, number> = { core: 0, ml: 1, media: 1, storage: 1, net: 1, workers: 2, state: 3, ui: 4, app: 5 };
+// cli (the headless `longvpo` command) sits on top beside app, but reaches only core, ml and net.
+const LAYER_RANK: Record<string, number> = { core: 0, ml: 1, media: 1, storage: 1, net: 1, workers: 2, state: 3, ui: 4, app: 5, cli: 6 };
 
 function layerOf(file: string): string {
   return relative(SRC, file).split(sep)[0] ?? '';
 }
 
 const files = sourceFiles(SRC);
+
+/**
+ * What core may import besides core: the JSON Schema validator (pure JS, no DOM; issue #5) and
+ * the published JSON Schemas under /schemas, which core validates imports against.
+ */
+const CORE_ALLOWED = [/^ajv\/dist\/2020\.js$/];
+const SCHEMAS_DIR = resolve(__dirname, '../schemas');
+function isPublishedSchema(file: string, specifier: string): boolean {
+  return specifier.endsWith('.schema.json') && dirname(resolve(file, '..', specifier)) === SCHEMAS_DIR;
+}
 
 describe('layers', () => {
   it('finds the sources', () => {
@@ -47,7 +58,11 @@ describe('layers', () => {
   it('core imports nothing but core: no React, DOM, tfjs, idb, zustand or ffmpeg', () => {
     const bad = files
       .filter((f) => layerOf(f) === 'core')
-      .flatMap((f) => imports(f).filter((i) => !i.startsWith('.') || layerOf(resolve(f, '..', i)) !== 'core').map((i) => `${relative(SRC, f)} imports ${i}`));
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => (i.startsWith('.') ? layerOf(resolve(f, '..', i)) !== 'core' && !isPublishedSchema(f, i) : !CORE_ALLOWED.some((re) => re.test(i))))
+          .map((i) => `${relative(SRC, f)} imports ${i}`),
+      );
     expect(bad).toEqual([]);
   });
 
@@ -61,7 +76,7 @@ describe('layers', () => {
     const bad: string[] = [];
     for (const f of files) {
       const from = layerOf(f);
-      for (const i of imports(f).filter((x) => x.startsWith('.'))) {
+      for (const i of imports(f).filter((x) => x.startsWith('.') && !isPublishedSchema(f, x))) {
         const to = layerOf(resolve(f, '..', i));
         const ok = to === from || (LAYER_RANK[to] ?? 99) < (LAYER_RANK[from] ?? -1);
         if (!ok) bad.push(`${relative(SRC, f)} (${from}) imports ${i} (${to})`);
@@ -76,6 +91,17 @@ describe('layers', () => {
       .flatMap((f) => imports(f).filter((i) => /^(react|react-dom|zustand|idb)(\/|$)/.test(i)).map((i) => `${relative(SRC, f)} imports ${i}`));
     expect(bad).toEqual([]);
     expect(files.filter((f) => layerOf(f) === 'ml' && /\b(document|window)\./.test(code(f))).map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('cli imports only core, ml and net: no UI, state, workers, storage or media', () => {
+    const bad = files
+      .filter((f) => layerOf(f) === 'cli')
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => (i.startsWith('.') ? !['cli', 'core', 'ml', 'net'].includes(layerOf(resolve(f, '..', i))) : /^(react|react-dom|zustand|idb|mediabunny|@ffmpeg)(\/|$)/.test(i)))
+          .map((i) => `${relative(SRC, f)} imports ${i}`),
+      );
+    expect(bad).toEqual([]);
   });
 
   it('only the backend registry imports TensorFlow.js backend packages', () => {

@@ -1,0 +1,89 @@
+// `longvpo demo`: demo world → frames (1 fps) → default embeddings → clips → Stage 1 triples,
+// written to DIR/triples.jsonl, DIR/clips.jsonl and DIR/report.json (docs/cli.md).
+import { Command, Option } from 'commander';
+import { clipsJsonl } from '../core/clipsJsonl';
+import { DEMO_SIZES, type DemoSize } from '../core/demo';
+import { DEFAULT_PIPELINE, LIMITS } from '../core/pipeline';
+import { studioJsonl } from '../core/triples/exports';
+import { buildWorld, createOracleGenerator, worldFingerprint, type World } from '../core/world';
+import { createDefaultEmbedder, DEFAULT_EMBEDDER_SPEC } from '../ml/embedder';
+import { embedWorldClips, worldSampleTotal } from '../ml/worldEmbeddings';
+import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
+import type { CliContext } from './context';
+import { writeOutputs } from './io';
+import { createdAt, decimal, DEMO_CREATED_AT } from './options';
+import { note, Progress } from './progress';
+import { addStage1Options, runStage1, type Stage1Options } from './stage1';
+
+interface DemoOptions extends Stage1Options {
+  out: string;
+  size: DemoSize;
+  fps: number;
+  clipS: number;
+  backend: NodeBackend;
+  quiet: boolean;
+}
+
+/**
+ * The demo world rendered straight at the embedder's letterbox (4:3 inside a square, like the
+ * default world's 160×120): the same seed gives the same world at any size of that aspect.
+ */
+export function demoWorld(size: DemoSize, seed: number): World {
+  const s = DEFAULT_EMBEDDER_SPEC.inputSize;
+  return buildWorld({ ...DEMO_SIZES[size].config, seed, width: s, height: (s * 3) / 4 });
+}
+
+export function demoCommand(ctx: CliContext): Command {
+  const cmd = new Command('demo')
+    .description('Demo world → frames → default embeddings → clips → Stage 1 triples, all offline. Writes DIR/triples.jsonl, DIR/clips.jsonl and DIR/report.json.')
+    .requiredOption('--out <dir>', 'output directory (created if missing; files in it are replaced)')
+    .addOption(new Option('--size <size>', 'demo world size').choices(Object.keys(DEMO_SIZES)).default('full'))
+    .option('--fps <n>', 'frames sampled per second of video (paper: 1)', decimal(...LIMITS.fps), DEFAULT_PIPELINE.fps)
+    .option('--clip-s <seconds>', 'fixed clip length, seconds', decimal(...LIMITS.clipS), DEFAULT_PIPELINE.clipS)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...NODE_BACKENDS]).default('wasm'))
+    .option('--quiet', 'no progress on stderr', false);
+  addStage1Options(cmd, 200);
+  cmd.addHelpText('after', '\nThe world seed and the synthesis seed are both --seed. Output is byte-identical for the same options (created_at is fixed unless --now or SOURCE_DATE_EPOCH is set).\nExample: npx longvpo demo --size small --seed 7 --out out/demo');
+  return cmd.action(async (o: DemoOptions) => {
+    const t0 = Date.now();
+    const stamp = createdAt(o.now, () => DEMO_CREATED_AT);
+    await startBackend(o.backend);
+    const world = demoWorld(o.size, o.seed);
+    const tWorld = Date.now();
+    const embedder = await createDefaultEmbedder();
+    const tModel = Date.now();
+    const frames = worldSampleTotal(world, o.fps);
+    note(`demo world (${o.size}, seed ${o.seed}): ${world.videos.length} videos, ${frames} frames at ${o.fps} fps; ${o.backend} backend, ${embedder.dim}-d embeddings`, o.quiet);
+    const progress = new Progress('embedding frames', 'frames', o.quiet);
+    let clips;
+    try {
+      clips = await embedWorldClips(world, embedder, { fps: o.fps, clipS: o.clipS, signal: ctx.signal, onProgress: (p) => progress.update(p.framesDone, p.framesTotal) });
+    } finally {
+      progress.finish();
+      embedder.dispose();
+    }
+    const tEmbed = Date.now();
+    const { triples, report } = await runStage1(clips, createOracleGenerator(world), embedder.id, { ...o, createdAt: stamp, quiet: o.quiet, signal: ctx.signal });
+    const tSynth = Date.now();
+    const summary = {
+      command: 'demo',
+      size: o.size,
+      seed: o.seed,
+      created_at: stamp,
+      world: { version: world.version, fingerprint: worldFingerprint(world), config: world.config, videos: world.videos.length },
+      sampling: { fps: o.fps, clip_s: o.clipS, frames },
+      embedder: { id: embedder.id, dim: embedder.dim, backend: o.backend },
+      clips: clips.length,
+      stage1: report,
+      timings_ms: { world: tWorld - t0, model_load: tModel - tWorld, embed: tEmbed - tModel, synthesis: tSynth - tEmbed, total: tSynth - t0 },
+      embed_frames_per_s: Math.round((frames / Math.max(1, tEmbed - tModel)) * 1000 * 10) / 10,
+    };
+    const written = await writeOutputs(o.out, {
+      'triples.jsonl': studioJsonl(triples),
+      'clips.jsonl': clipsJsonl(clips),
+      'report.json': JSON.stringify(summary, null, 2) + '\n',
+    }, ctx.signal);
+    note(`${triples.length} triples from ${clips.length} clips (${report.attempted} attempts, ${report.replacedDistractors} look-alike distractors replaced) in ${((Date.now() - t0) / 1000).toFixed(1)} s`, o.quiet);
+    process.stdout.write(written.join('\n') + '\n');
+  });
+}

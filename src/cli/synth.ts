@@ -1,0 +1,77 @@
+// `longvpo synth`: Stage 1 on user data — clips with embeddings (clips.jsonl) and imported
+// annotations (src/core/generators/imported.ts), or the demo world's oracle for a demo run's
+// clips.jsonl. Writes DIR/triples.jsonl and DIR/report.json (docs/cli.md).
+import { Command, Option } from 'commander';
+import { parseClipsJsonl } from '../core/clipsJsonl';
+import { DEMO_SIZES, type DemoSize } from '../core/demo';
+import { ImportedGenerator, parseAnnotations } from '../core/generators/imported';
+import type { Generator } from '../core/generators/types';
+import { embedderId } from '../core/pipeline';
+import { studioJsonl } from '../core/triples/exports';
+import { createOracleGenerator } from '../core/world';
+import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
+import type { CliContext } from './context';
+import { demoWorld } from './demo';
+import { CliError, FileProblemsError, printIssues } from './errors';
+import { readText, writeOutputs } from './io';
+import { createdAt, decimal, integer } from './options';
+import { note } from './progress';
+import { addStage1Options, runStage1, type Stage1Options } from './stage1';
+
+interface SynthOptions extends Stage1Options {
+  clips: string;
+  annotations?: string;
+  oracle?: DemoSize;
+  worldSeed?: number;
+  out: string;
+  fps: number;
+  embedder: string;
+  backend: NodeBackend;
+  quiet: boolean;
+}
+
+const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
+async function generatorFor(o: SynthOptions): Promise<Generator> {
+  if (o.annotations !== undefined && o.oracle !== undefined) throw new CliError('--annotations and --oracle were both given.', 'Choose one generator: your annotations file, or the demo-world oracle.');
+  if (o.oracle !== undefined) return createOracleGenerator(demoWorld(o.oracle, o.worldSeed ?? o.seed));
+  if (o.annotations === undefined) throw new CliError('No generator: synth needs --annotations FILE (or --oracle SIZE for a demo run’s clips).', 'Pass the captions/QA file with --annotations (formats: docs/annotations.md).');
+  const result = parseAnnotations(await readText(o.annotations, 'Annotations file'), { maxErrors: Number.POSITIVE_INFINITY });
+  if (!result.ok) throw new FileProblemsError(o.annotations, result.errors, result.moreErrors, 'Fix those lines (formats: docs/annotations.md) and run synth again.');
+  if (!o.quiet) printIssues(o.annotations, result.warnings, 'warning');
+  return new ImportedGenerator(result.annotations, { sourceName: baseName(o.annotations) });
+}
+
+export function synthCommand(ctx: CliContext): Command {
+  const cmd = new Command('synth')
+    .description('Stage 1 triples from your clips (clips.jsonl with embeddings) and annotations. Writes DIR/triples.jsonl and DIR/report.json.')
+    .requiredOption('--clips <file>', 'clips.jsonl: one clip per line with id, video, start_s, end_s, embedding (docs/cli.md)')
+    .option('--annotations <file>', 'captions and QA to build triples from (studio JSONL or LLaVA-Video style; docs/annotations.md)')
+    .addOption(new Option('--oracle <size>', 'use the demo-world oracle instead (for clips.jsonl of `longvpo demo`)').choices(Object.keys(DEMO_SIZES)))
+    .option('--world-seed <n>', 'with --oracle: the demo world seed (default: --seed)', integer(-(2 ** 31), 2 ** 31 - 1))
+    .requiredOption('--out <dir>', 'output directory (created if missing; files in it are replaced)')
+    .option('--fps <n>', 'sampling rate the clips were cut at, for lines without "frames"', decimal(0.1, 10), 1)
+    .option('--embedder <id>', 'id of the model that made the embeddings (recorded in filters.embedder)', embedderId({ kind: 'default' }))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend for the similarity matmuls').choices([...NODE_BACKENDS]).default('wasm'))
+    .option('--quiet', 'no progress or warnings on stderr', false);
+  addStage1Options(cmd, 200);
+  cmd.addHelpText('after', '\nExample: npx longvpo synth --clips my/clips.jsonl --annotations my/annotations.jsonl --out out/mine');
+  return cmd.action(async (o: SynthOptions) => {
+    const t0 = Date.now();
+    const parsed = parseClipsJsonl(await readText(o.clips, 'Clips file'), { fps: o.fps });
+    if (!parsed.ok) throw new FileProblemsError(o.clips, parsed.errors, 0, 'Fix those lines (clips.jsonl fields: docs/cli.md) and run synth again.');
+    const generator = await generatorFor(o);
+    await startBackend(o.backend);
+    note(`${parsed.clips.length} clips (${parsed.dim}-d embeddings), generator: ${generator.label}`, o.quiet);
+    const stamp = createdAt(o.now, () => new Date().toISOString());
+    const { triples, report } = await runStage1(parsed.clips, generator, o.embedder, { ...o, createdAt: stamp, quiet: o.quiet, signal: ctx.signal });
+    if (triples.length < o.count) {
+      const reasons = Object.entries(report.discarded).filter(([, n]) => n > 0).map(([reason, n]) => `${reason} ${n}`);
+      note(`${triples.length} of ${o.count} triples: ${report.attempted} attempts (discarded: ${reasons.join(', ') || 'none'}; ${report.skippedAnchors} clips without a question)${report.discarded.not_specific > 0 && o.annotations !== undefined ? '. With imported annotations a question that another clip has with the same answer counts as not specific; --no-specificity turns that filter off' : ''}`, o.quiet);
+    }
+    const summary = { command: 'synth', clips_file: o.clips, generator: generator.label, seed: o.seed, created_at: stamp, embedder: { id: o.embedder, dim: parsed.dim, backend: o.backend }, clips: parsed.clips.length, stage1: report, timings_ms: { total: Date.now() - t0 } };
+    const written = await writeOutputs(o.out, { 'triples.jsonl': studioJsonl(triples), 'report.json': JSON.stringify(summary, null, 2) + '\n' }, ctx.signal);
+    note(`${triples.length} triples from ${parsed.clips.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s`, o.quiet);
+    process.stdout.write(written.join('\n') + '\n');
+  });
+}

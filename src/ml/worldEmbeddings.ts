@@ -1,0 +1,135 @@
+// The demo world's videos as the import path sees them, without encoding or decoding (the headless
+// CLI, issue #5): frames sampled at `fps` (frame k = the last world frame at or before k / fps,
+// as src/media samples), rendered at the embedder's 4:3 letterbox, embedded, then cut into fixed
+// clips whose embedding is the L2-normalised mean of their frames (src/core/clips.ts) — the same
+// clips, ids and segmentation the browser's `video.segment` makes for the same video.
+//
+// Must: the same world, fps, clip length and embedder give the same clips and embeddings, in
+// world video order. Must: a cancelled signal stops between batches with an AbortError.
+import { fixedClips, SpanMeans } from '../core/clips';
+import type { CancelSignal } from '../core/generators/types';
+import { renderFrame, type World, type WorldVideo } from '../core/world';
+import type { Embedder } from './embedder';
+
+/** One clip of one world video with its embedding. Times in seconds, frames at the sampling rate. */
+export interface EmbeddedClip {
+  /** `${videoId}|clip|${frameStart, 7 digits}`, as the studio's clip records. */
+  id: string;
+  videoId: string;
+  videoName: string;
+  startS: number;
+  endS: number;
+  frameCount: number;
+  embedding: Float32Array;
+}
+
+export interface WorldEmbedProgress {
+  framesDone: number;
+  framesTotal: number;
+}
+
+export interface WorldEmbedOptions {
+  /** Sampling rate, frames per second (paper and studio default: 1). */
+  fps: number;
+  /** Fixed clip length, seconds (studio default: 8). */
+  clipS: number;
+  /** Frames per embedder call. */
+  batchSize?: number;
+  onProgress?: (p: WorldEmbedProgress) => void;
+  signal?: CancelSignal;
+}
+
+/** Frames sampled from `durationS` seconds at `fps`: times 0, 1/fps, … below the duration. */
+export function sampleCount(durationS: number, fps: number): number {
+  return Math.max(1, Math.ceil(durationS * fps - 1e-9));
+}
+
+/** World frame shown at sample k: the last frame at or before k / fps. */
+export function worldFrameAt(video: WorldVideo, worldFps: number, k: number, fps: number): number {
+  return Math.min(video.frameCount - 1, Math.floor((k / fps) * worldFps + 1e-9));
+}
+
+/**
+ * RGBA width×height → RGB size×size, centred with black bars (what a 'contain' fit gives when one
+ * side already equals `size`). Frames must fit: render the world at the embedder's size.
+ */
+export function letterbox(rgba: Uint8ClampedArray, width: number, height: number, size: number): Uint8Array {
+  if (width > size || height > size) throw new RangeError(`a ${width}×${height} frame does not fit ${size}×${size}; render the world at most ${size} px wide and high`);
+  const out = new Uint8Array(size * size * 3);
+  const top = Math.floor((size - height) / 2);
+  const left = Math.floor((size - width) / 2);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const o = ((y + top) * size + x + left) * 3;
+      out[o] = rgba[i]!;
+      out[o + 1] = rgba[i + 1]!;
+      out[o + 2] = rgba[i + 2]!;
+    }
+  }
+  return out;
+}
+
+function clipId(videoId: string, frameStart: number): string {
+  return `${videoId}|clip|${String(frameStart).padStart(7, '0')}`;
+}
+
+function throwIfAborted(signal?: CancelSignal): void {
+  if (!signal?.aborted) return;
+  if (signal.reason instanceof Error) throw signal.reason;
+  const e = new Error('Cancelled.');
+  e.name = 'AbortError';
+  throw e;
+}
+
+/**
+ * A macrotask turn. On wasm, `data()` resolves as a microtask, so a loop of embed calls would
+ * never let a cancel (Ctrl-C, a worker message) be delivered until it ends.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Total frames `embedWorldClips` will embed (for progress and ETA). */
+export function worldSampleTotal(world: World, fps: number): number {
+  return world.videos.reduce((n, v) => n + sampleCount(v.durationS, fps), 0);
+}
+
+/** Every video of the world → fixed clips with mean frame embeddings, in world video order. */
+export async function embedWorldClips(world: World, embedder: Embedder, options: WorldEmbedOptions): Promise<EmbeddedClip[]> {
+  const { fps, clipS, signal } = options;
+  const batchSize = options.batchSize ?? 16;
+  const { width, height } = world.config;
+  const framesTotal = worldSampleTotal(world, fps);
+  let framesDone = 0;
+  const out: EmbeddedClip[] = [];
+  for (const video of world.videos) {
+    const count = sampleCount(video.durationS, fps);
+    const spans = fixedClips(count, fps, clipS);
+    const means = new SpanMeans(spans, embedder.dim);
+    for (let start = 0; start < count; start += batchSize) {
+      await yieldToEventLoop();
+      throwIfAborted(signal);
+      const frames: Uint8Array[] = [];
+      for (let k = start; k < Math.min(count, start + batchSize); k++) {
+        frames.push(letterbox(renderFrame(world, video, worldFrameAt(video, world.config.fps, k, fps)), width, height, embedder.inputSize));
+      }
+      means.add(start, await embedder.embed(frames)); // [frames, dim]
+      framesDone += frames.length;
+      options.onProgress?.({ framesDone, framesTotal });
+    }
+    const embeddings = means.result();
+    spans.forEach((s, i) =>
+      out.push({
+        id: clipId(video.id, s.frameStart),
+        videoId: video.id,
+        videoName: video.fileName,
+        startS: s.startS,
+        endS: s.endS,
+        frameCount: s.frameEnd - s.frameStart,
+        embedding: embeddings[i] ?? new Float32Array(embedder.dim),
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,223 @@
+// The headless CLI (issue #5, docs/cli.md) as a user runs it: the built bundle in a child Node
+// process. Built once into node_modules/.cache (inside the repository, so the bundle finds
+// node_modules as dist-cli does, and a concurrent `npm run build:cli` cannot swap it mid-test);
+// commands run in a temporary directory. The small demo world keeps the file near a minute.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseClipsJsonl } from '../src/core/clipsJsonl';
+import { studioJsonl } from '../src/core/triples/exports';
+import { exampleTriple } from '../src/core/triples/fixtures';
+import { parseTriples } from '../src/core/triples/import';
+
+const ROOT = resolve(__dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'longvpo-cli-test-'));
+const BUILD = join(ROOT, 'node_modules', '.cache', `longvpo-cli-test-${process.pid}`);
+const CLI = join(BUILD, 'longvpo.mjs');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], options: { env?: NodeJS.ProcessEnv; script?: string } = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, [options.script ?? CLI, ...args], { cwd: work, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+const readLines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+
+beforeAll(async () => {
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const built = await run(['build', '--config', join(ROOT, 'vite.cli.config.ts'), '--outDir', BUILD, '--logLevel', 'warn'], { script: vite });
+  expect(built.stderr + built.stdout).not.toMatch(/error/i);
+  expect(existsSync(CLI)).toBe(true);
+}, 120_000);
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(BUILD, { recursive: true, force: true });
+});
+
+describe('longvpo --help', () => {
+  it.each([
+    [[], ['demo', 'synth', 'validate', 'export', 'import', '--debug']],
+    [['demo'], ['--out <dir>', '--size <size>', '--seed <n>', '--fps <n>', '--count <n>', '--threshold <cos>', '--now <iso>', '--backend <name>']],
+    [['synth'], ['--clips <file>', '--annotations <file>', '--oracle <size>', '--out <dir>', '--embedder <id>']],
+    [['validate'], ['<file>', 'Exit status']],
+    [['export'], ['--format <format>', '"trl"', '"longvpo"', '--studio-columns', '<in>', '<out>']],
+    [['import'], ['<in>', '<out>', '--now <iso>']],
+  ])('%j exits 0 and lists its options', async (command, expected) => {
+    const r = await run([...command, '--help']);
+    expect(r.code).toBe(0);
+    for (const text of expected) expect(r.stdout).toContain(text);
+  });
+});
+
+describe('longvpo validate', () => {
+  it('exits 0 on a valid file and says how many records it holds', async () => {
+    writeFileSync(join(work, 'good.jsonl'), studioJsonl([exampleTriple({ id: 'a' }), exampleTriple({ id: 'b' })]));
+    const r = await run(['validate', 'good.jsonl']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/good\.jsonl: 2 valid records/);
+  });
+
+  it('exits 1 and prints every error with its line number, without a stack trace', async () => {
+    const good = JSON.stringify(exampleTriple({ id: 'ok' }));
+    const badStage = JSON.stringify({ ...exampleTriple({ id: 'x' }), stage: 3 });
+    writeFileSync(join(work, 'bad.jsonl'), [good, '{not json', '', badStage, JSON.stringify(exampleTriple({ id: 'ok' }))].join('\n') + '\n');
+    const r = await run(['validate', 'bad.jsonl']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^bad\.jsonl:2: .*JSON/m);
+    expect(r.stderr).toMatch(/^bad\.jsonl:4: .*stage/m);
+    expect(r.stderr).toMatch(/^bad\.jsonl:5: .*"ok".*line 1/m);
+    expect(r.stderr).not.toMatch(/^bad\.jsonl:1:/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names a missing file and the fix in one line; --debug adds the stack', async () => {
+    const r = await run(['validate', 'nope.jsonl']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^longvpo: Triples file nope\.jsonl does not exist\. Check the path/)]);
+    const debug = await run(['validate', 'nope.jsonl', '--debug']);
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('rejects an unknown option with usage help and exit 1', async () => {
+    const r = await run(['demo', '--out', 'x', '--colour', 'red']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown option '--colour'/);
+  });
+});
+
+describe('longvpo demo (small world)', () => {
+  const out = (name: string): string => join(work, name);
+
+  it('writes triples, clips and report; triples validate and cite clips of clips.jsonl; same seed → same bytes', async () => {
+    const first = await run(['demo', '--size', 'small', '--seed', '7', '--out', 'demo-a', '--count', '40']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/embedding frames: \d+\/\d+ frames \([\d.]+ frames\/s/);
+    expect(readdirSync(out('demo-a')).sort()).toEqual(['clips.jsonl', 'report.json', 'triples.jsonl']);
+
+    const text = readFileSync(join(out('demo-a'), 'triples.jsonl'), 'utf8');
+    const parsed = parseTriples(text);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors.slice(0, 3)));
+    expect(parsed.format).toBe('studio');
+    expect(parsed.triples.length).toBeGreaterThan(5);
+
+    const clips = parseClipsJsonl(readFileSync(join(out('demo-a'), 'clips.jsonl'), 'utf8'));
+    if (!clips.ok) throw new Error(JSON.stringify(clips.errors.slice(0, 3)));
+    expect(clips.dim).toBe(1792);
+    const ids = new Set(clips.clips.map((c) => c.id));
+    for (const t of parsed.triples) {
+      for (const c of t.clips) expect(ids.has(c.id), c.id).toBe(true);
+      expect(t.provenance.created_at).toBe('2000-01-01T00:00:00.000Z');
+      expect(t.provenance.seed).toBe(7);
+      // The filter's measured value is consistent with the embeddings written out.
+      expect(t.filters.max_distractor_similarity).toBeLessThanOrEqual(t.filters.similarity_threshold ?? 1);
+    }
+    for (const line of readLines(join(out('demo-a'), 'clips.jsonl'))) expect(Object.keys(JSON.parse(line) as object)).toEqual(expect.arrayContaining(['id', 'video', 'start_s', 'end_s', 'embedding']));
+
+    const report = JSON.parse(readFileSync(join(out('demo-a'), 'report.json'), 'utf8')) as { stage1: { produced: number; discarded: Record<string, number>; positionHistogram: number[] }; timings_ms: { embed: number } };
+    expect(report.stage1.produced).toBe(parsed.triples.length);
+    expect(report.stage1.positionHistogram.reduce((a, b) => a + b, 0)).toBe(parsed.triples.length);
+    expect(Object.keys(report.stage1.discarded)).toContain('no_dissimilar_distractor');
+    expect(report.timings_ms.embed).toBeGreaterThan(0);
+
+    const validated = await run(['validate', join(out('demo-a'), 'triples.jsonl')]);
+    expect(validated.code).toBe(0);
+
+    const second = await run(['demo', '--size', 'small', '--seed', '7', '--out', 'demo-b', '--count', '40', '--quiet']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toBe('');
+    expect(readFileSync(join(out('demo-b'), 'triples.jsonl'))).toEqual(readFileSync(join(out('demo-a'), 'triples.jsonl')));
+    expect(readFileSync(join(out('demo-b'), 'clips.jsonl'))).toEqual(readFileSync(join(out('demo-a'), 'clips.jsonl')));
+  }, 150_000);
+
+  it('synth on the demo’s clips.jsonl with the same oracle and seed rebuilds the same triples', async () => {
+    const r = await run(['synth', '--clips', join('demo-a', 'clips.jsonl'), '--oracle', 'small', '--seed', '7', '--count', '40', '--out', 'synth', '--now', '2000-01-01T00:00:00Z', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(out('synth'), 'triples.jsonl'), 'utf8')).toBe(readFileSync(join(out('demo-a'), 'triples.jsonl'), 'utf8'));
+  }, 60_000);
+
+  it('synth on user clips and imported annotations writes valid triples of those clips', async () => {
+    const colours = ['red', 'green', 'blue', 'yellow', 'white', 'black'];
+    const clips = colours.map((_, k) => ({ id: `v${k >> 1}.mp4|${k % 2}`, video: `v${k >> 1}.mp4`, start_s: (k % 2) * 8, end_s: (k % 2) * 8 + 8, embedding: [1, 0, 0, 0].map((_, d) => (d === k % 4 ? 1 : d === (k + 1) % 4 ? 0.3 : 0)) }));
+    const annotations = clips.map((c, k) => ({ video: c.video, start_s: c.start_s, end_s: c.end_s, qa: [{ question: 'What colour is the ball?', answer: `${colours[k]}.` }] }));
+    writeFileSync(join(work, 'user-clips.jsonl'), clips.map((c) => JSON.stringify(c)).join('\n') + '\n');
+    writeFileSync(join(work, 'user-ann.jsonl'), annotations.map((a) => JSON.stringify(a)).join('\n') + '\n');
+    const args = ['synth', '--clips', 'user-clips.jsonl', '--annotations', 'user-ann.jsonl', '--frame-budget', '16', '--frames-per-clip', '8', '--count', '6'];
+    // Every distractor has the anchor's question with another answer: that is its y-, and the
+    // imported judge still finds the question specific to the anchor (no other clip gives its answer).
+    for (const [out, extra] of [['user-strict', []], ['user', ['--no-specificity']]] as const) {
+      const r = await run([...args, '--out', out, ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      const parsed = parseTriples(readFileSync(join(work, out, 'triples.jsonl'), 'utf8'));
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors.slice(0, 3)));
+      expect(parsed.triples).toHaveLength(6);
+      for (const t of parsed.triples) {
+        expect(t.provenance.generator).toBe('imported');
+        expect(t.chosen).not.toBe(t.rejected);
+        expect(t.filters.specificity?.specific).toBe(out === 'user-strict' ? true : undefined);
+        for (const c of t.clips) expect(clips.map((x) => x.id)).toContain(c.id);
+      }
+    }
+    // Every clip with the anchor's own answer: no sample survives (y- would equal y+).
+    const twin = annotations.map((a) => ({ ...a, qa: [{ question: 'What colour is the ball?', answer: 'Red.' }] }));
+    writeFileSync(join(work, 'user-twin.jsonl'), twin.map((a) => JSON.stringify(a)).join('\n') + '\n');
+    const same = await run(['synth', '--clips', 'user-clips.jsonl', '--annotations', 'user-twin.jsonl', '--frame-budget', '16', '--frames-per-clip', '8', '--count', '6', '--out', 'user-twin']);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).toMatch(/0 of 6 triples: .*rejected_equals_chosen 6/);
+  }, 60_000);
+
+  it('synth names a bad clips.jsonl line and exits 1', async () => {
+    writeFileSync(join(work, 'bad-clips.jsonl'), '{"id": "a", "video": "v", "start_s": 0, "end_s": 8, "embedding": [1, 0]}\n{"id": "b", "video": "v", "start_s": 0, "end_s": 8}\n');
+    const r = await run(['synth', '--clips', 'bad-clips.jsonl', '--annotations', 'user-ann.jsonl', '--out', 'never']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^bad-clips\.jsonl:2: embedding must be a non-empty array/m);
+    expect(existsSync(join(work, 'never'))).toBe(false);
+  });
+
+  it('exports TRL and LongVPO rows; importing the LongVPO rows gives valid studio triples', async () => {
+    const src = join('demo-a', 'triples.jsonl');
+    const trl = await run(['export', '--format', 'trl', src, '-', '--quiet']);
+    expect(trl.code, trl.stderr).toBe(0);
+    const row = JSON.parse(trl.stdout.split('\n')[0] ?? '') as Record<string, unknown>;
+    expect(Object.keys(row)).toEqual(['id', 'prompt', 'chosen', 'rejected', 'clips']);
+
+    expect((await run(['export', '--format', 'longvpo', '--studio-columns', src, 'rows.jsonl'])).code).toBe(0);
+    const imported = await run(['import', 'rows.jsonl', 'back.jsonl', '--now', '2026-01-01T00:00:00Z']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const back = parseTriples(readFileSync(join(work, 'back.jsonl'), 'utf8'));
+    expect(back.ok && back.triples.length).toBe(readLines(join(work, 'rows.jsonl')).length);
+  }, 60_000);
+
+  it('Ctrl-C while embedding cancels with exit 130 and writes nothing', async () => {
+    const child = spawn(process.execPath, [CLI, 'demo', '--size', 'small', '--out', 'cancelled'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/embedding frames/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/cancelled; no output was written/);
+    expect(existsSync(out('cancelled'))).toBe(false);
+  }, 60_000);
+});
+
+describe('bin/longvpo.mjs', () => {
+  it('runs the CLI from the repository (building it if needed)', async () => {
+    const r = await run(['--version'], { script: join(ROOT, 'bin', 'longvpo.mjs') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  }, 120_000);
+});
