@@ -204,12 +204,23 @@ describe('ImportedGenerator', () => {
     await expect(gen.crossSceneQuery({ video: [clip('other.mp4', 0, 8)], captions: [] })).rejects.toBeInstanceOf(GeneratorUnavailableError);
   });
 
-  it('judgeSpecificity: not specific when another clip has the same imported question', async () => {
+  it('judgeSpecificity: not specific only when another clip has the same question with the anchor\'s answer', async () => {
     const q = 'What colour is the ball?';
-    const shared = await gen.judgeSpecificity({ question: q, anchor: clip('talk.mp4', 0, 8), others: [clip('talk.mp4', 8, 16), clip('talk.mp4', 16, 24)] });
-    expect(shared.value).toMatchObject({ specific: false, answerableBy: ['hash-talk.mp4:8-16'] });
-    const alone = await gen.judgeSpecificity({ question: q, anchor: clip('talk.mp4', 0, 8), others: [clip('talk.mp4', 16, 24)] });
-    expect(alone.value).toMatchObject({ specific: true, answerableBy: [] });
+    // talk.mp4 8–16 has the question with another answer: a plausible rejected, not a competitor.
+    const different = await gen.judgeSpecificity({ question: q, anchor: clip('talk.mp4', 0, 8), others: [clip('talk.mp4', 8, 16), clip('talk.mp4', 16, 24)] });
+    expect(different.value).toMatchObject({ specific: true, answerableBy: [] });
+    const twin = new ImportedGenerator(
+      parsed(
+        jsonl(
+          { video: 'a.mp4', start_s: 0, end_s: 8, qa: [{ question: q, answer: 'Red.' }] },
+          { video: 'b.mp4', start_s: 0, end_s: 8, qa: [{ question: q, answer: 'red' }] },
+          { video: 'c.mp4', start_s: 0, end_s: 8, qa: [{ question: q, answer: 'Green.' }] },
+        ),
+      ),
+      { sourceName: 'twin.jsonl' },
+    );
+    const shared = await twin.judgeSpecificity({ question: q, anchor: clip('a.mp4', 0, 8), others: [clip('b.mp4', 0, 8), clip('c.mp4', 0, 8)] });
+    expect(shared.value).toMatchObject({ specific: false, answerableBy: ['hash-b.mp4:0-8'] });
   });
 
   it('stops when cancelled', async () => {

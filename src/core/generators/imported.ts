@@ -479,10 +479,15 @@ export class ImportedGenerator implements Generator {
   async judgeSpecificity(req: { question: string; anchor: ClipRef; others: ClipRef[] }, signal?: CancelSignal): Promise<Generated<SpecificityVerdict>> {
     throwIfCancelled(signal);
     const wanted = normalizeQuestion(req.question);
-    const answerableBy = req.others.filter((c) => this.annotationsFor(c).some((a) => a.qa.some((q) => normalizeQuestion(q.question) === wanted))).map((c) => c.id);
+    const answersOf = (c: ClipRef) => this.annotationsFor(c).flatMap((a) => a.qa.filter((q) => normalizeQuestion(q.question) === wanted).map((q) => normalizeAnswer(q.answer)));
+    // Another clip "can answer" when the file gives it the same question with the anchor's answer:
+    // then the question does not need the anchor. The same question with a different answer is
+    // what makes a plausible-but-wrong rejected answer, so it does not count against the anchor.
+    const anchorAnswers = new Set(answersOf(req.anchor));
+    const answerableBy = req.others.filter((c) => answersOf(c).some((a) => anchorAnswers.size === 0 || anchorAnswers.has(a))).map((c) => c.id);
     const reason = answerableBy.length
-      ? `${answerableBy.length} other clip(s) have the same question in ${this.options.sourceName}.`
-      : `No other clip has this question in ${this.options.sourceName}.`;
+      ? `${answerableBy.length} other clip(s) have the same question with the same answer in ${this.options.sourceName}.`
+      : `No other clip has this question with the anchor's answer in ${this.options.sourceName}.`;
     const format = this.annotationsFor(req.anchor)[0]?.format ?? this.annotations[0]?.format ?? 'annotations-jsonl';
     return { value: { specific: answerableBy.length === 0, answerableBy, reason }, provenance: this.provenance(format) };
   }
@@ -497,6 +502,11 @@ export class ImportedGenerator implements Generator {
       `Add a record for this clip to the file ("video": "${clip.videoName}", "start_s", "end_s"; see docs/annotations.md), or choose another generator.`,
     );
   }
+}
+
+/** Lower-case, whitespace collapsed, trailing punctuation dropped: "Red." equals "red". */
+function normalizeAnswer(a: string): string {
+  return a.toLowerCase().replace(/\s+/g, ' ').trim().replace(/[?.!]+$/, '').trim();
 }
 
 /** Lower-case, media tokens removed, whitespace collapsed, trailing ?.! dropped. */
