@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { DB_NAME, DB_VERSION, STORE_NAMES } from '../src/storage/schema';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/#/settings');
@@ -44,5 +45,5 @@ test('diagnostics report isolation, the WebGPU adapter, codecs, storage and Inde
   await expect(page.getByTestId('diag-webcodecs')).toContainText('H.264 ✓');
   await expect(page.getByTestId('diag-webcodecs')).toContainText('HEVC ✗');
   await expect(page.getByTestId('diag-storage')).toContainText(/used of/);
-  await expect(page.getByTestId('diag-idb')).toContainText('longvpo-studio v1, 11 stores');
+  await expect(page.getByTestId('diag-idb')).toContainText(`${DB_NAME} v${DB_VERSION}, ${STORE_NAMES.length} stores`);
 });

@@ -3,9 +3,10 @@ import { PlannedSection } from '../ui/shell/PlannedSection';
 import { Shell } from '../ui/shell/Shell';
 import { LibraryPage } from '../ui/library/LibraryPage';
 import { SettingsPage } from '../ui/settings/SettingsPage';
+import { SynthesizePage } from '../ui/synthesize/SynthesizePage';
 
 export function App() {
   const section = useStudio((s) => s.section);
-  const page = section === 'settings' ? <SettingsPage /> : section === 'library' ? <LibraryPage /> : <PlannedSection id={section} />;
+  const page = section === 'settings' ? <SettingsPage /> : section === 'library' ? <LibraryPage /> : section === 'synthesize' ? <SynthesizePage /> : <PlannedSection id={section} />;
   return <Shell>{page}</Shell>;
 }

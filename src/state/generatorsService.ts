@@ -4,67 +4,22 @@
 // Must: the API key goes only to IndexedDB (`endpointApiKey`) and to the ChatClient; it is never
 // put into an error, a notice or the `endpoint` setting.
 import { UserFacingError } from '../core/errors';
-import { ImportedGenerator, parseAnnotations } from '../core/generators/imported';
+import { parseAnnotations } from '../core/generators/imported';
 import { annotationCounts, annotationSetFormat, importCaveats, importFailure } from '../core/generators/importReport';
 import type { Generator } from '../core/generators/types';
-import { buildWorld, createOracleGenerator, WORLD_VERSION } from '../core/world';
 import { ChatClient } from '../net/chatClient';
-import { EndpointGenerator, endpointConfig } from '../net/endpointGenerator';
-import { DEFAULT_PROMPTS, type PromptRole, type PromptSet } from '../net/prompts';
+import type { PromptSet } from '../net/prompts';
 import * as annotationsRepo from '../storage/annotationsRepo';
 import { studioDb } from '../storage/db';
-import { getSetting, setSetting, type EndpointSettings, type GeneratorChoice, type StoredPrompt } from '../storage/settingsRepo';
+import { getSetting, setSetting, type GeneratorChoice } from '../storage/settingsRepo';
 import type { AnnotationSetRecord } from '../storage/schema';
-import { BLANK_ENDPOINT, type AnnotationSetSummary, type EndpointDraft, type EndpointFields } from './generatorsSlice';
+import { buildActiveGenerator, draftFrom, endpointProblems, SETTINGS_HINT, type EndpointFields } from '../workers/generatorFactory';
+import type { AnnotationSetSummary, EndpointDraft } from './generatorsSlice';
 import { useStudio } from './store';
 
+export { ENDPOINT_LIMITS, endpointProblems, promptsFrom } from '../workers/generatorFactory';
+
 export const GENERATOR_CHOICES: readonly GeneratorChoice[] = ['oracle', 'imported', 'endpoint'];
-
-/** Accepted ranges of the endpoint's numbers (inclusive). Timeouts in ms. */
-export const ENDPOINT_LIMITS = {
-  timeoutMs: [1_000, 600_000],
-  maxRetries: [0, 10],
-  concurrency: [1, 16],
-  maxFramesPerClip: [1, 64],
-} as const satisfies Record<string, readonly [number, number]>;
-
-const SETTINGS_HINT = 'Settings → Generators';
-
-/** What is wrong with the endpoint fields; empty when they can be saved. */
-export function endpointProblems(f: EndpointFields): string[] {
-  const out: string[] = [];
-  if (!/^https?:\/\/[^/\s]+/i.test(f.baseUrl.trim())) out.push('Base URL must start with http:// or https://, e.g. http://localhost:8000/v1.');
-  if (!f.model.trim()) out.push('Model must name the model the endpoint serves, e.g. llava-onevision-qwen2-7b.');
-  const numbers: [keyof typeof ENDPOINT_LIMITS, string][] = [
-    ['timeoutMs', 'Timeout'],
-    ['maxRetries', 'Retries'],
-    ['concurrency', 'Concurrency'],
-    ['maxFramesPerClip', 'Frames per clip'],
-  ];
-  for (const [key, label] of numbers) {
-    const [lo, hi] = ENDPOINT_LIMITS[key];
-    const v = f[key];
-    if (key === 'timeoutMs') {
-      if (!Number.isFinite(v) || v < lo || v > hi) out.push(`${label} must be ${lo / 1000}–${hi / 1000} s.`);
-    } else if (!Number.isInteger(v) || v < lo || v > hi) out.push(`${label} must be a whole number from ${lo} to ${hi}.`);
-  }
-  return out;
-}
-
-/** The stored prompts checked role by role; a role missing or malformed in storage gets its default. */
-export function promptsFrom(stored: Record<string, StoredPrompt> | undefined): PromptSet {
-  const out = { ...DEFAULT_PROMPTS };
-  for (const role of Object.keys(DEFAULT_PROMPTS) as PromptRole[]) {
-    const p = stored?.[role];
-    const usable = p && p.role === role && typeof p.id === 'string' && Number.isInteger(p.version) && typeof p.system === 'string' && typeof p.user === 'string';
-    if (usable) out[role] = { ...DEFAULT_PROMPTS[role], id: p.id, version: p.version, system: p.system, user: p.user };
-  }
-  return out;
-}
-
-function draftFrom(stored: EndpointSettings | null): EndpointDraft {
-  return stored ? { ...BLANK_ENDPOINT, ...stored, prompts: promptsFrom(stored.prompts) } : BLANK_ENDPOINT;
-}
 
 function summary({ records: _records, ...rest }: AnnotationSetRecord): AnnotationSetSummary {
   return rest;
@@ -225,46 +180,8 @@ export async function testEndpoint(signal?: AbortSignal): Promise<EndpointTestRe
   }
 }
 
-/**
- * The Generator for the current choice: what synthesis calls. Throws a UserFacingError that says
- * what to set up when the choice cannot work yet.
- */
+
+/** The Generator for the current choice (see `buildActiveGenerator`). */
 export async function activeGenerator(): Promise<Generator> {
-  const db = await studioDb();
-  const choice = await getSetting(db, 'activeGenerator');
-  switch (choice) {
-    case 'oracle': {
-      const demo = await getSetting(db, 'demoWorld');
-      if (!demo) {
-        throw new UserFacingError(
-          'The demo-world oracle has no world yet: it knows the ground truth only of a demo that has been run.',
-          `Run the demo (Library → Demo world), or choose imported annotations or an endpoint in ${SETTINGS_HINT}.`,
-        );
-      }
-      if (demo.version !== WORLD_VERSION) {
-        throw new UserFacingError(
-          `The stored demo world was made by world version ${demo.version}; this studio builds version ${WORLD_VERSION}, so its ground truth would not match the videos.`,
-          'Run the demo again (Library → Demo world) to make videos of the current version.',
-        );
-      }
-      return createOracleGenerator(buildWorld(demo.config));
-    }
-    case 'imported': {
-      const sets = await annotationsRepo.listAnnotationSets(db);
-      if (sets.length === 0) {
-        throw new UserFacingError('No annotations are imported, so the imported generator has nothing to serve.', `Import an annotations file in ${SETTINGS_HINT} → Imported annotations.`);
-      }
-      return new ImportedGenerator(
-        sets.flatMap((s) => s.records),
-        { sourceName: sets.map((s) => s.sourceName).join(' + ') },
-      );
-    }
-    case 'endpoint': {
-      const draft = draftFrom(await getSetting(db, 'endpoint'));
-      const problems = endpointProblems(draft);
-      if (problems.length > 0) throw new UserFacingError(`The endpoint is not set up: ${problems.join(' ')}`, `Fill in and save ${SETTINGS_HINT} → Endpoint.`);
-      const apiKey = (await getSetting(db, 'endpointApiKey')) ?? undefined;
-      return new EndpointGenerator(endpointConfig({ ...draft, apiKey }));
-    }
-  }
+  return buildActiveGenerator(await studioDb());
 }

@@ -7,6 +7,7 @@ import type { Progress } from '../workers/rpc';
 import { createGeneratorsSlice, type GeneratorsSlice } from './generatorsSlice';
 import { createLibrarySlice, type LibrarySlice } from './librarySlice';
 import { isSectionId, type SectionId } from './sections';
+import { createSynthSlice, type SynthSlice } from './synthSlice';
 
 export interface RouteSlice {
   section: SectionId;
@@ -40,7 +41,7 @@ export interface NoticesSlice {
   dismissNotice(id: number): void;
 }
 
-export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice & GeneratorsSlice;
+export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice & GeneratorsSlice & SynthSlice;
 
 type Slice<T> = StateCreator<StudioState, [], [], T>;
 
@@ -87,6 +88,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createNoticesSlice(...a),
   ...createLibrarySlice<StudioState>()(...a),
   ...createGeneratorsSlice<StudioState>()(...a),
+  ...createSynthSlice<StudioState>()(...a),
 }));
 
 /** Keeps the route in step with the address bar (back/forward, typed URLs). */

@@ -1,6 +1,7 @@
 // Typed settings over the `settings` store.
 import type { BackendChoice, BackendName } from '../core/backendChoice';
 import { DEFAULT_PIPELINE, type PipelineSettings } from '../core/pipeline';
+import { STAGE1_DEFAULTS } from '../core/synthesis/stage1';
 import type { WorldConfig } from '../core/world';
 import type { StudioDatabase } from './db';
 
@@ -36,6 +37,25 @@ export interface EndpointSettings {
   prompts: Record<string, StoredPrompt>;
 }
 
+/** The Synthesize page's Stage 1 parameters as last used (issue #5, docs/stage1.md). */
+export interface Stage1Form {
+  seed: number;
+  count: number;
+  frameBudget: number;
+  framesPerClip: number;
+  similarityThreshold: number;
+  specificityFilter: boolean;
+}
+
+export const DEFAULT_STAGE1_FORM: Stage1Form = {
+  seed: 1,
+  count: 200,
+  frameBudget: STAGE1_DEFAULTS.frameBudget,
+  framesPerClip: STAGE1_DEFAULTS.framesPerClip,
+  similarityThreshold: STAGE1_DEFAULTS.similarityThreshold,
+  specificityFilter: STAGE1_DEFAULTS.specificityFilter,
+};
+
 /** Every setting the studio stores, with its type. Must never change a key's meaning. */
 export interface Settings {
   /** Backend forced in Settings; null = choose by measurement. */
@@ -57,6 +77,7 @@ export interface Settings {
    * anywhere but the endpoint. A key of its own so that exporting `endpoint` can never carry it.
    */
   endpointApiKey: string | null;
+  stage1Form: Stage1Form;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -68,6 +89,7 @@ export const DEFAULT_SETTINGS: Settings = {
   activeGenerator: 'oracle',
   endpoint: null,
   endpointApiKey: null,
+  stage1Form: DEFAULT_STAGE1_FORM,
 };
 
 export async function getSetting<K extends keyof Settings>(db: StudioDatabase, key: K): Promise<Settings[K]> {

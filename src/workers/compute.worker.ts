@@ -6,6 +6,7 @@ import { createComputeHandlers } from './computeHandlers';
 import ffmpegCoreURL from '@ffmpeg/core?url';
 import ffmpegWasmURL from '@ffmpeg/core/wasm?url';
 import { createClipHandlers } from './clipHandlers';
+import { createSynthHandlers } from './synthHandlers';
 import { createDemoHandlers } from './demoHandlers';
 import { createMediaHandlers } from './mediaHandlers';
 import { createEmbedder, type Embedder } from '../ml/embedder';
@@ -61,6 +62,7 @@ async function currentEmbedder(choice: EmbedderChoice): Promise<Embedder> {
 
 // Clip work also waits for the backend: similarity runs as tensor ops.
 const clipHandlers = createClipHandlers();
+const synthHandlers = createSynthHandlers();
 serve<ComputeProtocol>(self, {
   ...backendHandlers,
   // ffmpeg.wasm's single-thread core, served unmodified from the app's own origin (GPL-2.0+).
@@ -75,4 +77,8 @@ serve<ComputeProtocol>(self, {
     return clipHandlers['clips.neighbours'](req, ctx);
   },
   'clips.invalidate': clipHandlers['clips.invalidate'],
+  'synth.stage1': async (req, ctx) => {
+    await selection;
+    return synthHandlers['synth.stage1'](req, ctx);
+  },
 });

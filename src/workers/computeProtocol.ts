@@ -7,9 +7,10 @@ import type { SelfTestResult } from '../ml/backend/selfTest';
 import type { ClipProtocol } from './clipHandlers';
 import type { DemoProtocol } from './demoHandlers';
 import type { MediaProtocol } from './mediaHandlers';
+import type { SynthProtocol } from './synthHandlers';
 
-/** Everything the compute worker serves: backends (below), decoding, clips and similarity, the demo world. */
-export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol;
+/** Everything the compute worker serves: backends (below), decoding, clips and similarity, the demo world, synthesis. */
+export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol & SynthProtocol;
 
 export type BackendProtocol = {
   /**
@@ -49,6 +50,7 @@ const METHODS: Record<keyof ComputeProtocol, true> = {
   'clips.neighbours': true,
   'clips.invalidate': true,
   'demo.generate': true,
+  'synth.stage1': true,
 };
 export const COMPUTE_METHODS = Object.keys(METHODS) as (keyof ComputeProtocol)[];
 

@@ -1,0 +1,129 @@
+// Synthesis in the compute worker (issue #5): Stage 1 triples from the library's clips, with the
+// similarities as tensor ops on the active backend and the generator built from the stored
+// settings. The batch is stored in one transaction, so a run is kept whole or not at all.
+// Must: cancel stops the run and stores nothing; the API key never leaves the generator.
+import { UserFacingError } from '../core/errors';
+import type { ClipRef } from '../core/generators/types';
+import { STAGE1_DEFAULTS, synthesizeStage1, type Stage1Report, type SynthClip } from '../core/synthesis/stage1';
+import { TensorSimilaritySource } from '../ml/similaritySource';
+import { studioDb, type StudioDatabase } from '../storage/db';
+import type { ClipRecord, VideoRecord } from '../storage/schema';
+import { putTriples } from '../storage/triplesRepo';
+import { buildActiveGenerator } from './generatorFactory';
+import type { HandlerContext } from './rpc';
+
+export interface Stage1Request {
+  seed: number;
+  count: number;
+  frameBudget: number;
+  framesPerClip: number;
+  similarityThreshold: number;
+  specificityFilter: boolean;
+  /** Embedder whose clip embeddings to use (the pipeline's current one). */
+  modelId: string;
+}
+
+export interface Stage1Response {
+  report: Stage1Report;
+  /** Triples newly stored (a re-run of the same seed stores nothing twice). */
+  added: number;
+  kept: number;
+  clips: number;
+  /** Frames each clip gives the composite: min(requested, the median clip's frames). */
+  framesPerClip: number;
+  generator: string;
+  /** A few of the new triples, for the preview. */
+  ids: string[];
+}
+
+export type SynthProtocol = {
+  /** Synthesizes Stage 1 triples from every stored clip of `modelId`, and stores them. */
+  'synth.stage1': { req: Stage1Request; res: Stage1Response };
+};
+
+async function blobToDataUrl(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:${blob.type || 'image/jpeg'};base64,${btoa(binary)}`;
+}
+
+/** The clip's stored thumbnails as data URLs (only vision roles of an endpoint call this). */
+function frameLoader(db: StudioDatabase, clip: ClipRecord, video: VideoRecord): () => Promise<string[]> {
+  return async () => {
+    const keys: string[] = [];
+    for (let i = clip.frameStart; i < clip.frameEnd; i++) keys.push(`${video.id}|${video.samplingKey ?? ''}|${i}`);
+    const frames = await Promise.all(keys.map((k) => db.get('frames', k)));
+    return Promise.all(frames.filter((f) => f !== undefined).map((f) => blobToDataUrl(f.thumbnail)));
+  };
+}
+
+export async function loadSynthClips(db: StudioDatabase, modelId: string): Promise<{ clips: SynthClip[]; embeddings: Float32Array[] }> {
+  const videos = new Map((await db.getAll('videos')).map((v) => [v.id, v]));
+  const records = (await db.getAll('clips'))
+    .filter((c) => c.kind === 'clip' && c.modelId === modelId && videos.has(c.videoId))
+    .sort((a, b) => (a.videoId < b.videoId ? -1 : a.videoId > b.videoId ? 1 : a.frameStart - b.frameStart));
+  const clips: SynthClip[] = [];
+  const embeddings: Float32Array[] = [];
+  for (const c of records) {
+    const video = videos.get(c.videoId)!;
+    const ref: ClipRef = { id: c.id, videoId: c.videoId, videoName: video.name, startS: c.startS, endS: c.endS, loadFrames: frameLoader(db, c, video) };
+    clips.push({ ...ref, frameCount: c.frameCount, ...(c.caption ? { caption: c.caption } : {}) });
+    embeddings.push(c.embedding);
+  }
+  return { clips, embeddings };
+}
+
+function medianFrames(clips: readonly SynthClip[]): number {
+  const sorted = clips.map((c) => c.frameCount).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 1;
+}
+
+/** `wanted` when its clips are stored; otherwise the embedder with the most clips (a library imported before the embedder changed). */
+async function synthModel(db: StudioDatabase, wanted: string): Promise<string> {
+  const byModel = new Map<string, number>();
+  for (const c of await db.getAll('clips')) if (c.kind === 'clip') byModel.set(c.modelId, (byModel.get(c.modelId) ?? 0) + 1);
+  if ((byModel.get(wanted) ?? 0) >= 2) return wanted;
+  return [...byModel.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? wanted;
+}
+
+async function stage1(req: Stage1Request, { signal, progress }: HandlerContext): Promise<Stage1Response> {
+  const db = await studioDb();
+  const generator = await buildActiveGenerator(db);
+  const modelId = await synthModel(db, req.modelId);
+  const { clips, embeddings } = await loadSynthClips(db, modelId);
+  if (clips.length < 2) {
+    throw new UserFacingError(
+      `Stage 1 needs clips of at least two videos embedded with ${modelId}; the library has ${clips.length}.`,
+      'Import videos (or run the demo) in the Library and let them finish, then synthesize again.',
+    );
+  }
+  // A clip gives min(framesPerClip, its frames) frames; composites are sized by the typical clip so
+  // that they fill the frame budget (8-s clips at 1 fps: 256 frames → 32 clips), see docs/stage1.md.
+  const framesPerClip = Math.max(1, Math.min(req.framesPerClip, medianFrames(clips)));
+  const similarity = TensorSimilaritySource.fromRows(embeddings);
+  try {
+    const { triples, report } = await synthesizeStage1(clips, similarity, generator, {
+      seed: req.seed,
+      count: req.count,
+      embedder: modelId,
+      frameBudget: req.frameBudget,
+      framesPerClip,
+      similarityThreshold: req.similarityThreshold,
+      specificityFilter: req.specificityFilter,
+      concurrency: generator.kind === 'endpoint' ? STAGE1_DEFAULTS.concurrency : 1,
+      now: new Date().toISOString(),
+      signal,
+      onProgress: (p) => progress({ done: p.produced, total: p.requested, label: `triples (${p.attempted} tried, ${p.discarded} discarded)` }),
+    });
+    signal.throwIfAborted();
+    const { added, kept } = await putTriples(db, triples);
+    return { report, added, kept, clips: clips.length, framesPerClip, generator: generator.label, ids: triples.slice(0, 50).map((t) => t.id) };
+  } finally {
+    similarity.dispose();
+  }
+}
+
+export function createSynthHandlers() {
+  return { 'synth.stage1': stage1 };
+}
