@@ -1,21 +1,21 @@
 // Synthesize (issue #5) from the studio's side: Stage 1 runs in the compute worker; stored triples
-// are counted, previewed, exported (studio JSONL, TRL, LongVPO columns) and imported here.
+// are counted and previewed here; exports (studio JSONL, TRL, LongVPO columns) and imports run in
+// the worker too.
 // Must: an import is validated whole before anything is stored, and stored in one transaction.
 import { UserFacingError } from '../core/errors';
 import { embedderId } from '../core/pipeline';
 import { MAX_FRAMES_PER_CLIP } from '../core/synthesis/stage1';
-import { longvpoJsonlChunks, studioJsonlChunks, trlJsonlChunks } from '../core/triples/exports';
 import { importCaveats } from '../core/generators/importReport';
-import { FORMAT_NAMES, parseTriples, tripleImportFailure } from '../core/triples/import';
-import type { Triple } from '../core/triples/types';
+import { FORMAT_NAMES, tripleImportFailure } from '../core/triples/import';
 import { studioDb } from '../storage/db';
 import { getSetting, setSetting, type Stage1Form } from '../storage/settingsRepo';
-import { countTriples, deleteTriples, listTriples, putTriples } from '../storage/triplesRepo';
+import { countTriples, deleteTriples, listTriples } from '../storage/triplesRepo';
 import { computeEngine } from '../workers/computeClient';
+import type { TripleExportFormat } from '../workers/synthHandlers';
 import { useStudio } from './store';
 
 export const FRAME_BUDGETS = [128, 256, 512] as const;
-export type ExportFormat = 'studio' | 'trl' | 'longvpo';
+export type ExportFormat = TripleExportFormat;
 export const EXPORT_FORMATS: Record<ExportFormat, { label: string; file: string }> = {
   studio: { label: 'Studio JSONL (every field)', file: 'longvpo-triples.studio.jsonl' },
   trl: { label: 'TRL conversational JSONL', file: 'longvpo-triples.trl.jsonl' },
@@ -103,24 +103,11 @@ export async function deleteStoredTriples(stage?: 1 | 2): Promise<void> {
   }
 }
 
-function chunksOf(format: ExportFormat, triples: Triple[]): Iterable<string> {
-  if (format === 'trl') return trlJsonlChunks(triples);
-  if (format === 'longvpo') return longvpoJsonlChunks(triples);
-  return studioJsonlChunks(triples);
-}
-
-/** The stored triples as a JSONL Blob in `format` (null when nothing is stored). */
-export async function exportBlob(format: ExportFormat): Promise<{ blob: Blob; count: number } | null> {
-  const triples = await listTriples(await studioDb());
-  if (triples.length === 0) return null;
-  return { blob: new Blob([...chunksOf(format, triples)], { type: 'application/jsonl' }), count: triples.length };
-}
-
 export async function exportTriples(format: ExportFormat): Promise<void> {
   const { setSynth, reportError, reportWarning } = useStudio.getState();
   setSynth({ busy: 'Exporting…' });
   try {
-    const out = await exportBlob(format);
+    const out = await computeEngine()['triples.export']({ format });
     if (!out) {
       reportWarning({ title: 'Nothing to export', message: 'No triples are stored yet.', hint: 'Synthesize Stage 1 triples or import a triples file first.' });
       return;
@@ -145,12 +132,13 @@ export async function importTripleFiles(files: File[]): Promise<void> {
   try {
     for (const file of files) {
       try {
-        const parsed = parseTriples(await file.text());
+        // Parsed, validated and stored in the worker: a 16,000-line file takes ~1 s to check.
+        const parsed = await computeEngine()['triples.import']({ file, name: file.name });
         if (!parsed.ok) {
           reportError('Triples not imported', tripleImportFailure(file.name, parsed.errors, parsed.moreErrors));
           continue;
         }
-        const { added, kept } = await putTriples(await studioDb(), parsed.triples);
+        const { added, kept } = parsed;
         setSynth({ lastImport: `${file.name}: ${FORMAT_NAMES[parsed.format]}, ${added} triples imported${kept ? `, ${kept} already stored were kept` : ''}.` });
         const caveats = importCaveats(file.name, parsed.warnings);
         if (caveats) reportWarning(caveats);

@@ -81,4 +81,6 @@ serve<ComputeProtocol>(self, {
     await selection;
     return synthHandlers['synth.stage1'](req, ctx);
   },
+  'triples.import': synthHandlers['triples.import'],
+  'triples.export': synthHandlers['triples.export'],
 });

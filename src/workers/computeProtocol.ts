@@ -51,6 +51,8 @@ const METHODS: Record<keyof ComputeProtocol, true> = {
   'clips.invalidate': true,
   'demo.generate': true,
   'synth.stage1': true,
+  'triples.import': true,
+  'triples.export': true,
 };
 export const COMPUTE_METHODS = Object.keys(METHODS) as (keyof ComputeProtocol)[];
 

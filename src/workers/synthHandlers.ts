@@ -1,14 +1,18 @@
 // Synthesis in the compute worker (issue #5): Stage 1 triples from the library's clips, with the
 // similarities as tensor ops on the active backend and the generator built from the stored
 // settings. The batch is stored in one transaction, so a run is kept whole or not at all.
+// Triple files are parsed, validated and serialised here too, so the UI stays responsive.
 // Must: cancel stops the run and stores nothing; the API key never leaves the generator.
 import { UserFacingError } from '../core/errors';
 import type { ClipRef } from '../core/generators/types';
 import { STAGE1_DEFAULTS, synthesizeStage1, type Stage1Report, type SynthClip } from '../core/synthesis/stage1';
+import type { ImportIssue } from '../core/generators/imported';
+import { longvpoJsonlChunks, studioJsonlChunks, trlJsonlChunks } from '../core/triples/exports';
+import { parseTriples, type TripleFileFormat } from '../core/triples/import';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { studioDb, type StudioDatabase } from '../storage/db';
 import type { ClipRecord, VideoRecord } from '../storage/schema';
-import { putTriples } from '../storage/triplesRepo';
+import { listTriples, putTriples } from '../storage/triplesRepo';
 import { buildActiveGenerator } from './generatorFactory';
 import type { HandlerContext } from './rpc';
 
@@ -36,9 +40,20 @@ export interface Stage1Response {
   ids: string[];
 }
 
+export type TripleExportFormat = 'studio' | 'trl' | 'longvpo';
+
+/** Result of importing one triples file: stored whole, or nothing stored and every problem listed. */
+export type TripleFileImport =
+  | { ok: true; format: TripleFileFormat; added: number; kept: number; warnings: ImportIssue[] }
+  | { ok: false; errors: ImportIssue[]; moreErrors: number };
+
 export type SynthProtocol = {
   /** Synthesizes Stage 1 triples from every stored clip of `modelId`, and stores them. */
   'synth.stage1': { req: Stage1Request; res: Stage1Response };
+  /** Parses and validates a triples file off the UI thread, then stores it in one transaction. */
+  'triples.import': { req: { file: Blob; name: string }; res: TripleFileImport };
+  /** Every stored triple in `format` as JSONL (null when none is stored). */
+  'triples.export': { req: { format: TripleExportFormat }; res: { blob: Blob; count: number } | null };
 };
 
 async function blobToDataUrl(blob: Blob): Promise<string> {
@@ -124,6 +139,26 @@ async function stage1(req: Stage1Request, { signal, progress }: HandlerContext):
   }
 }
 
+async function importFile({ file, name }: { file: Blob; name: string }, { signal, progress }: HandlerContext): Promise<TripleFileImport> {
+  progress({ done: 0, total: 2, label: `reading ${name}` });
+  const text = await file.text();
+  signal.throwIfAborted();
+  progress({ done: 1, total: 2, label: `validating ${name}` });
+  const parsed = parseTriples(text, { sourceName: name });
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, moreErrors: parsed.moreErrors };
+  signal.throwIfAborted();
+  const { added, kept } = await putTriples(await studioDb(), parsed.triples);
+  progress({ done: 2, total: 2, label: `stored ${name}` });
+  return { ok: true, format: parsed.format, added, kept, warnings: parsed.warnings };
+}
+
+async function exportAll({ format }: { format: TripleExportFormat }): Promise<{ blob: Blob; count: number } | null> {
+  const triples = await listTriples(await studioDb());
+  if (triples.length === 0) return null;
+  const chunks = format === 'trl' ? trlJsonlChunks(triples) : format === 'longvpo' ? longvpoJsonlChunks(triples) : studioJsonlChunks(triples);
+  return { blob: new Blob([...chunks], { type: 'application/jsonl' }), count: triples.length };
+}
+
 export function createSynthHandlers() {
-  return { 'synth.stage1': stage1 };
+  return { 'synth.stage1': stage1, 'triples.import': importFile, 'triples.export': exportAll };
 }
