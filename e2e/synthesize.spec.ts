@@ -44,6 +44,14 @@ test('Stage 1 from the demo world: balanced, filtered, stored, exported in three
   await expect(panel.getByTestId('stage1-problems')).toContainText('Frames per clip must be a whole number from 1 to 64');
   await panel.getByLabel('Frames per clip').fill('32');
 
+  // 512 frames of 8-frame clips need 64 clips: more than the small world has. Explained, nothing stored.
+  await panel.getByLabel('Frame budget').selectOption('512');
+  await panel.getByRole('button', { name: 'Synthesize Stage 1' }).click();
+  await expect(page.getByRole('alert')).toContainText(/needs 64 clips .* but the library has \d+/);
+  await expect(page.getByRole('alert')).toContainText('Lower the frame budget');
+  await page.getByRole('alert').getByRole('button', { name: /Dismiss/i }).click();
+  await panel.getByLabel('Frame budget').selectOption('128');
+
   await panel.getByRole('button', { name: 'Synthesize Stage 1' }).click();
   const summary = page.getByTestId('stage1-summary');
   await expect(summary).toContainText(/^12 of 12 triples from \d+ clips/, { timeout: 120_000 });

@@ -50,7 +50,8 @@ export interface Stage1Form {
 export const DEFAULT_STAGE1_FORM: Stage1Form = {
   seed: 1,
   count: 200,
-  frameBudget: STAGE1_DEFAULTS.frameBudget,
+  // The paper's smallest budget: the small demo world (23 clips of 8 frames) fills it; 256 needs 32 clips.
+  frameBudget: 128,
   framesPerClip: STAGE1_DEFAULTS.framesPerClip,
   similarityThreshold: STAGE1_DEFAULTS.similarityThreshold,
   specificityFilter: STAGE1_DEFAULTS.specificityFilter,

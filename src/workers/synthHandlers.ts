@@ -116,6 +116,13 @@ async function stage1(req: Stage1Request, { signal, progress }: HandlerContext):
   // A clip gives min(framesPerClip, its frames) frames; composites are sized by the typical clip so
   // that they fill the frame budget (8-s clips at 1 fps: 256 frames → 32 clips), see docs/stage1.md.
   const framesPerClip = Math.max(1, Math.min(req.framesPerClip, medianFrames(clips)));
+  const slots = Math.floor(req.frameBudget / framesPerClip);
+  if (clips.length < slots) {
+    throw new UserFacingError(
+      `A ${req.frameBudget}-frame composite of ${framesPerClip}-frame clips needs ${slots} clips (the anchor and ${slots - 1} distractors), but the library has ${clips.length}.`,
+      `Lower the frame budget in Synthesize → Stage 1 (${Math.max(2, clips.length) * framesPerClip} frames fit), or import more videos (the full demo world has about 290 clips).`,
+    );
+  }
   const similarity = TensorSimilaritySource.fromRows(embeddings);
   try {
     const { triples, report } = await synthesizeStage1(clips, similarity, generator, {

@@ -56,7 +56,7 @@ export function Stage1Panel() {
                 </option>
               ))}
             </select>
-            <span className="muted">{Number.isFinite(slots) && slots >= 2 ? `≥ ${slots} clips per composite` : ''}</span>
+            <span className="muted">{Number.isFinite(slots) && slots >= 2 ? `${slots} clips if each gives ${form.framesPerClip} frames; more if shorter` : ''}</span>
           </div>
           <NumberField id="s1-fpc" label="Frames per clip" value={form.framesPerClip} step={1} min={1} max={MAX_FRAMES_PER_CLIP} note={`at most ${MAX_FRAMES_PER_CLIP}; shorter clips give all theirs`} onChange={(framesPerClip) => patch({ framesPerClip })} />
           <NumberField id="s1-threshold" label="Similarity threshold" value={form.similarityThreshold} step={0.01} min={0} max={1} note="cosine; above it a distractor is replaced" onChange={(similarityThreshold) => patch({ similarityThreshold })} />

@@ -3,7 +3,7 @@ import { useStudio } from '../../state/store';
 import { ResultTable } from '../common/ResultTable';
 
 const REASONS: Record<DiscardReason, string> = {
-  no_dissimilar_distractor: 'no distractor below the similarity threshold',
+  no_dissimilar_distractor: 'not enough distractors below the similarity threshold',
   rejected_equals_chosen: 'rejected answer equals chosen',
   not_specific: 'question answerable from other clips (specificity filter)',
   duplicate: 'duplicate of a kept question',
