@@ -16,6 +16,7 @@ import { buildWorld, describeSpan, renderFrame, type World, type WorldVideo } fr
 import { activateBackend } from '../src/ml/backend/registry';
 import { createDefaultEmbedder, DEFAULT_EMBEDDER_SPEC } from '../src/ml/embedder';
 import { cosineMatrix } from '../src/ml/similarity';
+import { letterbox as letterboxTo } from '../src/ml/worldEmbeddings';
 import { wasmDir } from '../tests/helpers/tfNode';
 
 const S = DEFAULT_EMBEDDER_SPEC.inputSize;
@@ -34,19 +35,7 @@ interface CalClip {
   entities: Set<string>;
 }
 
-function letterbox(rgba: Uint8ClampedArray): Uint8Array {
-  const out = new Uint8Array(S * S * 3);
-  const top = Math.floor((S - H) / 2);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      const i = (y * W + x) * 4;
-      const o = ((y + top) * S + x) * 3;
-      out[o] = rgba[i]!;
-      out[o + 1] = rgba[i + 1]!;
-      out[o + 2] = rgba[i + 2]!;
-    }
-  return out;
-}
+const letterbox = (rgba: Uint8ClampedArray) => letterboxTo(rgba, W, H, S);
 
 function clipsOf(world: World): CalClip[] {
   return world.videos.flatMap((video) =>

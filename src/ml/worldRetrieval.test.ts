@@ -8,6 +8,7 @@ import { buildWorld, renderFrame } from '../core/world';
 import { activateBackend } from './backend/registry';
 import { createDefaultEmbedder, DEFAULT_EMBEDDER_SPEC, type Embedder } from './embedder';
 import { cosineTopK } from './similarity';
+import { letterbox as letterboxTo } from './worldEmbeddings';
 
 const S = DEFAULT_EMBEDDER_SPEC.inputSize;
 /** Same aspect as the default world (4:3), so the same seed gives the same world. */
@@ -15,21 +16,7 @@ const W = S;
 const H = (S * 3) / 4;
 const FRAMES_PER_CLIP = 4;
 
-/** RGBA W×H → RGB S×S with black bars above and below (CanvasSink 'contain' does the same). */
-function letterbox(rgba: Uint8ClampedArray): Uint8Array {
-  const out = new Uint8Array(S * S * 3);
-  const top = Math.floor((S - H) / 2);
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const i = (y * W + x) * 4;
-      const o = ((y + top) * S + x) * 3;
-      out[o] = rgba[i]!;
-      out[o + 1] = rgba[i + 1]!;
-      out[o + 2] = rgba[i + 2]!;
-    }
-  }
-  return out;
-}
+const letterbox = (rgba: Uint8ClampedArray) => letterboxTo(rgba, W, H, S);
 
 let embedder: Embedder;
 beforeAll(async () => {

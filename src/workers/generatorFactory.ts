@@ -13,14 +13,7 @@ import type { StudioDatabase } from '../storage/db';
 import { getSetting, type EndpointSettings, type StoredPrompt } from '../storage/settingsRepo';
 
 /** The endpoint's settings as the UI edits them: the stored shape with a typed prompt set. */
-export interface EndpointFields {
-  baseUrl: string;
-  model: string;
-  timeoutMs: number;
-  maxRetries: number;
-  concurrency: number;
-  maxFramesPerClip: number;
-}
+export type EndpointFields = Omit<EndpointSettings, 'prompts'>;
 
 export interface EndpointDraft extends EndpointFields {
   prompts: PromptSet;

@@ -12,20 +12,13 @@ import { parseTriples, type TripleFileFormat } from '../core/triples/import';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { studioDb, type StudioDatabase } from '../storage/db';
 import type { ClipRecord, VideoRecord } from '../storage/schema';
+import type { Stage1Form } from '../storage/settingsRepo';
 import { listTriples, putTriples } from '../storage/triplesRepo';
 import { buildActiveGenerator } from './generatorFactory';
 import type { HandlerContext } from './rpc';
 
-export interface Stage1Request {
-  seed: number;
-  count: number;
-  frameBudget: number;
-  framesPerClip: number;
-  similarityThreshold: number;
-  specificityFilter: boolean;
-  /** Embedder whose clip embeddings to use (the pipeline's current one). */
-  modelId: string;
-}
+/** The Synthesize form's parameters, plus the embedder whose clip embeddings to use (the pipeline's current one). */
+export type Stage1Request = Stage1Form & { modelId: string };
 
 export interface Stage1Response {
   report: Stage1Report;
