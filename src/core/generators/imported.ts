@@ -19,6 +19,7 @@ import type {
   Stage2TaskType,
 } from './types';
 import { GeneratorUnavailableError } from './types';
+import { Issues, isRecord, readRecords, type ImportIssue, type RecordFormat } from '../jsonRecords';
 
 export type AnnotationFormat = 'annotations-jsonl' | 'llava-video';
 
@@ -39,11 +40,7 @@ export interface ImportedAnnotation {
   line: number;
 }
 
-export interface ImportIssue {
-  /** 1-based line in the source text. */
-  line: number;
-  message: string;
-}
+export type { ImportIssue };
 
 export type AnnotationParseResult =
   | { ok: true; annotations: ImportedAnnotation[]; warnings: ImportIssue[] }
@@ -53,6 +50,13 @@ const STAGE1_TASKS: readonly Stage1TaskType[] = ['anchored_qa', 'detail'];
 const STAGE2_TASKS: readonly Stage2TaskType[] = ['temporal_order', 'cross_scene_association', 'visual_semantic', 'detail', 'counting'];
 const STUDIO_FIELDS = ['video', 'start_s', 'end_s', 'caption', 'qa', 'scene_index', 'cross_scene'];
 const LLAVA_FIELDS = ['id', 'video', 'conversations', 'data_source'];
+const ANNOTATIONS_FILE: RecordFormat = {
+  lineSyntaxError: (detail) => `Not valid JSON (${detail}). Each line must be one complete JSON object.`,
+  arraySyntaxError: (detail) => `Not valid JSON (${detail}). Fix the syntax there; the file is read as one JSON array.`,
+  prettyPrinted: 'Not valid JSON: JSONL needs each object on one line; this file looks pretty-printed. Put each record on its own line, or wrap the records in a JSON array [ … ].',
+  // One pretty-printed object is fine; several are not JSONL.
+  acceptOnePrettyObject: true,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
@@ -63,10 +67,12 @@ const LLAVA_FIELDS = ['id', 'video', 'conversations', 'data_source'];
  * are collected (up to `maxErrors`); any error fails the whole parse, so nothing is half-applied.
  */
 export function parseAnnotations(text: string, options: { maxErrors?: number } = {}): AnnotationParseResult {
-  const maxErrors = options.maxErrors ?? 100;
-  const issues = new Issues(maxErrors);
-  const body = text.replace(/^\uFEFF/, '');
-  const records = body.trimStart().startsWith('[') ? jsonArrayRecords(body, issues) : jsonlRecords(body, issues);
+  const issues = new Issues({
+    maxErrors: options.maxErrors ?? 100,
+    capWarnings: true,
+    unknownField: (field, lines) => `Field "${field}" is not used and was ignored (lines ${lines}). Check its spelling against docs/annotations.md.`,
+  });
+  const records = readRecords(text, issues, ANNOTATIONS_FILE);
 
   const annotations: ImportedAnnotation[] = [];
   for (const r of records) {
@@ -85,136 +91,8 @@ export function parseAnnotations(text: string, options: { maxErrors?: number } =
   return { ok: true, annotations, warnings: issues.summariseWarnings() };
 }
 
-class Issues {
-  readonly errors: ImportIssue[] = [];
-  dropped = 0;
-  private readonly warnings: ImportIssue[] = [];
-  /** Unknown field → lines, so 10 000 records with one stray field give one warning. */
-  private readonly unknownFields = new Map<string, number[]>();
-  constructor(private readonly max: number) {}
-  error(line: number, message: string): void {
-    if (this.errors.length < this.max) this.errors.push({ line, message });
-    else this.dropped++;
-  }
-  warn(line: number, message: string): void {
-    if (this.warnings.length < this.max) this.warnings.push({ line, message });
-  }
-  unknownField(line: number, field: string): void {
-    const lines = this.unknownFields.get(field) ?? [];
-    lines.push(line);
-    this.unknownFields.set(field, lines);
-  }
-  summariseWarnings(): ImportIssue[] {
-    const out = [...this.warnings];
-    for (const [field, lines] of this.unknownFields) {
-      const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ` and ${lines.length - 5} more` : '');
-      out.push({ line: lines[0] ?? 1, message: `Field "${field}" is not used and was ignored (lines ${shown}). Check its spelling against docs/annotations.md.` });
-    }
-    return out.sort((a, b) => a.line - b.line);
-  }
-}
-
-interface RawRecord {
-  value: unknown;
-  line: number;
-  /** Prefix for messages, e.g. `element 3: ` in a JSON array; empty for JSONL. */
-  where: string;
-  /** Set when the line is not JSON: reported in line order with the validation errors. */
-  syntaxError?: string;
-}
-
-function jsonlRecords(text: string, issues: Issues): RawRecord[] {
-  const lines = text.split(/\r?\n/);
-  const out: RawRecord[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]?.trim() ?? '';
-    if (!line) continue;
-    try {
-      out.push({ value: JSON.parse(line), line: i + 1, where: '' });
-    } catch (e) {
-      // One pretty-printed object is fine; several are not JSONL.
-      if (out.length === 0 && line === '{') {
-        const whole = tryParse(text);
-        if (isRecord(whole)) return [{ value: whole, line: i + 1, where: '' }];
-        issues.error(i + 1, 'Not valid JSON: JSONL needs each object on one line; this file looks pretty-printed. Put each record on its own line, or wrap the records in a JSON array [ … ].');
-        return [];
-      }
-      out.push({ value: undefined, line: i + 1, where: '', syntaxError: `Not valid JSON (${syntaxMessage(e)}). Each line must be one complete JSON object.` });
-    }
-  }
-  return out;
-}
-
-function jsonArrayRecords(text: string, issues: Issues): RawRecord[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    issues.error(syntaxLine(e, text), `Not valid JSON (${syntaxMessage(e)}). Fix the syntax there; the file is read as one JSON array.`);
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  const lines = elementLines(text);
-  return parsed.map((value, i) => ({ value, line: lines[i] ?? 1, where: `element ${i}: ` }));
-}
-
-function tryParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function syntaxMessage(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').slice(0, 200);
-}
-
-/** 1-based line of a JSON.parse error: V8/Firefox say "line L column C" or "position P". */
-function syntaxLine(e: unknown, text: string): number {
-  const m = e instanceof Error ? e.message : '';
-  const lc = /line (\d+) column \d+/.exec(m);
-  if (lc) return Number(lc[1]);
-  const pos = /position (\d+)/.exec(m);
-  if (!pos) return 1;
-  return text.slice(0, Number(pos[1])).split('\n').length;
-}
-
-/** 1-based start line of each top-level element of a (valid) JSON array text. */
-function elementLines(text: string): number[] {
-  const lines: number[] = [];
-  let line = 1;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let expectValue = false;
-  for (const c of text) {
-    if (c === '\n') line++;
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === '\\') escaped = true;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (depth === 1 && expectValue && !/\s/.test(c) && c !== ']') {
-      lines.push(line);
-      expectValue = false;
-    }
-    if (c === '"') inString = true;
-    else if (c === '[' || c === '{') expectValue = ++depth === 1;
-    else if (c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 1) expectValue = true;
-  }
-  return lines;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Record validation: each reader appends "field: problem + fix" messages to `errors`.
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function readText(obj: Record<string, unknown>, key: string, path: string, errors: string[], required: boolean): string | undefined {
   const v = obj[key];

@@ -9,8 +9,8 @@
 // each as `line N: <field path> <what is wrong> (<how to fix>)`.
 
 import { UserFacingError } from '../errors';
-import type { ImportIssue } from '../generators/imported';
 import { issueList } from '../generators/importReport';
+import { Issues, isRecord, readRecords, type ImportIssue, type RecordFormat } from '../jsonRecords';
 import { canonicalTriple, clipReference } from './exports';
 import { conversationalPrompt, TRIPLE_SCHEMA_VERSION, type RejectedStrategy, type Triple, type TripleClip } from './types';
 import { describe, tripleIssues } from './validate';
@@ -36,11 +36,16 @@ const STUDIO_FIELDS = new Set(['id', 'stage', 'task_type', 'video', 'clips', 'an
 const LONGVPO_FIELDS = new Set(['video', 'task_type', 'question', 'chosen', 'rejected', 'id', 'stage', 'anchor_index', 'relevant_clips', 'rejected_strategy', 'reasoning']);
 /** Fields only a studio triple has: one of them on the first record makes the file a studio file. */
 const STUDIO_MARKERS = ['clips', 'prompt', 'provenance'];
+const TRIPLE_FILE: RecordFormat = {
+  lineSyntaxError: (detail) => `is not valid JSON: ${detail} (each line must be one complete JSON object)`,
+  arraySyntaxError: (detail) => `is not valid JSON: ${detail} (the file is read as one JSON array; fix the syntax there)`,
+  prettyPrinted: 'the file is not JSONL: it looks pretty-printed (put each triple on one line, or wrap the triples in a JSON array [ … ])',
+};
 
 /** Parses a triples file. Detects the format from the first record; see docs/triples.md. */
 export function parseTriples(text: string, options: TripleImportOptions = {}): TripleImportResult {
-  const issues = new Issues(options.maxErrors ?? 50);
-  const records = readRecords(text.replace(/^\uFEFF/, ''), issues);
+  const issues = new Issues({ maxErrors: options.maxErrors ?? 50, unknownField: (field, lines) => `${field} is not a known field and was dropped (lines ${lines}; check its spelling against docs/triples.md)` });
+  const records = readRecords(text, issues, TRIPLE_FILE);
   const first = records.find((r) => isRecord(r.value));
   const format: TripleFileFormat = first && looksLike(first.value) === 'longvpo' ? 'longvpo' : 'studio';
   const firstLine = first?.line ?? 1;
@@ -274,128 +279,4 @@ function hash53(s: string): string {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading records from JSONL or a JSON array
-
-class Issues {
-  readonly errors: ImportIssue[] = [];
-  dropped = 0;
-  private readonly warnings: ImportIssue[] = [];
-  /** Unknown field → lines, so 10 000 records with one stray field give one warning. */
-  private readonly unknownFields = new Map<string, number[]>();
-  constructor(private readonly max: number) {}
-  error(line: number, message: string): void {
-    if (this.errors.length < this.max) this.errors.push({ line, message });
-    else this.dropped++;
-  }
-  warn(line: number, message: string): void {
-    this.warnings.push({ line, message });
-  }
-  unknownField(line: number, field: string): void {
-    const lines = this.unknownFields.get(field) ?? [];
-    lines.push(line);
-    this.unknownFields.set(field, lines);
-  }
-  summariseWarnings(): ImportIssue[] {
-    const out = [...this.warnings];
-    for (const [field, lines] of this.unknownFields) {
-      const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ` and ${lines.length - 5} more` : '');
-      out.push({ line: lines[0] ?? 1, message: `${field} is not a known field and was dropped (lines ${shown}; check its spelling against docs/triples.md)` });
-    }
-    return out.sort((a, b) => a.line - b.line);
-  }
-}
-
-interface RawRecord {
-  value: unknown;
-  /** 1-based line where the record starts. */
-  line: number;
-  /** Prefix for messages: `element 3: ` in a JSON array, empty for JSONL. */
-  where: string;
-  syntaxError?: string;
-}
-
-function readRecords(text: string, issues: Issues): RawRecord[] {
-  return text.trimStart().startsWith('[') ? jsonArrayRecords(text, issues) : jsonlRecords(text, issues);
-}
-
-function jsonlRecords(text: string, issues: Issues): RawRecord[] {
-  const lines = text.split('\n');
-  const out: RawRecord[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trim(); // trim also drops the \r of CRLF
-    if (!line) continue;
-    try {
-      out.push({ value: JSON.parse(line), line: i + 1, where: '' });
-    } catch (e) {
-      if (out.length === 0 && line === '{') {
-        issues.error(i + 1, 'the file is not JSONL: it looks pretty-printed (put each triple on one line, or wrap the triples in a JSON array [ … ])');
-        return [];
-      }
-      out.push({ value: undefined, line: i + 1, where: '', syntaxError: `is not valid JSON: ${syntaxMessage(e)} (each line must be one complete JSON object)` });
-    }
-  }
-  return out;
-}
-
-function jsonArrayRecords(text: string, issues: Issues): RawRecord[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    issues.error(syntaxLine(e, text), `is not valid JSON: ${syntaxMessage(e)} (the file is read as one JSON array; fix the syntax there)`);
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  const lines = elementLines(text);
-  return parsed.map((value, i) => ({ value, line: lines[i] ?? 1, where: `element ${i}: ` }));
-}
-
-function syntaxMessage(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').slice(0, 200);
-}
-
-/** 1-based line of a JSON.parse error: V8/Firefox say "line L column C" or "position P". */
-function syntaxLine(e: unknown, text: string): number {
-  const m = e instanceof Error ? e.message : '';
-  const lc = /line (\d+) column \d+/.exec(m);
-  if (lc) return Number(lc[1]);
-  const pos = /position (\d+)/.exec(m);
-  return pos ? text.slice(0, Number(pos[1])).split('\n').length : 1;
-}
-
-/** 1-based start line of each top-level element of a (valid) JSON array text. */
-function elementLines(text: string): number[] {
-  const lines: number[] = [];
-  let line = 1;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let expectValue = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') line++;
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c === '\\') escaped = true;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (depth === 1 && expectValue && c !== ' ' && c !== '\n' && c !== '\r' && c !== '\t' && c !== ']') {
-      lines.push(line);
-      expectValue = false;
-    }
-    if (c === '"') inString = true;
-    else if (c === '[' || c === '{') expectValue = ++depth === 1;
-    else if (c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 1) expectValue = true;
-  }
-  return lines;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
