@@ -47,11 +47,14 @@ export async function loadGenerators(): Promise<void> {
 }
 
 export async function setActiveGenerator(choice: GeneratorChoice): Promise<void> {
-  const { setGenerators, reportError } = useStudio.getState();
+  const { generators, setGenerators, reportError } = useStudio.getState();
+  const previous = generators.active;
+  // Shown at once (a radio must follow the click); put back if it cannot be stored.
+  setGenerators({ active: choice });
   try {
     await setSetting(await studioDb(), 'activeGenerator', choice);
-    setGenerators({ active: choice });
   } catch (e) {
+    setGenerators({ active: previous });
     reportError('Could not change the generator', e);
   }
 }
