@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { DEFAULT_PIPELINE, LIMITS, pipelineProblems, type EmbedderChoice, type PipelineSettings } from '../../core/pipeline';
 import { setPipeline } from '../../state/libraryService';
 import { useStudio } from '../../state/store';
+import { Problems } from '../common/Problems';
 
 type UrlChoice = Extract<EmbedderChoice, { kind: 'url' }>;
 const BLANK_URL: UrlChoice = { kind: 'url', url: '', outputNode: '', inputSize: 224, pixelRange: '0..1' };
@@ -76,13 +77,7 @@ export function PipelinePanel() {
             </div>
           ) : null}
         </fieldset>
-        {problems.length > 0 ? (
-          <ul className="problems" data-testid="pipeline-problems">
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        ) : null}
+        <Problems items={problems} testId="pipeline-problems" />
         <p className="muted">
           New imports use these settings. Videos imported with other settings show <em>Update</em>: clip and scene changes are recomputed in seconds;
           a new rate or model decodes again (embeddings already computed for a setting are reused, never computed twice). A custom model needs its

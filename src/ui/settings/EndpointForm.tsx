@@ -3,6 +3,7 @@ import { ENDPOINT_LIMITS, endpointProblems, saveEndpoint, testEndpoint, type End
 import type { EndpointDraft, EndpointFields } from '../../state/generatorsSlice';
 import { useStudio } from '../../state/store';
 import { ProgressBar } from '../common/ProgressBar';
+import { Problems } from '../common/Problems';
 
 function fieldsOf(e: EndpointDraft): EndpointFields {
   return { baseUrl: e.baseUrl, model: e.model, timeoutMs: e.timeoutMs, maxRetries: e.maxRetries, concurrency: e.concurrency, maxFramesPerClip: e.maxFramesPerClip };
@@ -102,13 +103,7 @@ export function EndpointForm() {
         <NumberField id="endpoint-concurrency" label="Concurrency" value={draft.concurrency} range={ENDPOINT_LIMITS.concurrency} unit="requests at once" onChange={(concurrency) => patch({ concurrency })} />
         <NumberField id="endpoint-frames" label="Frames per clip" value={draft.maxFramesPerClip} range={ENDPOINT_LIMITS.maxFramesPerClip} unit="images sent per clip" onChange={(maxFramesPerClip) => patch({ maxFramesPerClip })} />
       </div>
-      {problems.length > 0 ? (
-        <ul className="problems" data-testid="endpoint-problems">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      ) : null}
+      <Problems items={problems} testId="endpoint-problems" />
       <p className="muted">
         Requests go from this page straight to the endpoint, so a server on another origin must allow it (CORS: Access-Control-Allow-Origin and the
         Authorization and Content-Type headers; e.g. OLLAMA_ORIGINS=* for Ollama).

@@ -1,7 +1,8 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { deleteAnnotationSet, importAnnotationFiles, loadGenerators, setActiveGenerator } from '../../state/generatorsService';
 import { useStudio } from '../../state/store';
 import type { GeneratorChoice } from '../../storage/settingsRepo';
+import { FileButton } from '../common/FileButton';
 import { ResultTable } from '../common/ResultTable';
 import { EndpointForm } from './EndpointForm';
 import { PromptsEditor } from './PromptsEditor';
@@ -76,7 +77,6 @@ export function GeneratorsPanel() {
 
 function AnnotationSets() {
   const { sets, importing } = useStudio((s) => s.generators);
-  const input = useRef<HTMLInputElement>(null);
   return (
     <>
       <p className="muted">
@@ -85,22 +85,9 @@ function AnnotationSets() {
         error is not imported; its bad lines are listed.
       </p>
       <p className="row">
-        <button type="button" disabled={importing} onClick={() => input.current?.click()}>
+        <FileButton inputLabel="Import annotation files" accept=".json,.jsonl" disabled={importing} onFiles={(files) => void importAnnotationFiles(files)}>
           Import annotations…
-        </button>
-        <input
-          ref={input}
-          type="file"
-          multiple
-          hidden
-          aria-label="Import annotation files"
-          accept=".json,.jsonl"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = '';
-            void importAnnotationFiles(files);
-          }}
-        />
+        </FileButton>
         {importing ? <span className="muted">Reading the files…</span> : null}
       </p>
       {sets.length === 0 ? (

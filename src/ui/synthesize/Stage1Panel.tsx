@@ -4,6 +4,7 @@ import { useStudio } from '../../state/store';
 import { cancelSynthesis, FRAME_BUDGETS, runStage1, stage1FormProblems } from '../../state/synthService';
 import type { Stage1Form } from '../../state/synthSlice';
 import { ProgressBar } from '../common/ProgressBar';
+import { Problems } from '../common/Problems';
 
 const GENERATOR_NAMES = { oracle: 'the demo-world oracle', imported: 'imported annotations', endpoint: 'the OpenAI-compatible endpoint' } as const;
 
@@ -68,13 +69,7 @@ export function Stage1Panel() {
             <span className="muted">drop questions other clips can answer</span>
           </div>
         </fieldset>
-        {problems.length > 0 ? (
-          <ul className="problems" data-testid="stage1-problems">
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        ) : null}
+        <Problems items={problems} testId="stage1-problems" />
         <p className="actions">
           <button type="submit" disabled={run !== null}>
             Synthesize Stage 1

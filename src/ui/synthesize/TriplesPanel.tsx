@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { Triple } from '../../core/triples/types';
 import { useStudio } from '../../state/store';
+import { FileButton } from '../common/FileButton';
 import { deleteStoredTriples, EXPORT_FORMATS, exportTriples, importTripleFiles, type ExportFormat } from '../../state/synthService';
 
 const ROW_PX = 132;
@@ -71,7 +72,6 @@ function Preview({ triples }: { triples: Triple[] }) {
 /** Stored triples: counts, export in three formats, import, delete, and a preview of the newest. */
 export function TriplesPanel() {
   const { counts, preview, busy, lastImport, run } = useStudio((s) => s.synth);
-  const input = useRef<HTMLInputElement>(null);
   const total = counts.stage1 + counts.stage2;
   return (
     <section className="card" aria-labelledby="triples-title" data-testid="triples-panel">
@@ -87,22 +87,9 @@ export function TriplesPanel() {
         ))}
       </p>
       <p className="row">
-        <button type="button" disabled={busy !== null || run !== null} onClick={() => input.current?.click()}>
+        <FileButton inputLabel="Import triple files" accept=".jsonl,.json" disabled={busy !== null || run !== null} onFiles={(files) => void importTripleFiles(files)}>
           Import triples…
-        </button>
-        <input
-          ref={input}
-          type="file"
-          multiple
-          hidden
-          aria-label="Import triple files"
-          accept=".jsonl,.json"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = '';
-            void importTripleFiles(files);
-          }}
-        />
+        </FileButton>
         <button
           type="button"
           disabled={total === 0 || busy !== null || run !== null}
