@@ -5,6 +5,7 @@
 
 import type {
   AnchoredQA,
+  AnchoredQARequest,
   AnswerRequest,
   CancelSignal,
   CaptionRequest,
@@ -84,7 +85,7 @@ export class EndpointGenerator implements Generator {
     return this.ask(role, values, imageParts(frames), signal, (r) => r.text('caption'));
   }
 
-  async anchoredQA(req: { clip: ClipRef; caption?: string }, signal?: CancelSignal): Promise<Generated<AnchoredQA>> {
+  async anchoredQA(req: AnchoredQARequest, signal?: CancelSignal): Promise<Generated<AnchoredQA>> {
     const frames = await this.frames(req.clip, signal);
     // Without frames the question can still be written from the caption (text-only).
     if (frames.length === 0 && !req.caption) throw noFrames(req.clip, 'question');

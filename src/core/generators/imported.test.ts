@@ -204,6 +204,15 @@ describe('ImportedGenerator', () => {
     await expect(gen.crossSceneQuery({ video: [clip('other.mp4', 0, 8)], captions: [] })).rejects.toBeInstanceOf(GeneratorUnavailableError);
   });
 
+  it('anchoredQA variant v takes the clip\'s v-th question, cycling', async () => {
+    const g = new ImportedGenerator(
+      parsed(jsonl({ video: 'm.mp4', start_s: 0, end_s: 8, qa: [{ question: 'Q1?', answer: 'A1' }, { question: 'Q2?', answer: 'A2' }] }, { video: 'm.mp4', start_s: 0, end_s: 8, qa: [{ question: 'Q3?', answer: 'A3' }] })),
+      { sourceName: 'multi.jsonl' },
+    );
+    const q = async (variant?: number) => (await g.anchoredQA({ clip: clip('m.mp4', 0, 8), ...(variant === undefined ? {} : { variant }) })).value.question;
+    expect([await q(), await q(0), await q(1), await q(2), await q(3)]).toEqual(['Q1?', 'Q1?', 'Q2?', 'Q3?', 'Q1?']);
+  });
+
   it('judgeSpecificity: not specific only when another clip has the same question with the anchor\'s answer', async () => {
     const q = 'What colour is the ball?';
     // talk.mp4 8–16 has the question with another answer: a plausible rejected, not a competitor.

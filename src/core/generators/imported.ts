@@ -5,6 +5,7 @@
 
 import type {
   AnchoredQA,
+  AnchoredQARequest,
   AnswerRequest,
   CancelSignal,
   CaptionRequest,
@@ -311,12 +312,13 @@ export class ImportedGenerator implements Generator {
     return { value: a.caption, provenance: this.provenance(a.format) };
   }
 
-  async anchoredQA(req: { clip: ClipRef; caption?: string }, signal?: CancelSignal): Promise<Generated<AnchoredQA>> {
+  async anchoredQA(req: AnchoredQARequest, signal?: CancelSignal): Promise<Generated<AnchoredQA>> {
     throwIfCancelled(signal);
-    const a = this.annotationsFor(req.clip).find((x) => x.qa.length > 0);
-    const qa = a?.qa[0];
-    if (!a || !qa) throw this.unavailable('question and answer', req.clip);
-    return { value: { ...qa }, provenance: this.provenance(a.format) };
+    // Every QA the file has for the clip, in file order; variant v takes the v-th (cycling).
+    const all = this.annotationsFor(req.clip).flatMap((a) => a.qa.map((qa) => ({ a, qa })));
+    const pick = all[Math.max(0, Math.floor(req.variant ?? 0)) % Math.max(1, all.length)];
+    if (!pick) throw this.unavailable('question and answer', req.clip);
+    return { value: { ...pick.qa }, provenance: this.provenance(pick.a.format) };
   }
 
   async answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>> {

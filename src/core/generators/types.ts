@@ -87,6 +87,12 @@ export interface CaptionRequest {
   previousCaptions?: string[];
 }
 
+export interface AnchoredQARequest {
+  clip: ClipRef;
+  caption?: string;
+  variant?: number;
+}
+
 export interface AnswerRequest {
   question: string;
   /** The clips the answerer may look at (e.g. the distractors only, for a Stage 1 y-). */
@@ -100,7 +106,11 @@ export interface Generator {
   readonly kind: Provenance['generator'];
   readonly label: string;
   caption(req: CaptionRequest, signal?: CancelSignal): Promise<Generated<string>>;
-  anchoredQA(req: { clip: ClipRef; caption?: string }, signal?: CancelSignal): Promise<Generated<AnchoredQA>>;
+  /**
+   * `variant` 0 is the clip's first question; 1, 2, … ask for another one (Stage 1 passes over its
+   * anchors again with the next variant). A generator with one question per clip may repeat it.
+   */
+  anchoredQA(req: AnchoredQARequest, signal?: CancelSignal): Promise<Generated<AnchoredQA>>;
   answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>>;
   crossSceneQuery(req: { video: ClipRef[]; captions: SceneCaption[] }, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>>;
   judgeSpecificity(

@@ -340,6 +340,16 @@ describe('oracle end to end on the demo world', () => {
     }
   }, 60_000);
 
+  it('later passes ask each anchor another question: many more triples than clips, none duplicated', async () => {
+    const world = buildWorld();
+    const clips = worldClips(world);
+    const { triples, report } = await synthesizeStage1(clips, referenceSimilarity(randomEmbeddings(clips.length, 9, 32)), createOracleGenerator(world), base({ count: 3 * clips.length, frameBudget: 64, framesPerClip: 8 }));
+    expect(triples.length).toBeGreaterThan(2 * clips.length);
+    const keys = triples.map((t) => `${anchorOf(t).id}|${normalizeText(t.question)}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(report.attempted).toBeGreaterThan(2 * clips.length);
+  }, 120_000);
+
   it('discards the questions a same-video distractor can answer too (recurring objects)', async () => {
     // One long video only: distractors come from its own far clips, which may show the same objects,
     // so the oracle's honest answer from the distractors is sometimes the true one.

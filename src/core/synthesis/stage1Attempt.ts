@@ -47,7 +47,8 @@ export async function runAttempt(ctx: Context, attempt: Attempt, row: Float32Arr
   const anchorClip = clips[attempt.anchor] as SynthClip;
   let qa: Generated<AnchoredQA>;
   try {
-    qa = await generator.anchoredQA({ clip: clipRef(anchorClip), ...(anchorClip.caption !== undefined && { caption: anchorClip.caption }) }, signal);
+    // Pass k asks for the clip's k-th question: later passes add new questions, not duplicates.
+    qa = await generator.anchoredQA({ clip: clipRef(anchorClip), variant: attempt.epoch, ...(anchorClip.caption !== undefined && { caption: anchorClip.caption }) }, signal);
   } catch (e) {
     if (e instanceof GeneratorUnavailableError) return { kind: 'skipped' };
     throw e;

@@ -31,6 +31,16 @@ describe('OracleGenerator', () => {
     expect((await oracle.caption({ clip: sceneClips[later]! })).value).not.toContain('seen before');
   });
 
+  it('asks other questions for later variants, each with its exact answer; variant 0 is the default', async () => {
+    const v = shorts[9]!;
+    const truth = stage1Questions(world, v, 0, v.durationS);
+    const got = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((variant) => oracle.anchoredQA({ clip: clip(v), variant })));
+    expect(got[0]!.value).toEqual((await oracle.anchoredQA({ clip: clip(v) })).value);
+    const distinct = new Set(got.map((g) => g.value.question));
+    expect(distinct.size).toBeGreaterThanOrEqual(Math.min(7, new Set(truth.map((q) => q.question)).size));
+    for (const g of got) expect(g.value.answer).toBe(truth.find((q) => q.question === g.value.question)!.answer);
+  });
+
   it('writes an anchored question from the ground truth, stable for a clip id', async () => {
     const v = shorts[9]!;
     const got = await oracle.anchoredQA({ clip: clip(v) });

@@ -4,6 +4,7 @@
 import {
   GeneratorUnavailableError,
   type AnchoredQA,
+  type AnchoredQARequest,
   type AnswerRequest,
   type CancelSignal,
   type CaptionRequest,
@@ -75,15 +76,18 @@ export class OracleGenerator implements Generator {
     return this.generated('caption', spanCaption(this.world, facts, seenBefore));
   }
 
-  async anchoredQA(req: { clip: ClipRef; caption?: string }, signal?: CancelSignal): Promise<Generated<AnchoredQA>> {
+  async anchoredQA(req: AnchoredQARequest, signal?: CancelSignal): Promise<Generated<AnchoredQA>> {
     throwIfAborted(signal);
     const { video, startS, endS } = this.span(req.clip);
-    // Family first, then a question of it: each of the 7 families is equally likely.
+    // Family first, then a question of it: each of the 7 families is equally likely. Variant v
+    // moves to the next family, and after every family to the next question of each.
     const questions = stage1Questions(this.world, video, startS, endS);
     const families = [...new Set(questions.map((q) => q.family))];
     const seed = seedFrom('anchoredQA', req.clip.id);
-    const ofFamily = questions.filter((q) => q.family === families[seed % Math.max(1, families.length)]);
-    const qa = ofFamily[Math.floor(seed / 7) % Math.max(1, ofFamily.length)];
+    const v = Math.max(0, Math.floor(req.variant ?? 0));
+    const nFamilies = Math.max(1, families.length);
+    const ofFamily = questions.filter((q) => q.family === families[(seed + v) % nFamilies]);
+    const qa = ofFamily[(Math.floor(seed / 7) + Math.floor(v / nFamilies)) % Math.max(1, ofFamily.length)];
     if (!qa) throw new GeneratorUnavailableError(`Clip ${req.clip.id} shows no object long enough to ask about.`, 'Pick a longer clip (at least 2 s).');
     this.written.set(qa.question, qa);
     return this.generated('anchoredQA', { question: qa.question, answer: qa.answer, taskType: qa.taskType, family: qa.family });
