@@ -3,8 +3,8 @@
 // settings. The batch is stored in one transaction, so a run is kept whole or not at all.
 // Triple files are parsed, validated and serialised here too, so the UI stays responsive.
 // Must: cancel stops the run and stores nothing; the API key never leaves the generator.
-import { toUserMessage, UserFacingError } from '../core/errors';
-import type { ClipRef, Generator } from '../core/generators/types';
+import { UserFacingError } from '../core/errors';
+import type { ClipRef } from '../core/generators/types';
 import { STAGE1_DEFAULTS, synthesizeStage1, type Stage1Report, type SynthClip } from '../core/synthesis/stage1';
 import type { ImportIssue } from '../core/generators/imported';
 import { longvpoJsonlChunks, studioJsonlChunks, trlJsonlChunks } from '../core/triples/exports';
@@ -32,33 +32,6 @@ export interface Stage1Response {
   generator: string;
   /** A few of the new triples, for the preview. */
   ids: string[];
-  /** The first thing the generator could not do (e.g. no frames, no question for a clip), if any. */
-  firstProblem: string | null;
-}
-
-/** The generator, with the first error it throws remembered (synthesis counts those as skips). */
-function remembering(generator: Generator): { generator: Generator; first: () => string | null } {
-  let first: string | null = null;
-  const wrap =
-    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        return await f(...args);
-      } catch (e) {
-        if (first === null && !(e instanceof Error && e.name === 'AbortError')) first = toUserMessage('Generator', e).message;
-        throw e;
-      }
-    };
-  const wrapped: Generator = {
-    kind: generator.kind,
-    label: generator.label,
-    caption: wrap(generator.caption.bind(generator)),
-    anchoredQA: wrap(generator.anchoredQA.bind(generator)),
-    answer: wrap(generator.answer.bind(generator)),
-    crossSceneQuery: wrap(generator.crossSceneQuery.bind(generator)),
-    judgeSpecificity: wrap(generator.judgeSpecificity.bind(generator)),
-  };
-  return { generator: wrapped, first: () => first };
 }
 
 export type TripleExportFormat = 'studio' | 'trl' | 'longvpo';
@@ -125,8 +98,7 @@ async function synthModel(db: StudioDatabase, wanted: string): Promise<string> {
 
 async function stage1(req: Stage1Request, { signal, progress }: HandlerContext): Promise<Stage1Response> {
   const db = await studioDb();
-  const watched = remembering(await buildActiveGenerator(db));
-  const generator = watched.generator;
+  const generator = await buildActiveGenerator(db);
   const modelId = await synthModel(db, req.modelId);
   const { clips, embeddings } = await loadSynthClips(db, modelId);
   if (clips.length < 2) {
@@ -162,7 +134,7 @@ async function stage1(req: Stage1Request, { signal, progress }: HandlerContext):
     });
     signal.throwIfAborted();
     const { added, kept } = await putTriples(db, triples);
-    return { report, added, kept, clips: clips.length, framesPerClip, generator: generator.label, ids: triples.slice(0, 50).map((t) => t.id), firstProblem: watched.first() };
+    return { report, added, kept, clips: clips.length, framesPerClip, generator: generator.label, ids: triples.slice(0, 50).map((t) => t.id) };
   } finally {
     similarity.dispose();
   }

@@ -42,6 +42,8 @@ export interface Stage1Report {
   replacedDistractors: number;
   /** Distinct clips the generator could not write a question for. */
   skippedAnchors: number;
+  /** The first thing the generator could not do (e.g. no frames, no QA for a clip), in attempt order. */
+  firstGeneratorProblem: string | null;
   positionHistogram: number[];
   chiSquare: ChiSquareResult;
   timingsMs: { total: number; similarity: number };
@@ -94,12 +96,14 @@ interface Tally {
   discarded: Record<DiscardReason, number>;
   attempted: number;
   replaced: number;
+  firstProblem: string | null;
 }
 
 function commit(ctx: Context, tally: Tally, positions: BalancedPositions, attempts: readonly Attempt[], outcomes: readonly Outcome[]): void {
   for (const [i, outcome] of outcomes.entries()) {
     if (tally.triples.length >= ctx.settings.count) return;
     tally.attempted++;
+    if (outcome.kind !== 'kept' && outcome.problem !== undefined) tally.firstProblem ??= outcome.problem;
     if (outcome.kind === 'skipped') tally.unservable.add((ctx.clips[(attempts[i] as Attempt).anchor] as SynthClip).id);
     else if (tally.keptKeys.has(outcome.key)) tally.discarded.duplicate++;
     else if (outcome.kind === 'discarded') tally.discarded[outcome.reason]++;
@@ -121,7 +125,7 @@ export async function synthesizeStage1(clips: readonly SynthClip[], similarity: 
   const settings = resolveSettings(params);
   checkClips(clips);
   const { signal } = params;
-  const tally: Tally = { triples: [], keptKeys: new Set(), unservable: new Set(), discarded: Object.fromEntries(DISCARD_REASONS.map((r) => [r, 0])) as Record<DiscardReason, number>, attempted: 0, replaced: 0 };
+  const tally: Tally = { triples: [], keptKeys: new Set(), unservable: new Set(), discarded: Object.fromEntries(DISCARD_REASONS.map((r) => [r, 0])) as Record<DiscardReason, number>, attempted: 0, replaced: 0, firstProblem: null };
   const ctx = contextOf(clips, generator, settings, tally.keptKeys, signal);
   const positions = new BalancedPositions(mulberry32(seedFrom('stage1-positions', settings.seed)), settings.slots, settings.buckets);
   let similarityMs = 0;
@@ -175,6 +179,7 @@ export async function synthesizeStage1(clips: readonly SynthClip[], similarity: 
       discarded: tally.discarded,
       replacedDistractors: tally.replaced,
       skippedAnchors: tally.unservable.size,
+      firstGeneratorProblem: tally.firstProblem,
       positionHistogram: [...positions.histogram],
       chiSquare: chiSquareUniform(positions.histogram),
       timingsMs: { total: Date.now() - started, similarity: similarityMs },

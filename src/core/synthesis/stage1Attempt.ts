@@ -32,7 +32,8 @@ export interface Attempt {
   epoch: number;
 }
 
-export type Outcome = { kind: 'skipped' } | { kind: 'discarded'; key: string; reason: DiscardReason } | { kind: 'kept'; key: string; draft: Draft };
+/** `problem`: what the generator said when it could not serve the attempt (shown to the user). */
+export type Outcome = { kind: 'skipped'; problem: string } | { kind: 'discarded'; key: string; reason: DiscardReason; problem?: string } | { kind: 'kept'; key: string; draft: Draft };
 
 const keyOf = (clipId: string, question: string): string => `${clipId}\u241f${normalizeText(question)}`;
 
@@ -50,7 +51,7 @@ export async function runAttempt(ctx: Context, attempt: Attempt, row: Float32Arr
     // Pass k asks for the clip's k-th question: later passes add new questions, not duplicates.
     qa = await generator.anchoredQA({ clip: clipRef(anchorClip), variant: attempt.epoch, ...(anchorClip.caption !== undefined && { caption: anchorClip.caption }) }, signal);
   } catch (e) {
-    if (e instanceof GeneratorUnavailableError) return { kind: 'skipped' };
+    if (e instanceof GeneratorUnavailableError) return { kind: 'skipped', problem: e.message };
     throw e;
   }
   const key = keyOf(anchorClip.id, qa.value.question);
@@ -72,7 +73,7 @@ export async function runAttempt(ctx: Context, attempt: Attempt, row: Float32Arr
     draft.verdict = await generator.judgeSpecificity({ question, anchor: clipRef(anchorClip), others: others.map(clipRef) }, signal);
     return draft.verdict.value.specific ? { kind: 'kept', key, draft } : { kind: 'discarded', key, reason: 'not_specific' };
   } catch (e) {
-    if (e instanceof GeneratorUnavailableError) return { kind: 'discarded', key, reason: 'generator_unavailable' };
+    if (e instanceof GeneratorUnavailableError) return { kind: 'discarded', key, reason: 'generator_unavailable', problem: e.message };
     throw e;
   }
 }

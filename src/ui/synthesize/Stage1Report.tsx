@@ -56,9 +56,9 @@ export function Stage1Report() {
         anchors tried · {report.slots} clips × {last.framesPerClip} frames per composite · threshold {report.similarityThreshold} · {last.generator}
         {report.exhausted ? ' · the clips ran out before the count was reached' : ''}
       </p>
-      {last.firstProblem ? (
+      {report.firstGeneratorProblem ? (
         <p className="muted" data-testid="stage1-first-problem">
-          The generator could not serve some clips; the first reason: {last.firstProblem}
+          The generator could not serve some clips; the first reason: {report.firstGeneratorProblem}
         </p>
       ) : null}
       <ResultTable label="Filter counts" columns={['filter', 'count']} rows={rows} rowKey={(r) => r.key} rowAttributes={(r) => ({ 'data-testid': `filter-${r.key}` })} cells={(r) => [r.what, r.n]} />
