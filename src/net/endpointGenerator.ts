@@ -11,6 +11,7 @@ import type {
   CaptionRequest,
   ClipRef,
   CrossSceneQuery,
+  CrossSceneQueryRequest,
   Generated,
   Generator,
   Provenance,
@@ -112,7 +113,7 @@ export class EndpointGenerator implements Generator {
     return this.ask('answer', values, parts, signal, (r) => r.text('answer'));
   }
 
-  async crossSceneQuery(req: { video: ClipRef[]; captions: SceneCaption[] }, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>> {
+  async crossSceneQuery(req: CrossSceneQueryRequest, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>> {
     const scenes = [...req.captions].sort((a, b) => a.index - b.index);
     if (scenes.length < 2) throw new GeneratorUnavailableError('A cross-scene query needs captions of at least two scenes.', 'Caption the video\'s scenes first.');
     const shown = new Set(scenes.map((s) => s.index + 1)); // "Scene #k" is 1-based (types.ts)

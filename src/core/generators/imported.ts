@@ -11,6 +11,7 @@ import type {
   CaptionRequest,
   ClipRef,
   CrossSceneQuery,
+  CrossSceneQueryRequest,
   Generated,
   Generator,
   Provenance,
@@ -336,13 +337,15 @@ export class ImportedGenerator implements Generator {
     );
   }
 
-  async crossSceneQuery(req: { video: ClipRef[]; captions: SceneCaption[] }, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>> {
+  async crossSceneQuery(req: CrossSceneQueryRequest, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>> {
     throwIfCancelled(signal);
     const first = req.video[0];
     const sceneCount = Math.max(req.video.length, ...req.captions.map((c) => c.index + 1));
     // File order; a query citing a scene the video does not have (another scene split) is skipped.
     const found = first ? this.annotations.filter((a) => sameVideo(a.video, first)).flatMap((a) => a.crossScene.map((q) => ({ q, a }))) : [];
-    const hit = found.find(({ q }) => q.citedScenes.every((k) => k < sceneCount));
+    // Variant v takes the v-th query that fits (cycling), as anchoredQA does with a clip's QA.
+    const fitting = found.filter(({ q }) => q.citedScenes.every((k) => k < sceneCount));
+    const hit = fitting[Math.max(0, Math.floor(req.variant ?? 0)) % Math.max(1, fitting.length)];
     if (!hit) {
       throw new GeneratorUnavailableError(
         `${this.options.sourceName} has no cross-scene query for ${first?.videoName ?? 'this video'}${found.length ? ` that fits its ${sceneCount} scenes` : ''}.`,

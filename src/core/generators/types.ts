@@ -101,6 +101,14 @@ export interface AnswerRequest {
   captions?: string[];
 }
 
+export interface CrossSceneQueryRequest {
+  /** The long video's scenes, in order ("Scene #k" is `video[k - 1]`). */
+  video: ClipRef[];
+  captions: SceneCaption[];
+  /** 0 is the video's first query; 1, 2, … ask for another one (Stage 2 asks again per video). */
+  variant?: number;
+}
+
 export interface Generator {
   /** Short id shown in the UI and written to provenance. */
   readonly kind: Provenance['generator'];
@@ -112,7 +120,7 @@ export interface Generator {
    */
   anchoredQA(req: AnchoredQARequest, signal?: CancelSignal): Promise<Generated<AnchoredQA>>;
   answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>>;
-  crossSceneQuery(req: { video: ClipRef[]; captions: SceneCaption[] }, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>>;
+  crossSceneQuery(req: CrossSceneQueryRequest, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>>;
   judgeSpecificity(
     req: { question: string; anchor: ClipRef; others: ClipRef[] },
     signal?: CancelSignal,

@@ -9,7 +9,7 @@ export { answerFrom, isSpecificTo } from './query';
 export { mulberry32, seedFrom, type Rng } from './random';
 export { frameHash, renderFrame, videoFormat, type VideoFormat } from './raster';
 export { questionFromText, stage1Questions } from './stage1';
-export { stage2Queries } from './stage2';
+export { answerCrossScene, stage2Queries, type CrossSceneAsk, type WorldCrossSceneQuery } from './stage2';
 export { formatQuestion, parseQuestion } from './text';
 export type {
   BackgroundSpec,

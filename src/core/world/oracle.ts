@@ -10,9 +10,9 @@ import {
   type CaptionRequest,
   type ClipRef,
   type CrossSceneQuery,
+  type CrossSceneQueryRequest,
   type Generated,
   type Generator,
-  type SceneCaption,
   type SpecificityVerdict,
 } from '../generators/types';
 import { spanCaption, spanFacts } from './describe';
@@ -20,8 +20,16 @@ import { entityOf, findVideo } from './lookup';
 import { answerFrom, isSpecificTo } from './query';
 import { seedFrom } from './random';
 import { questionFromText, stage1Questions } from './stage1';
-import { stage2Queries } from './stage2';
-import type { World, WorldQA, WorldSpan } from './types';
+import { answerCrossScene, stage2Queries, type CrossSceneAsk } from './stage2';
+import type { World, WorldQA, WorldSpan, WorldVideo } from './types';
+
+/** A cross-scene query this oracle wrote: enough to answer it again from any subset of its scenes. */
+interface WrittenCrossScene {
+  video: WorldVideo;
+  sceneIds: string[];
+  spans: { startS: number; endS: number }[];
+  ask: CrossSceneAsk;
+}
 
 type Role = 'caption' | 'anchoredQA' | 'answer' | 'crossSceneQuery' | 'judgeSpecificity';
 
@@ -40,6 +48,8 @@ export class OracleGenerator implements Generator {
   readonly label: string;
   /** Questions this oracle wrote, by text: their answers are exact for the anchor they came from. */
   private readonly written = new Map<string, WorldQA>();
+  /** Cross-scene queries this oracle wrote, by text (Stage 2: answered again from degraded contexts). */
+  private readonly writtenCrossScene = new Map<string, WrittenCrossScene>();
 
   constructor(readonly world: World) {
     this.label = `Demo world oracle (seed ${world.config.seed})`;
@@ -96,12 +106,23 @@ export class OracleGenerator implements Generator {
   /** What an honest answerer says from `clips` alone (the Stage 1 y− when they are the distractors). */
   async answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>> {
     throwIfAborted(signal);
+    const cross = this.writtenCrossScene.get(req.question);
+    if (cross) {
+      // Stage 2: the scenes given are the context (all cited scenes for y+, a degraded one for y−).
+      const visible = req.clips.map((c) => cross.sceneIds.indexOf(c.id));
+      if (visible.some((k) => k < 0)) throw new GeneratorUnavailableError('The oracle answers a cross-scene query only from scenes of the video it was asked about.', 'Pass scenes of that video.');
+      return this.generated('answer', answerCrossScene(this.world, cross.video, cross.spans, cross.ask, visible));
+    }
     const spans = req.clips.map((c) => this.span(c));
     return this.generated('answer', answerFrom(this.world, this.parse(req.question), spans));
   }
 
-  /** One of the video's cross-scene queries, chosen by the clip ids (stable across runs). */
-  async crossSceneQuery(req: { video: ClipRef[]; captions: SceneCaption[] }, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>> {
+  /**
+   * One of the video's cross-scene queries, chosen by the clip ids (stable across runs). Like
+   * anchoredQA, task family first: variant v moves to the next family, and after every family to
+   * the next query of each, so the first variants cover every task type the video allows.
+   */
+  async crossSceneQuery(req: CrossSceneQueryRequest, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>> {
     throwIfAborted(signal);
     const spans = req.video.map((c) => this.span(c));
     const video = spans[0]?.video;
@@ -109,13 +130,19 @@ export class OracleGenerator implements Generator {
       throw new GeneratorUnavailableError('A cross-scene query needs the scenes of one demo-world video.', 'Select the scenes of a single long video.');
     }
     const queries = stage2Queries(this.world, video, spans);
-    const q = queries[seedFrom('crossSceneQuery', ...req.video.map((c) => c.id)) % Math.max(1, queries.length)];
+    const families = [...new Set(queries.map((q) => q.family))];
+    const seed = seedFrom('crossSceneQuery', ...req.video.map((c) => c.id));
+    const v = Math.max(0, Math.floor(req.variant ?? 0));
+    const nFamilies = Math.max(1, families.length);
+    const ofFamily = queries.filter((q) => q.family === families[(seed + v) % nFamilies]);
+    const q = ofFamily[(Math.floor(seed / 7) + Math.floor(v / nFamilies)) % Math.max(1, ofFamily.length)];
     if (!q) {
       throw new GeneratorUnavailableError(
         `No cross-scene question fits these ${spans.length} scenes: nothing recurs across them.`,
         'Use a long demo-world video with several scenes.',
       );
     }
+    this.writtenCrossScene.set(q.question, { video, sceneIds: req.video.map((c) => c.id), spans: spans.map((s) => ({ startS: s.startS, endS: s.endS })), ask: q.ask });
     return this.generated('crossSceneQuery', { question: q.question, answer: q.answer, reasoning: q.reasoning, citedScenes: q.citedScenes, taskType: q.taskType });
   }
 

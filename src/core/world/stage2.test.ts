@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildWorld, stage2Queries, type WorldVideo } from './index';
+import { answerCrossScene, buildWorld, stage2Queries, type WorldVideo } from './index';
 
 const world = buildWorld();
 const longs = world.videos.filter((v) => v.kind === 'long');
@@ -11,10 +11,10 @@ function scenesWith(video: WorldVideo, id: string): number[] {
 }
 
 describe('stage2Queries', () => {
-  it('asks all four families about every long video, citing scenes as "Scene #k"', () => {
+  it('asks all five families about every long video, citing scenes as "Scene #k"', () => {
     for (const video of longs) {
       const queries = stage2Queries(world, video);
-      expect(new Set(queries.map((q) => q.family))).toEqual(new Set(['temporal_order', 'cross_scene_association', 'counting', 'visual_semantic']));
+      expect(new Set(queries.map((q) => q.family))).toEqual(new Set(['temporal_order', 'cross_scene_association', 'counting', 'visual_semantic', 'detail']));
       for (const q of queries) {
         expect(q.taskType).toBe(q.family);
         expect(q.citedScenes.length).toBeGreaterThanOrEqual(2);
@@ -43,6 +43,12 @@ describe('stage2Queries', () => {
           const shared = video.scenes[i]!.objects.map((o) => o.entityId).filter((e) => video.scenes[j]!.objects.some((o) => o.entityId === e));
           expect(shared).toEqual([id]);
           expect(q.answer).toBe(`The ${nameOf(id)}.`);
+        } else if (q.question.startsWith('One object is seen both on')) {
+          const [i, j] = q.citedScenes as [number, number];
+          const shared = video.scenes[i]!.objects.map((o) => o.entityId).filter((e) => video.scenes[j]!.objects.some((o) => o.entityId === e));
+          expect(shared).toEqual([id]);
+          const texture = world.entities.find((e) => e.id === id)!.texture;
+          expect(q.answer).toBe({ solid: 'None.', striped: 'Stripes.', dotted: 'Dots.', checkered: 'Checks.' }[texture]);
         } else if (q.question.startsWith('Which is seen first')) {
           const [early, late] = q.referents as [string, string];
           expect(scenesWith(video, early)[0]).toBeLessThan(scenesWith(video, late)[0]!);
@@ -88,5 +94,24 @@ describe('stage2Queries', () => {
     }
     expect(counted).toBeGreaterThan(0);
     expect(stage2Queries(world, world.videos[0]!)).toEqual([]);
+  });
+
+  it('answers from a degraded context honestly: every cited scene gives the true answer, fewer give another', () => {
+    let degradedDiffer = 0;
+    let degraded = 0;
+    for (const video of longs) {
+      for (const q of stage2Queries(world, video)) {
+        expect(answerCrossScene(world, video, video.scenes, q.ask, q.citedScenes), q.question).toBe(q.answer);
+        const others = video.scenes.map((s) => s.index).filter((k) => !q.citedScenes.includes(k));
+        for (const visible of [q.citedScenes.slice(1), others]) {
+          degraded++;
+          if (answerCrossScene(world, video, video.scenes, q.ask, visible) !== q.answer) degradedDiffer++;
+        }
+        // Without any scene nothing can be seen: never the true answer.
+        expect(answerCrossScene(world, video, video.scenes, q.ask, [])).not.toBe(q.answer);
+      }
+    }
+    // Most degraded contexts change the answer; a few (e.g. the earlier object alone in view) do not.
+    expect(degradedDiffer / degraded).toBeGreaterThan(0.7);
   });
 });

@@ -200,7 +200,7 @@ export interface WorldQA {
   query: WorldQuery;
 }
 
-export type Stage2Family = 'temporal_order' | 'cross_scene_association' | 'counting' | 'visual_semantic';
+export type Stage2Family = 'temporal_order' | 'cross_scene_association' | 'counting' | 'visual_semantic' | 'detail';
 
 export interface WorldCrossSceneQA {
   question: string;
