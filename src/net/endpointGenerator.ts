@@ -15,13 +15,12 @@ import type {
   Generated,
   Generator,
   Provenance,
-  SceneCaption,
   SpecificityVerdict,
   Stage1TaskType,
   Stage2TaskType,
 } from '../core/generators/types';
-import { GeneratorUnavailableError } from '../core/generators/types';
-import { ChatClient, EndpointSchemaError, type ChatClientOptions, type ChatContentPart, type ChatMessage } from './chatClient';
+import { GeneratorReplyError, GeneratorUnavailableError } from '../core/generators/types';
+import { ChatClient, EndpointReplyError, EndpointSchemaError, type ChatClientOptions, type ChatContentPart, type ChatMessage } from './chatClient';
 import { DEFAULT_PROMPTS, fillTemplate, type PromptRole, type PromptSet, type PromptTemplate } from './prompts';
 
 export interface EndpointConfig {
@@ -122,6 +121,8 @@ export class EndpointGenerator implements Generator {
       scenes: scenes.map((s) => `Scene #${s.index + 1}: ${s.caption}`).join('\n'),
       task_types: STAGE2_TASKS.join(', '),
     };
+    // A reply that is not JSON or lacks a usable field is the model's fault, not the run's:
+    // Stage 2 counts it as an "unparseable" discard (GeneratorReplyError) and asks again.
     return this.ask('cross_scene_query', values, [], signal, (r) => {
       const cited = r.integers('cited_scenes', (k) => shown.has(k), `scene numbers shown to the model (${[...shown].join(', ')})`);
       if (new Set(cited).size < 2) r.fail('cited_scenes', 'at least two different scenes: the query must need cross-scene reasoning');
@@ -132,6 +133,9 @@ export class EndpointGenerator implements Generator {
         citedScenes: [...new Set(cited)].sort((a, b) => a - b).map((k) => k - 1),
         taskType: r.oneOf('task_type', STAGE2_TASKS),
       };
+    }).catch((e: unknown) => {
+      if (e instanceof EndpointSchemaError || e instanceof EndpointReplyError) throw new GeneratorReplyError(e.message, e.hint);
+      throw e;
     });
   }
 

@@ -15,7 +15,6 @@ import type {
   Generated,
   Generator,
   Provenance,
-  SceneCaption,
   SpecificityVerdict,
   Stage1TaskType,
   Stage2TaskType,

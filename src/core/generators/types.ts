@@ -131,3 +131,11 @@ export interface Generator {
 export class GeneratorUnavailableError extends UserFacingError {
   override name = 'GeneratorUnavailableError';
 }
+
+/**
+ * Thrown when a generator replied but the reply cannot be used (not parseable, fields missing or
+ * out of range). Synthesis counts it as a discard with its reason instead of failing the run.
+ */
+export class GeneratorReplyError extends UserFacingError {
+  override name = 'GeneratorReplyError';
+}

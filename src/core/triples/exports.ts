@@ -7,7 +7,7 @@
 // triples always give byte-identical files. Must: the TRL row has exactly the keys documented in
 // docs/triples.md, with the reference log-probs only when the triple has them.
 
-import type { ChatMessage, Triple, TripleClip, TripleFilters, TripleProvenance } from './types';
+import type { ChatMessage, SceneCaptionEntry, Triple, TripleClip, TripleFilters, TripleProvenance } from './types';
 
 /** How many rows one chunk of an export holds. */
 export const ROWS_PER_CHUNK = 1000;
@@ -33,6 +33,7 @@ export function canonicalTriple(t: Triple): Triple {
   out.prompt = t.prompt.map(canonicalMessage);
   out.filters = canonicalFilters(t.filters);
   if (t.reasoning !== undefined) out.reasoning = t.reasoning;
+  if (t.scene_captions !== undefined) out.scene_captions = t.scene_captions.map(canonicalCaption);
   if (t.ref_chosen_logps !== undefined) out.ref_chosen_logps = t.ref_chosen_logps;
   if (t.ref_rejected_logps !== undefined) out.ref_rejected_logps = t.ref_rejected_logps;
   out.provenance = canonicalProvenance(t.provenance);
@@ -41,6 +42,12 @@ export function canonicalTriple(t: Triple): Triple {
 
 function canonicalClip(c: TripleClip): TripleClip {
   return { id: c.id, video: c.video, video_name: c.video_name, start_s: c.start_s, end_s: c.end_s, frames: c.frames, role: c.role };
+}
+
+function canonicalCaption(c: SceneCaptionEntry): SceneCaptionEntry {
+  const out: SceneCaptionEntry = { text: c.text, generator: c.generator, model: c.model, prompt_id: c.prompt_id, prompt_version: c.prompt_version };
+  if (c.edited !== undefined) out.edited = c.edited;
+  return out;
 }
 
 function canonicalMessage(m: ChatMessage): ChatMessage {
@@ -57,6 +64,7 @@ function canonicalFilters(f: TripleFilters): TripleFilters {
     const s = f.specificity;
     out.specificity = { specific: s.specific, answerable_by: [...s.answerable_by], reason: s.reason };
   }
+  if (f.rejected_context !== undefined) out.rejected_context = [...f.rejected_context];
   return out;
 }
 
@@ -166,6 +174,7 @@ export interface LongVpoStudioColumns {
   anchor_index?: number;
   relevant_clips?: number[];
   rejected_strategy: Triple['rejected_strategy'];
+  reasoning?: string;
 }
 
 export const LONGVPO_KEYS = ['video', 'task_type', 'question', 'chosen', 'rejected'] as const;
@@ -183,6 +192,7 @@ export function longvpoRow(t: Triple, options: { studioColumns?: boolean } = {})
   if (t.anchor_index !== undefined) row.anchor_index = t.anchor_index;
   if (t.relevant_clips !== undefined) row.relevant_clips = [...t.relevant_clips];
   row.rejected_strategy = t.rejected_strategy;
+  if (t.reasoning !== undefined) row.reasoning = t.reasoning;
   return row;
 }
 

@@ -32,7 +32,7 @@ export interface TripleImportOptions {
 
 export const FORMAT_NAMES: Record<TripleFileFormat, string> = { studio: 'studio triples (JSONL)', longvpo: 'LongVPO release rows' };
 
-const STUDIO_FIELDS = new Set(['id', 'stage', 'task_type', 'video', 'clips', 'anchor_index', 'relevant_clips', 'question', 'chosen', 'rejected', 'rejected_strategy', 'prompt', 'filters', 'reasoning', 'ref_chosen_logps', 'ref_rejected_logps', 'provenance']);
+const STUDIO_FIELDS = new Set(['id', 'stage', 'task_type', 'video', 'clips', 'anchor_index', 'relevant_clips', 'question', 'chosen', 'rejected', 'rejected_strategy', 'prompt', 'filters', 'reasoning', 'scene_captions', 'ref_chosen_logps', 'ref_rejected_logps', 'provenance']);
 const LONGVPO_FIELDS = new Set(['video', 'task_type', 'question', 'chosen', 'rejected', 'id', 'stage', 'anchor_index', 'relevant_clips', 'rejected_strategy', 'reasoning']);
 /** Fields only a studio triple has: one of them on the first record makes the file a studio file. */
 const STUDIO_MARKERS = ['clips', 'prompt', 'provenance'];

@@ -54,6 +54,12 @@ export interface TripleFilters {
   embedder?: string;
   /** Question-specificity verdict; absent when that filter was off. */
   specificity?: SpecificityRecord;
+  /**
+   * Stage 2: the degraded context the rejected answer was given (0-based indices into `clips`):
+   * a strict non-empty subset of `relevant_clips` for `partial_evidence`, none of them for
+   * `irrelevance`.
+   */
+  rejected_context?: number[];
 }
 
 /** Who produced one text. Mirrors core/generators `Provenance`, snake_case. */
@@ -80,6 +86,13 @@ export interface TripleProvenance {
   texts?: Record<string, TextProvenance>;
 }
 
+/** Stage 2: one scene's caption as the query writer read it, and who wrote it. */
+export interface SceneCaptionEntry extends TextProvenance {
+  text: string;
+  /** True when a person edited the generator's caption (the provenance is the generator's). */
+  edited?: boolean;
+}
+
 export interface Triple {
   id: string;
   stage: 1 | 2;
@@ -101,6 +114,8 @@ export interface Triple {
   filters: TripleFilters;
   /** Stage 2: the relevance chain citing scenes as "Scene #k". */
   reasoning?: string;
+  /** Stage 2: the recursive caption of every clip (same order as `clips`), with its provenance. */
+  scene_captions?: SceneCaptionEntry[];
   ref_chosen_logps?: number;
   ref_rejected_logps?: number;
   provenance: TripleProvenance;

@@ -182,6 +182,24 @@ function semanticIssues(t: Record<string, unknown>): string[] {
     });
   }
 
+  if (Array.isArray(t.scene_captions) && clips && t.scene_captions.length !== n) {
+    out.push(`scene_captions must have one caption per clip (${n}), got ${t.scene_captions.length} (list the captions in the order of clips)`);
+  }
+
+  const context = isRecord(t.filters) && Array.isArray(t.filters.rejected_context) ? (t.filters.rejected_context as unknown[]) : undefined;
+  if (context && clips && Array.isArray(t.relevant_clips)) {
+    const relevant = new Set(t.relevant_clips);
+    const inside = context.filter((k) => relevant.has(k)).length;
+    const hint = 'the scenes the rejected answer was given';
+    if (context.some((k) => Number.isInteger(k) && (k as number) >= n)) out.push(`filters.rejected_context must point into clips (${range}) (${hint})`);
+    if (t.rejected_strategy === 'partial_evidence' && (context.length === 0 || inside !== context.length || context.length >= relevant.size)) {
+      out.push(`filters.rejected_context must be a strict, non-empty subset of relevant_clips for partial_evidence (${hint})`);
+    }
+    if (t.rejected_strategy === 'irrelevance' && (context.length === 0 || inside > 0)) {
+      out.push(`filters.rejected_context must be non-empty and share no scene with relevant_clips for irrelevance (${hint})`);
+    }
+  }
+
   if (typeof t.chosen === 'string' && typeof t.rejected === 'string' && t.chosen.trim() && t.chosen.trim() === t.rejected.trim()) {
     out.push('rejected must differ from chosen (a preference pair needs two different answers)');
   }
