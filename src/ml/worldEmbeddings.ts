@@ -6,10 +6,11 @@
 //
 // Must: the same world, fps, clip length and embedder give the same clips and embeddings, in
 // world video order. Must: a cancelled signal stops between batches with an AbortError.
-import { fixedClips, SpanMeans } from '../core/clips';
+import { detectScenes, fixedClips, SpanMeans, type FrameSpan, type SceneOptions } from '../core/clips';
 import type { CancelSignal } from '../core/generators/types';
 import { renderFrame, type World, type WorldVideo } from '../core/world';
 import type { Embedder } from './embedder';
+import { consecutiveDistances } from './similarity';
 
 /** One clip of one world video with its embedding. Times in seconds, frames at the sampling rate. */
 export interface EmbeddedClip {
@@ -70,8 +71,8 @@ export function letterbox(rgba: Uint8ClampedArray, width: number, height: number
   return out;
 }
 
-function clipId(videoId: string, frameStart: number): string {
-  return `${videoId}|clip|${String(frameStart).padStart(7, '0')}`;
+function clipId(videoId: string, frameStart: number, kind: 'clip' | 'scene' = 'clip'): string {
+  return `${videoId}|${kind}|${String(frameStart).padStart(7, '0')}`;
 }
 
 function throwIfAborted(signal?: CancelSignal): void {
@@ -97,15 +98,28 @@ export function worldSampleTotal(world: World, fps: number): number {
 
 /** Every video of the world → fixed clips with mean frame embeddings, in world video order. */
 export async function embedWorldClips(world: World, embedder: Embedder, options: WorldEmbedOptions): Promise<EmbeddedClip[]> {
+  return (await embedWorld(world, embedder, options)).clips;
+}
+
+/**
+ * Fixed clips and, with `scenes`, detected scenes (Stage 2) of every video, as the browser's
+ * `video.segment` makes them: cuts where consecutive frames' cosine distance (a tensor op) reaches
+ * the threshold; ids `${videoId}|scene|${frameStart}`.
+ */
+export async function embedWorld(world: World, embedder: Embedder, options: WorldEmbedOptions & { scenes?: SceneOptions }): Promise<{ clips: EmbeddedClip[]; scenes: EmbeddedClip[] }> {
   const { fps, clipS, signal } = options;
   const batchSize = options.batchSize ?? 16;
   const { width, height } = world.config;
   const framesTotal = worldSampleTotal(world, fps);
   let framesDone = 0;
   const out: EmbeddedClip[] = [];
+  const scenesOut: EmbeddedClip[] = [];
   for (const video of world.videos) {
     const count = sampleCount(video.durationS, fps);
     const spans = fixedClips(count, fps, clipS);
+    // Scenes need every frame's embedding first (distances), so frames are kept per video: 1792
+    // floats × a 10-minute video at 1 fps is 4 MB.
+    const frameVectors: Float32Array[] = [];
     const means = new SpanMeans(spans, embedder.dim);
     for (let start = 0; start < count; start += batchSize) {
       await yieldToEventLoop();
@@ -114,22 +128,32 @@ export async function embedWorldClips(world: World, embedder: Embedder, options:
       for (let k = start; k < Math.min(count, start + batchSize); k++) {
         frames.push(letterbox(renderFrame(world, video, worldFrameAt(video, world.config.fps, k, fps)), width, height, embedder.inputSize));
       }
-      means.add(start, await embedder.embed(frames)); // [frames, dim]
+      const vectors = await embedder.embed(frames); // [frames, dim]
+      means.add(start, vectors);
+      if (options.scenes) frameVectors.push(vectors);
       framesDone += frames.length;
       options.onProgress?.({ framesDone, framesTotal });
     }
+    const record = (s: FrameSpan, e: Float32Array | undefined, kind: 'clip' | 'scene'): EmbeddedClip => ({
+      id: clipId(video.id, s.frameStart, kind),
+      videoId: video.id,
+      videoName: video.fileName,
+      startS: s.startS,
+      endS: s.endS,
+      frameCount: s.frameEnd - s.frameStart,
+      embedding: e ?? new Float32Array(embedder.dim),
+    });
     const embeddings = means.result();
-    spans.forEach((s, i) =>
-      out.push({
-        id: clipId(video.id, s.frameStart),
-        videoId: video.id,
-        videoName: video.fileName,
-        startS: s.startS,
-        endS: s.endS,
-        frameCount: s.frameEnd - s.frameStart,
-        embedding: embeddings[i] ?? new Float32Array(embedder.dim),
-      }),
-    );
+    spans.forEach((s, i) => out.push(record(s, embeddings[i], 'clip')));
+    if (options.scenes) {
+      const all = new Float32Array(count * embedder.dim);
+      frameVectors.reduce((offset, v) => (all.set(v, offset), offset + v.length), 0);
+      const sceneSpans = detectScenes(await consecutiveDistances(all, embedder.dim), fps, options.scenes);
+      const sceneMeans = new SpanMeans(sceneSpans, embedder.dim);
+      sceneMeans.add(0, all);
+      const e = sceneMeans.result();
+      sceneSpans.forEach((s, i) => scenesOut.push(record(s, e[i], 'scene')));
+    }
   }
-  return out;
+  return { clips: out, scenes: scenesOut };
 }
