@@ -1,0 +1,53 @@
+// What a checkpoint holds besides tensors (issue #12, docs/training.md): stored as JSON strings in
+// the safetensors `__metadata__`, so one file carries everything a resume needs and Python's
+// `safetensors` still reads the weights. Pure.
+//
+// Must: bump CHECKPOINT_VERSION when a field changes meaning; readers refuse versions they do
+// not know with a message that says so.
+import { UserFacingError } from '../errors';
+import type { ModelConfig, TrainConfig } from './config';
+import type { TokenizerJson } from './tokenizer';
+
+export const CHECKPOINT_FORMAT = 'longvpo-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+export interface CheckpointMeta {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  /** Run the checkpoint belongs to, and its optimizer steps done. */
+  runId: string;
+  step: number;
+  totalSteps: number;
+  config: TrainConfig;
+  model: ModelConfig;
+  tokenizer: TokenizerJson;
+  /** AdamW's step counter (its moments are tensors `optimizer.m.*`, `optimizer.v.*`). */
+  optimizerT: number;
+  /** Id of the checkpoint whose weights are the frozen reference (`reference.*` tensors); null for SFT. */
+  referenceId: string | null;
+  /** Where the run started: a checkpoint id, or null for a fresh init. */
+  initId: string | null;
+  /** The run's data, summarised (what it trained on). */
+  data: { samples: number; source: string };
+  createdAt: string;
+  /** Metrics of the last step before the checkpoint. */
+  lastMetrics: Record<string, number> | null;
+}
+
+export function checkpointId(meta: Pick<CheckpointMeta, 'runId' | 'step'>): string {
+  return `${meta.runId}@${String(meta.step).padStart(6, '0')}`;
+}
+
+export function parseCheckpointMeta(metadata: Record<string, string>): CheckpointMeta {
+  const raw = metadata.longvpo;
+  if (raw === undefined) throw new UserFacingError('This safetensors file is not a LongVPO Studio checkpoint (no "longvpo" metadata).', 'Choose a checkpoint the studio or `npx longvpo train` wrote.');
+  let meta: CheckpointMeta;
+  try {
+    meta = JSON.parse(raw) as CheckpointMeta;
+  } catch {
+    throw new UserFacingError('The checkpoint metadata is not valid JSON.', 'The file is damaged: download or copy it again.');
+  }
+  if (meta.format !== CHECKPOINT_FORMAT) throw new UserFacingError('This file is not a LongVPO Studio checkpoint.', 'Choose a checkpoint the studio or `npx longvpo train` wrote.');
+  if (meta.version !== CHECKPOINT_VERSION) throw new UserFacingError(`The checkpoint has format version ${meta.version}; this studio reads version ${CHECKPOINT_VERSION}.`, 'Open it with the studio version that wrote it.');
+  return meta;
+}

@@ -1,0 +1,114 @@
+// Training run configuration (issue #12): the model's shape and the optimisation settings, with
+// defaults that train on the demo world in a browser tab, and validation whose errors name the
+// field and the fix. Pure.
+import { UserFacingError } from '../errors';
+import { LOSS_TYPES, type DpoLossType } from './dpoLoss';
+
+export const TRAIN_STAGES = ['sft', 'stage1', 'stage2'] as const;
+export type TrainStage = (typeof TRAIN_STAGES)[number];
+export const REF_MODES = ['anchor', 'full'] as const;
+/** `anchor`: the paper's anchor-only reference (Stage 2: the cited scenes); `full`: the whole composite. */
+export type RefMode = (typeof REF_MODES)[number];
+
+export interface ModelConfig {
+  /** Frame-embedding size of the library (default embedder: 1792). */
+  visualDim: number;
+  vocabSize: number;
+  dModel: number;
+  layers: number;
+  heads: number;
+  /** MLP hidden size = mlpRatio × dModel. */
+  mlpRatio: number;
+  /** Longest sequence (visual + text tokens) the model accepts. Rotary positions extrapolate past training lengths. */
+  maxContext: number;
+}
+
+export interface TrainConfig {
+  stage: TrainStage;
+  refMode: RefMode;
+  /** Cache reference log-probs (computed once per sample) instead of running the reference every step. */
+  cacheRef: boolean;
+  lossType: DpoLossType;
+  beta: number;
+  labelSmoothing: number;
+  /** Weight of the SFT term in DPO stages (paper α = 1). */
+  alpha: number;
+  lr: number;
+  warmupRatio: number;
+  weightDecay: number;
+  /** Global gradient-norm clip (0: off). */
+  maxGradNorm: number;
+  /** Pairs (DPO) or samples (SFT) per micro-batch. */
+  batchSize: number;
+  gradAccum: number;
+  epochs: number;
+  /** Optimizer steps; 0 = as many as `epochs` take. */
+  maxSteps: number;
+  seed: number;
+  /** Checkpoint every N optimizer steps (and at the end). */
+  checkpointEvery: number;
+}
+
+export const DEFAULT_MODEL: Omit<ModelConfig, 'visualDim' | 'vocabSize'> = { dModel: 64, layers: 2, heads: 4, mlpRatio: 4, maxContext: 512 };
+
+/** Defaults per stage, sized for the demo world on 2 CPU cores (docs/training.md). */
+export function defaultTrainConfig(stage: TrainStage): TrainConfig {
+  const common = { refMode: 'anchor', cacheRef: true, lossType: 'sigmoid', labelSmoothing: 0, warmupRatio: 0.1, weightDecay: 0.01, maxGradNorm: 1, gradAccum: 1, maxSteps: 0, seed: 1, checkpointEvery: 50 } as const;
+  if (stage === 'sft') return { ...common, stage, beta: 0.1, alpha: 0, lr: 2e-3, batchSize: 16, epochs: 20 };
+  return { ...common, stage, beta: 0.1, alpha: 1, lr: 2e-4, batchSize: 8, epochs: 2 };
+}
+
+function check(ok: boolean, field: string, what: string, fix: string): void {
+  if (!ok) throw new UserFacingError(`Training setting ${field} ${what}.`, fix);
+}
+
+const positiveInt = (x: number): boolean => Number.isInteger(x) && x > 0;
+
+export function validateTrainConfig(c: TrainConfig): TrainConfig {
+  check((TRAIN_STAGES as readonly string[]).includes(c.stage), 'stage', `is ${String(c.stage)}`, `Use one of ${TRAIN_STAGES.join(', ')}.`);
+  check((REF_MODES as readonly string[]).includes(c.refMode), 'reference', `is ${String(c.refMode)}`, 'Use anchor or full.');
+  check((LOSS_TYPES as readonly string[]).includes(c.lossType), 'loss', `is ${String(c.lossType)}`, `Use one of ${LOSS_TYPES.join(', ')}.`);
+  check(Number.isFinite(c.beta) && c.beta > 0, 'beta', `is ${c.beta}`, 'Use a positive number (paper: 0.01; TRL default 0.1).');
+  check(c.labelSmoothing >= 0 && c.labelSmoothing < 0.5, 'label smoothing', `is ${c.labelSmoothing}`, 'Use a number in [0, 0.5).');
+  check(Number.isFinite(c.alpha) && c.alpha >= 0, 'alpha', `is ${c.alpha}`, 'Use 0 (off) or a positive weight (paper: 1).');
+  check(Number.isFinite(c.lr) && c.lr > 0 && c.lr < 1, 'learning rate', `is ${c.lr}`, 'Use a positive number below 1, e.g. 1e-3.');
+  check(c.warmupRatio >= 0 && c.warmupRatio < 1, 'warm-up ratio', `is ${c.warmupRatio}`, 'Use a fraction in [0, 1).');
+  check(c.weightDecay >= 0, 'weight decay', `is ${c.weightDecay}`, 'Use 0 or a positive number.');
+  check(c.maxGradNorm >= 0, 'gradient clip', `is ${c.maxGradNorm}`, 'Use 0 (off) or a positive norm.');
+  check(positiveInt(c.batchSize), 'batch size', `is ${c.batchSize}`, 'Use a whole number ≥ 1.');
+  check(positiveInt(c.gradAccum), 'gradient accumulation', `is ${c.gradAccum}`, 'Use a whole number ≥ 1.');
+  check(c.epochs > 0, 'epochs', `is ${c.epochs}`, 'Use a positive number.');
+  check(Number.isInteger(c.maxSteps) && c.maxSteps >= 0, 'steps', `is ${c.maxSteps}`, 'Use 0 (all epochs) or a whole number of steps.');
+  check(Number.isInteger(c.seed) && c.seed >= 0, 'seed', `is ${c.seed}`, 'Use a whole number ≥ 0.');
+  check(positiveInt(c.checkpointEvery), 'checkpoint interval', `is ${c.checkpointEvery}`, 'Use a whole number of steps ≥ 1.');
+  return c;
+}
+
+export function validateModelConfig(m: ModelConfig): ModelConfig {
+  check(positiveInt(m.dModel) && m.dModel % 2 === 0, 'width', `is ${m.dModel}`, 'Use an even whole number, e.g. 64.');
+  check(positiveInt(m.heads) && m.dModel % m.heads === 0 && (m.dModel / m.heads) % 2 === 0, 'heads', `is ${m.heads}`, 'Use a number that divides the width into even head sizes, e.g. 4 for width 64.');
+  check(positiveInt(m.layers), 'depth', `is ${m.layers}`, 'Use a whole number ≥ 1.');
+  check(positiveInt(m.mlpRatio), 'MLP ratio', `is ${m.mlpRatio}`, 'Use a whole number ≥ 1, e.g. 4.');
+  check(positiveInt(m.maxContext) && m.maxContext >= 16, 'context', `is ${m.maxContext}`, 'Use at least 16 tokens.');
+  check(positiveInt(m.visualDim), 'visual size', `is ${m.visualDim}`, 'The clips need embeddings: import videos first.');
+  check(positiveInt(m.vocabSize) && m.vocabSize > 5, 'vocabulary', `has ${m.vocabSize} tokens`, 'The data has no text: check the triples or SFT samples.');
+  return m;
+}
+
+/** Trainable parameters of the policy (docs/training.md lists the tensors). */
+export function parameterCount(m: ModelConfig): number {
+  const d = m.dModel;
+  const h = m.mlpRatio * d;
+  const projector = m.visualDim * d + d + d * d + d;
+  const perLayer = 2 * d /* norms */ + 3 * d * d + d * d + d * h + h + h * d + d;
+  return projector + m.vocabSize * d + m.layers * perLayer + d /* final norm */ + d * m.vocabSize;
+}
+
+/** Forward FLOPs per token at context length T (2 per multiply-add; attention counted at T). */
+export function flopsPerToken(m: ModelConfig, t: number): number {
+  const d = m.dModel;
+  const h = m.mlpRatio * d;
+  const dense = 2 * (4 * d * d + 2 * d * h) * m.layers + 2 * d * m.vocabSize;
+  const attention = 2 * 2 * t * d * m.layers;
+  return dense + attention;
+}

@@ -1,0 +1,76 @@
+// Sequence layout of the policy (issue #12, DESIGN.md §7): one sequence per (context, answer) pair,
+//   [visual token of each context clip, in order; <bos>; question; <ans>; answer; <eos>]
+// right-padded to a common length T. Position t predicts token t+1; log π(y|x) sums the
+// predictions of the answer tokens and <eos>. Pure: numbers in, typed arrays out.
+//
+// Must: causal attention needs no padding mask with right padding (a real token never attends a
+// later pad). Must: `clipRows` index a clip table whose row 0 is all zeros (text positions).
+import { ANS, BOS, EOS, PAD } from './tokenizer';
+
+export interface SequenceSpec {
+  /** Rows of the clip table (≥ 1), one visual token each, in playback order. */
+  clipRows: readonly number[];
+  question: readonly number[];
+  answer: readonly number[];
+}
+
+export interface PackedBatch {
+  /** Sequences (N) and padded length (T). */
+  n: number;
+  t: number;
+  /** [N·T] token id at each position (PAD at visual and padding positions). */
+  tokenIds: Int32Array;
+  /** [N·T] clip-table row at visual positions, 0 elsewhere. */
+  visualRows: Int32Array;
+  /** [N·T] 1 at visual positions. */
+  isVisual: Float32Array;
+  /** [N·T] the token position t must predict (id at t+1; PAD past the end). */
+  targets: Int32Array;
+  /** [N·T] 1 where `targets` is an answer token or the closing <eos>. */
+  answerMask: Float32Array;
+  /** [N] answer tokens scored per sequence (answer + <eos>). */
+  answerTokens: Int32Array;
+  /** Real (non-pad) tokens in the batch. */
+  realTokens: number;
+}
+
+/** Tokens of one sequence before padding. */
+export function sequenceLength(s: SequenceSpec): number {
+  return s.clipRows.length + 1 + s.question.length + 1 + s.answer.length + 1;
+}
+
+/** Padded lengths are multiples of this, so backends that compile per shape see few shapes. */
+export const LENGTH_BUCKET = 8;
+
+export function packBatch(specs: readonly SequenceSpec[], maxContext: number): PackedBatch {
+  const n = specs.length;
+  const longest = Math.max(...specs.map(sequenceLength));
+  if (longest > maxContext) throw new RangeError(`a sequence has ${longest} tokens, more than the model's context of ${maxContext}`);
+  const t = Math.min(maxContext, Math.ceil(longest / LENGTH_BUCKET) * LENGTH_BUCKET);
+  const tokenIds = new Int32Array(n * t);
+  const visualRows = new Int32Array(n * t);
+  const isVisual = new Float32Array(n * t);
+  const targets = new Int32Array(n * t);
+  const answerMask = new Float32Array(n * t);
+  const answerTokens = new Int32Array(n);
+  let realTokens = 0;
+  specs.forEach((s, b) => {
+    const base = b * t;
+    let p = 0;
+    for (const row of s.clipRows) {
+      visualRows[base + p] = row;
+      isVisual[base + p] = 1;
+      tokenIds[base + p] = PAD;
+      p++;
+    }
+    const text = [BOS, ...s.question, ANS, ...s.answer, EOS];
+    const answerStart = p + 1 + s.question.length + 1; // position of the first answer token
+    for (const id of text) tokenIds[base + p++] = id;
+    realTokens += p;
+    // targets[t] = token at t+1 (visual positions have no token: PAD, never scored)
+    for (let i = 0; i < p - 1; i++) targets[base + i] = tokenIds[base + i + 1] as number;
+    for (let pos = answerStart; pos < p; pos++) answerMask[base + pos - 1] = 1;
+    answerTokens[b] = s.answer.length + 1;
+  });
+  return { n, t, tokenIds, visualRows, isVisual, targets, answerMask, answerTokens, realTokens };
+}

@@ -1,0 +1,63 @@
+// From (clip ids, question tokens, answer tokens) items to the tensors' inputs: the packed batch
+// and the batch's clip table (row 0 zeros, then each distinct clip once). Also batched scoring of
+// answers, log π(y | x), for reference log-probs and evaluation.
+import * as tf from '@tensorflow/tfjs-core';
+import { UserFacingError } from '../../core/errors';
+import type { ModelConfig } from '../../core/train/config';
+import { packBatch } from '../../core/train/layout';
+import { answerLogps, type ForwardInputs, type ParamTensors } from './model';
+
+/** Clip embeddings by id (the library's clip records, or clips.jsonl). */
+export interface ClipSource {
+  dim: number;
+  vector(id: string): Float32Array | undefined;
+}
+
+export interface ScoredItem {
+  clips: readonly string[];
+  question: readonly number[];
+  answer: readonly number[];
+}
+
+export function forwardInputs(items: readonly ScoredItem[], clips: ClipSource, m: ModelConfig): ForwardInputs {
+  const rows = new Map<string, number>();
+  for (const it of items) for (const c of it.clips) if (!rows.has(c)) rows.set(c, rows.size + 1);
+  const clipRows = rows.size + 1;
+  const clipTable = new Float32Array(clipRows * m.visualDim);
+  for (const [id, row] of rows) {
+    const v = clips.vector(id);
+    if (!v) throw new UserFacingError(`Clip ${id} has no embedding.`, 'Import (or re-embed) the video it comes from, or drop the samples that use it.');
+    if (v.length !== m.visualDim) throw new UserFacingError(`Clip ${id} has a ${v.length}-d embedding; the model takes ${m.visualDim}-d.`, 'Train on clips made with the same embedder as the checkpoint.');
+    clipTable.set(v, row * m.visualDim);
+  }
+  const batch = packBatch(
+    items.map((it) => ({ clipRows: it.clips.map((c) => rows.get(c) as number), question: it.question, answer: it.answer })),
+    m.maxContext,
+  );
+  return { batch, clipTable, clipRows };
+}
+
+/**
+ * log π(answer | clips, question) of every item, summed over answer tokens + <eos>, in batches.
+ * One read-back per batch (a CPU-GPU sync point).
+ */
+export async function scoreAnswers(
+  params: ParamTensors,
+  m: ModelConfig,
+  clips: ClipSource,
+  items: readonly ScoredItem[],
+  options: { batchSize?: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Float32Array> {
+  const size = options.batchSize ?? 32;
+  const out = new Float32Array(items.length);
+  for (let i = 0; i < items.length; i += size) {
+    options.signal?.throwIfAborted();
+    const chunk = items.slice(i, i + size);
+    const inputs = forwardInputs(chunk, clips, m);
+    const logps = tf.tidy(() => answerLogps(params, m, inputs).logps);
+    out.set(await logps.data(), i);
+    logps.dispose();
+    options.onProgress?.(Math.min(items.length, i + size), items.length);
+  }
+  return out;
+}

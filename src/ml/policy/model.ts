@@ -1,0 +1,121 @@
+// The policy (issue #12, DESIGN.md §7) as TensorFlow.js ops: frozen clip embeddings → projector →
+// pre-norm causal transformer with rotary positions over [visual tokens; question; answer] →
+// next-token logits. Ops are chosen to exist, with gradients, on webgpu, webgl, wasm and cpu:
+// embeddings are one-hot matmuls, not `gather` (its gradient needs UnsortedSegmentSum, which the
+// wasm backend lacks). Checked against the plain-JS forward in src/core/train/policyReference.ts.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelConfig } from '../../core/train/config';
+import type { PackedBatch } from '../../core/train/layout';
+
+/** Parameters by name: trainable variables for the policy, plain tensors for a frozen reference. */
+export type ParamTensors = Record<string, tf.Tensor>;
+
+const p = (params: ParamTensors, name: string): tf.Tensor => {
+  const t = params[name];
+  if (!t) throw new Error(`missing parameter ${name}`);
+  return t;
+};
+
+function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor): tf.Tensor2D {
+  // x: [N·T, d]
+  const ms = tf.mean(tf.square(x), -1, true);
+  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, 1e-6))), weight);
+}
+
+/** cos and sin tables [T, Dh/2] of rotary positions (RoFormer, base 10000). */
+export function ropeTables(t: number, headDim: number): { cos: Float32Array; sin: Float32Array } {
+  const half = headDim / 2;
+  const cos = new Float32Array(t * half);
+  const sin = new Float32Array(t * half);
+  for (let pos = 0; pos < t; pos++)
+    for (let i = 0; i < half; i++) {
+      const angle = pos / 10000 ** ((2 * i) / headDim);
+      cos[pos * half + i] = Math.cos(angle);
+      sin[pos * half + i] = Math.sin(angle);
+    }
+  return { cos, sin };
+}
+
+/** Rotates the two halves of the last axis (GPT-NeoX layout). x: [N, H, T, Dh]. */
+function rope(x: tf.Tensor4D, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor4D {
+  const [n, h, t, dh] = x.shape;
+  const half = dh / 2;
+  const x1 = tf.slice(x, [0, 0, 0, 0], [n, h, t, half]);
+  const x2 = tf.slice(x, [0, 0, 0, half], [n, h, t, half]);
+  return tf.concat([tf.sub(tf.mul(x1, cos), tf.mul(x2, sin)), tf.add(tf.mul(x1, sin), tf.mul(x2, cos))], 3) as tf.Tensor4D;
+}
+
+export interface ForwardInputs {
+  batch: PackedBatch;
+  /** [C, visualDim] clip table; row 0 is zeros (text positions). */
+  clipTable: Float32Array;
+  clipRows: number;
+}
+
+/** Logits [N·T, V]. Call inside tf.tidy (or a gradient function). */
+export function forwardLogits(params: ParamTensors, m: ModelConfig, inputs: ForwardInputs): tf.Tensor2D {
+  const { batch } = inputs;
+  const { n, t } = batch;
+  const d = m.dModel;
+  const heads = m.heads;
+  const dh = d / heads;
+  // Visual tokens: project the batch's clip table once, then pick rows by a one-hot matmul.
+  const table = tf.tensor2d(inputs.clipTable, [inputs.clipRows, m.visualDim]);
+  const h1 = tf.add(tf.matMul(table, p(params, 'projector.fc1.weight')), p(params, 'projector.fc1.bias'));
+  const projected = tf.add(tf.matMul(gelu(h1), p(params, 'projector.fc2.weight')), p(params, 'projector.fc2.bias')); // [C, d]
+  const visualOneHot = tf.cast(tf.oneHot(tf.tensor1d(batch.visualRows, 'int32'), inputs.clipRows), 'float32'); // [N·T, C]
+  const isVisual = tf.tensor2d(batch.isVisual, [n * t, 1]);
+  const tokenOneHot = tf.cast(tf.oneHot(tf.tensor1d(batch.tokenIds, 'int32'), m.vocabSize), 'float32'); // [N·T, V]
+  const visual = tf.mul(tf.matMul(visualOneHot, projected), isVisual);
+  const text = tf.mul(tf.matMul(tokenOneHot, p(params, 'embed.weight')), tf.sub(1, isVisual));
+  let x = tf.add(visual, text) as tf.Tensor2D; // [N·T, d]
+
+  const { cos: cosValues, sin: sinValues } = ropeTables(t, dh);
+  const cos = tf.tensor2d(cosValues, [t, dh / 2]);
+  const sin = tf.tensor2d(sinValues, [t, dh / 2]);
+  const maskValues = new Float32Array(t * t);
+  for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) maskValues[i * t + j] = -1e9;
+  const causal = tf.tensor2d(maskValues, [t, t]);
+  const scale = 1 / Math.sqrt(dh);
+
+  for (let l = 0; l < m.layers; l++) {
+    const pre = `layers.${l}`;
+    const a = rmsNorm(x, p(params, `${pre}.attn_norm.weight`));
+    const qkv = tf.reshape(tf.matMul(a, p(params, `${pre}.attn.qkv.weight`)), [n, t, 3, heads, dh]);
+    const split = (k: number): tf.Tensor4D => tf.transpose(tf.reshape(tf.slice(qkv, [0, 0, k, 0, 0], [n, t, 1, heads, dh]), [n, t, heads, dh]), [0, 2, 1, 3]);
+    const q = rope(split(0), cos, sin); // [N, H, T, Dh]
+    const k = rope(split(1), cos, sin);
+    const v = split(2);
+    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), causal); // [N, H, T, T]
+    const attn = tf.matMul(tf.softmax(scores), v); // [N, H, T, Dh]
+    const merged = tf.reshape(tf.transpose(attn, [0, 2, 1, 3]), [n * t, d]);
+    x = tf.add(x, tf.matMul(merged, p(params, `${pre}.attn.out.weight`)));
+    const b = rmsNorm(x, p(params, `${pre}.mlp_norm.weight`));
+    const hidden = gelu(tf.add(tf.matMul(b, p(params, `${pre}.mlp.fc1.weight`)), p(params, `${pre}.mlp.fc1.bias`)));
+    x = tf.add(x, tf.add(tf.matMul(hidden, p(params, `${pre}.mlp.fc2.weight`)), p(params, `${pre}.mlp.fc2.bias`)));
+  }
+  const final = rmsNorm(x, p(params, 'norm.weight'));
+  return tf.matMul(final, p(params, 'lm_head.weight'));
+}
+
+/** GELU, tanh approximation (GPT-2), from elementary ops every backend has. */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  const c = Math.sqrt(2 / Math.PI);
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(c, tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
+}
+
+/**
+ * Summed answer log-probs per sequence, [N] (log π(y|x) of TRL: answer tokens + <eos>), and the
+ * number of answer targets the model predicts best (for token accuracy).
+ */
+export function answerLogps(params: ParamTensors, m: ModelConfig, inputs: ForwardInputs): { logps: tf.Tensor1D; correct: tf.Tensor } {
+  const { n, t } = inputs.batch;
+  const logits = forwardLogits(params, m, inputs); // [N·T, V]
+  const logp = tf.logSoftmax(logits); // [N·T, V]
+  const targets = tf.tensor1d(inputs.batch.targets, 'int32');
+  const picked = tf.sum(tf.mul(logp, tf.cast(tf.oneHot(targets, m.vocabSize), 'float32')), -1); // [N·T]
+  const mask = tf.tensor1d(inputs.batch.answerMask);
+  const logps = tf.sum(tf.reshape(tf.mul(picked, mask), [n, t]), 1) as tf.Tensor1D;
+  const correct = tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(logits, -1), targets), 'float32'), mask));
+  return { logps, correct };
+}
