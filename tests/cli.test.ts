@@ -49,8 +49,8 @@ afterAll(() => {
 describe('longvpo --help', () => {
   it.each([
     [[], ['demo', 'synth', 'validate', 'export', 'import', '--debug']],
-    [['demo'], ['--out <dir>', '--size <size>', '--seed <n>', '--fps <n>', '--count <n>', '--threshold <cos>', '--now <iso>', '--backend <name>']],
-    [['synth'], ['--clips <file>', '--annotations <file>', '--oracle <size>', '--out <dir>', '--embedder <id>']],
+    [['demo'], ['--stage2-count <n>', '--partial-share <p>', '--out <dir>', '--size <size>', '--seed <n>', '--fps <n>', '--count <n>', '--threshold <cos>', '--now <iso>', '--backend <name>']],
+    [['synth'], ['--stage <n>', '--scenes <file>', '--stage2-count <n>', '--clips <file>', '--annotations <file>', '--oracle <size>', '--out <dir>', '--embedder <id>']],
     [['validate'], ['<file>', 'Exit status']],
     [['export'], ['--format <format>', '"trl"', '"longvpo"', '--studio-columns', '<in>', '<out>']],
     [['import'], ['<in>', '<out>', '--now <iso>']],
@@ -105,7 +105,7 @@ describe('longvpo demo (small world)', () => {
     const first = await run(['demo', '--size', 'small', '--seed', '7', '--out', 'demo-a', '--count', '40']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/embedding frames: \d+\/\d+ frames \([\d.]+ frames\/s/);
-    expect(readdirSync(out('demo-a')).sort()).toEqual(['clips.jsonl', 'report.json', 'triples.jsonl']);
+    expect(readdirSync(out('demo-a')).sort()).toEqual(expect.arrayContaining(['clips.jsonl', 'report.json', 'scenes.jsonl', 'triples.jsonl']));
 
     const text = readFileSync(join(out('demo-a'), 'triples.jsonl'), 'utf8');
     const parsed = parseTriples(text);
@@ -117,18 +117,29 @@ describe('longvpo demo (small world)', () => {
     if (!clips.ok) throw new Error(JSON.stringify(clips.errors.slice(0, 3)));
     expect(clips.dim).toBe(1792);
     const ids = new Set(clips.clips.map((c) => c.id));
+    const sceneIds = new Set(readLines(join(out('demo-a'), 'scenes.jsonl')).map((l) => (JSON.parse(l) as { id: string }).id));
     for (const t of parsed.triples) {
-      for (const c of t.clips) expect(ids.has(c.id), c.id).toBe(true);
+      for (const c of t.clips) expect((t.stage === 1 ? ids : sceneIds).has(c.id), c.id).toBe(true);
       expect(t.provenance.created_at).toBe('2000-01-01T00:00:00.000Z');
       expect(t.provenance.seed).toBe(7);
       // The filter's measured value is consistent with the embeddings written out.
-      expect(t.filters.max_distractor_similarity).toBeLessThanOrEqual(t.filters.similarity_threshold ?? 1);
+      if (t.stage === 1) expect(t.filters.max_distractor_similarity).toBeLessThanOrEqual(t.filters.similarity_threshold ?? 1);
     }
+    // Stage 2 follows Stage 1 in the same file; report.json counts it per task type, strategy and discard reason.
+    const stage2 = parsed.triples.filter((t) => t.stage === 2);
+    expect(parsed.triples.slice(parsed.triples.length - stage2.length).every((t) => t.stage === 2)).toBe(true);
+    expect(stage2.length).toBeGreaterThan(3);
+    const s2 = (JSON.parse(readFileSync(join(out('demo-a'), 'report.json'), 'utf8')) as { stage2: { produced: number; byTaskType: Record<string, number>; byStrategy: Record<string, number>; discarded: Record<string, number> } }).stage2;
+    expect(s2.produced).toBe(stage2.length);
+    expect(Object.values(s2.byTaskType).reduce((a, b) => a + b, 0)).toBe(stage2.length);
+    expect(s2.byStrategy.partial_evidence + s2.byStrategy.irrelevance).toBe(stage2.length);
+    expect(Object.keys(s2.discarded)).toEqual(expect.arrayContaining(['duplicate', 'no_citation', 'unknown_scene', 'rejected_equals_chosen']));
+    for (const t of stage2) expect(t.relevant_clips!.length).toBeGreaterThanOrEqual(2);
     for (const line of readLines(join(out('demo-a'), 'clips.jsonl'))) expect(Object.keys(JSON.parse(line) as object)).toEqual(expect.arrayContaining(['id', 'video', 'start_s', 'end_s', 'embedding']));
 
     const report = JSON.parse(readFileSync(join(out('demo-a'), 'report.json'), 'utf8')) as { stage1: { produced: number; discarded: Record<string, number>; positionHistogram: number[] }; timings_ms: { embed: number } };
-    expect(report.stage1.produced).toBe(parsed.triples.length);
-    expect(report.stage1.positionHistogram.reduce((a, b) => a + b, 0)).toBe(parsed.triples.length);
+    expect(report.stage1.produced).toBe(parsed.triples.length - stage2.length);
+    expect(report.stage1.positionHistogram.reduce((a, b) => a + b, 0)).toBe(report.stage1.produced);
     expect(Object.keys(report.stage1.discarded)).toContain('no_dissimilar_distractor');
     expect(report.timings_ms.embed).toBeGreaterThan(0);
 
@@ -145,7 +156,32 @@ describe('longvpo demo (small world)', () => {
   it('synth on the demo’s clips.jsonl with the same oracle and seed rebuilds the same triples', async () => {
     const r = await run(['synth', '--clips', join('demo-a', 'clips.jsonl'), '--oracle', 'small', '--seed', '7', '--count', '40', '--out', 'synth', '--now', '2000-01-01T00:00:00Z', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(out('synth'), 'triples.jsonl'), 'utf8')).toBe(readFileSync(join(out('demo-a'), 'triples.jsonl'), 'utf8'));
+    const demoLines = readLines(join(out('demo-a'), 'triples.jsonl'));
+    expect(readLines(join(out('synth'), 'triples.jsonl'))).toEqual(demoLines.filter((l) => l.includes('"stage":1,')));
+  }, 60_000);
+
+  it('synth --stage 2 on the demo’s scenes.jsonl with the same oracle and seed rebuilds the same Stage 2 triples', async () => {
+    const r = await run(['synth', '--stage', '2', '--scenes', join('demo-a', 'scenes.jsonl'), '--oracle', 'small', '--seed', '7', '--min-video-s', '60', '--out', 'synth2', '--now', '2000-01-01T00:00:00Z', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const stage2 = readLines(join(out('demo-a'), 'triples.jsonl')).filter((l) => l.includes('"stage":2,'));
+    expect(stage2.length).toBeGreaterThan(0);
+    expect(readLines(join(out('synth2'), 'triples.jsonl'))).toEqual(stage2);
+    // The core default (2 minutes) leaves the small world's 75-s long video out, and says so.
+    const strict = await run(['synth', '--stage', '2', '--scenes', join('demo-a', 'scenes.jsonl'), '--oracle', 'small', '--seed', '7', '--out', 'synth2b']);
+    expect(strict.code, strict.stderr).toBe(0);
+    expect(strict.stderr).toMatch(/0 of 200 Stage 2 triples .*too_short 9/);
+  }, 60_000);
+
+  it('synth --stage 2 refuses a scene list with overlapping or unknown scenes, naming the lines', async () => {
+    const scenes = readLines(join(out('demo-a'), 'scenes.jsonl')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const long = scenes.filter((s) => String(s.video).includes('long'));
+    const bad = [long[0], { ...long[1], start_s: Number(long[0]!.end_s) - 5 }, { ...long[1], video: 'holiday.mp4', id: 'x' }].map((s) => JSON.stringify(s));
+    writeFileSync(join(work, 'bad-scenes.jsonl'), bad.join('\n') + '\n');
+    const r = await run(['synth', '--stage', '2', '--scenes', 'bad-scenes.jsonl', '--oracle', 'small', '--seed', '7', '--out', 'synth2c']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^bad-scenes\.jsonl:2: .*overlaps/m);
+    expect(r.stderr).toMatch(/^bad-scenes\.jsonl:3: .*"holiday\.mp4" is not in the library/m);
+    expect(existsSync(out('synth2c'))).toBe(false);
   }, 60_000);
 
   it('synth on user clips and imported annotations writes valid triples of those clips', async () => {

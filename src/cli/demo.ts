@@ -1,21 +1,24 @@
-// `longvpo demo`: demo world → frames (1 fps) → default embeddings → clips → Stage 1 triples,
-// written to DIR/triples.jsonl, DIR/clips.jsonl and DIR/report.json (docs/cli.md).
+// `longvpo demo`: demo world → frames (1 fps) → default embeddings → clips and scenes → Stage 1
+// and Stage 2 triples, written to DIR/triples.jsonl, DIR/clips.jsonl, DIR/scenes.jsonl and
+// DIR/report.json (docs/cli.md).
 import { Command, Option } from 'commander';
 import { clipsJsonl } from '../core/clipsJsonl';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { DEFAULT_PIPELINE, LIMITS } from '../core/pipeline';
+import { sceneListJsonl } from '../core/sceneList';
 import { studioJsonl } from '../core/triples/exports';
 import { buildWorld, createOracleGenerator, worldFingerprint, type World } from '../core/world';
 import { createDefaultEmbedder, DEFAULT_EMBEDDER_SPEC } from '../ml/embedder';
-import { embedWorldClips, worldSampleTotal } from '../ml/worldEmbeddings';
+import { embedWorld, worldSampleTotal } from '../ml/worldEmbeddings';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
 import type { CliContext } from './context';
 import { writeOutputs } from './io';
 import { createdAt, decimal, DEMO_CREATED_AT } from './options';
 import { note, Progress } from './progress';
 import { addStage1Options, runStage1, type Stage1Options } from './stage1';
+import { addStage2Options, runStage2, worldStage2Videos, type Stage2Options } from './stage2';
 
-interface DemoOptions extends Stage1Options {
+interface DemoOptions extends Stage1Options, Stage2Options {
   out: string;
   size: DemoSize;
   fps: number;
@@ -43,6 +46,8 @@ export function demoCommand(ctx: CliContext): Command {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...NODE_BACKENDS]).default('wasm'))
     .option('--quiet', 'no progress on stderr', false);
   addStage1Options(cmd, 200);
+  // The small world's one long video is about 75 s: 60 s keeps it Stage 2 material (the core default is issue #10's 2 min).
+  addStage2Options(cmd, { count: 200, minVideoS: 60 });
   cmd.addHelpText('after', '\nThe world seed and the synthesis seed are both --seed. Output is byte-identical for the same options (created_at is fixed unless --now or SOURCE_DATE_EPOCH is set).\nExample: npx longvpo demo --size small --seed 7 --out out/demo');
   return cmd.action(async (o: DemoOptions) => {
     const t0 = Date.now();
@@ -55,9 +60,10 @@ export function demoCommand(ctx: CliContext): Command {
     const frames = worldSampleTotal(world, o.fps);
     note(`demo world (${o.size}, seed ${o.seed}): ${world.videos.length} videos, ${frames} frames at ${o.fps} fps; ${o.backend} backend, ${embedder.dim}-d embeddings`, o.quiet);
     const progress = new Progress('embedding frames', 'frames', o.quiet);
-    let clips;
+    let clips, scenes;
     try {
-      clips = await embedWorldClips(world, embedder, { fps: o.fps, clipS: o.clipS, signal: ctx.signal, onProgress: (p) => progress.update(p.framesDone, p.framesTotal) });
+      const sceneOptions = { threshold: DEFAULT_PIPELINE.sceneThreshold, minSceneS: DEFAULT_PIPELINE.minSceneS };
+      ({ clips, scenes } = await embedWorld(world, embedder, { fps: o.fps, clipS: o.clipS, scenes: sceneOptions, signal: ctx.signal, onProgress: (p) => progress.update(p.framesDone, p.framesTotal) }));
     } finally {
       progress.finish();
       embedder.dispose();
@@ -65,6 +71,9 @@ export function demoCommand(ctx: CliContext): Command {
     const tEmbed = Date.now();
     const { triples, report } = await runStage1(clips, createOracleGenerator(world), embedder.id, { ...o, createdAt: stamp, quiet: o.quiet, signal: ctx.signal });
     const tSynth = Date.now();
+    const videos = worldStage2Videos(world, scenes);
+    const stage2 = await runStage2(videos, createOracleGenerator(world), { ...o, createdAt: stamp, signal: ctx.signal });
+    const tStage2 = Date.now();
     const summary = {
       command: 'demo',
       size: o.size,
@@ -74,16 +83,20 @@ export function demoCommand(ctx: CliContext): Command {
       sampling: { fps: o.fps, clip_s: o.clipS, frames },
       embedder: { id: embedder.id, dim: embedder.dim, backend: o.backend },
       clips: clips.length,
+      scenes: scenes.length,
       stage1: report,
-      timings_ms: { world: tWorld - t0, model_load: tModel - tWorld, embed: tEmbed - tModel, synthesis: tSynth - tEmbed, total: tSynth - t0 },
+      stage2: stage2.report,
+      timings_ms: { world: tWorld - t0, model_load: tModel - tWorld, embed: tEmbed - tModel, synthesis: tSynth - tEmbed, stage2: tStage2 - tSynth, total: tStage2 - t0 },
       embed_frames_per_s: Math.round((frames / Math.max(1, tEmbed - tModel)) * 1000 * 10) / 10,
     };
     const written = await writeOutputs(o.out, {
-      'triples.jsonl': studioJsonl(triples),
+      'triples.jsonl': studioJsonl([...triples, ...stage2.triples]),
       'clips.jsonl': clipsJsonl(clips),
+      'scenes.jsonl': sceneListJsonl(videos),
       'report.json': JSON.stringify(summary, null, 2) + '\n',
     }, ctx.signal);
     note(`${triples.length} triples from ${clips.length} clips (${report.attempted} attempts, ${report.replacedDistractors} look-alike distractors replaced) in ${((Date.now() - t0) / 1000).toFixed(1)} s`, o.quiet);
+    note(`${stage2.triples.length} Stage 2 triples from ${scenes.length} scenes of ${videos.length} videos (${stage2.report.attempted} queries)`, o.quiet);
     process.stdout.write(written.join('\n') + '\n');
   });
 }

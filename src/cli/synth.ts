@@ -1,12 +1,14 @@
 // `longvpo synth`: Stage 1 on user data — clips with embeddings (clips.jsonl) and imported
 // annotations (src/core/generators/imported.ts), or the demo world's oracle for a demo run's
-// clips.jsonl. Writes DIR/triples.jsonl and DIR/report.json (docs/cli.md).
+// clips.jsonl; with `--stage 2`, Stage 2 on a scene list (scenes.jsonl, src/core/sceneList.ts).
+// Writes DIR/triples.jsonl and DIR/report.json (docs/cli.md).
 import { Command, Option } from 'commander';
 import { parseClipsJsonl } from '../core/clipsJsonl';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { ImportedGenerator, parseAnnotations } from '../core/generators/imported';
 import type { Generator } from '../core/generators/types';
 import { embedderId } from '../core/pipeline';
+import { parseSceneList } from '../core/sceneList';
 import { studioJsonl } from '../core/triples/exports';
 import { createOracleGenerator } from '../core/world';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
@@ -17,9 +19,12 @@ import { readText, writeOutputs } from './io';
 import { createdAt, decimal, integer } from './options';
 import { note } from './progress';
 import { addStage1Options, runStage1, type Stage1Options } from './stage1';
+import { addStage2Options, runStage2, type Stage2Options } from './stage2';
 
-interface SynthOptions extends Stage1Options {
-  clips: string;
+interface SynthOptions extends Stage1Options, Stage2Options {
+  stage: 1 | 2;
+  clips?: string;
+  scenes?: string;
   annotations?: string;
   oracle?: DemoSize;
   worldSeed?: number;
@@ -44,8 +49,10 @@ async function generatorFor(o: SynthOptions): Promise<Generator> {
 
 export function synthCommand(ctx: CliContext): Command {
   const cmd = new Command('synth')
-    .description('Stage 1 triples from your clips (clips.jsonl with embeddings) and annotations. Writes DIR/triples.jsonl and DIR/report.json.')
-    .requiredOption('--clips <file>', 'clips.jsonl: one clip per line with id, video, start_s, end_s, embedding (docs/cli.md)')
+    .description('Stage 1 triples from your clips (clips.jsonl with embeddings) and annotations; Stage 2 (--stage 2) from a scene list. Writes DIR/triples.jsonl and DIR/report.json.')
+    .option('--stage <n>', 'which stage to synthesize: 1 (anchored clips) or 2 (scenes of long videos)', integer(1, 2), 1)
+    .option('--clips <file>', 'Stage 1: clips.jsonl, one clip per line with id, video, start_s, end_s, embedding (docs/cli.md)')
+    .option('--scenes <file>', 'Stage 2: scenes.jsonl, one scene per line with video, start_s, end_s, optional caption (docs/stage2.md)')
     .option('--annotations <file>', 'captions and QA to build triples from (studio JSONL or LLaVA-Video style; docs/annotations.md)')
     .addOption(new Option('--oracle <size>', 'use the demo-world oracle instead (for clips.jsonl of `longvpo demo`)').choices(Object.keys(DEMO_SIZES)))
     .option('--world-seed <n>', 'with --oracle: the demo world seed (default: --seed)', integer(-(2 ** 31), 2 ** 31 - 1))
@@ -55,9 +62,12 @@ export function synthCommand(ctx: CliContext): Command {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend for the similarity matmuls').choices([...NODE_BACKENDS]).default('wasm'))
     .option('--quiet', 'no progress or warnings on stderr', false);
   addStage1Options(cmd, 200);
-  cmd.addHelpText('after', '\nExample: npx longvpo synth --clips my/clips.jsonl --annotations my/annotations.jsonl --out out/mine');
+  addStage2Options(cmd, { count: 200, minVideoS: 120 });
+  cmd.addHelpText('after', '\nExamples:\n  npx longvpo synth --clips my/clips.jsonl --annotations my/annotations.jsonl --out out/mine\n  npx longvpo synth --stage 2 --scenes out/demo/scenes.jsonl --oracle full --seed 42 --min-video-s 60 --out out/s2');
   return cmd.action(async (o: SynthOptions) => {
+    if (o.stage === 2) return synthStage2(o, ctx);
     const t0 = Date.now();
+    if (o.clips === undefined) throw new CliError('No clips: Stage 1 needs --clips FILE.', 'Pass clips.jsonl with --clips (or --stage 2 --scenes FILE for Stage 2).');
     const parsed = parseClipsJsonl(await readText(o.clips, 'Clips file'), { fps: o.fps });
     if (!parsed.ok) throw new FileProblemsError(o.clips, parsed.errors, 0, 'Fix those lines (clips.jsonl fields: docs/cli.md) and run synth again.');
     const generator = await generatorFor(o);
@@ -74,4 +84,24 @@ export function synthCommand(ctx: CliContext): Command {
     note(`${triples.length} triples from ${parsed.clips.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s`, o.quiet);
     process.stdout.write(written.join('\n') + '\n');
   });
+}
+
+/** `synth --stage 2`: the scene list's long videos through Stage 2 (captions first where missing). */
+async function synthStage2(o: SynthOptions, ctx: CliContext): Promise<void> {
+  const t0 = Date.now();
+  if (o.scenes === undefined) throw new CliError('No scenes: Stage 2 needs --scenes FILE.', 'Pass a scene list with --scenes (e.g. the scenes.jsonl of `longvpo demo`; format: docs/stage2.md).');
+  const world = o.oracle !== undefined ? demoWorld(o.oracle, o.worldSeed ?? o.seed) : undefined;
+  const known = world?.videos.map((v) => ({ id: v.id, name: v.fileName, durationS: v.durationS }));
+  const parsed = parseSceneList(await readText(o.scenes, 'Scenes file'), { fps: o.fps, sourceName: baseName(o.scenes), maxErrors: Number.POSITIVE_INFINITY, ...(known && { known }) });
+  if (!parsed.ok) throw new FileProblemsError(o.scenes, parsed.errors, parsed.moreErrors, 'Fix those lines (scene-list fields: docs/stage2.md) and run synth again.');
+  if (!o.quiet) printIssues(o.scenes, parsed.warnings, 'warning');
+  const generator = await generatorFor(o);
+  const scenes = parsed.videos.reduce((n, v) => n + v.scenes.length, 0);
+  note(`${scenes} scenes of ${parsed.videos.length} videos, generator: ${generator.label}`, o.quiet);
+  const stamp = createdAt(o.now, () => new Date().toISOString());
+  const { triples, report } = await runStage2(parsed.videos, generator, { ...o, createdAt: stamp, signal: ctx.signal });
+  const summary = { command: 'synth', stage: 2, scenes_file: o.scenes, generator: generator.label, seed: o.seed, created_at: stamp, videos: parsed.videos.length, scenes, stage2: report, timings_ms: { total: Date.now() - t0 } };
+  const written = await writeOutputs(o.out, { 'triples.jsonl': studioJsonl(triples), 'report.json': JSON.stringify(summary, null, 2) + '\n' }, ctx.signal);
+  note(`${triples.length} Stage 2 triples from ${scenes} scenes in ${((Date.now() - t0) / 1000).toFixed(1)} s`, o.quiet);
+  process.stdout.write(written.join('\n') + '\n');
 }

@@ -71,7 +71,7 @@ export function parseSceneList(text: string, options: { known?: readonly KnownVi
     if (v.duration_s !== undefined && !(isNum(v.duration_s) && v.duration_s > 0)) bad('duration_s must be a positive number (the video\'s length in seconds)');
     if (v.id !== undefined && (typeof v.id !== 'string' || !v.id)) bad('id must be non-empty text');
     if (typeof v.video !== 'string' || !isNum(v.start_s) || !isNum(v.end_s) || v.end_s <= v.start_s) continue;
-    const known = options.known?.find((k) => k.id === v.video || k.name === v.video || k.name === v.video_name);
+    const known = options.known?.find((k) => k.id === v.video || k.name === v.video);
     if (options.known && !known) {
       bad(`video "${v.video}" is not in the library (import the video first, or use its file name as shown in the Library)`);
       continue;
