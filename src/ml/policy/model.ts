@@ -7,6 +7,31 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../../core/train/config';
 import type { PackedBatch } from '../../core/train/layout';
 
+/** Swaps the last two axes. */
+function swapLast(x: tf.Tensor): tf.Tensor {
+  const perm = x.shape.map((_, i) => i);
+  const r = perm.length;
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1] as number, perm[r - 2] as number];
+  return tf.transpose(x, perm);
+}
+
+/**
+ * a·b (same rank, batched over leading axes) whose gradient uses explicit transposes and plain
+ * matmuls: dA = dY·Bᵀ, dB = Aᵀ·dY. Measured on wasm: tf.matMul with a transpose flag (what its
+ * own gradient uses) runs ~10× slower than a transpose plus a plain matmul (bench/train.bench.ts).
+ */
+export const mm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
+      return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
+    },
+  };
+}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
 /** Parameters by name: trainable variables for the policy, plain tensors for a frozen reference. */
 export type ParamTensors = Record<string, tf.Tensor>;
 
@@ -36,13 +61,26 @@ export function ropeTables(t: number, headDim: number): { cos: Float32Array; sin
   return { cos, sin };
 }
 
-/** Rotates the two halves of the last axis (GPT-NeoX layout). x: [N, H, T, Dh]. */
-function rope(x: tf.Tensor4D, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor4D {
+/**
+ * Rotary positions on x: [N, H, T, Dh] (GPT-NeoX halves): x·cos + rotateHalf(x)·sin, where
+ * rotateHalf([a, b]) = [−b, a] is one matmul with a fixed [Dh, Dh] matrix. Measured: slicing the
+ * halves instead cost 20× the whole forward pass on wasm (its Slice kernel is slow beyond 2-D).
+ */
+function rope(x: tf.Tensor4D, cos: tf.Tensor, sin: tf.Tensor, rotateHalf: tf.Tensor2D): tf.Tensor4D {
   const [n, h, t, dh] = x.shape;
+  const rotated = tf.reshape(mm(tf.reshape(x, [n * h * t, dh]), rotateHalf), [n, h, t, dh]);
+  return tf.add(tf.mul(x, cos), tf.mul(rotated, sin)) as tf.Tensor4D;
+}
+
+/** [Dh, Dh] with x·R = [−x₂, x₁] for x = [x₁, x₂]. */
+function rotateHalfMatrix(dh: number): Float32Array {
   const half = dh / 2;
-  const x1 = tf.slice(x, [0, 0, 0, 0], [n, h, t, half]);
-  const x2 = tf.slice(x, [0, 0, 0, half], [n, h, t, half]);
-  return tf.concat([tf.sub(tf.mul(x1, cos), tf.mul(x2, sin)), tf.add(tf.mul(x1, sin), tf.mul(x2, cos))], 3) as tf.Tensor4D;
+  const r = new Float32Array(dh * dh);
+  for (let i = 0; i < half; i++) {
+    r[(half + i) * dh + i] = -1; // out[i] = −x[half + i]
+    r[i * dh + half + i] = 1; // out[half + i] = x[i]
+  }
+  return r;
 }
 
 export interface ForwardInputs {
@@ -61,18 +99,24 @@ export function forwardLogits(params: ParamTensors, m: ModelConfig, inputs: Forw
   const dh = d / heads;
   // Visual tokens: project the batch's clip table once, then pick rows by a one-hot matmul.
   const table = tf.tensor2d(inputs.clipTable, [inputs.clipRows, m.visualDim]);
-  const h1 = tf.add(tf.matMul(table, p(params, 'projector.fc1.weight')), p(params, 'projector.fc1.bias'));
-  const projected = tf.add(tf.matMul(gelu(h1), p(params, 'projector.fc2.weight')), p(params, 'projector.fc2.bias')); // [C, d]
+  const h1 = tf.add(mm(table, p(params, 'projector.fc1.weight')), p(params, 'projector.fc1.bias'));
+  const projected = tf.add(mm(gelu(h1), p(params, 'projector.fc2.weight')), p(params, 'projector.fc2.bias')); // [C, d]
   const visualOneHot = tf.cast(tf.oneHot(tf.tensor1d(batch.visualRows, 'int32'), inputs.clipRows), 'float32'); // [N·T, C]
   const isVisual = tf.tensor2d(batch.isVisual, [n * t, 1]);
   const tokenOneHot = tf.cast(tf.oneHot(tf.tensor1d(batch.tokenIds, 'int32'), m.vocabSize), 'float32'); // [N·T, V]
-  const visual = tf.mul(tf.matMul(visualOneHot, projected), isVisual);
-  const text = tf.mul(tf.matMul(tokenOneHot, p(params, 'embed.weight')), tf.sub(1, isVisual));
+  const visual = tf.mul(mm(visualOneHot, projected), isVisual);
+  const text = tf.mul(mm(tokenOneHot, p(params, 'embed.weight')), tf.sub(1, isVisual));
   let x = tf.add(visual, text) as tf.Tensor2D; // [N·T, d]
 
   const { cos: cosValues, sin: sinValues } = ropeTables(t, dh);
-  const cos = tf.tensor2d(cosValues, [t, dh / 2]);
-  const sin = tf.tensor2d(sinValues, [t, dh / 2]);
+  // Tables [T, Dh]: each half's angles repeated for the other half.
+  const full = (v: Float32Array): tf.Tensor2D => {
+    const half = tf.tensor2d(v, [t, dh / 2]);
+    return tf.concat([half, half], 1);
+  };
+  const cos = full(cosValues);
+  const sin = full(sinValues);
+  const rotateHalf = tf.tensor2d(rotateHalfMatrix(dh), [dh, dh]);
   const maskValues = new Float32Array(t * t);
   for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) maskValues[i * t + j] = -1e9;
   const causal = tf.tensor2d(maskValues, [t, t]);
@@ -81,27 +125,28 @@ export function forwardLogits(params: ParamTensors, m: ModelConfig, inputs: Forw
   for (let l = 0; l < m.layers; l++) {
     const pre = `layers.${l}`;
     const a = rmsNorm(x, p(params, `${pre}.attn_norm.weight`));
-    const qkv = tf.reshape(tf.matMul(a, p(params, `${pre}.attn.qkv.weight`)), [n, t, 3, heads, dh]);
-    const split = (k: number): tf.Tensor4D => tf.transpose(tf.reshape(tf.slice(qkv, [0, 0, k, 0, 0], [n, t, 1, heads, dh]), [n, t, heads, dh]), [0, 2, 1, 3]);
-    const q = rope(split(0), cos, sin); // [N, H, T, Dh]
-    const k = rope(split(1), cos, sin);
-    const v = split(2);
-    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), causal); // [N, H, T, T]
-    const attn = tf.matMul(tf.softmax(scores), v); // [N, H, T, Dh]
+    // Split q, k, v on the 2-D [N·T, 3d] product (wasm's Slice is slow on 5-D tensors).
+    const [qx, kx, vx] = tf.split(mm(a, p(params, `${pre}.attn.qkv.weight`)), 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const heads4 = (z: tf.Tensor2D): tf.Tensor4D => tf.transpose(tf.reshape(z, [n, t, heads, dh]), [0, 2, 1, 3]);
+    const q = rope(heads4(qx), cos, sin, rotateHalf); // [N, H, T, Dh]
+    const k = rope(heads4(kx), cos, sin, rotateHalf);
+    const v = heads4(vx);
+    const scores = tf.add(tf.mul(mm(q, swapLast(k)), scale), causal); // [N, H, T, T]
+    const attn = mm(tf.softmax(scores), v); // [N, H, T, Dh]
     const merged = tf.reshape(tf.transpose(attn, [0, 2, 1, 3]), [n * t, d]);
-    x = tf.add(x, tf.matMul(merged, p(params, `${pre}.attn.out.weight`)));
+    x = tf.add(x, mm(merged, p(params, `${pre}.attn.out.weight`)));
     const b = rmsNorm(x, p(params, `${pre}.mlp_norm.weight`));
-    const hidden = gelu(tf.add(tf.matMul(b, p(params, `${pre}.mlp.fc1.weight`)), p(params, `${pre}.mlp.fc1.bias`)));
-    x = tf.add(x, tf.add(tf.matMul(hidden, p(params, `${pre}.mlp.fc2.weight`)), p(params, `${pre}.mlp.fc2.bias`)));
+    const hidden = gelu(tf.add(mm(b, p(params, `${pre}.mlp.fc1.weight`)), p(params, `${pre}.mlp.fc1.bias`)));
+    x = tf.add(x, tf.add(mm(hidden, p(params, `${pre}.mlp.fc2.weight`)), p(params, `${pre}.mlp.fc2.bias`)));
   }
   const final = rmsNorm(x, p(params, 'norm.weight'));
-  return tf.matMul(final, p(params, 'lm_head.weight'));
+  return mm(final, p(params, 'lm_head.weight')) as tf.Tensor2D;
 }
 
 /** GELU, tanh approximation (GPT-2), from elementary ops every backend has. */
 export function gelu(x: tf.Tensor): tf.Tensor {
   const c = Math.sqrt(2 / Math.PI);
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(c, tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(c, tf.add(x, tf.mul(0.044715, tf.mul(tf.mul(x, x), x)))))));
 }
 
 /**

@@ -1,0 +1,185 @@
+// `longvpo train` (issue #12, docs/training.md): SFT → Stage 1 → Stage 2 DPO in Node on the wasm
+// backend, with the same session code the browser's compute worker runs. Writes a run folder
+// (src/cli/runFolder.ts); `--resume RUN` continues one exactly. Ctrl-C checkpoints the current
+// step, then exits 130.
+import { Command, Option } from 'commander';
+import { defaultTrainConfig, DEFAULT_MODEL, flopsPerToken, parameterCount, REF_MODES, type TrainConfig, type TrainStage } from '../core/train/config';
+import { LOSS_TYPES } from '../core/train/dpoLoss';
+import { TrainSession, type SessionEnd } from '../ml/train/session';
+import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
+import type { CliContext } from './context';
+import { CliError } from './errors';
+import { decimal, integer } from './options';
+import { note, Progress } from './progress';
+import { RunFolder } from './runFolder';
+import { loadTrainData } from './trainData';
+
+interface TrainOptions {
+  data?: string;
+  stage?: 'sft' | '1' | '2';
+  init?: string;
+  ref?: 'anchor' | 'full';
+  loss?: TrainConfig['lossType'];
+  beta?: number;
+  alpha?: number;
+  labelSmoothing?: number;
+  lr?: number;
+  batch?: number;
+  accum?: number;
+  steps?: number;
+  epochs?: number;
+  seed?: number;
+  warmup?: number;
+  checkpointEvery?: number;
+  refCache: boolean;
+  width?: number;
+  depth?: number;
+  heads?: number;
+  context?: number;
+  out?: string;
+  resume?: string;
+  pauseAfter?: number;
+  backend: NodeBackend;
+  quiet: boolean;
+}
+
+/** What config.json records: enough to resume with the same data. */
+interface RunConfigFile {
+  run_id: string;
+  stage: TrainStage;
+  data: string;
+  init: string | null;
+  config: TrainConfig;
+  model: unknown;
+  parameters: number;
+  flops_per_token: number;
+  created_at: string;
+}
+
+const STAGES: Record<string, TrainStage> = { sft: 'sft', '1': 'stage1', '2': 'stage2' };
+
+function configFrom(o: TrainOptions, stage: TrainStage): TrainConfig {
+  const c = defaultTrainConfig(stage);
+  const set = <K extends keyof TrainConfig>(k: K, v: TrainConfig[K] | undefined): void => {
+    if (v !== undefined) c[k] = v;
+  };
+  set('refMode', o.ref);
+  set('lossType', o.loss);
+  set('beta', o.beta);
+  set('alpha', o.alpha);
+  set('labelSmoothing', o.labelSmoothing);
+  set('lr', o.lr);
+  set('batchSize', o.batch);
+  set('gradAccum', o.accum);
+  set('maxSteps', o.steps);
+  set('epochs', o.epochs);
+  set('seed', o.seed);
+  set('warmupRatio', o.warmup);
+  set('checkpointEvery', o.checkpointEvery);
+  c.cacheRef = o.refCache;
+  return c;
+}
+
+function summary(end: SessionEnd, dir: string, seconds: number): string {
+  const what = end.status === 'done' ? 'finished' : end.status === 'paused' ? 'paused' : 'stopped';
+  return `run ${what} at step ${end.step}/${end.totalSteps} in ${seconds.toFixed(1)} s; checkpoint ${end.lastCheckpoint ?? 'none'} in ${dir}`;
+}
+
+export function trainCommand(ctx: CliContext): Command {
+  const cmd = new Command('train')
+    .description('Train the policy: SFT on single clips, then Stage 1 / Stage 2 DPO (LongVPO). Writes RUN/metrics.jsonl, RUN/config.json and checkpoints (safetensors).')
+    .option('--data <dir>', 'data folder: clips.jsonl, sft.jsonl, triples.jsonl (as `longvpo demo` writes)')
+    .addOption(new Option('--stage <stage>', 'what to train').choices(['sft', '1', '2']))
+    .option('--init <run>', 'run folder whose latest checkpoint starts the policy and is the frozen reference (Stage 1: an SFT run; Stage 2: a Stage 1 run)')
+    .addOption(new Option('--ref <mode>', 'reference context: anchor = the anchor clip alone (Stage 2: the cited scenes), the paper; full = the whole composite').choices([...REF_MODES]))
+    .addOption(new Option('--loss <type>', 'DPO loss (TRL names)').choices([...LOSS_TYPES]))
+    .option('--beta <b>', 'DPO β', decimal(1e-6, 100))
+    .option('--alpha <a>', 'weight of the SFT term α·(−log π(y⁺|x)/|y⁺|) (paper: 1)', decimal(0, 100))
+    .option('--label-smoothing <e>', 'robust DPO ε', decimal(0, 0.49))
+    .option('--lr <lr>', 'peak learning rate (cosine schedule with warm-up)', decimal(1e-9, 1))
+    .option('--batch <n>', 'pairs (DPO) or samples (SFT) per micro-batch', integer(1, 4096))
+    .option('--accum <n>', 'micro-batches per optimizer step', integer(1, 1024))
+    .option('--steps <n>', 'optimizer steps (0: as many as --epochs take); with --resume, the run’s new length', integer(0))
+    .option('--epochs <n>', 'passes over the data', decimal(0.001, 10000))
+    .option('--seed <n>', 'seed of the init and the data order', integer(0, 2 ** 32 - 1))
+    .option('--warmup <ratio>', 'warm-up share of the steps', decimal(0, 0.99))
+    .option('--checkpoint-every <n>', 'checkpoint every N steps (and at the end)', integer(1))
+    .option('--no-ref-cache', 'run the reference every step instead of once per sample (for timing)')
+    .option('--width <n>', 'SFT: model width', integer(2, 4096))
+    .option('--depth <n>', 'SFT: transformer layers', integer(1, 64))
+    .option('--heads <n>', 'SFT: attention heads', integer(1, 64))
+    .option('--context <n>', 'SFT: longest sequence in tokens', integer(16, 65536))
+    .option('--out <run>', 'run folder to create')
+    .option('--resume <run>', 'continue this run from its latest checkpoint')
+    .option('--pause-after <n>', 'stop (with a checkpoint) after N steps of this invocation', integer(1))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...NODE_BACKENDS]).default('wasm'))
+    .option('--quiet', 'no progress on stderr', false)
+    .addHelpText('after', '\nExamples:\n  npx longvpo demo --seed 42 --out out/demo\n  npx longvpo train --data out/demo --stage sft --out out/sft\n  npx longvpo train --data out/demo --stage 1 --init out/sft --out out/stage1\n  npx longvpo train --resume out/stage1');
+  return cmd.action(async (o: TrainOptions) => {
+    const t0 = Date.now();
+    let folder: RunFolder;
+    let session: TrainSession;
+    if (o.resume !== undefined) {
+      if (o.out !== undefined || o.stage !== undefined || o.init !== undefined) throw new CliError('--resume continues a run as it was configured.', 'Pass only --resume RUN (and optionally --steps, --pause-after, --backend, --quiet).');
+      folder = new RunFolder(o.resume);
+      const cfg = await folder.config<RunConfigFile>();
+      const latest = await folder.latest();
+      await startBackend(o.backend);
+      const data = await loadTrainData(cfg.data, latest.contents.meta.config.stage, o);
+      session = TrainSession.resume(latest.contents, data, { ...(o.steps !== undefined && { maxSteps: o.steps }) });
+      await folder.truncateMetrics(latest.contents.meta.step);
+      note(`resuming ${o.resume} at step ${latest.contents.meta.step}/${session.trainer.totalSteps}`, o.quiet);
+    } else {
+      if (o.data === undefined || o.stage === undefined || o.out === undefined) throw new CliError('train needs --data, --stage and --out (or --resume RUN).', 'Example: npx longvpo train --data out/demo --stage sft --out out/sft');
+      const stage = STAGES[o.stage] as TrainStage;
+      if (stage !== 'sft' && o.init === undefined) throw new CliError(`--stage ${o.stage} needs --init RUN (the run whose checkpoint it starts from).`, stage === 'stage1' ? 'Train SFT first: npx longvpo train --data DIR --stage sft --out out/sft, then --init out/sft.' : 'Start Stage 2 from a Stage 1 run: --init out/stage1.');
+      if (stage === 'sft' && o.init !== undefined) throw new CliError('SFT starts from a fresh model; --init is for Stage 1 and 2.', 'Drop --init, or choose --stage 1.');
+      const init = o.init !== undefined ? await new RunFolder(o.init).latest() : undefined;
+      if (init && stage === 'stage2' && init.contents.meta.config.stage === 'sft') note('warning: Stage 2 usually starts from a Stage 1 run; --init is an SFT run', o.quiet);
+      await startBackend(o.backend);
+      const data = await loadTrainData(o.data, stage, o);
+      const config = configFrom(o, stage);
+      const model = { ...(o.width !== undefined && { dModel: o.width }), ...(o.depth !== undefined && { layers: o.depth }), ...(o.heads !== undefined && { heads: o.heads }), ...(o.context !== undefined && { maxContext: o.context }) };
+      const runId = `${stage}-${config.seed}-${Date.now().toString(36)}`;
+      session = TrainSession.start({ runId, config, data, ...(init && { init: { id: init.id, contents: init.contents } }), model });
+      folder = new RunFolder(o.out);
+      const m = session.model;
+      await folder.create({
+        run_id: runId,
+        stage,
+        data: o.data,
+        init: init?.id ?? null,
+        config: session.trainer.config,
+        model: { ...DEFAULT_MODEL, ...m },
+        parameters: parameterCount(m),
+        flops_per_token: flopsPerToken(m, 64),
+        created_at: new Date().toISOString(),
+      } satisfies RunConfigFile);
+      note(`${stage}: ${session.trainer.samples} samples, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
+    }
+    const refProgress = new Progress('reference log-probs', 'pairs', o.quiet);
+    const stepProgress = new Progress('training', 'steps', o.quiet);
+    let end: SessionEnd;
+    try {
+      end = await session.run(folder, {
+        signal: ctx.signal,
+        ...(o.pauseAfter !== undefined && { pauseAfter: o.pauseAfter }),
+        onPhase: (p) => {
+          if (p.kind === 'reference') refProgress.update(p.done, p.total);
+          else if (p.kind === 'step') {
+            refProgress.finish();
+            stepProgress.update(p.metrics.step, p.totalSteps);
+          }
+        },
+      });
+    } finally {
+      refProgress.finish();
+      stepProgress.finish();
+      session.dispose();
+    }
+    note(summary(end, folder.dir, (Date.now() - t0) / 1000), o.quiet);
+    if (end.status === 'failed' && end.error) throw new CliError(end.error.message, end.error.hint);
+    if (end.status === 'paused' && ctx.signal.aborted) throw new DOMException('cancelled', 'AbortError');
+    process.stdout.write(folder.dir + '\n');
+  });
+}

@@ -1,0 +1,45 @@
+// Reading a data folder for `longvpo train` (issue #12): clips.jsonl (embeddings), sft.jsonl
+// (single-clip samples) and triples.jsonl (Stage 1 / Stage 2 triples), as `longvpo demo` writes
+// them. Every problem names the file and the fix; nothing is written before the data is whole.
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseClipsJsonl } from '../core/clipsJsonl';
+import type { TrainStage } from '../core/train/config';
+import { missingClips, preferenceSample, type PreferenceSample, type SftSample } from '../core/train/samples';
+import { parseSftJsonl } from '../core/train/sftData';
+import type { TrainData } from '../ml/train/session';
+import { CliError, FileProblemsError } from './errors';
+import { readText } from './io';
+import { readTriples } from './triplesFile';
+
+const exists = async (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+
+export async function loadTrainData(dir: string, stage: TrainStage, o: { quiet: boolean }): Promise<TrainData> {
+  if (!(await exists(dir))) throw new CliError(`The data folder ${dir} does not exist.`, 'Pass the folder `longvpo demo --out` wrote (clips.jsonl, sft.jsonl, triples.jsonl).');
+  const clipsPath = join(dir, 'clips.jsonl');
+  if (!(await exists(clipsPath))) throw new CliError(`${dir} has no clips.jsonl (the clip embeddings).`, 'Pass the folder `longvpo demo --out` wrote, or write clips.jsonl as docs/cli.md describes.');
+  const parsed = parseClipsJsonl(await readText(clipsPath, 'Clips file'));
+  if (!parsed.ok) throw new FileProblemsError(clipsPath, parsed.errors, 0, 'Fix those lines of clips.jsonl (format: docs/cli.md).');
+  const vectors = new Map(parsed.clips.map((c) => [c.id, c.embedding]));
+  let sft: SftSample[] = [];
+  const sftPath = join(dir, 'sft.jsonl');
+  if (await exists(sftPath)) {
+    const r = parseSftJsonl(await readText(sftPath, 'SFT file'));
+    if (!r.ok) throw new FileProblemsError(sftPath, r.errors, 0, 'Fix those lines of sft.jsonl (format: docs/training.md).');
+    sft = r.samples;
+  } else if (stage === 'sft') throw new CliError(`${dir} has no sft.jsonl (single-clip questions for SFT).`, 'Run `npx longvpo demo --out DIR` to make one, or write it as docs/training.md describes.');
+  let pairs: PreferenceSample[] = [];
+  const triplesPath = join(dir, 'triples.jsonl');
+  if (await exists(triplesPath)) {
+    const { triples } = await readTriples(triplesPath, { quiet: o.quiet });
+    const wanted = stage === 'stage2' ? 2 : 1;
+    // SFT builds its vocabulary from every text; the DPO stages train on their own stage only.
+    pairs = triples.filter((t) => stage === 'sft' || t.stage === wanted).map(preferenceSample);
+    if (stage !== 'sft' && pairs.length === 0) throw new CliError(`${triplesPath} has no Stage ${wanted} triples.`, wanted === 2 ? 'Synthesize Stage 2 triples first (`longvpo synth --stage 2`).' : 'Synthesize Stage 1 triples first (`longvpo demo` or `longvpo synth`).');
+  } else if (stage !== 'sft') throw new CliError(`${dir} has no triples.jsonl.`, 'Run `npx longvpo demo --out DIR`, or `longvpo synth`, to make triples.');
+  const used = stage === 'sft' ? sft : pairs;
+  const missing = missingClips(used, new Set(vectors.keys()));
+  if (missing.length > 0)
+    throw new CliError(`${missing.length} clip(s) used by the samples have no embedding in clips.jsonl (first: ${missing.slice(0, 3).join(', ')}).`, 'Use the clips.jsonl written with those samples (same `longvpo demo` or `synth` run).');
+  return { clips: { dim: parsed.dim, vector: (id) => vectors.get(id) }, sft, pairs, source: dir };
+}

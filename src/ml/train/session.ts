@@ -1,0 +1,195 @@
+// A training run from start to its last step (issue #12), the same in the compute worker and the
+// CLI: they differ only in their RunStore (IndexedDB or a run folder). The session creates the
+// trainer from a fresh init or a checkpoint, computes the reference log-probs once (cached by
+// reference checkpoint and mode), steps, checkpoints every N steps and at the end, and on
+// cancel or a diverged loss keeps the last good state.
+//
+// Must: metrics are stored before the checkpoint that covers them, and a resume drops stored
+// metrics past its checkpoint's step, so the metric history always matches the weights.
+import { checkpointId, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointMeta } from '../../core/train/checkpointMeta';
+import { DEFAULT_MODEL, validateModelConfig, validateTrainConfig, type ModelConfig, type TrainConfig } from '../../core/train/config';
+import { sampleTexts, type PreferenceSample, type SftSample } from '../../core/train/samples';
+import { WordTokenizer } from '../../core/train/tokenizer';
+import { UserFacingError } from '../../core/errors';
+import type { ClipSource } from '../policy/inputs';
+import { initialParams } from '../policy/params';
+import { encodeCheckpoint, type CheckpointContents } from './checkpoint';
+import { PolicyTrainer, TrainingDivergedError, type RefLogps, type StepMetrics } from './trainer';
+
+export interface TrainData {
+  clips: ClipSource;
+  sft: readonly SftSample[];
+  pairs: readonly PreferenceSample[];
+  /** Where the data came from (a folder, "library"), recorded in checkpoints. */
+  source: string;
+}
+
+/** Where a run keeps its checkpoints, metrics and reference cache. */
+export interface RunStore {
+  /** Stores the checkpoint so that it is either whole and current, or absent (the previous one stays current). */
+  saveCheckpoint(bytes: Uint8Array, meta: CheckpointMeta, metricsSinceLast: readonly StepMetrics[]): Promise<void>;
+  loadRefLogps(key: string): Promise<Map<string, RefLogps> | undefined>;
+  saveRefLogps(key: string, logps: Map<string, RefLogps>): Promise<void>;
+}
+
+export type SessionPhase = { kind: 'reference'; done: number; total: number } | { kind: 'step'; metrics: StepMetrics; totalSteps: number } | { kind: 'checkpoint'; step: number };
+
+export interface SessionEnd {
+  status: 'done' | 'paused' | 'failed';
+  step: number;
+  totalSteps: number;
+  lastCheckpoint: string | null;
+  error?: TrainingDivergedError;
+}
+
+/** Which cached reference log-probs a run may reuse: same reference weights, same context mode. */
+export const refCacheKey = (referenceId: string, mode: string): string => `${referenceId}|${mode}`;
+
+export class TrainSession {
+  private lastSaved: number;
+  private pending: StepMetrics[] = [];
+  private lastMetrics: StepMetrics | null = null;
+
+  private constructor(
+    readonly runId: string,
+    readonly trainer: PolicyTrainer,
+    readonly tokenizer: WordTokenizer,
+    private readonly referenceId: string | null,
+    private readonly initId: string | null,
+    private readonly reference: CheckpointContents['reference'],
+    private readonly data: TrainData,
+  ) {
+    this.lastSaved = trainer.step;
+  }
+
+  get model(): ModelConfig {
+    return this.trainer.model;
+  }
+
+  /**
+   * A new run: SFT from a fresh init (tokenizer from the data's texts), or a DPO stage from a
+   * checkpoint (its weights are both the policy's start and the frozen reference).
+   */
+  static start(o: { runId: string; config: TrainConfig; data: TrainData; init?: { id: string; contents: CheckpointContents }; model?: Partial<Omit<ModelConfig, 'visualDim' | 'vocabSize'>> }): TrainSession {
+    const config = validateTrainConfig(o.config);
+    if (config.stage === 'sft') {
+      if (o.init) throw new UserFacingError('SFT starts from a fresh model.', 'Leave the initial checkpoint empty for SFT, or choose Stage 1/2.');
+      const tokenizer = WordTokenizer.build(sampleTexts([...o.data.sft, ...o.data.pairs]));
+      const model = validateModelConfig({ ...DEFAULT_MODEL, ...o.model, visualDim: o.data.clips.dim, vocabSize: tokenizer.size });
+      const trainer = new PolicyTrainer({ config, model, tokenizer, clips: o.data.clips, sft: o.data.sft, params: initialParams(model, config.seed) });
+      return new TrainSession(o.runId, trainer, tokenizer, null, null, null, o.data);
+    }
+    if (!o.init) throw new UserFacingError(`${config.stage === 'stage1' ? 'Stage 1' : 'Stage 2'} DPO needs an initial checkpoint.`, config.stage === 'stage1' ? 'Train SFT first and start Stage 1 from its checkpoint.' : 'Start Stage 2 from a Stage 1 checkpoint.');
+    const { meta, weights } = o.init.contents;
+    if (meta.model.visualDim !== o.data.clips.dim)
+      throw new UserFacingError(`The checkpoint takes ${meta.model.visualDim}-d clip embeddings; the data has ${o.data.clips.dim}-d.`, 'Train on clips made with the embedder the checkpoint was trained with.');
+    const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
+    const trainer = new PolicyTrainer({ config, model: meta.model, tokenizer, clips: o.data.clips, pairs: o.data.pairs, params: weights, reference: weights });
+    return new TrainSession(o.runId, trainer, tokenizer, o.init.id, o.init.id, weights, o.data);
+  }
+
+  /** Continues the run a checkpoint belongs to, exactly where it stopped. `maxSteps` may change its length. */
+  static resume(contents: CheckpointContents, data: TrainData, overrides: { maxSteps?: number } = {}): TrainSession {
+    const { meta } = contents;
+    const config = validateTrainConfig({ ...meta.config, ...(overrides.maxSteps !== undefined && { maxSteps: overrides.maxSteps }) });
+    const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
+    if (meta.model.visualDim !== data.clips.dim) throw new UserFacingError(`The run takes ${meta.model.visualDim}-d clip embeddings; the data has ${data.clips.dim}-d.`, 'Resume on the data the run was started with.');
+    if (config.stage !== 'sft' && !contents.reference) throw new UserFacingError('The checkpoint has no reference weights.', 'Choose a checkpoint written by this version of the studio.');
+    const trainer = new PolicyTrainer({
+      config,
+      model: meta.model,
+      tokenizer,
+      clips: data.clips,
+      sft: data.sft,
+      pairs: data.pairs,
+      params: contents.weights,
+      ...(contents.reference && { reference: contents.reference }),
+      optimizer: contents.optimizer,
+      step: meta.step,
+    });
+    if (trainer.samples !== meta.data.samples) {
+      trainer.dispose();
+      throw new UserFacingError(`The run trained on ${meta.data.samples} samples; this data has ${trainer.samples}.`, 'Resume with the data the run started with (the same folder or library triples).');
+    }
+    return new TrainSession(meta.runId, trainer, tokenizer, meta.referenceId, meta.initId, contents.reference, data);
+  }
+
+  private async contents(): Promise<CheckpointContents> {
+    const t = this.trainer;
+    const meta: CheckpointMeta = {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      runId: this.runId,
+      step: t.step,
+      totalSteps: t.totalSteps,
+      config: t.config,
+      model: t.model,
+      tokenizer: this.tokenizer.toJson(),
+      optimizerT: 0,
+      referenceId: this.referenceId,
+      initId: this.initId,
+      data: { samples: t.samples, source: this.data.source },
+      createdAt: new Date().toISOString(),
+      lastMetrics: this.lastMetrics,
+    };
+    return { meta, weights: await t.weights(), optimizer: await t.optimizerState(), reference: this.reference };
+  }
+
+  /** Writes a checkpoint of the current step (with the metrics since the last one). */
+  async checkpoint(store: RunStore): Promise<string> {
+    const c = await this.contents();
+    await store.saveCheckpoint(encodeCheckpoint(c), c.meta, this.pending);
+    this.pending = [];
+    this.lastSaved = this.trainer.step;
+    return checkpointId(c.meta);
+  }
+
+  /**
+   * Trains until the last step, a cancel (`signal`), or `pauseAfter` steps in this call. A cancel
+   * or pause writes a checkpoint of the current step first; a diverged loss keeps the last good
+   * step (saved) and returns status `failed` with the error.
+   */
+  async run(store: RunStore, o: { signal?: AbortSignal; pauseAfter?: number; onPhase?: (p: SessionPhase) => void } = {}): Promise<SessionEnd> {
+    const t = this.trainer;
+    let last: string | null = null;
+    if (this.referenceId !== null && t.config.cacheRef) {
+      const key = refCacheKey(this.referenceId, t.config.refMode);
+      const cached = await store.loadRefLogps(key);
+      if (cached) for (const [id, v] of cached) t.refLogps.set(id, v);
+      if (t.missingReference() > 0) {
+        await t.prepareReference({ ...(o.signal && { signal: o.signal }), onProgress: (done, total) => o.onPhase?.({ kind: 'reference', done, total }) });
+        await store.saveRefLogps(key, t.refLogps);
+      }
+    }
+    const end = async (status: SessionEnd['status'], error?: TrainingDivergedError): Promise<SessionEnd> => {
+      if (t.step > this.lastSaved || (last === null && status !== 'failed')) last = await this.checkpoint(store);
+      o.onPhase?.({ kind: 'checkpoint', step: t.step });
+      return { status, step: t.step, totalSteps: t.totalSteps, lastCheckpoint: last, ...(error && { error }) };
+    };
+    let taken = 0;
+    while (!t.done) {
+      if (o.signal?.aborted || (o.pauseAfter !== undefined && taken >= o.pauseAfter)) return end('paused');
+      let metrics: StepMetrics;
+      try {
+        metrics = await t.trainStep(o.signal);
+      } catch (e) {
+        if (e instanceof TrainingDivergedError) return end('failed', e);
+        if (e instanceof Error && e.name === 'AbortError') return end('paused');
+        throw e;
+      }
+      taken++;
+      this.pending.push(metrics);
+      this.lastMetrics = metrics;
+      o.onPhase?.({ kind: 'step', metrics, totalSteps: t.totalSteps });
+      if (t.step % t.config.checkpointEvery === 0 && !t.done) {
+        last = await this.checkpoint(store);
+        o.onPhase?.({ kind: 'checkpoint', step: t.step });
+      }
+    }
+    return end('done');
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+  }
+}
