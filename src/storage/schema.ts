@@ -4,6 +4,7 @@
 import type { DBSchema } from 'idb';
 import type { AnnotationFormat, ImportedAnnotation } from '../core/generators/imported';
 import type { AnnotationCounts } from '../core/generators/importReport';
+import type { SceneCaptionRecord } from '../core/synthesis/stage2Settings';
 
 export const DB_NAME = 'longvpo-studio';
 export const DB_VERSION = 2;
@@ -82,6 +83,12 @@ export interface ClipRecord {
   embedding: Float32Array;
   modelId: string;
   caption?: string;
+  /**
+   * Stage 2 (kind 'scene'): the recursive caption with its provenance, edited and stale marks
+   * (issue #10). A plain optional field: no store or index changes, so no version bump. Re-segmenting
+   * replaces the scene records, and their captions with them.
+   */
+  sceneCaption?: SceneCaptionRecord;
 }
 
 /** A preference triple in the studio format (docs/schema); validated before it is stored. */

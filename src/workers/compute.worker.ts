@@ -6,6 +6,7 @@ import { createComputeHandlers } from './computeHandlers';
 import ffmpegCoreURL from '@ffmpeg/core?url';
 import ffmpegWasmURL from '@ffmpeg/core/wasm?url';
 import { createClipHandlers } from './clipHandlers';
+import { createStage2Handlers } from './stage2Handlers';
 import { createSynthHandlers } from './synthHandlers';
 import { createDemoHandlers } from './demoHandlers';
 import { createMediaHandlers } from './mediaHandlers';
@@ -83,4 +84,6 @@ serve<ComputeProtocol>(self, {
   },
   'triples.import': synthHandlers['triples.import'],
   'triples.export': synthHandlers['triples.export'],
+  // Stage 2 needs no tensors (scenes are stored with their embeddings), only storage and the generator.
+  ...createStage2Handlers(),
 });

@@ -7,10 +7,11 @@ import type { SelfTestResult } from '../ml/backend/selfTest';
 import type { ClipProtocol } from './clipHandlers';
 import type { DemoProtocol } from './demoHandlers';
 import type { MediaProtocol } from './mediaHandlers';
+import type { Stage2Protocol } from './stage2Handlers';
 import type { SynthProtocol } from './synthHandlers';
 
 /** Everything the compute worker serves: backends (below), decoding, clips and similarity, the demo world, synthesis. */
-export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol & SynthProtocol;
+export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol & SynthProtocol & Stage2Protocol;
 
 export type BackendProtocol = {
   /**
@@ -53,6 +54,8 @@ const METHODS: Record<keyof ComputeProtocol, true> = {
   'synth.stage1': true,
   'triples.import': true,
   'triples.export': true,
+  'stage2.caption': true,
+  'synth.stage2': true,
 };
 export const COMPUTE_METHODS = Object.keys(METHODS) as (keyof ComputeProtocol)[];
 

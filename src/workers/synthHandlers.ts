@@ -58,7 +58,7 @@ async function blobToDataUrl(blob: Blob): Promise<string> {
 }
 
 /** The clip's stored thumbnails as data URLs (only vision roles of an endpoint call this). */
-function frameLoader(db: StudioDatabase, clip: ClipRecord, video: VideoRecord): () => Promise<string[]> {
+export function frameLoader(db: StudioDatabase, clip: ClipRecord, video: VideoRecord): () => Promise<string[]> {
   return async () => {
     const keys: string[] = [];
     for (let i = clip.frameStart; i < clip.frameEnd; i++) keys.push(frameKey(video.id, video.samplingKey ?? '', i));

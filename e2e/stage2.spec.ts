@@ -1,0 +1,122 @@
+// Stage 2 (issue #10) in Chromium on the real pipeline: the small demo world is generated,
+// imported, embedded and cut into scenes in the browser; on Synthesize → Stage 2 its long video's
+// scenes are captioned recursively with the oracle, one caption is edited (the later ones go
+// stale) and the rest re-captioned; Stage 2 triples are synthesized, reported, previewed with the
+// cited scenes highlighted, and exported — each checked here in Node against the world's truth.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { DEMO_SIZES } from '../src/core/demo';
+import { parseTriples } from '../src/core/triples/import';
+import { buildWorld, stage2Queries } from '../src/core/world';
+
+const dir = mkdtempSync(join(tmpdir(), 'longvpo-stage2-'));
+
+async function download(page: Page, button: RegExp): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  const path = join(dir, file.suggestedFilename());
+  await file.saveAs(path);
+  return readFileSync(path, 'utf8');
+}
+
+test('Stage 2 from the demo world: recursive captions, edit and re-caption, cross-scene triples, preview, export', async ({ page }) => {
+  test.setTimeout(420_000);
+  const world = buildWorld(DEMO_SIZES.small.config);
+  await page.goto('/#/library');
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await page.getByLabel('Size').selectOption('small');
+  await page.getByRole('button', { name: 'Run demo' }).click();
+  await expect(page.getByTestId('demo-summary')).toHaveAttribute('data-stage', 'done', { timeout: 300_000 });
+
+  await page.getByRole('link', { name: 'Synthesize', exact: true }).click();
+  // Keyboard: the Stage tabs follow the arrow keys.
+  await page.getByRole('tab', { name: 'Stage 1' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Stage 2' })).toHaveAttribute('aria-selected', 'true');
+  const panel = page.getByTestId('stage2-panel');
+
+  // The small world's long video is ~75 s: below the 2-minute default it is not listed.
+  await expect(panel).toContainText('No video with two or more scenes is long enough yet');
+  await panel.getByLabel('Shortest video (s)').fill('60');
+  const video = panel.getByTestId('stage2-video');
+  await expect(video).toHaveCount(1);
+  const rows = video.getByTestId('scene-row');
+  const scenes = await rows.count();
+  expect(scenes).toBeGreaterThanOrEqual(3);
+  await expect(rows.first()).toContainText('Scene #1');
+  await expect(rows.first()).toContainText('Not captioned yet.');
+
+  // Recursive captions with progress; each scene gets the oracle's caption and its provenance.
+  await video.getByRole('button', { name: `Caption ${scenes} scenes` }).click();
+  await expect(video.getByRole('button', { name: 'All scenes captioned' })).toBeVisible({ timeout: 60_000 });
+  await expect(rows.nth(1)).toContainText('oracle world-v');
+  await expect(rows.nth(1)).toContainText('caption@1');
+  const before = await rows.nth(2).locator('textarea').inputValue();
+  expect(before.length).toBeGreaterThan(10);
+
+  // Editing Scene #1 marks the later captions stale; re-captioning from Scene #2 redoes them.
+  await rows.first().locator('textarea').fill('A person edited this caption of the first scene.');
+  await rows.first().getByRole('button', { name: 'Save caption' }).click();
+  await expect(rows.first()).toHaveAttribute('data-edited', 'true');
+  await expect(rows.nth(1)).toHaveAttribute('data-stale', 'true');
+  await expect(rows.nth(scenes - 1)).toHaveAttribute('data-stale', 'true');
+  await expect(video.getByRole('button', { name: `Caption ${scenes - 1} scenes` })).toBeVisible();
+  await rows.nth(1).getByRole('button', { name: 'Re-caption from Scene #2' }).click();
+  await expect(rows.nth(1)).toHaveAttribute('data-stale', 'false', { timeout: 60_000 });
+  await expect(rows.nth(scenes - 1)).toHaveAttribute('data-stale', 'false');
+  await expect(rows.first().locator('textarea')).toHaveValue('A person edited this caption of the first scene.');
+
+  // A bad value is explained and nothing runs.
+  await panel.getByLabel('Partial-evidence share').fill('1.5');
+  await panel.getByRole('button', { name: 'Synthesize Stage 2' }).click();
+  await expect(panel.getByTestId('stage2-problems')).toContainText('Partial-evidence share must be a number from 0 to 1');
+  await panel.getByLabel('Partial-evidence share').fill('0.5');
+
+  await panel.getByLabel('Stage 2 triples').fill('20');
+  await panel.getByRole('button', { name: 'Synthesize Stage 2' }).click();
+  const summary = panel.getByTestId('stage2-summary');
+  await expect(summary).toContainText(/^\d+ of 20 Stage 2 triples from 1 videos/, { timeout: 120_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const report = JSON.parse((await panel.getByTestId('stage2-report-json').textContent()) ?? '{}') as { produced: number; byTaskType: Record<string, number>; byStrategy: Record<string, number>; discarded: Record<string, number> };
+  expect(report.produced).toBeGreaterThan(3);
+  expect(Object.values(report.byTaskType).reduce((a, b) => a + b, 0)).toBe(report.produced);
+  expect(report.byStrategy.partial_evidence! + report.byStrategy.irrelevance!).toBe(report.produced);
+  await expect(panel.getByTestId('stage2-discard-duplicate')).toBeVisible();
+  // The preview highlights each query's cited scenes on the scene strip.
+  const preview = panel.getByTestId('stage2-preview-row').first();
+  await expect(preview).toContainText('Chosen:');
+  expect(await preview.getByRole('listitem', { name: /, cited/ }).count()).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('triple-counts')).toHaveText(`${report.produced} stored: 0 Stage 1, ${report.produced} Stage 2`);
+
+  // Export: every Stage 2 triple is valid, cites existing scenes, and its chosen answer is the world's truth.
+  const studio = await download(page, /Export Studio JSONL/);
+  const parsed = parseTriples(studio);
+  expect(parsed.ok ? parsed.triples.length : parsed.errors).toBe(report.produced);
+  if (!parsed.ok) return;
+  const long = world.videos.find((v) => v.kind === 'long')!;
+  for (const t of parsed.triples) {
+    expect(t.stage).toBe(2);
+    expect(t.clips.every((c) => c.role === 'scene' && c.video_name === long.fileName)).toBe(true);
+    expect(t.relevant_clips!.length).toBeGreaterThanOrEqual(2);
+    for (const k of t.relevant_clips!) expect(k).toBeLessThan(t.clips.length);
+    const truth = stage2Queries(world, long, t.clips.map((c) => ({ startS: c.start_s, endS: c.end_s }))).find((q) => q.question === t.question);
+    expect(truth?.answer, t.question).toBe(t.chosen);
+    expect(t.rejected).not.toBe(t.chosen);
+    expect(t.scene_captions![0]).toMatchObject({ text: 'A person edited this caption of the first scene.', edited: true });
+    expect(t.scene_captions![1]!.generator).toBe('oracle');
+  }
+  const trl = (await download(page, /Export TRL/)).trim().split('\n');
+  expect(trl).toHaveLength(report.produced);
+  const release = (await download(page, /Export LongVPO/)).trim().split('\n');
+  expect(JSON.parse(release[0]!)).toMatchObject({ task_type: parsed.triples[0]!.task_type });
+
+  // Same seed again adds nothing; it survives a reload, captions included.
+  await panel.getByRole('button', { name: 'Synthesize Stage 2' }).click();
+  await expect(summary).toContainText(`(0 new, ${report.produced} already stored)`, { timeout: 120_000 });
+  await page.reload();
+  await page.getByRole('tab', { name: 'Stage 2' }).click();
+  await expect(page.getByTestId('triple-counts')).toHaveText(`${report.produced} stored: 0 Stage 1, ${report.produced} Stage 2`);
+  await page.getByTestId('stage2-panel').getByLabel('Shortest video (s)').fill('60');
+  await expect(page.getByTestId('scene-row').first().locator('textarea')).toHaveValue('A person edited this caption of the first scene.');
+});

@@ -1,0 +1,108 @@
+// Stage 2 in the compute worker (issue #10): recursive scene captions and cross-scene triples from
+// the library's detected scenes, with the generator built from the stored settings.
+// Must: a cancelled captioning or synthesis stores nothing; a run's triples are stored in one
+// transaction, and the captions it wrote in one transaction per video.
+import { UserFacingError } from '../core/errors';
+import { captionScenes, STAGE2_DEFAULTS, synthesizeStage2, type SceneCaptionRecord, type Stage2Video } from '../core/synthesis/stage2';
+import type { Stage2Report } from '../core/synthesis/stage2';
+import { studioDb, type StudioDatabase } from '../storage/db';
+import { putSceneCaptions, sceneVideos, type StoredSceneVideo } from '../storage/scenesRepo';
+import { putTriples } from '../storage/triplesRepo';
+import { buildActiveGenerator } from './generatorFactory';
+import type { HandlerContext } from './rpc';
+import { frameLoader } from './synthHandlers';
+
+export interface Stage2Request {
+  seed: number;
+  count: number;
+  partialEvidenceShare: number;
+  framesPerScene: number;
+  minVideoS: number;
+  /** The pipeline's embedder: its scenes are used (or the embedder with the most scenes). */
+  modelId: string;
+}
+
+export interface Stage2Response {
+  report: Stage2Report;
+  added: number;
+  kept: number;
+  generator: string;
+  ids: string[];
+}
+
+export type Stage2Protocol = {
+  /** Captions one video's scenes recursively from scene `from` (default: the first missing or stale one), and stores them. */
+  'stage2.caption': { req: { modelId: string; videoId: string; from?: number }; res: { captioned: number; ms: number; generator: string } };
+  /** Stage 2 triples from every long video's scenes (captioning what is missing first), stored. */
+  'synth.stage2': { req: Stage2Request; res: Stage2Response };
+};
+
+function stage2Video(db: StudioDatabase, { video, scenes }: StoredSceneVideo): Stage2Video {
+  const durationS = video.durationS ?? Math.max(0, ...scenes.map((s) => s.endS));
+  return {
+    videoId: video.id,
+    videoName: video.name,
+    durationS,
+    scenes: scenes.map((s) => ({ id: s.id, videoId: video.id, videoName: video.name, startS: s.startS, endS: s.endS, frameCount: s.frameCount, loadFrames: frameLoader(db, s, video) })),
+    captions: scenes.map((s) => s.sceneCaption),
+  };
+}
+
+async function caption({ modelId, videoId, from }: Stage2Protocol['stage2.caption']['req'], { signal, progress }: HandlerContext) {
+  const db = await studioDb();
+  const stored = (await sceneVideos(db, modelId)).find((v) => v.video.id === videoId);
+  if (!stored) throw new UserFacingError('This video has no detected scenes.', 'Import it in the Library and let it finish (scenes are detected after sampling).');
+  const generator = await buildActiveGenerator(db);
+  const video = stage2Video(db, stored);
+  const t0 = Date.now();
+  let done = 0;
+  const start = from ?? video.scenes.findIndex((_, k) => !video.captions?.[k] || video.captions[k]?.stale);
+  const total = Math.max(0, video.scenes.length - (start < 0 ? video.scenes.length : start));
+  progress({ done: 0, total, label: 'scenes captioned' });
+  const captions: SceneCaptionRecord[] = await captionScenes(video.scenes, generator, {
+    ...(video.captions && { captions: video.captions }),
+    ...(from !== undefined && { from }),
+    signal,
+    onCaption: () => progress({ done: ++done, total, label: 'scenes captioned' }),
+  });
+  signal.throwIfAborted();
+  await putSceneCaptions(db, stored.scenes.map((s) => s.id), captions);
+  return { captioned: done, ms: Date.now() - t0, generator: generator.label };
+}
+
+async function synth(req: Stage2Request, { signal, progress }: HandlerContext): Promise<Stage2Response> {
+  const db = await studioDb();
+  const generator = await buildActiveGenerator(db);
+  const stored = await sceneVideos(db, req.modelId);
+  const videos = stored.map((v) => stage2Video(db, v));
+  const long = videos.filter((v) => v.durationS >= req.minVideoS && v.scenes.length >= 2);
+  if (long.length === 0) {
+    throw new UserFacingError(
+      `Stage 2 needs a video of at least ${req.minVideoS} s with two or more scenes; the library has ${videos.length} video(s) with scenes, the longest ${Math.round(Math.max(0, ...videos.map((v) => v.durationS)))} s.`,
+      'Import a long video (or run the demo), or lower "Shortest video" in Synthesize → Stage 2.',
+    );
+  }
+  const { triples, report, captions } = await synthesizeStage2(long, generator, {
+    seed: req.seed,
+    count: req.count,
+    partialEvidenceShare: req.partialEvidenceShare,
+    framesPerScene: req.framesPerScene,
+    minVideoS: req.minVideoS,
+    concurrency: generator.kind === 'endpoint' ? STAGE2_DEFAULTS.concurrency : 1,
+    now: new Date().toISOString(),
+    signal,
+    onProgress: (p) =>
+      progress(p.phase === 'caption' ? { done: p.done, total: p.total, label: 'scenes captioned' } : { done: p.done, total: p.total, label: `Stage 2 triples (${p.attempted} queries, ${p.discarded} discarded)` }),
+  });
+  signal.throwIfAborted();
+  for (const v of long) {
+    const written = captions[v.videoId];
+    if (written && written.some((c, k) => c !== v.captions?.[k])) await putSceneCaptions(db, v.scenes.map((s) => s.id), written);
+  }
+  const { added, kept } = await putTriples(db, triples);
+  return { report, added, kept, generator: generator.label, ids: triples.slice(0, 50).map((t) => t.id) };
+}
+
+export function createStage2Handlers() {
+  return { 'stage2.caption': caption, 'synth.stage2': synth };
+}
