@@ -100,13 +100,20 @@ export class EndpointGenerator implements Generator {
 
   async answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>> {
     const parts: ChatContentPart[] = [];
+    const scenes = req.sceneNumbers;
+    // Stage 2 scenes keep their numbers in the video, so the answer can cite them as the query did.
+    const labelOf = (i: number): string => (scenes ? `Scene #${scenes[i] ?? i + 1}` : `Clip ${i + 1}`);
     for (const [i, clip] of req.clips.entries()) {
       const frames = await this.frames(clip, signal);
-      if (frames.length) parts.push({ type: 'text', text: `Clip ${i + 1} (${clipSpan(clip)}):` }, ...imageParts(frames));
+      if (frames.length) parts.push({ type: 'text', text: `${labelOf(i)} (${clipSpan(clip)}):` }, ...imageParts(frames));
     }
-    const captions = (req.captions ?? []).map((c, i) => (c ? `Clip ${i + 1}: ${c}` : '')).filter(Boolean);
+    const captions = (req.captions ?? []).map((c, i) => (c ? `${labelOf(i)}: ${c}` : '')).filter(Boolean);
     if (parts.length === 0 && captions.length === 0) {
       throw new GeneratorUnavailableError('The clips to answer from have neither frames nor captions.', 'Import the clips\' frames first (Library), or pass their captions.');
+    }
+    if (scenes) {
+      const values = { question: req.question, scene_count: req.clips.length, scene_list: req.clips.map((_, i) => labelOf(i)).join(', '), captions: captions.join('\n') || '(none)' };
+      return this.ask('scene_answer', values, parts, signal, (r) => r.text('answer'));
     }
     const values = { question: req.question, clip_count: req.clips.length, captions: captions.join('\n') || '(none)' };
     return this.ask('answer', values, parts, signal, (r) => r.text('answer'));

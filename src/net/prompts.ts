@@ -2,7 +2,7 @@
 // and edits them, and every generated text records `id@version` (DESIGN.md §2 "Generators").
 // Placeholders are `{name}`; the JSON examples in the text are not placeholders (they hold quotes).
 
-export type PromptRole = 'caption' | 'caption_recursive' | 'anchored_qa' | 'answer' | 'cross_scene_query' | 'judge_specificity';
+export type PromptRole = 'caption' | 'caption_recursive' | 'anchored_qa' | 'answer' | 'cross_scene_query' | 'scene_answer' | 'judge_specificity';
 
 export interface PromptTemplate {
   /** Stable id recorded in provenance; the role's name for the defaults. */
@@ -26,11 +26,12 @@ export const PROMPT_PLACEHOLDERS: Record<PromptRole, readonly string[]> = {
   anchored_qa: ['video_name', 'start_s', 'end_s', 'frame_count', 'caption'],
   answer: ['question', 'clip_count', 'captions'],
   cross_scene_query: ['scene_count', 'scenes', 'task_types'],
+  scene_answer: ['question', 'scene_count', 'scene_list', 'captions'],
   judge_specificity: ['question', 'other_count'],
 };
 
 /** Roles whose messages carry clip frames as image parts. */
-export const VISION_ROLES: ReadonlySet<PromptRole> = new Set(['caption', 'caption_recursive', 'anchored_qa', 'answer', 'judge_specificity']);
+export const VISION_ROLES: ReadonlySet<PromptRole> = new Set(['caption', 'caption_recursive', 'anchored_qa', 'answer', 'scene_answer', 'judge_specificity']);
 
 const JSON_ONLY = 'Reply with one JSON object and nothing else:';
 
@@ -68,6 +69,14 @@ export const DEFAULT_PROMPTS: PromptSet = {
     'You read the scene captions of a long video and write one question that can be answered only by combining several scenes (cross-scene reasoning), its answer, and a reasoning chain that cites the scenes it uses as "Scene #k".',
     'The video has {scene_count} scenes:\n{scenes}\n\nWrite a question of one of these task types: {task_types}. "cited_scenes" lists the scene numbers (k of Scene #k) the reasoning uses, at least two.',
     '{"question": "<question>", "answer": "<answer>", "reasoning": "<chain citing Scene #k>", "cited_scenes": [1, 3], "task_type": "<one of the task types>"}',
+  ),
+  // Stage 2 y+ and y− (DESIGN.md §1 Stage 2 step 3): the same question, answered from the scenes
+  // given — all cited scenes for chosen, a degraded context for rejected — and nothing else.
+  scene_answer: template(
+    'scene_answer',
+    'You answer a question about a long video from some of its scenes only. Use only what these scenes show; do not guess about scenes you were not shown. Refer to scenes by their numbers ("Scene #k").',
+    'Question: {question}\n\nYou are shown {scene_count} scene(s) of the video: {scene_list}. Each follows, labelled. Captions:\n{captions}',
+    '{"answer": "<short answer>"}',
   ),
   judge_specificity: template(
     'judge_specificity',

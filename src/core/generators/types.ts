@@ -99,6 +99,12 @@ export interface AnswerRequest {
   clips: ClipRef[];
   /** Captions of those clips when known (same order as `clips`). */
   captions?: string[];
+  /**
+   * Stage 2: the clips are scenes of one long video and these are their 1-based numbers
+   * ("Scene #k", same order as `clips`): the answerer sees only those scenes (the cited ones for
+   * y+, a degraded context for y−) and refers to them by their numbers in the video.
+   */
+  sceneNumbers?: number[];
 }
 
 export interface CrossSceneQueryRequest {

@@ -125,7 +125,7 @@ async function attempt(job: Job, variant: number, generator: Generator, settings
   if (!chain.ok) return { kind: 'discarded', reason: chain.problem, key, problem: chain.detail };
   const relevant = chain.scenes;
   const answerFrom = (scenes: readonly number[]) =>
-    guard(() => generator.answer({ question: query.value.question, clips: scenes.map((k) => refs[k]!), captions: scenes.map((k) => captions[k]!.text) }, signal));
+    guard(() => generator.answer({ question: query.value.question, clips: scenes.map((k) => refs[k]!), captions: scenes.map((k) => captions[k]!.text), sceneNumbers: scenes.map((k) => k + 1) }, signal));
   const chosen = await answerFrom(relevant);
   if (isOutcome(chosen)) return { ...chosen, key };
   const rng = mulberry32(seedFrom('stage2-strategy', settings.seed, video.videoId, variant));
