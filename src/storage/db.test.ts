@@ -47,12 +47,12 @@ describe('studio database', () => {
   it('swaps a checkpoint pointer only together with its checkpoint (one transaction)', async () => {
     const db = await openStudioDb(freshName());
     const tx = db.transaction(['checkpoints', 'checkpointPointers'], 'readwrite');
-    await tx.objectStore('checkpoints').put({ id: 'c1', runId: 'r', step: 1, createdAt: 0, tensors: {}, rngState: [1], config: {} });
+    await tx.objectStore('checkpoints').put({ id: 'c1', runId: 'r', step: 1, createdAt: 0, byteLength: 0, chunkCount: 0 });
     await tx.objectStore('checkpointPointers').put({ runId: 'r', checkpointId: 'c1' });
     await tx.done;
     // A failed transaction must leave the old pointer in place.
     const bad = db.transaction(['checkpoints', 'checkpointPointers'], 'readwrite');
-    await bad.objectStore('checkpoints').put({ id: 'c2', runId: 'r', step: 2, createdAt: 0, tensors: {}, rngState: [2], config: {} });
+    await bad.objectStore('checkpoints').put({ id: 'c2', runId: 'r', step: 2, createdAt: 0, byteLength: 0, chunkCount: 0 });
     await bad.objectStore('checkpointPointers').put({ runId: 'r', checkpointId: 'c2' });
     bad.abort();
     await bad.done.catch(() => undefined);
@@ -95,12 +95,14 @@ function annotationSet(id: string, sourceName: string, text: string, importedAt:
   return { id, sourceName, format: 'annotations-jsonl', importedAt, records, counts: annotationCounts(records) };
 }
 
-describe('version 2 upgrade', () => {
-  it('adds annotationSets to a version 1 database and keeps its settings, videos, frames and audit trail', async () => {
+describe('version 2 and 3 upgrades', () => {
+  it('adds annotationSets (v2) and the training stores (v3) to a version 1 database and keeps its settings, videos, frames and audit trail', async () => {
     const name = freshName();
     await createVersion1(name);
     const db = await openStudioDb(name);
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(DB_VERSION);
+    expect([...db.transaction('checkpointChunks').store.indexNames]).toEqual(['byCheckpoint']);
+    expect([...db.transaction('runMetrics').store.indexNames]).toEqual(['byRun']);
     expect([...db.objectStoreNames].sort()).toEqual([...STORE_NAMES].sort());
     expect(await getSetting(db, 'decoder')).toBe('ffmpeg');
     expect((await db.get('videos', 'v1'))?.name).toBe('talk.mp4');

@@ -32,6 +32,14 @@ export async function openStudioDb(name = DB_NAME): Promise<StudioDatabase> {
           // Imported caption/QA files (issue #4); v1 stores and their data are left as they are.
           db.createObjectStore('annotationSets', { keyPath: 'id' });
         }
+        if (oldVersion < 3) {
+          // Training (issue #12): checkpoints become a manifest (`checkpoints`) over safetensors
+          // chunks; metrics per step; cached reference log-probs. Nothing wrote v1/v2 checkpoints
+          // (no trainer existed), so their stores keep their names and indexes as they are.
+          db.createObjectStore('checkpointChunks', { keyPath: 'key' }).createIndex('byCheckpoint', 'checkpointId');
+          db.createObjectStore('runMetrics', { keyPath: 'key' }).createIndex('byRun', 'runId');
+          db.createObjectStore('refLogps', { keyPath: 'key' });
+        }
       },
       blocked() {
         // Another tab holds an older version open; it will be asked to close by `blocking`.

@@ -7,7 +7,7 @@ import type { AnnotationCounts } from '../core/generators/importReport';
 import type { SceneCaptionRecord } from '../core/synthesis/stage2Settings';
 
 export const DB_NAME = 'longvpo-studio';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** Source video: the file itself stays a Blob/File reference, never copied into memory. */
 export interface VideoRecord {
@@ -120,29 +120,67 @@ export interface AuditEventRecord {
   detail?: Record<string, unknown>;
 }
 
+/** A training run (issue #12): what it trains, how far it got, and how it ended. */
 export interface RunRecord {
   id: string;
   stage: 'sft' | 'stage1' | 'stage2';
   createdAt: number;
   status: 'running' | 'paused' | 'done' | 'failed';
+  /** TrainConfig (src/core/train/config.ts). */
   config: Record<string, unknown>;
+  /** ModelConfig of the policy, parameter count and the checkpoint the run started from. */
+  model?: Record<string, unknown>;
+  parameters?: number;
+  initId?: string | null;
+  step?: number;
+  totalSteps?: number;
+  samples?: number;
+  lastMetrics?: Record<string, number> | null;
+  /** Why a failed run stopped (a message for users). */
+  error?: string;
+  updatedAt?: number;
 }
 
+/**
+ * A checkpoint's manifest (v3): the safetensors file (src/ml/train/checkpoint.ts) is stored in
+ * `checkpointChunks`. Must: a manifest is written only after all its chunks, in the transaction
+ * that moves the run's pointer; chunks without a manifest are never read (and are swept).
+ */
 export interface CheckpointRecord {
   id: string;
   runId: string;
   step: number;
   createdAt: number;
-  /** Weights and optimizer state as named Float32Arrays. */
-  tensors: Record<string, { shape: number[]; values: Float32Array }>;
-  rngState: number[];
-  config: Record<string, unknown>;
+  byteLength: number;
+  chunkCount: number;
+}
+
+/** One slice of a checkpoint's safetensors bytes. Key: `${checkpointId}|${index, 5 digits}`. */
+export interface CheckpointChunkRecord {
+  key: string;
+  checkpointId: string;
+  index: number;
+  bytes: ArrayBuffer;
 }
 
 /** Must be swapped in the same transaction that writes the checkpoint it points to. */
 export interface CheckpointPointerRecord {
   runId: string;
   checkpointId: string;
+}
+
+/** One optimizer step's metrics (TRL keys). Key: `${runId}|${step, 6 digits}`. */
+export interface RunMetricRecord {
+  key: string;
+  runId: string;
+  step: number;
+  metrics: Record<string, number>;
+}
+
+/** Reference log-probs of one reference checkpoint and context mode, by triple id: [chosen, rejected]. */
+export interface RefLogpsRecord {
+  key: string;
+  logps: Record<string, [number, number]>;
 }
 
 /**
@@ -177,6 +215,9 @@ export interface StudioDB extends DBSchema {
   checkpoints: { key: string; value: CheckpointRecord; indexes: { byRun: string } };
   checkpointPointers: { key: string; value: CheckpointPointerRecord };
   annotationSets: { key: string; value: AnnotationSetRecord };
+  checkpointChunks: { key: string; value: CheckpointChunkRecord; indexes: { byCheckpoint: string } };
+  runMetrics: { key: string; value: RunMetricRecord; indexes: { byRun: string } };
+  refLogps: { key: string; value: RefLogpsRecord };
 }
 
 export type StoreName =
@@ -191,7 +232,10 @@ export type StoreName =
   | 'runs'
   | 'checkpoints'
   | 'checkpointPointers'
-  | 'annotationSets';
+  | 'annotationSets'
+  | 'checkpointChunks'
+  | 'runMetrics'
+  | 'refLogps';
 
 export const STORE_NAMES: readonly StoreName[] = [
   'settings',
@@ -206,4 +250,7 @@ export const STORE_NAMES: readonly StoreName[] = [
   'checkpoints',
   'checkpointPointers',
   'annotationSets',
+  'checkpointChunks',
+  'runMetrics',
+  'refLogps',
 ];
