@@ -3,7 +3,7 @@
 // scenes are captioned recursively with the oracle, one caption is edited (the later ones go
 // stale) and the rest re-captioned; Stage 2 triples are synthesized, reported, previewed with the
 // cited scenes highlighted, and exported — each checked here in Node against the world's truth.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -119,4 +119,23 @@ test('Stage 2 from the demo world: recursive captions, edit and re-caption, cros
   await expect(page.getByTestId('triple-counts')).toHaveText(`${report.produced} stored: 0 Stage 1, ${report.produced} Stage 2`);
   await page.getByTestId('stage2-panel').getByLabel('Shortest video (s)').fill('60');
   await expect(page.getByTestId('scene-row').first().locator('textarea')).toHaveValue('A person edited this caption of the first scene.');
+
+  // A scene list: refused whole with its lines (overlap, unknown video), then one that replaces the scenes, captions included.
+  const bad = join(dir, 'bad-scenes.jsonl');
+  const line = (o: object) => JSON.stringify(o);
+  writeFileSync(bad, [line({ video: long.fileName, start_s: 0, end_s: 40 }), line({ video: long.fileName, start_s: 30, end_s: 70 }), line({ video: 'holiday.mp4', start_s: 0, end_s: 10 })].join('\n'));
+  await page.getByLabel('Import scene list').setInputFiles(bad);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('bad-scenes.jsonl was not imported');
+  await expect(alert).toContainText(/line 2: the scene 30–70 s overlaps/);
+  await expect(alert).toContainText(/line 3: video "holiday.mp4" is not in the library/);
+  await alert.getByRole('button', { name: /Dismiss/i }).click();
+  await expect(page.getByTestId('scene-row')).toHaveCount(scenes);
+  const good = join(dir, 'scenes.jsonl');
+  writeFileSync(good, [line({ video: long.fileName, start_s: 0, end_s: 40, caption: 'Imported caption one.' }), line({ video: long.fileName, start_s: 40, end_s: long.durationS, caption: 'Imported caption two.' })].join('\n'));
+  await page.getByLabel('Import scene list').setInputFiles(good);
+  await expect(page.getByTestId('scene-list-result')).toHaveText('scenes.jsonl: 2 scenes of 1 video imported, 2 with captions.');
+  await expect(page.getByTestId('scene-row')).toHaveCount(2);
+  await expect(page.getByTestId('scene-row').nth(1).locator('textarea')).toHaveValue('Imported caption two.');
+  await expect(page.getByTestId('scene-row').nth(1)).toContainText('imported scenes.jsonl, scene-list@1');
 });

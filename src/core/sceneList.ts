@@ -6,6 +6,7 @@
 // `line N: <what is wrong> (<how to fix>)`. Must: scenes of one video may not overlap, may not run
 // past the video's end, and must name a known video when the caller knows which videos exist.
 
+import { UserFacingError } from './errors';
 import { Issues, isRecord, readRecords, type ImportIssue, type RecordFormat } from './jsonRecords';
 import type { SceneCaptionRecord, Stage2Video } from './synthesis/stage2Settings';
 
@@ -122,4 +123,15 @@ export function sceneListJsonl(videos: readonly Stage2Video[]): string {
       out += JSON.stringify(line) + '\n';
     });
   return out;
+}
+
+/** One UserFacingError for a refused scene list: the first problems with their lines, and the fix. */
+export function sceneListFailure(fileName: string, errors: readonly ImportIssue[], moreErrors = 0): UserFacingError {
+  const total = errors.length + moreErrors;
+  const shown = errors.slice(0, 5).map((e) => `line ${e.line}: ${e.message}`).join('; ');
+  const rest = total - Math.min(5, errors.length);
+  return new UserFacingError(
+    `${fileName} was not imported (${total} ${total === 1 ? 'problem' : 'problems'}; nothing from it was stored): ${shown}${rest > 0 ? `; and ${rest} more` : ''}.`,
+    'Fix those lines and import the scene list again (one scene per line: video, start_s, end_s, optional caption; docs/stage2.md).',
+  );
 }

@@ -41,7 +41,7 @@ function clipId(videoId: string, kind: ClipRecord['kind'], span: FrameSpan): str
  * read page by page. Chunks of an earlier, differently batched run may overlap: rows already
  * delivered are skipped.
  */
-async function* frameWindows(db: StudioDatabase, contentHash: string, samplingKey: string, modelId: string): AsyncGenerator<{ frameStart: number; vectors: Float32Array; dim: number }> {
+export async function* frameWindows(db: StudioDatabase, contentHash: string, samplingKey: string, modelId: string): AsyncGenerator<{ frameStart: number; vectors: Float32Array; dim: number }> {
   let next = 0;
   for await (const page of embeddingPages(db, contentHash, samplingKey, modelId)) {
     // One window per page (up to 64 chunks of 8 frames): few, large tensor ops.

@@ -56,6 +56,7 @@ const METHODS: Record<keyof ComputeProtocol, true> = {
   'triples.export': true,
   'stage2.caption': true,
   'synth.stage2': true,
+  'stage2.importScenes': true,
 };
 export const COMPUTE_METHODS = Object.keys(METHODS) as (keyof ComputeProtocol)[];
 

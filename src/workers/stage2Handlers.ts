@@ -2,13 +2,18 @@
 // the library's detected scenes, with the generator built from the stored settings.
 // Must: a cancelled captioning or synthesis stores nothing; a run's triples are stored in one
 // transaction, and the captions it wrote in one transaction per video.
+import { SpanMeans, type FrameSpan } from '../core/clips';
 import { UserFacingError } from '../core/errors';
+import type { ImportIssue } from '../core/generators/imported';
+import { parseSceneList } from '../core/sceneList';
 import { captionScenes, STAGE2_DEFAULTS, synthesizeStage2, type SceneCaptionRecord, type Stage2Video } from '../core/synthesis/stage2';
 import type { Stage2Report } from '../core/synthesis/stage2';
 import { studioDb, type StudioDatabase } from '../storage/db';
 import { putSceneCaptions, sceneVideos, type StoredSceneVideo } from '../storage/scenesRepo';
 import { putTriples } from '../storage/triplesRepo';
 import { buildActiveGenerator } from './generatorFactory';
+import type { ClipRecord } from '../storage/schema';
+import { frameWindows } from './clipHandlers';
 import type { HandlerContext } from './rpc';
 import { frameLoader } from './synthHandlers';
 
@@ -35,7 +40,14 @@ export type Stage2Protocol = {
   'stage2.caption': { req: { modelId: string; videoId: string; from?: number }; res: { captioned: number; ms: number; generator: string } };
   /** Stage 2 triples from every long video's scenes (captioning what is missing first), stored. */
   'synth.stage2': { req: Stage2Request; res: Stage2Response };
+  /**
+   * Replaces the scenes of the videos a scene list names (with its captions, if any) by its spans,
+   * their embeddings averaged from the stored frame embeddings; all or nothing.
+   */
+  'stage2.importScenes': { req: { file: Blob; name: string; modelId: string; samplingKey: string; fps: number }; res: SceneListImport };
 };
+
+export type SceneListImport = { ok: true; videos: number; scenes: number; captions: number; warnings: ImportIssue[] } | { ok: false; errors: ImportIssue[]; moreErrors: number };
 
 function stage2Video(db: StudioDatabase, { video, scenes }: StoredSceneVideo): Stage2Video {
   const durationS = video.durationS ?? Math.max(0, ...scenes.map((s) => s.endS));
@@ -103,6 +115,54 @@ async function synth(req: Stage2Request, { signal, progress }: HandlerContext): 
   return { report, added, kept, generator: generator.label, ids: triples.slice(0, 50).map((t) => t.id) };
 }
 
+async function importScenes({ file, name, modelId, samplingKey, fps }: Stage2Protocol['stage2.importScenes']['req'], { signal, progress }: HandlerContext): Promise<SceneListImport> {
+  const db = await studioDb();
+  const library = (await db.getAll('videos')).filter((v) => v.samplingKey === samplingKey && (v.frameCount ?? 0) > 0);
+  const known = library.map((v) => ({ id: v.id, name: v.name, durationS: v.durationS ?? (v.frameCount ?? 0) / fps }));
+  const parsed = parseSceneList(await file.text(), { known, fps, sourceName: name });
+  if (!parsed.ok) return parsed;
+  const records: ClipRecord[] = [];
+  for (const [i, v] of parsed.videos.entries()) {
+    signal.throwIfAborted();
+    progress({ done: i, total: parsed.videos.length, label: `scene embeddings of ${v.videoName}` });
+    const video = library.find((x) => x.id === v.videoId)!;
+    const frames = video.frameCount ?? 0;
+    const spans: FrameSpan[] = v.scenes.map((s) => {
+      const frameStart = Math.min(frames - 1, Math.max(0, Math.round(s.startS * fps)));
+      const frameEnd = Math.max(frameStart + 1, Math.min(frames, Math.round(s.endS * fps)));
+      return { frameStart, frameEnd, startS: s.startS, endS: s.endS };
+    });
+    const means = new SpanMeans(spans, video.embeddingDim ?? 0);
+    let windows = 0;
+    for await (const w of frameWindows(db, video.contentHash, samplingKey, modelId)) {
+      means.add(w.frameStart, w.vectors);
+      windows++;
+    }
+    if (windows === 0) throw new UserFacingError(`${v.videoName} has no stored embeddings of ${modelId}.`, 'Let its import finish in the Library (or re-sample it), then import the scene list again.');
+    const embeddings = means.result();
+    spans.forEach((span, k) => {
+      const caption = v.captions?.[k];
+      records.push({
+        id: `${v.videoId}|scene|${String(span.frameStart).padStart(7, '0')}`,
+        videoId: v.videoId,
+        kind: 'scene',
+        ...span,
+        frameCount: span.frameEnd - span.frameStart,
+        embedding: embeddings[k] as Float32Array,
+        modelId,
+        ...(caption && { sceneCaption: caption }),
+      });
+    });
+  }
+  signal.throwIfAborted();
+  // One transaction: the named videos' old scenes out, the list's in (their fixed clips stay).
+  const tx = db.transaction('clips', 'readwrite');
+  const ids = new Set(parsed.videos.map((v) => v.videoId));
+  const old = (await tx.store.getAll()).filter((c) => c.kind === 'scene' && ids.has(c.videoId));
+  await Promise.all([...old.map((c) => tx.store.delete(c.id)), ...records.map((r) => tx.store.put(r)), tx.done]);
+  return { ok: true, videos: parsed.videos.length, scenes: records.length, captions: records.filter((r) => r.sceneCaption).length, warnings: parsed.warnings };
+}
+
 export function createStage2Handlers() {
-  return { 'stage2.caption': caption, 'synth.stage2': synth };
+  return { 'stage2.caption': caption, 'synth.stage2': synth, 'stage2.importScenes': importScenes };
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { embedderId } from '../../core/pipeline';
+import { embedderId, samplingKeyOf } from '../../core/pipeline';
+import { sceneListFailure } from '../../core/sceneList';
 import { MAX_FRAMES_PER_SCENE, STAGE2_DEFAULTS, STAGE2_DISCARD_REASONS, type Stage2DiscardReason } from '../../core/synthesis/stage2';
 import type { Triple } from '../../core/triples/types';
 import { studioDb } from '../../storage/db';
@@ -10,6 +11,7 @@ import { refreshTriples } from '../../state/synthService';
 import { computeEngine } from '../../workers/computeClient';
 import type { Progress } from '../../workers/rpc';
 import type { Stage2Response } from '../../workers/stage2Handlers';
+import { FileButton } from '../common/FileButton';
 import { Problems } from '../common/Problems';
 import { ProgressBar } from '../common/ProgressBar';
 import { ResultTable } from '../common/ResultTable';
@@ -56,7 +58,7 @@ function NumberField({ id, label, value, step, note, onChange }: { id: string; l
   );
 }
 
-type Job = { kind: 'caption' | 'synth'; progress: Progress | null };
+type Job = { kind: 'caption' | 'synth' | 'import'; progress: Progress | null };
 
 /** Stage 2 (issue #10): scenes of the long videos, recursive captions, cross-scene triples, report and preview. */
 export function Stage2Panel() {
@@ -67,6 +69,7 @@ export function Stage2Panel() {
   const [attempted, setAttempted] = useState(false);
   const [videos, setVideos] = useState<StoredSceneVideo[] | null>(null);
   const [job, setJob] = useState<Job | null>(null);
+  const [imported, setImported] = useState<string | null>(null);
   const [last, setLast] = useState<(Stage2Response & { seconds: number; preview: Triple[] }) | null>(null);
   const controller = useRef<AbortController | null>(null);
   const patch = (p: Partial<Stage2Form>) => setForm((f) => ({ ...f, ...p }));
@@ -104,6 +107,15 @@ export function Stage2Panel() {
 
   const caption = (videoId: string, from?: number) =>
     void start('caption', 'Scene captioning failed', (signal, onProgress) => computeEngine()['stage2.caption']({ modelId, videoId, ...(from !== undefined && { from }) }, { signal, onProgress }));
+
+  // A scene list replaces the named videos' detected scenes (all or nothing; docs/stage2.md).
+  const importSceneList = (file: File) =>
+    void start('import', 'Scene list not imported', async (signal, onProgress) => {
+      const res = await computeEngine()['stage2.importScenes']({ file, name: file.name, modelId, samplingKey: samplingKeyOf(pipeline), fps: pipeline.fps }, { signal, onProgress });
+      if (!res.ok) throw sceneListFailure(file.name, res.errors, res.moreErrors);
+      setImported(`${file.name}: ${res.scenes} scenes of ${res.videos} video${res.videos === 1 ? '' : 's'} imported${res.captions ? `, ${res.captions} with captions` : ''}.`);
+      return res;
+    });
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -146,7 +158,7 @@ export function Stage2Panel() {
           </button>
         </p>
       </form>
-      {job ? <ProgressBar progress={job.progress} label={job.kind === 'caption' ? 'Captioning scenes' : 'Synthesizing Stage 2 triples'} onCancel={() => controller.current?.abort()} /> : null}
+      {job ? <ProgressBar progress={job.progress} label={job.kind === 'caption' ? 'Captioning scenes' : job.kind === 'import' ? 'Importing the scene list' : 'Synthesizing Stage 2 triples'} onCancel={() => controller.current?.abort()} /> : null}
       {report && last ? (
         <div data-testid="stage2-report">
           <p data-testid="stage2-summary">
@@ -180,6 +192,13 @@ export function Stage2Panel() {
         </div>
       ) : null}
       <h3>Scenes of the long videos</h3>
+      <p className="actions">
+        <FileButton inputLabel="Import scene list" accept=".jsonl,.json,application/json" multiple={false} disabled={job !== null} onFiles={(files) => files[0] && importSceneList(files[0])}>
+          Import scene list…
+        </FileButton>
+        <span className="muted"> one scene per line: video, start_s, end_s, optional caption; replaces that video&apos;s detected scenes</span>
+      </p>
+      {imported ? <p data-testid="scene-list-result">{imported}</p> : null}
       {videos === null ? <p className="muted">Reading the scenes…</p> : <Stage2Scenes videos={long} busy={job !== null} onChanged={reload} onCaption={caption} />}
     </section>
   );
