@@ -35,6 +35,12 @@ test('the reference computation matches plain JS on every backend, webgpu includ
     await expect(table.getByTestId(`selftest-${b}`)).toHaveAttribute('data-ok', 'true');
     await expect(table.getByTestId(`selftest-${b}`)).toContainText('matches reference');
   }
+  // A tiny policy trains three steps on each backend: the same losses within float32 round-off.
+  const losses = async (b: string): Promise<number[]> => JSON.parse((await table.getByTestId(`selftest-${b}`).getByTestId('train-losses').getAttribute('data-losses')) ?? '[]') as number[];
+  const wasm = await losses('wasm');
+  expect(wasm).toHaveLength(3);
+  expect(wasm[2]).toBeLessThan(wasm[0] as number);
+  for (const b of ['webgpu', 'webgl', 'cpu']) (await losses(b)).forEach((l, i) => expect(Math.abs(l - (wasm[i] as number))).toBeLessThan(2e-3 * Math.abs(wasm[i] as number) + 1e-4));
   // The self-test restores the chosen backend afterwards.
   await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', 'wasm');
 });

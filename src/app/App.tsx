@@ -4,9 +4,10 @@ import { Shell } from '../ui/shell/Shell';
 import { LibraryPage } from '../ui/library/LibraryPage';
 import { SettingsPage } from '../ui/settings/SettingsPage';
 import { SynthesizePage } from '../ui/synthesize/SynthesizePage';
+import { TrainPage } from '../ui/train/TrainPage';
 
 export function App() {
   const section = useStudio((s) => s.section);
-  const page = section === 'settings' ? <SettingsPage /> : section === 'library' ? <LibraryPage /> : section === 'synthesize' ? <SynthesizePage /> : <PlannedSection id={section} />;
+  const page = section === 'settings' ? <SettingsPage /> : section === 'library' ? <LibraryPage /> : section === 'synthesize' ? <SynthesizePage /> : section === 'train' ? <TrainPage /> : <PlannedSection id={section} />;
   return <Shell>{page}</Shell>;
 }

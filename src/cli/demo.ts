@@ -13,10 +13,12 @@ import { embedWorld, worldSampleTotal } from '../ml/worldEmbeddings';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
 import type { CliContext } from './context';
 import { writeOutputs } from './io';
-import { createdAt, decimal, DEMO_CREATED_AT } from './options';
+import { createdAt, decimal, DEMO_CREATED_AT, integer } from './options';
 import { note, Progress } from './progress';
 import { addStage1Options, runStage1, type Stage1Options } from './stage1';
 import { addStage2Options, runStage2, worldStage2Videos, type Stage2Options } from './stage2';
+import { sftJsonl } from '../core/train/sftData';
+import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft } from '../core/train/sftSynthesis';
 
 interface DemoOptions extends Stage1Options, Stage2Options {
   out: string;
@@ -25,6 +27,8 @@ interface DemoOptions extends Stage1Options, Stage2Options {
   clipS: number;
   backend: NodeBackend;
   quiet: boolean;
+  sftPerClip: number;
+  sftShare: number;
 }
 
 /**
@@ -44,7 +48,9 @@ export function demoCommand(ctx: CliContext): Command {
     .option('--fps <n>', 'frames sampled per second of video (paper: 1)', decimal(...LIMITS.fps), DEFAULT_PIPELINE.fps)
     .option('--clip-s <seconds>', 'fixed clip length, seconds', decimal(...LIMITS.clipS), DEFAULT_PIPELINE.clipS)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...NODE_BACKENDS]).default('wasm'))
-    .option('--quiet', 'no progress on stderr', false);
+    .option('--quiet', 'no progress on stderr', false)
+    .option('--sft-per-clip <n>', 'single-clip SFT questions per non-anchor clip, written to sft.jsonl (0: none)', integer(0, 64), 6)
+    .option('--sft-share <fraction>', 'share of the clips reserved for SFT: never Stage 1 anchors (they may be distractors)', decimal(0, 0.95), SFT_SHARE);
   addStage1Options(cmd, 200);
   // The small world's one long video is about 75 s: 60 s keeps it Stage 2 material (the core default is issue #10's 2 min).
   addStage2Options(cmd, { count: 200, minVideoS: 60 });
@@ -69,7 +75,12 @@ export function demoCommand(ctx: CliContext): Command {
       embedder.dispose();
     }
     const tEmbed = Date.now();
-    const { triples, report } = await runStage1(clips, createOracleGenerator(world), embedder.id, { ...o, createdAt: stamp, quiet: o.quiet, signal: ctx.signal });
+    const oracle = createOracleGenerator(world);
+    // A seeded share of the clips is kept for single-clip SFT (issue #12): never a Stage 1 anchor.
+    const reserved = sftReservedClips(clips, SFT_CLIP_SEED, o.sftPerClip > 0 ? o.sftShare : 0);
+    const { triples, report } = await runStage1(clips, oracle, embedder.id, { ...o, createdAt: stamp, quiet: o.quiet, signal: ctx.signal, excludedAnchors: reserved });
+    const anchors = new Set(triples.flatMap((t) => (t.stage === 1 && t.anchor_index !== undefined ? [t.video[t.anchor_index] as string] : [])));
+    const sft = await synthesizeSft(clips.filter((c) => reserved.has(c.id)), oracle, { exclude: anchors, questionsPerClip: o.sftPerClip, signal: ctx.signal });
     const tSynth = Date.now();
     const videos = worldStage2Videos(world, scenes);
     const stage2 = await runStage2(videos, createOracleGenerator(world), { ...o, createdAt: stamp, signal: ctx.signal });
@@ -86,6 +97,7 @@ export function demoCommand(ctx: CliContext): Command {
       scenes: scenes.length,
       stage1: report,
       stage2: stage2.report,
+      sft: sft.report,
       timings_ms: { world: tWorld - t0, model_load: tModel - tWorld, embed: tEmbed - tModel, synthesis: tSynth - tEmbed, stage2: tStage2 - tSynth, total: tStage2 - t0 },
       embed_frames_per_s: Math.round((frames / Math.max(1, tEmbed - tModel)) * 1000 * 10) / 10,
     };
@@ -93,6 +105,7 @@ export function demoCommand(ctx: CliContext): Command {
       'triples.jsonl': studioJsonl([...triples, ...stage2.triples]),
       'clips.jsonl': clipsJsonl(clips),
       'scenes.jsonl': sceneListJsonl(videos),
+      'sft.jsonl': sftJsonl(sft.lines),
       'report.json': JSON.stringify(summary, null, 2) + '\n',
     }, ctx.signal);
     note(`${triples.length} triples from ${clips.length} clips (${report.attempted} attempts, ${report.replacedDistractors} look-alike distractors replaced) in ${((Date.now() - t0) / 1000).toFixed(1)} s`, o.quiet);

@@ -12,7 +12,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkpointId, type CheckpointMeta } from '../core/train/checkpointMeta';
-import { decodeCheckpoint, type CheckpointContents } from '../ml/train/checkpoint';
+import { decodeCheckpoint, type CheckpointContents } from '../core/train/checkpointFile';
 import type { RunStore } from '../ml/train/session';
 import type { RefLogps, StepMetrics } from '../ml/train/trainer';
 import { CliError } from './errors';

@@ -30,7 +30,7 @@ export function addStage1Options(cmd: Command, defaultCount: number): Command {
     .addOption(new Option('--now <iso>', 'provenance.created_at of every triple (default: see docs/cli.md)').argParser(isoTime));
 }
 
-export async function runStage1(clips: readonly EmbeddedSynthClip[], generator: Generator, embedderId: string, o: Stage1Options & { createdAt: string; quiet: boolean; signal: CancelSignal }): Promise<Stage1Result> {
+export async function runStage1(clips: readonly EmbeddedSynthClip[], generator: Generator, embedderId: string, o: Stage1Options & { createdAt: string; quiet: boolean; signal: CancelSignal; excludedAnchors?: ReadonlySet<string> }): Promise<Stage1Result> {
   const similarity = TensorSimilaritySource.fromRows(clips.map((c) => c.embedding));
   const progress = new Progress('Stage 1 triples', 'triples', o.quiet);
   try {
@@ -44,6 +44,7 @@ export async function runStage1(clips: readonly EmbeddedSynthClip[], generator: 
       specificityFilter: o.specificity,
       now: o.createdAt,
       signal: o.signal,
+      ...(o.excludedAnchors && { excludedAnchors: o.excludedAnchors }),
       onProgress: (p) => progress.update(p.produced, p.requested),
     });
   } finally {

@@ -8,6 +8,7 @@ import { createGeneratorsSlice, type GeneratorsSlice } from './generatorsSlice';
 import { createLibrarySlice, type LibrarySlice } from './librarySlice';
 import { isSectionId, type SectionId } from './sections';
 import { createSynthSlice, type SynthSlice } from './synthSlice';
+import { createTrainSlice, type TrainSlice } from './trainSlice';
 
 export interface RouteSlice {
   section: SectionId;
@@ -41,7 +42,7 @@ export interface NoticesSlice {
   dismissNotice(id: number): void;
 }
 
-export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice & GeneratorsSlice & SynthSlice;
+export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice & GeneratorsSlice & SynthSlice & TrainSlice;
 
 type Slice<T> = StateCreator<StudioState, [], [], T>;
 
@@ -89,6 +90,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createLibrarySlice<StudioState>()(...a),
   ...createGeneratorsSlice<StudioState>()(...a),
   ...createSynthSlice<StudioState>()(...a),
+  ...createTrainSlice<StudioState>()(...a),
 }));
 
 /** Keeps the route in step with the address bar (back/forward, typed URLs). */

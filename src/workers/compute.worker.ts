@@ -8,6 +8,7 @@ import ffmpegWasmURL from '@ffmpeg/core/wasm?url';
 import { createClipHandlers } from './clipHandlers';
 import { createStage2Handlers } from './stage2Handlers';
 import { createSynthHandlers } from './synthHandlers';
+import { createTrainHandlers } from './trainHandlers';
 import { createDemoHandlers } from './demoHandlers';
 import { createMediaHandlers } from './mediaHandlers';
 import { createEmbedder, type Embedder } from '../ml/embedder';
@@ -64,6 +65,7 @@ async function currentEmbedder(choice: EmbedderChoice): Promise<Embedder> {
 // Clip work also waits for the backend: similarity runs as tensor ops.
 const clipHandlers = createClipHandlers();
 const synthHandlers = createSynthHandlers();
+const trainHandlers = createTrainHandlers();
 serve<ComputeProtocol>(self, {
   ...backendHandlers,
   // ffmpeg.wasm's single-thread core, served unmodified from the app's own origin (GPL-2.0+).
@@ -86,4 +88,13 @@ serve<ComputeProtocol>(self, {
   'triples.export': synthHandlers['triples.export'],
   // Stage 2 needs no tensors (scenes are stored with their embeddings), only storage and the generator.
   ...createStage2Handlers(),
+  // Training runs on the selected backend.
+  'train.start': async (req, ctx) => {
+    await selection;
+    return trainHandlers['train.start'](req, ctx);
+  },
+  'train.resume': async (req, ctx) => {
+    await selection;
+    return trainHandlers['train.resume'](req, ctx);
+  },
 });

@@ -9,9 +9,10 @@ import type { DemoProtocol } from './demoHandlers';
 import type { MediaProtocol } from './mediaHandlers';
 import type { Stage2Protocol } from './stage2Handlers';
 import type { SynthProtocol } from './synthHandlers';
+import type { TrainProtocol } from './trainHandlers';
 
 /** Everything the compute worker serves: backends (below), decoding, clips and similarity, the demo world, synthesis. */
-export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol & SynthProtocol & Stage2Protocol;
+export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol & SynthProtocol & Stage2Protocol & TrainProtocol;
 
 export type BackendProtocol = {
   /**
@@ -57,6 +58,8 @@ const METHODS: Record<keyof ComputeProtocol, true> = {
   'stage2.caption': true,
   'synth.stage2': true,
   'stage2.importScenes': true,
+  'train.start': true,
+  'train.resume': true,
 };
 export const COMPUTE_METHODS = Object.keys(METHODS) as (keyof ComputeProtocol)[];
 

@@ -9,6 +9,8 @@ export interface Progress {
   done: number;
   total: number;
   label: string;
+  /** Numbers that go with this update, e.g. a training step's metrics (TRL keys). */
+  data?: Record<string, number>;
 }
 
 export interface HandlerContext {

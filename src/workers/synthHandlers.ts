@@ -4,6 +4,7 @@
 // Triple files are parsed, validated and serialised here too, so the UI stays responsive.
 // Must: cancel stops the run and stores nothing; the API key never leaves the generator.
 import { UserFacingError } from '../core/errors';
+import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips } from '../core/train/sftSynthesis';
 import type { ClipRef } from '../core/generators/types';
 import { STAGE1_DEFAULTS, synthesizeStage1, type Stage1Report, type SynthClip } from '../core/synthesis/stage1';
 import type { ImportIssue } from '../core/generators/imported';
@@ -127,6 +128,8 @@ async function stage1(req: Stage1Request, { signal, progress }: HandlerContext):
       framesPerClip,
       similarityThreshold: req.similarityThreshold,
       specificityFilter: req.specificityFilter,
+      // Half the clips are kept for single-clip SFT and never anchor a triple (docs/training.md).
+      excludedAnchors: sftReservedClips(clips, SFT_CLIP_SEED, SFT_SHARE),
       concurrency: generator.kind === 'endpoint' ? STAGE1_DEFAULTS.concurrency : 1,
       now: new Date().toISOString(),
       signal,

@@ -140,7 +140,7 @@ export async function synthesizeStage1(clips: readonly SynthClip[], similarity: 
     });
 
   for (let epoch = 0; tally.triples.length < settings.count; epoch++) {
-    const anchors = clips.flatMap((c, i) => (c.frameCount > 0 && !tally.unservable.has(c.id) ? [i] : []));
+    const anchors = clips.flatMap((c, i) => (c.frameCount > 0 && !tally.unservable.has(c.id) && !settings.excludedAnchors.has(c.id) ? [i] : []));
     mulberry32(seedFrom('stage1-anchors', settings.seed, epoch)).shuffle(anchors);
     const before = tally.triples.length;
     for (let start = 0; start < anchors.length && tally.triples.length < settings.count; ) {

@@ -66,6 +66,8 @@ export interface Stage1Params {
   concurrency?: number;
   batchSize?: number;
   minSeparationS?: number;
+  /** Clips that may not be anchors (e.g. reserved for single-clip SFT); they still serve as distractors. */
+  excludedAnchors?: ReadonlySet<string>;
   /** Time written to provenance.created_at (ISO 8601); pass it for reproducible output. */
   now?: string;
   onProgress?: (p: Stage1Progress) => void;
@@ -90,6 +92,7 @@ export interface Settings {
   concurrency: number;
   batchSize: number;
   minSeparationS: number;
+  excludedAnchors: ReadonlySet<string>;
   createdAt: string;
 }
 
@@ -116,6 +119,7 @@ export function resolveSettings(p: Stage1Params): Settings {
     concurrency: p.concurrency ?? d.concurrency,
     batchSize: p.batchSize ?? d.batchSize,
     minSeparationS: p.minSeparationS ?? d.minSeparationS,
+    excludedAnchors: p.excludedAnchors ?? new Set(),
     createdAt: p.now ?? new Date().toISOString(),
   };
   const problems = [

@@ -50,6 +50,10 @@ export async function synthesizeSft(
   return { lines, report: { clips: clips.length, excludedAnchors: clips.length - usable.length, samples: lines.length, skippedClips: skipped, byFamily } };
 }
 
+/** Share of the library's clips kept for SFT, and the fixed seed that picks them (by clip id, not by any run's seed). */
+export const SFT_SHARE = 0.5;
+export const SFT_CLIP_SEED = 0;
+
 /**
  * The clips reserved for SFT: a seeded `share` of them, never Stage 1 anchors (they may still be
  * distractors). Deterministic for (seed, clip ids).

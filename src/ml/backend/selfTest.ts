@@ -4,12 +4,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fixtureValues, matrix, maxAbsDiff, softmaxRegressionStep } from '../../core/reference/linalg';
 import { activateBackend, type BackendConfig } from './registry';
 import type { BackendName } from '../../core/backendChoice';
+import { policySelfTest, POLICY_TOLERANCE } from '../train/selfTest';
 
 export interface SelfTestResult {
   backend: BackendName;
   ok: boolean;
   /** Largest absolute error against the reference for each quantity. */
-  errors: { logits: number; probs: number; loss: number; grad: number; updated: number } | null;
+  errors: { logits: number; probs: number; loss: number; grad: number; updated: number; policyLogps?: number; policyGrad?: number } | null;
+  /** Losses of three SFT steps of a tiny policy (the same on every backend, within float32 round-off). */
+  trainLosses?: number[];
   tolerance: number;
   elapsedMs: number;
   error?: string;
@@ -65,9 +68,12 @@ export async function selfTestBackend(backend: BackendName, config: BackendConfi
       grad: maxAbsDiff(got.grad, want.grad.data),
       updated: maxAbsDiff(got.updated, want.updated.data),
     };
+    // The policy (issue #12): log-probs, a gradient, three training steps.
+    const policy = await policySelfTest();
+    const withPolicy = { ...errors, policyLogps: policy.logps, policyGrad: policy.grad };
     // Guard against a NaN sneaking through: NaN <= tol is false.
-    const ok = Object.values(errors).every((e) => e <= SELF_TEST_TOLERANCE);
-    return { ...base, ok, errors, elapsedMs: performance.now() - start, ...(ok ? {} : { error: 'results differ from the reference' }) };
+    const ok = Object.values(errors).every((e) => e <= SELF_TEST_TOLERANCE) && policy.logps <= POLICY_TOLERANCE && policy.grad <= POLICY_TOLERANCE && policy.trainLosses.every(Number.isFinite);
+    return { ...base, ok, errors: withPolicy, trainLosses: policy.trainLosses, elapsedMs: performance.now() - start, ...(ok ? {} : { error: 'results differ from the reference' }) };
   } catch (e) {
     return { ...base, ok: false, errors: null, elapsedMs: performance.now() - start, error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
   }

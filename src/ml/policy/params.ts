@@ -55,7 +55,8 @@ function normals(seed: number, n: number): Float32Array {
   return out;
 }
 
-export type ParamValues = Record<string, { shape: number[]; values: Float32Array }>;
+export type { ParamValues } from '../../core/train/checkpointFile';
+import type { ParamValues } from '../../core/train/checkpointFile';
 
 /** Initial values for a seed: each tensor has its own stream, so adding a layer keeps the others. */
 export function initialParams(m: ModelConfig, seed: number): ParamValues {

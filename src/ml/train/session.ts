@@ -13,7 +13,7 @@ import { WordTokenizer } from '../../core/train/tokenizer';
 import { UserFacingError } from '../../core/errors';
 import type { ClipSource } from '../policy/inputs';
 import { initialParams } from '../policy/params';
-import { encodeCheckpoint, type CheckpointContents } from './checkpoint';
+import { encodeCheckpoint, type CheckpointContents } from '../../core/train/checkpointFile';
 import { PolicyTrainer, TrainingDivergedError, type RefLogps, type StepMetrics } from './trainer';
 
 export interface TrainData {

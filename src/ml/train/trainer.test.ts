@@ -15,7 +15,7 @@ import type { ClipSource } from '../policy/inputs';
 import { answerLogps } from '../policy/model';
 import { initialParams, type ParamValues } from '../policy/params';
 import { AdamW } from './adamw';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint';
+import { decodeCheckpoint, encodeCheckpoint } from '../../core/train/checkpointFile';
 import { tokenMeanNll } from './losses';
 import { PolicyTrainer } from './trainer';
 

@@ -68,7 +68,7 @@ export function BackendPanel() {
       ) : null}
 
       <h3>Self-test</h3>
-      <p className="muted">Runs matmul, softmax and one gradient step on every backend and compares with a plain-JS reference.</p>
+      <p className="muted">Runs matmul, softmax and one gradient step, and the policy&apos;s log-probs, a gradient and three training steps, on every backend and compares with a plain-JS reference.</p>
       <div className="row">
         <button type="button" disabled={busy || selfTest.running} onClick={selfTest.run}>
           Run self-test on all backends
@@ -78,7 +78,7 @@ export function BackendPanel() {
       {selfTest.result ? (
         <ResultTable
           label="Self-test results"
-          columns={['backend', 'result', 'max error', 'time']}
+          columns={['backend', 'result', 'max error', 'policy train losses', 'time']}
           rows={selfTest.result}
           rowKey={(r) => r.backend}
           rowAttributes={(r) => ({ 'data-testid': `selftest-${r.backend}`, 'data-ok': String(r.ok) })}
@@ -86,6 +86,9 @@ export function BackendPanel() {
             r.backend,
             r.ok ? 'matches reference' : `failed: ${r.error ?? ''}`,
             r.errors ? Math.max(...Object.values(r.errors)).toExponential(1) : '—',
+            <span key="losses" data-testid="train-losses" data-losses={JSON.stringify(r.trainLosses ?? [])}>
+              {r.trainLosses?.map((l) => l.toFixed(4)).join(', ') ?? '—'}
+            </span>,
             `${r.elapsedMs.toFixed(0)} ms`,
           ]}
         />

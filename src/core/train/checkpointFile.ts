@@ -1,10 +1,12 @@
 // Checkpoints as one safetensors file (issue #12): weights under their own names, AdamW moments
 // under `optimizer.m.*` / `optimizer.v.*`, the frozen reference under `reference.*`, and the run's
-// state as metadata (src/core/train/checkpointMeta.ts). The same bytes in IndexedDB and on disk.
-import { parseCheckpointMeta, type CheckpointMeta } from '../../core/train/checkpointMeta';
-import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from '../../core/safetensors';
-import { UserFacingError } from '../../core/errors';
-import type { ParamValues } from '../policy/params';
+// state as metadata (checkpointMeta.ts). The same bytes in IndexedDB and on disk. Pure.
+import { parseCheckpointMeta, type CheckpointMeta } from './checkpointMeta';
+import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTensor } from '../safetensors';
+import { UserFacingError } from '../errors';
+
+/** Named tensors as plain arrays: weights, the same on every backend and in the file. */
+export type ParamValues = Record<string, { shape: number[]; values: Float32Array }>;
 
 export interface CheckpointContents {
   meta: CheckpointMeta;

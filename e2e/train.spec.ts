@@ -1,0 +1,120 @@
+// Train (issue #12) in Chromium with real IndexedDB and the compute worker: the small demo world
+// is imported, Stage 1 triples synthesized, then SFT and Stage 1 DPO train in the worker with live
+// charts; Stage 1 is paused, the page reloaded, the run resumed, and its metrics must equal an
+// uninterrupted run's with the same seed (1e-3 relative). A checkpoint downloads as safetensors.
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { decodeCheckpoint } from '../src/core/train/checkpointFile';
+
+async function storedMetrics(page: Page, runId: string): Promise<Record<string, number>[]> {
+  return page.evaluate(
+    (id) =>
+      new Promise<Record<string, number>[]>((resolve, reject) => {
+        const open = indexedDB.open('longvpo-studio');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('runMetrics').objectStore('runMetrics').index('byRun').getAll(id);
+          req.onsuccess = () => {
+            resolve((req.result as { step: number; metrics: Record<string, number> }[]).sort((a, b) => a.step - b.step).map((r) => r.metrics));
+            open.result.close();
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    runId,
+  );
+}
+
+async function runIdOfRow(page: Page, index: number): Promise<string> {
+  const id = await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').nth(index).getAttribute('data-testid');
+  return (id ?? '').replace(/^run-/, '');
+}
+
+async function fill(page: Page, label: string, value: string): Promise<void> {
+  await page.getByRole('form', { name: 'Training settings' }).getByLabel(label, { exact: true }).fill(value);
+}
+
+test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume equals an uninterrupted run; checkpoints download', async ({ page }) => {
+  test.setTimeout(600_000);
+  await page.goto('/#/library');
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await page.getByLabel('Size').selectOption('small');
+  await page.getByRole('button', { name: 'Run demo' }).click();
+  await expect(page.getByTestId('demo-summary')).toHaveAttribute('data-stage', 'done', { timeout: 300_000 });
+  await page.getByRole('link', { name: 'Synthesize', exact: true }).click();
+  const s1 = page.getByTestId('stage1-panel');
+  await s1.getByLabel('Triples').fill('24');
+  await s1.getByLabel('Frame budget').selectOption('128');
+  await s1.getByRole('button', { name: 'Synthesize Stage 1' }).click();
+  await expect(page.getByTestId('stage1-summary')).toContainText(/triples from \d+ clips/, { timeout: 120_000 });
+
+  // SFT: single-clip questions on the clips kept for SFT; 24 steps, checkpoints every 8.
+  await page.getByRole('link', { name: 'Train', exact: true }).click();
+  await expect(page.getByText('No runs yet.')).toBeVisible();
+  await fill(page, 'Steps', '24');
+  await fill(page, 'Checkpoint every', '8');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('train-active')).toBeVisible();
+  await expect(page.getByTestId('chart-loss')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('train-active')).toHaveCount(0, { timeout: 240_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const sftId = await runIdOfRow(page, 0);
+  await expect(page.getByTestId(`run-${sftId}`).getByTestId('run-status')).toHaveText('done');
+  const sftMetrics = await storedMetrics(page, sftId);
+  expect(sftMetrics.map((m) => m.step)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+  expect(sftMetrics.at(-1)!.loss).toBeLessThan(sftMetrics[0]!.loss * 0.7);
+  await expect(page.getByTestId(`ckpt-${sftId}@000024`)).toBeVisible();
+  await expect(page.getByTestId(`ckpt-${sftId}@000016`)).toBeVisible();
+
+  // The checkpoint downloads as one safetensors file with the run's state.
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Download ${sftId}@000024` }).click()]);
+  const ckpt = decodeCheckpoint(new Uint8Array(readFileSync((await file.path()) as string)));
+  expect(ckpt.meta.step).toBe(24);
+  expect(ckpt.meta.config.stage).toBe('sft');
+  expect(Object.keys(ckpt.weights)).toContain('lm_head.weight');
+
+  // Stage 1 from the SFT checkpoint, 12 steps: paused after a few, reloaded, resumed.
+  await page.getByLabel('Stage', { exact: true }).selectOption('stage1');
+  await expect(page.getByLabel('Initial checkpoint')).toHaveValue(`${sftId}@000024`);
+  await fill(page, 'Steps', '12');
+  await fill(page, 'Checkpoint every', '4');
+  await fill(page, 'Batch', '4');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('chart-rewards')).toBeVisible({ timeout: 120_000 });
+  const pausedId = await runIdOfRow(page, 0);
+  await expect.poll(async () => Number((await page.getByTestId('train-active').getByRole('progressbar').getAttribute('aria-valuenow')) ?? 0), { timeout: 120_000 }).toBeGreaterThanOrEqual(25);
+  await page.keyboard.press('p'); // Pause: the worker checkpoints the current step
+  await expect(page.getByTestId('train-active')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId(`run-${pausedId}`).getByTestId('run-status')).toHaveText('paused');
+  await page.reload();
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  const row = page.getByTestId(`run-${pausedId}`);
+  await expect(row.getByTestId('run-status')).toHaveText('paused');
+  await row.getByRole('button', { name: 'Resume' }).click();
+  await expect(row.getByTestId('run-status')).toHaveText('done', { timeout: 240_000 });
+  const resumed = await storedMetrics(page, pausedId);
+  expect(resumed.map((m) => m.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+
+  // The same settings again, uninterrupted: the resumed run's metrics must match.
+  await page.getByLabel('Stage', { exact: true }).selectOption('stage1');
+  await page.getByLabel('Initial checkpoint').selectOption(`${sftId}@000024`);
+  await fill(page, 'Steps', '12');
+  await fill(page, 'Checkpoint every', '4');
+  await fill(page, 'Batch', '4');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('train-active')).toBeVisible();
+  await expect(page.getByTestId('train-active')).toHaveCount(0, { timeout: 240_000 });
+  const straightId = await runIdOfRow(page, 0);
+  expect(straightId).not.toBe(pausedId);
+  const straight = await storedMetrics(page, straightId);
+  expect(straight).toHaveLength(12);
+  for (const key of ['loss', 'rewards/margins', 'logps/chosen', 'grad_norm']) {
+    straight.forEach((m, i) => {
+      const want = m[key] as number;
+      expect(Math.abs((resumed[i]![key] as number) - want)).toBeLessThanOrEqual(1e-3 * Math.abs(want) + 1e-6);
+    });
+  }
+  expect(straight.at(-1)!['rewards/margins']).toBeGreaterThan(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  if (process.env.TRAIN_SCREENSHOT) await page.screenshot({ path: process.env.TRAIN_SCREENSHOT, fullPage: true });
+});

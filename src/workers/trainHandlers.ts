@@ -1,0 +1,167 @@
+// Training in the compute worker (issue #12): the library's data (clips with embeddings, triples
+// by stage, single-clip SFT questions from the active generator) and the IndexedDB RunStore
+// around the same TrainSession the CLI runs. Each step's metrics go out as progress `data`.
+//
+// Must: pause (abort) checkpoints the current step before the call ends; a diverged loss keeps
+// the last good step and marks the run failed with the reason; a run survives a reload (resume).
+import { UserFacingError } from '../core/errors';
+import { checkpointId } from '../core/train/checkpointMeta';
+import { flopsPerToken, parameterCount, type ModelConfig, type TrainConfig, type TrainStage } from '../core/train/config';
+import { preferenceSample, type SftSample } from '../core/train/samples';
+import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft } from '../core/train/sftSynthesis';
+import { decodeCheckpoint } from '../core/train/checkpointFile';
+import { TrainSession, type RunStore, type SessionEnd, type TrainData } from '../ml/train/session';
+import type { StudioDatabase } from '../storage/db';
+import { studioDb } from '../storage/db';
+import type { RunRecord } from '../storage/schema';
+import { listTriples } from '../storage/triplesRepo';
+import { getRefLogps, getRun, putRefLogps, putRun, readCheckpoint, readCurrentCheckpoint, saveCheckpoint, sweepOrphanChunks, truncateRunMetrics } from '../storage/trainingRepo';
+import { buildActiveGenerator } from './generatorFactory';
+import type { HandlerContext, Handlers } from './rpc';
+import { loadSynthClips } from './synthHandlers';
+
+export interface TrainStartRequest {
+  /** Id of the new run (the caller chooses it, so it can follow the run at once). */
+  runId: string;
+  stage: TrainStage;
+  config: TrainConfig;
+  /** Checkpoint id the policy starts from (and the frozen reference); required for DPO stages. */
+  initCheckpointId?: string;
+  model?: Partial<Omit<ModelConfig, 'visualDim' | 'vocabSize'>>;
+  /** Stop (with a checkpoint) after this many steps of this call. */
+  pauseAfter?: number;
+}
+
+export interface TrainRunResult {
+  runId: string;
+  status: SessionEnd['status'];
+  step: number;
+  totalSteps: number;
+  checkpointId: string | null;
+  error?: { message: string; hint: string };
+}
+
+export type TrainProtocol = {
+  'train.start': { req: TrainStartRequest; res: TrainRunResult };
+  'train.resume': { req: { runId: string; maxSteps?: number; pauseAfter?: number }; res: TrainRunResult };
+};
+
+/** The pipeline's embedder with stored clips (the most common one when several exist). */
+async function clipModel(db: StudioDatabase): Promise<string | null> {
+  const byModel = new Map<string, number>();
+  for (const c of await db.getAll('clips')) byModel.set(c.modelId, (byModel.get(c.modelId) ?? 0) + 1);
+  return [...byModel.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}
+
+/** Library data for a stage. SFT questions are asked of the clips kept for SFT (never Stage 1 anchors). */
+async function libraryData(db: StudioDatabase, stage: TrainStage, signal: AbortSignal): Promise<TrainData> {
+  const modelId = await clipModel(db);
+  if (modelId === null) throw new UserFacingError('The library has no clips to train on.', 'Import videos or run the demo in the Library first.');
+  const vectors = new Map((await db.getAll('clips')).filter((c) => c.modelId === modelId).map((c) => [c.id, c.embedding]));
+  const dim = vectors.values().next().value?.length ?? 0;
+  const triples = await listTriples(db);
+  const wanted = stage === 'stage2' ? 2 : 1;
+  const pairs = triples.filter((t) => stage === 'sft' || t.stage === wanted).map(preferenceSample).filter((p) => p.clips.every((c) => vectors.has(c)));
+  let sft: SftSample[] = [];
+  if (stage === 'sft') {
+    const { clips } = await loadSynthClips(db, modelId);
+    const reserved = sftReservedClips(clips, SFT_CLIP_SEED, SFT_SHARE);
+    const anchors = new Set(triples.flatMap((t) => (t.stage === 1 && t.anchor_index !== undefined ? [t.video[t.anchor_index] as string] : [])));
+    const generator = await buildActiveGenerator(db);
+    const { lines } = await synthesizeSft(clips.filter((c) => reserved.has(c.id)), generator, { exclude: anchors, questionsPerClip: 6, signal });
+    sft = lines.map((l) => ({ id: l.id, clips: [l.clip], question: l.question, answer: l.answer }));
+    if (sft.length === 0) throw new UserFacingError(`The ${generator.label} generator gave no single-clip questions for the ${reserved.size} clips kept for SFT.`, 'Run the demo (its oracle answers every clip), or import annotations with questions for your clips (Settings → Generators).');
+  } else if (pairs.length === 0) {
+    throw new UserFacingError(`There are no Stage ${wanted} triples to train on.`, wanted === 1 ? 'Synthesize Stage 1 triples first (Synthesize → Stage 1).' : 'Synthesize Stage 2 triples first (Synthesize → Stage 2).');
+  }
+  return { clips: { dim, vector: (id) => vectors.get(id) }, sft, pairs, source: 'library' };
+}
+
+/** The RunStore of a run in IndexedDB. */
+function idbStore(db: StudioDatabase, runId: string, status: () => Partial<RunRecord>): RunStore {
+  return {
+    async saveCheckpoint(bytes, meta, metrics) {
+      await saveCheckpoint(db, { id: checkpointId(meta), runId, step: meta.step, createdAt: Date.now() }, bytes, { metrics, run: { step: meta.step, totalSteps: meta.totalSteps, lastMetrics: meta.lastMetrics, ...status() } });
+    },
+    loadRefLogps: (key) => getRefLogps(db, key),
+    saveRefLogps: (key, logps) => putRefLogps(db, key, logps),
+  };
+}
+
+async function drive(db: StudioDatabase, session: TrainSession, ctx: HandlerContext, pauseAfter: number | undefined): Promise<TrainRunResult> {
+  const runId = session.runId;
+  let status: RunRecord['status'] = 'running';
+  const store = idbStore(db, runId, () => ({ status }));
+  const run = await getRun(db, runId);
+  if (run) await putRun(db, { ...run, status: 'running', updatedAt: Date.now() });
+  let end: SessionEnd;
+  try {
+    end = await session.run(store, {
+      signal: ctx.signal,
+      ...(pauseAfter !== undefined && { pauseAfter }),
+      onPhase: (p) => {
+        if (p.kind === 'reference') ctx.progress({ done: p.done, total: p.total, label: 'reference log-probs' });
+        else if (p.kind === 'step') ctx.progress({ done: p.metrics.step, total: p.totalSteps, label: 'training', data: p.metrics });
+      },
+    });
+  } catch (e) {
+    const latest = await getRun(db, runId);
+    if (latest) await putRun(db, { ...latest, status: e instanceof Error && e.name === 'AbortError' ? 'paused' : 'failed', ...(!(e instanceof Error && e.name === 'AbortError') && { error: e instanceof Error ? e.message : String(e) }), updatedAt: Date.now() });
+    throw e;
+  } finally {
+    session.dispose();
+  }
+  status = end.status === 'done' ? 'done' : end.status === 'failed' ? 'failed' : 'paused';
+  const latest = await getRun(db, runId);
+  if (latest) await putRun(db, { ...latest, status, step: end.step, totalSteps: end.totalSteps, ...(end.error && { error: `${end.error.message} ${end.error.hint}` }), updatedAt: Date.now() });
+  return { runId, status: end.status, step: end.step, totalSteps: end.totalSteps, checkpointId: end.lastCheckpoint, ...(end.error && { error: { message: end.error.message, hint: end.error.hint } }) };
+}
+
+export function createTrainHandlers(): Handlers<TrainProtocol> {
+  return {
+    async 'train.start'(req, ctx) {
+      const db = await studioDb();
+      await sweepOrphanChunks(db);
+      ctx.progress({ done: 0, total: 1, label: 'loading data' });
+      const data = await libraryData(db, req.stage, ctx.signal);
+      let init: { id: string; contents: ReturnType<typeof decodeCheckpoint> } | undefined;
+      if (req.initCheckpointId !== undefined) {
+        const bytes = await readCheckpoint(db, req.initCheckpointId);
+        if (!bytes) throw new UserFacingError(`Checkpoint ${req.initCheckpointId} is not in this browser any more.`, 'Choose another initial checkpoint in the Train form.');
+        init = { id: req.initCheckpointId, contents: decodeCheckpoint(bytes) };
+      }
+      const runId = req.runId;
+      if (await getRun(db, runId)) throw new UserFacingError(`A run named ${runId} exists already.`, 'Start the run again (a new name is chosen).');
+      const session = TrainSession.start({ runId, config: { ...req.config, stage: req.stage }, data, ...(init && { init }), ...(req.model && { model: req.model }) });
+      const m = session.model;
+      await putRun(db, {
+        id: runId,
+        stage: req.stage,
+        createdAt: Date.now(),
+        status: 'running',
+        config: { ...session.trainer.config },
+        model: { ...m, flopsPerToken: flopsPerToken(m, 64) },
+        parameters: parameterCount(m),
+        initId: init?.id ?? null,
+        step: 0,
+        totalSteps: session.trainer.totalSteps,
+        samples: session.trainer.samples,
+        lastMetrics: null,
+      });
+      return drive(db, session, ctx, req.pauseAfter);
+    },
+    async 'train.resume'(req, ctx) {
+      const db = await studioDb();
+      await sweepOrphanChunks(db);
+      const current = await readCurrentCheckpoint(db, req.runId);
+      if (!current) throw new UserFacingError('This run has no checkpoint to resume from.', 'Start a new run; a run is resumable once its first checkpoint is written.');
+      const contents = decodeCheckpoint(current.bytes);
+      // An uploaded checkpoint is stored under a run id of its own: its next checkpoints go there.
+      contents.meta.runId = req.runId;
+      const data = await libraryData(db, contents.meta.config.stage, ctx.signal);
+      const session = TrainSession.resume(contents, data, { ...(req.maxSteps !== undefined && { maxSteps: req.maxSteps }) });
+      await truncateRunMetrics(db, req.runId, contents.meta.step);
+      return drive(db, session, ctx, req.pauseAfter);
+    },
+  };
+}
