@@ -62,7 +62,7 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   await expect(page.getByTestId(`run-${sftId}`).getByTestId('run-status')).toHaveText('done');
   const sftMetrics = await storedMetrics(page, sftId);
   expect(sftMetrics.map((m) => m.step)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
-  expect(sftMetrics.at(-1)!.loss).toBeLessThan(sftMetrics[0]!.loss * 0.7);
+  expect(sftMetrics.at(-1)!.loss).toBeLessThan((sftMetrics[0]!.loss as number) * 0.7);
   await expect(page.getByTestId(`ckpt-${sftId}@000024`)).toBeVisible();
   await expect(page.getByTestId(`ckpt-${sftId}@000016`)).toBeVisible();
 

@@ -4,6 +4,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseClipsJsonl } from '../core/clipsJsonl';
+import { spanVector, type SpanClip } from '../core/train/spanVectors';
 import type { TrainStage } from '../core/train/config';
 import { missingClips, preferenceSample, type PreferenceSample, type SftSample } from '../core/train/samples';
 import { parseSftJsonl } from '../core/train/sftData';
@@ -21,6 +22,25 @@ export async function loadTrainData(dir: string, stage: TrainStage, o: { quiet: 
   const parsed = parseClipsJsonl(await readText(clipsPath, 'Clips file'));
   if (!parsed.ok) throw new FileProblemsError(clipsPath, parsed.errors, 0, 'Fix those lines of clips.jsonl (format: docs/cli.md).');
   const vectors = new Map(parsed.clips.map((c) => [c.id, c.embedding]));
+  // Stage 2 triples cite scenes (scenes.jsonl): a scene without a vector of its own gets the
+  // overlap-weighted mean of its video's clips (src/core/train/spanVectors.ts).
+  const scenesPath = join(dir, 'scenes.jsonl');
+  if (await exists(scenesPath)) {
+    const byVideo = new Map<string, SpanClip[]>();
+    for (const c of parsed.clips) byVideo.set(c.videoId, [...(byVideo.get(c.videoId) ?? []), { video: c.videoId, startS: c.startS, endS: c.endS, embedding: c.embedding }]);
+    for (const [i, line] of (await readText(scenesPath, 'Scenes file')).split('\n').entries()) {
+      if (line.trim() === '') continue;
+      let scene: { id?: unknown; video?: unknown; start_s?: unknown; end_s?: unknown; embedding?: unknown };
+      try {
+        scene = JSON.parse(line) as typeof scene;
+      } catch {
+        throw new CliError(`${scenesPath} line ${i + 1} is not valid JSON.`, 'Fix the line (format: docs/cli.md) or remove scenes.jsonl.');
+      }
+      if (typeof scene.id !== 'string' || vectors.has(scene.id)) continue;
+      const v = Array.isArray(scene.embedding) ? Float32Array.from(scene.embedding as number[]) : spanVector(byVideo.get(String(scene.video)) ?? [], Number(scene.start_s), Number(scene.end_s));
+      if (v) vectors.set(scene.id, v);
+    }
+  }
   let sft: SftSample[] = [];
   const sftPath = join(dir, 'sft.jsonl');
   if (await exists(sftPath)) {

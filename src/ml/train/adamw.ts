@@ -30,8 +30,12 @@ export class AdamW {
     this.m = {};
     this.v = {};
     for (const [name, p] of Object.entries(params)) {
-      this.m[name] = tf.variable(state ? tf.tensor(state.m[name] as Float32Array, p.shape) : tf.zerosLike(p), false, `${prefix}/adam_m/${name}`);
-      this.v[name] = tf.variable(state ? tf.tensor(state.v[name] as Float32Array, p.shape) : tf.zerosLike(p), false, `${prefix}/adam_v/${name}`);
+      // The initial tensors are released once the variables hold their data.
+      const m0 = state ? tf.tensor(state.m[name] as Float32Array, p.shape) : tf.zerosLike(p);
+      const v0 = state ? tf.tensor(state.v[name] as Float32Array, p.shape) : tf.zerosLike(p);
+      this.m[name] = tf.variable(m0, false, `${prefix}/adam_m/${name}`);
+      this.v[name] = tf.variable(v0, false, `${prefix}/adam_v/${name}`);
+      tf.dispose([m0, v0]);
     }
     if (state) this.t = state.t;
   }

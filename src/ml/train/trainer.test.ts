@@ -17,7 +17,7 @@ import { initialParams, type ParamValues } from '../policy/params';
 import { AdamW } from './adamw';
 import { decodeCheckpoint, encodeCheckpoint } from '../../core/train/checkpointFile';
 import { tokenMeanNll } from './losses';
-import { PolicyTrainer } from './trainer';
+import { PolicyTrainer, type StepMetrics } from './trainer';
 
 beforeAll(async () => {
   expect((await activateBackend('cpu', { wasmPaths: wasmDir })).ok).toBe(true);
@@ -133,11 +133,11 @@ describe('PolicyTrainer', () => {
 
   it('resuming from a checkpoint (safetensors bytes) replays the uninterrupted run', async () => {
     const full = sftTrainer();
-    const fullMetrics = [];
+    const fullMetrics: StepMetrics[] = [];
     while (!full.done) fullMetrics.push(await full.trainStep());
     expect(fullMetrics.length).toBe(9); // 12 samples / 4 per step × 3 epochs
     const first = sftTrainer();
-    const resumedMetrics = [];
+    const resumedMetrics: StepMetrics[] = [];
     for (let i = 0; i < 4; i++) resumedMetrics.push(await first.trainStep());
     const bytes = encodeCheckpoint({
       meta: { format: 'longvpo-checkpoint', version: 1, runId: 'r', step: first.step, totalSteps: first.totalSteps, config: first.config, model: MODEL, tokenizer: tokenizer.toJson(), optimizerT: 0, referenceId: null, initId: null, data: { samples: 12, source: 'test' }, createdAt: '2026-01-01T00:00:00Z', lastMetrics: null },
@@ -178,7 +178,7 @@ describe('PolicyTrainer', () => {
     const anchor = make('anchor');
     await anchor.prepareReference();
     expect([...anchor.refLogps.values()].map((r) => r.chosen)).not.toEqual([...full.refLogps.values()].map((r) => r.chosen));
-    const metrics = [];
+    const metrics: StepMetrics[] = [];
     while (!anchor.done) metrics.push(await anchor.trainStep());
     expect(metrics.at(-1)?.['rewards/margins']).toBeGreaterThan(metrics[0]?.['rewards/margins'] as number);
     full.dispose();

@@ -72,8 +72,16 @@ export interface TrainerInit {
 /** tf.Variable names are global: each trainer gets its own prefix. */
 let trainers = 0;
 
+/** A variable from plain values; the initial tensor is released (the variable keeps the data). */
+export function variableOf(values: Float32Array, shape: number[], name: string, trainable = true): tf.Variable {
+  const init = tf.tensor(values, shape);
+  const v = tf.variable(init, trainable, name);
+  init.dispose();
+  return v;
+}
+
 function toVariables(values: ParamValues, prefix: string): Record<string, tf.Variable> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.variable(tf.tensor(v.values, v.shape), true, `${prefix}/${k}`)]));
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, variableOf(v.values, v.shape, `${prefix}/${k}`)]));
 }
 
 export class PolicyTrainer {

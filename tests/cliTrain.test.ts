@@ -1,0 +1,109 @@
+// `longvpo train` (issue #12, docs/training.md) as a user runs it: the built bundle in a child
+// Node process on the small demo world. SFT, then Stage 1 DPO paused halfway and resumed: its
+// metrics must equal an uninterrupted run's (1e-3 relative); bad input exits 1 and writes nothing.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCheckpoint } from '../src/core/train/checkpointFile';
+import { parseSftJsonl } from '../src/core/train/sftData';
+import { parseTriples } from '../src/core/triples/import';
+
+const ROOT = resolve(__dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'longvpo-train-test-'));
+const BUILD = join(ROOT, 'node_modules', '.cache', `longvpo-train-test-${process.pid}`);
+const CLI = join(BUILD, 'longvpo.mjs');
+
+function run(args: string[], script = CLI): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [script, ...args], { cwd: work, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
+  });
+}
+
+const metrics = (run: string): Record<string, number>[] =>
+  readFileSync(join(work, run, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, number>);
+
+beforeAll(async () => {
+  const built = await run(['build', '--config', join(ROOT, 'vite.cli.config.ts'), '--outDir', BUILD, '--logLevel', 'warn'], join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'));
+  expect(built.stderr + built.stdout).not.toMatch(/error/i);
+  const demo = await run(['demo', '--size', 'small', '--seed', '7', '--count', '40', '--stage2-count', '0', '--out', 'data', '--quiet']);
+  expect(demo.stderr).toBe('');
+  expect(demo.code).toBe(0);
+}, 180_000);
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(BUILD, { recursive: true, force: true });
+});
+
+describe('longvpo demo writes SFT data', () => {
+  it('sft.jsonl: single-clip questions on clips that anchor no Stage 1 triple', () => {
+    const sft = parseSftJsonl(readFileSync(join(work, 'data', 'sft.jsonl'), 'utf8'));
+    expect(sft.ok).toBe(true);
+    if (!sft.ok) return;
+    expect(sft.samples.length).toBeGreaterThan(20);
+    const triples = parseTriples(readFileSync(join(work, 'data', 'triples.jsonl'), 'utf8'));
+    if (!triples.ok) throw new Error('demo triples must parse');
+    const anchors = new Set(triples.triples.filter((t) => t.stage === 1).map((t) => t.video[t.anchor_index as number]));
+    expect(anchors.size).toBeGreaterThan(3);
+    for (const s of sft.samples) expect(anchors.has(s.clips[0] as string)).toBe(false);
+  });
+});
+
+describe('longvpo train', () => {
+  it('SFT writes TRL-named metrics per step, checkpoints every N steps, and a readable safetensors file', async () => {
+    const r = await run(['train', '--data', 'data', '--stage', 'sft', '--steps', '20', '--checkpoint-every', '10', '--out', 'sft', '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const m = metrics('sft');
+    expect(m.map((x) => x.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    for (const key of ['loss', 'grad_norm', 'learning_rate', 'epoch', 'mean_token_accuracy', 'step_time_s', 'tokens_per_s']) expect(typeof m[0]?.[key]).toBe('number');
+    expect(m.at(-1)!.loss as number).toBeLessThan(m[0]!.loss as number);
+    expect(existsSync(join(work, 'sft', 'checkpoints', 'step-000010.safetensors'))).toBe(true);
+    const bytes = new Uint8Array(readFileSync(join(work, 'sft', 'checkpoints', 'step-000020.safetensors')));
+    // The safetensors layout Python reads: u64 LE header length, then a JSON header.
+    const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, { dtype: string; shape: number[] }>;
+    expect(header['lm_head.weight']?.dtype).toBe('F32');
+    expect(decodeCheckpoint(bytes).meta.step).toBe(20);
+  }, 120_000);
+
+  it('Stage 1 paused after 3 steps and resumed gives the metrics of an uninterrupted run', async () => {
+    const common = ['--data', 'data', '--stage', '1', '--init', 'sft', '--steps', '6', '--batch', '4', '--checkpoint-every', '2', '--quiet'];
+    const paused = await run(['train', ...common, '--out', 's1-paused', '--pause-after', '3']);
+    expect(paused.code).toBe(0);
+    expect(metrics('s1-paused')).toHaveLength(3);
+    expect(JSON.parse(readFileSync(join(work, 's1-paused', 'checkpoint.json'), 'utf8'))).toMatchObject({ step: 3 });
+    const resumed = await run(['train', '--resume', 's1-paused', '--quiet']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    const straight = await run(['train', ...common, '--out', 's1-straight']);
+    expect(straight.code).toBe(0);
+    const a = metrics('s1-paused');
+    const b = metrics('s1-straight');
+    expect(a.map((x) => x.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const key of ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'rewards/margins', 'logps/chosen', 'logps/rejected', 'grad_norm', 'learning_rate']) {
+      b.forEach((m, i) => expect(Math.abs((a[i]![key] as number) - (m[key] as number))).toBeLessThanOrEqual(1e-3 * Math.abs(m[key] as number) + 1e-7));
+    }
+    // The reference log-probs were computed once and cached in the run folder.
+    expect(Object.keys(JSON.parse(readFileSync(join(work, 's1-paused', 'ref_logps.json'), 'utf8')) as object)).toHaveLength(1);
+  }, 180_000);
+
+  it.each([
+    [['--data', 'nowhere', '--stage', 'sft', '--out', 'bad1'], /data folder nowhere does not exist/, 'bad1'],
+    [['--data', 'data', '--stage', '1', '--out', 'bad2'], /needs --init RUN/, 'bad2'],
+    [['--data', 'data', '--stage', '1', '--init', 'no-such-run', '--out', 'bad3'], /no-such-run has no checkpoint/, 'bad3'],
+    [['--data', 'data', '--stage', 'sft', '--init', 'sft', '--out', 'bad4'], /SFT starts from a fresh model/, 'bad4'],
+    [['--resume', 'sft', '--stage', '1'], /--resume continues a run as it was configured/, null],
+  ])('%j exits 1 with a clear error and writes nothing', async (args, message, out) => {
+    const r = await run(['train', ...args]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/at .*\.(mjs|ts):\d+/); // no stack trace
+    if (out) expect(existsSync(join(work, out))).toBe(false);
+  });
+});
