@@ -96,9 +96,17 @@ interface Job {
   misses: number;
 }
 
-/** The degraded context of y−: a strict non-empty subset of the cited scenes, or only uncited scenes. */
+/**
+ * The degraded context of y−: a strict non-empty subset of the cited scenes (partial evidence), or
+ * as many uncited scenes as were cited, drawn at random (irrelevance). Irrelevance takes no more
+ * scenes than chosen saw, so y+ and y− answer from contexts of the same size, and a video of a
+ * hundred scenes does not send ninety-eight of them to an endpoint.
+ */
 export function degradedContext(relevant: readonly number[], sceneCount: number, strategy: Stage2Strategy, rng: ReturnType<typeof mulberry32>): number[] {
-  if (strategy === 'irrelevance') return Array.from({ length: sceneCount }, (_, k) => k).filter((k) => !relevant.includes(k));
+  if (strategy === 'irrelevance') {
+    const uncited = Array.from({ length: sceneCount }, (_, k) => k).filter((k) => !relevant.includes(k));
+    return rng.shuffle(uncited).slice(0, relevant.length).sort((a, b) => a - b);
+  }
   const size = rng.int(1, relevant.length - 1);
   return rng.shuffle([...relevant]).slice(0, size).sort((a, b) => a - b);
 }
