@@ -12,6 +12,7 @@ import { demoCommand } from './demo';
 import { EXIT, reportFailure } from './errors';
 import { synthCommand } from './synth';
 import { trainCommand } from './train';
+import { evalCommand } from './eval';
 import { validateCommand } from './validate';
 
 /** package.json's version, put in by vite.cli.config.ts at build time. */
@@ -24,7 +25,7 @@ function program(ctx: CliContext): Command {
     .option('--debug', 'print stack traces of errors', false)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nEvery command has --help. Docs: docs/cli.md');
-  for (const cmd of [demoCommand(ctx), synthCommand(ctx), trainCommand(ctx), validateCommand(), exportCommand(), importCommand()]) root.addCommand(cmd);
+  for (const cmd of [demoCommand(ctx), synthCommand(ctx), trainCommand(ctx), evalCommand(ctx), validateCommand(), exportCommand(), importCommand()]) root.addCommand(cmd);
   return root;
 }
 

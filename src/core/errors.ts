@@ -57,3 +57,12 @@ function isNamedError(e: unknown): e is NamedError {
 function firstLine(text: string): string {
   return text.split('\n')[0]?.trim().slice(0, 500) ?? '';
 }
+
+/** Throws the signal's reason, or an AbortError, when `signal` is aborted (core has no DOMException). */
+export function throwIfCancelled(signal: { readonly aborted: boolean; readonly reason?: unknown } | undefined): void {
+  if (!signal?.aborted) return;
+  if (signal.reason instanceof Error) throw signal.reason;
+  const e = new Error('The operation was aborted.');
+  e.name = 'AbortError';
+  throw e;
+}

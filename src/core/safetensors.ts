@@ -8,6 +8,8 @@
 // Must: reading refuses, with a clear message, a header that overruns the file, overlapping or
 // out-of-range offsets, a byte count that disagrees with dtype × shape, and unknown dtypes.
 
+import { utf8Decode, utf8Encode } from './utf8';
+
 export type SafeDtype = 'F32' | 'I32';
 
 export interface NamedTensor {
@@ -36,7 +38,7 @@ export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
-  let json = new TextEncoder().encode(JSON.stringify(header));
+  let json = utf8Encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
   if (padded !== json.length) {
     const p = new Uint8Array(padded).fill(0x20);
@@ -69,7 +71,7 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   if (8 + n > bytes.length) throw new SafetensorsError(`the header says ${n} bytes but the file has ${bytes.length - 8} after the length`);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    header = JSON.parse(utf8Decode(bytes.subarray(8, 8 + n)));
   } catch (e) {
     throw new SafetensorsError(`the header is not JSON (${e instanceof Error ? e.message : String(e)})`);
   }

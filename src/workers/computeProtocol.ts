@@ -4,6 +4,7 @@ import type { BenchReport } from '../ml/backend/bench';
 import type { EmbedBenchCase } from '../ml/embedBench';
 import type { WebGpuReport } from '../ml/backend/registry';
 import type { SelfTestResult } from '../ml/backend/selfTest';
+import type { TrainBenchReport } from '../ml/train/bench';
 import type { ClipProtocol } from './clipHandlers';
 import type { DemoProtocol } from './demoHandlers';
 import type { MediaProtocol } from './mediaHandlers';
@@ -26,9 +27,17 @@ export type BackendProtocol = {
   'backend.bench': { req: { backends: BackendName[] | 'all'; restore: BackendName; matmulSizes?: number[]; budgetMs?: number }; res: BenchReport };
   /** Default embedder frames/s per backend, then re-activates `restore`. */
   'embed.bench': { req: { backends: BackendName[] | 'all'; restore: BackendName }; res: EmbedBenchCase[] };
+  /** Training step times (SFT, DPO with full / anchor-only / cached reference) per backend, then re-activates `restore`. */
+  'train.bench': { req: { backends: BackendName[] | 'all'; restore: BackendName; steps?: number }; res: TrainBenchResult[] };
   /** What the worker's environment offers. */
   'env.describe': { req: null; res: ComputeEnvironment };
 };
+
+export interface TrainBenchResult {
+  backend: BackendName;
+  report: TrainBenchReport | null;
+  error?: string;
+}
 
 export interface ComputeEnvironment {
   candidates: BackendName[];
@@ -44,6 +53,7 @@ const METHODS: Record<keyof ComputeProtocol, true> = {
   'backend.selfTest': true,
   'backend.bench': true,
   'embed.bench': true,
+  'train.bench': true,
   'env.describe': true,
   'video.probe': true,
   'video.sample': true,

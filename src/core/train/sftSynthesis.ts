@@ -2,6 +2,7 @@
 // (one clip, its question) → answer before any DPO. Questions come from the same generator as
 // Stage 1 (anchoredQA, `variant` k = the clip's k-th question), on clips that are NOT Stage 1
 // anchors, so the DPO stages never re-train an SFT question. Pure and deterministic.
+import { throwIfCancelled } from '../errors';
 import { GeneratorUnavailableError, type CancelSignal, type Generator } from '../generators/types';
 import type { SynthClip } from '../synthesis/stage1Settings';
 import type { SftLine } from './sftData';
@@ -26,7 +27,7 @@ export async function synthesizeSft(
   let skipped = 0;
   const usable = clips.filter((c) => !options.exclude.has(c.id));
   for (const [i, c] of usable.entries()) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('cancelled', 'AbortError');
+    throwIfCancelled(options.signal);
     const seen = new Set<string>();
     let asked = 0;
     for (let variant = 0; variant < options.questionsPerClip; variant++) {

@@ -20,6 +20,11 @@ export function BenchPanel() {
     'Embedder benchmark failed',
     useCallback((signal) => computeEngine()['embed.bench']({ backends: 'all', restore: choice?.backend ?? 'cpu' }, { signal }), [choice?.backend]),
   );
+  const train = useTask(
+    'Training benchmark failed',
+    useCallback((signal, onProgress) => computeEngine()['train.bench']({ backends: 'all', restore: choice?.backend ?? 'cpu' }, { signal, onProgress }), [choice?.backend]),
+  );
+  const trainRows = (train.result ?? []).flatMap((r) => (r.report ? r.report.cases.map((c) => ({ backend: r.backend, ...c, error: '' })) : [{ backend: r.backend, case: '—', stepS: Number.NaN, tokensPerS: Number.NaN, gflops: Number.NaN, mfu: Number.NaN, error: r.error ?? '' }]));
   return (
     <section className="card" aria-labelledby="bench-title">
       <h2 id="bench-title">Benchmark</h2>
@@ -53,6 +58,23 @@ export function BenchPanel() {
           rowKey={(r) => r.backend}
           cells={(r) => [r.backend, r.framesPerS === null ? (r.error ?? '—') : r.framesPerS.toFixed(1), r.warmupMs === null ? '—' : `${(r.warmupMs / 1000).toFixed(1)} s`]}
           jsonTestId="embed-bench-json"
+        />
+      ) : null}
+      <h3>Training steps</h3>
+      <p className="muted">The policy&apos;s SFT and Stage 1 DPO steps (16-clip composites, batch 8 pairs) on every backend: the reference run every step with the full context or the anchor alone, or cached. Minutes on a software GPU.</p>
+      <button type="button" disabled={!choice || train.running} onClick={train.run}>
+        Run training benchmark
+      </button>
+      {train.running ? <ProgressBar progress={train.progress} label="Training benchmark" onCancel={train.cancel} /> : null}
+      {train.result ? (
+        <ResultTable
+          label="Training benchmark results"
+          columns={['backend', 'case', 'ms/step', 'tokens/s', 'MFU']}
+          rows={trainRows}
+          rowKey={(r) => `${r.backend}-${r.case}`}
+          cells={(r) => [r.backend, r.error ? `failed: ${r.error}` : r.case, Number.isFinite(r.stepS) ? (r.stepS * 1000).toFixed(0) : '—', Number.isFinite(r.tokensPerS) ? r.tokensPerS.toFixed(0) : '—', Number.isFinite(r.mfu) ? `${(100 * r.mfu).toFixed(1)}%` : '—']}
+          jsonTestId="train-bench-json"
+          json={train.result}
         />
       ) : null}
     </section>

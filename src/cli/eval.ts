@@ -1,0 +1,110 @@
+// `longvpo eval` (issue #13, groundwork): the held-out probe on a run's latest checkpoint. DIR is
+// a demo folder of ANOTHER world seed than the training data (its clips were never trained on);
+// the demo world's oracle (rebuilt from DIR/report.json) writes the questions and the answers on
+// distractors. Writes RUN/eval.json and prints accuracy by length and anchor position.
+import { Command } from 'commander';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { parseClipsJsonl } from '../core/clipsJsonl';
+import type { DemoSize } from '../core/demo';
+import { summarise } from '../core/eval/aggregate';
+import { buildProbe, PROBE_DEFAULTS, type ProbeSettings } from '../core/eval/probe';
+import { createOracleGenerator } from '../core/world';
+import { multipleChoice } from '../ml/eval/multipleChoice';
+import { TensorSimilaritySource } from '../ml/similaritySource';
+import { WordTokenizer } from '../core/train/tokenizer';
+import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
+import type { CliContext } from './context';
+import { demoWorld } from './demo';
+import { CliError, FileProblemsError } from './errors';
+import { readText, writeOutputs } from './io';
+import { integer } from './options';
+import { note } from './progress';
+import { RunFolder } from './runFolder';
+
+interface EvalOptions {
+  run: string;
+  data: string;
+  lengths: string;
+  seed: number;
+  positions: number;
+  maxAnchors: number;
+  questionsPerClip: number;
+  backend: NodeBackend;
+  quiet: boolean;
+}
+
+const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(1) : '—');
+
+export function evalCommand(ctx: CliContext): Command {
+  return new Command('eval')
+    .description('Held-out probe: multiple-choice accuracy of a run’s latest checkpoint by composite length and anchor position (demo data of another world seed). Writes RUN/eval.json.')
+    .requiredOption('--run <run>', 'run folder (`longvpo train --out`)')
+    .requiredOption('--data <dir>', 'held-out demo folder (`longvpo demo --seed S --out DIR` with a seed the training never saw)')
+    .option('--lengths <list>', 'composite lengths in clips', PROBE_DEFAULTS.lengths.join(','))
+    .option('--seed <n>', 'seed of the probe (anchors, distractors, candidates)', integer(0), PROBE_DEFAULTS.seed)
+    .option('--positions <n>', 'anchor positions per length, evenly spread', integer(1, 64), PROBE_DEFAULTS.positions)
+    .option('--max-anchors <n>', 'anchor clips sampled', integer(1), PROBE_DEFAULTS.maxAnchors)
+    .option('--questions-per-clip <n>', 'questions asked of each anchor', integer(1, 16), PROBE_DEFAULTS.questionsPerClip)
+    .option('--backend <name>', 'TensorFlow.js backend (wasm, cpu)', 'wasm')
+    .option('--quiet', 'no progress on stderr', false)
+    .action(async (o: EvalOptions) => {
+      if (!(NODE_BACKENDS as readonly string[]).includes(o.backend)) throw new CliError(`Unknown backend ${o.backend}.`, 'Use wasm or cpu.');
+      const lengths = o.lengths.split(',').map((x) => Number(x.trim()));
+      if (lengths.some((l) => !Number.isInteger(l) || l < 1 || l > 256)) throw new CliError(`--lengths ${o.lengths} is not a list of whole numbers from 1 to 256.`, 'Example: --lengths 1,4,8,16,32');
+      const latest = await new RunFolder(o.run).latest();
+      let report: { size?: DemoSize; seed?: number; command?: string };
+      try {
+        report = JSON.parse(await readText(join(o.data, 'report.json'), 'Demo report')) as typeof report;
+      } catch (e) {
+        if (e instanceof CliError) throw new CliError(`${o.data} is not a demo folder (no report.json).`, 'Make held-out data with `npx longvpo demo --seed S --out DIR`, S a seed the training never saw.', { cause: e });
+        throw e;
+      }
+      if (report.command !== 'demo' || report.size === undefined || report.seed === undefined) throw new CliError(`${o.data}/report.json was not written by \`longvpo demo\`.`, 'The probe needs the demo world’s oracle: evaluate on a demo folder.');
+      const clipsPath = join(o.data, 'clips.jsonl');
+      const parsed = parseClipsJsonl(await readText(clipsPath, 'Clips file'));
+      if (!parsed.ok) throw new FileProblemsError(clipsPath, parsed.errors, 0, 'Fix those lines of clips.jsonl.');
+      const { meta, weights } = latest.contents;
+      if (parsed.dim !== meta.model.visualDim) throw new CliError(`The run takes ${meta.model.visualDim}-d clip embeddings; ${clipsPath} has ${parsed.dim}-d.`, 'Evaluate on data made with the same embedder.');
+      await startBackend(o.backend);
+      const settings: ProbeSettings = { ...PROBE_DEFAULTS, seed: o.seed, lengths, positions: o.positions, maxAnchors: o.maxAnchors, questionsPerClip: o.questionsPerClip, embedder: 'clips.jsonl' };
+      const world = demoWorld(report.size, report.seed);
+      const similarity = TensorSimilaritySource.fromRows(parsed.clips.map((c) => c.embedding));
+      const t0 = Date.now();
+      let probe;
+      try {
+        probe = await buildProbe(parsed.clips, similarity, createOracleGenerator(world), settings, ctx.signal);
+      } finally {
+        similarity.dispose();
+      }
+      note(`probe: ${probe.report.items} items (${probe.report.questions} questions on ${probe.report.anchors} held-out clips; ${probe.report.dropped} cells without enough distractors)`, o.quiet);
+      const vectors = new Map(parsed.clips.map((c) => [c.id, c.embedding]));
+      const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
+      let scored;
+      try {
+        scored = await multipleChoice(params, meta.model, { dim: parsed.dim, vector: (id) => vectors.get(id) }, WordTokenizer.fromJson(meta.tokenizer), probe.items, { batchSize: 64, signal: ctx.signal });
+      } finally {
+        tf.dispose(Object.values(params));
+      }
+      const correctSum = probe.items.map((it, i) => it.candidates[scored.chosenSum[i] as number] === it.answer);
+      const correctMean = probe.items.map((it, i) => it.candidates[scored.chosenMean[i] as number] === it.answer);
+      const sum = summarise(probe.items, correctSum, 'sum', settings.positions);
+      const mean = summarise(probe.items, correctMean, 'mean', settings.positions);
+      const out = {
+        by_length: Object.fromEntries(Object.entries(sum.byLength).map(([l, p]) => [l, p.accuracy])),
+        by_length_position: Object.fromEntries(Object.entries(sum.byLengthPosition).map(([l, ps]) => [l, ps.map((p) => p.accuracy)])),
+        n: Object.fromEntries(Object.entries(sum.byLength).map(([l, p]) => [l, p.n])),
+        chance: sum.chance,
+        summed: sum,
+        length_normalised: mean,
+        stage2: null,
+        checkpoint: latest.id,
+        data: { dir: o.data, world_seed: report.seed, size: report.size },
+        probe: { settings, report: probe.report },
+        seconds: (Date.now() - t0) / 1000,
+      };
+      await writeOutputs(o.run, { 'eval.json': JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
+      const rows = Object.entries(sum.byLength).map(([l, p]) => `| ${l} | ${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}] | ${pct(mean.byLength[l]?.accuracy ?? NaN)} | ${(sum.byLengthPosition[l] ?? []).map((x) => pct(x.accuracy)).join(' / ')} | ${p.n} | ${pct(sum.chance[l] ?? NaN)} |`);
+      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n');
+    });
+}
