@@ -190,7 +190,8 @@ describe('longvpo demo (small world)', () => {
     const annotations = clips.map((c, k) => ({ video: c.video, start_s: c.start_s, end_s: c.end_s, qa: [{ question: 'What colour is the ball?', answer: `${colours[k]}.` }] }));
     writeFileSync(join(work, 'user-clips.jsonl'), clips.map((c) => JSON.stringify(c)).join('\n') + '\n');
     writeFileSync(join(work, 'user-ann.jsonl'), annotations.map((a) => JSON.stringify(a)).join('\n') + '\n');
-    const args = ['synth', '--clips', 'user-clips.jsonl', '--annotations', 'user-ann.jsonl', '--frame-budget', '16', '--frames-per-clip', '8', '--count', '6'];
+    const args = ['synth', '--clips', 'user-clips.jsonl', '--annotations', 'user-ann.jsonl', '--frame-budget', '16', '--frames-per-clip', '8', '--count', '6', '--sft-share', '0'];
+    // --sft-share 0: every clip may anchor (by default half are kept for SFT, as in demo and the browser).
     // Every distractor has the anchor's question with another answer: that is its y-, and the
     // imported judge still finds the question specific to the anchor (no other clip gives its answer).
     for (const [out, extra] of [['user-strict', []], ['user', ['--no-specificity']]] as const) {
@@ -209,7 +210,7 @@ describe('longvpo demo (small world)', () => {
     // Every clip with the anchor's own answer: no sample survives (y- would equal y+).
     const twin = annotations.map((a) => ({ ...a, qa: [{ question: 'What colour is the ball?', answer: 'Red.' }] }));
     writeFileSync(join(work, 'user-twin.jsonl'), twin.map((a) => JSON.stringify(a)).join('\n') + '\n');
-    const same = await run(['synth', '--clips', 'user-clips.jsonl', '--annotations', 'user-twin.jsonl', '--frame-budget', '16', '--frames-per-clip', '8', '--count', '6', '--out', 'user-twin']);
+    const same = await run(['synth', '--clips', 'user-clips.jsonl', '--annotations', 'user-twin.jsonl', '--frame-budget', '16', '--frames-per-clip', '8', '--count', '6', '--sft-share', '0', '--out', 'user-twin']);
     expect(same.code, same.stderr).toBe(0);
     expect(same.stderr).toMatch(/0 of 6 triples: .*rejected_equals_chosen 6/);
   }, 60_000);

@@ -11,6 +11,7 @@ import { embedderId } from '../core/pipeline';
 import { parseSceneList } from '../core/sceneList';
 import { studioJsonl } from '../core/triples/exports';
 import { createOracleGenerator } from '../core/world';
+import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips } from '../core/train/sftSynthesis';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
 import type { CliContext } from './context';
 import { demoWorld } from './demo';
@@ -31,6 +32,7 @@ interface SynthOptions extends Stage1Options, Stage2Options {
   out: string;
   fps: number;
   embedder: string;
+  sftShare: number;
   backend: NodeBackend;
   quiet: boolean;
 }
@@ -58,6 +60,7 @@ export function synthCommand(ctx: CliContext): Command {
     .option('--world-seed <n>', 'with --oracle: the demo world seed (default: --seed)', integer(-(2 ** 31), 2 ** 31 - 1))
     .requiredOption('--out <dir>', 'output directory (created if missing; files in it are replaced)')
     .option('--fps <n>', 'sampling rate the clips were cut at, for lines without "frames"', decimal(0.1, 10), 1)
+    .option('--sft-share <fraction>', 'Stage 1: share of the clips kept for single-clip SFT, never anchors (as demo and the browser; 0: none)', decimal(0, 0.95), SFT_SHARE)
     .option('--embedder <id>', 'id of the model that made the embeddings (recorded in filters.embedder)', embedderId({ kind: 'default' }))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend for the similarity matmuls').choices([...NODE_BACKENDS]).default('wasm'))
     .option('--quiet', 'no progress or warnings on stderr', false);
@@ -74,7 +77,9 @@ export function synthCommand(ctx: CliContext): Command {
     await startBackend(o.backend);
     note(`${parsed.clips.length} clips (${parsed.dim}-d embeddings), generator: ${generator.label}`, o.quiet);
     const stamp = createdAt(o.now, () => new Date().toISOString());
-    const { triples, report } = await runStage1(parsed.clips, generator, o.embedder, { ...o, createdAt: stamp, quiet: o.quiet, signal: ctx.signal });
+    // As `demo` and the browser do: a share of the clips is kept for single-clip SFT and never anchors (docs/training.md).
+    const excludedAnchors = sftReservedClips(parsed.clips, SFT_CLIP_SEED, o.sftShare);
+    const { triples, report } = await runStage1(parsed.clips, generator, o.embedder, { ...o, createdAt: stamp, quiet: o.quiet, signal: ctx.signal, excludedAnchors });
     if (triples.length < o.count) {
       const reasons = Object.entries(report.discarded).filter(([, n]) => n > 0).map(([reason, n]) => `${reason} ${n}`);
       note(`${triples.length} of ${o.count} triples: ${report.attempted} attempts (discarded: ${reasons.join(', ') || 'none'}; ${report.skippedAnchors} clips without a question)${report.discarded.not_specific > 0 && o.annotations !== undefined ? '. With imported annotations a question that another clip has with the same answer counts as not specific; --no-specificity turns that filter off' : ''}`, o.quiet);
