@@ -45,6 +45,11 @@ export function formProblems(f: TrainForm): string[] {
   if (!(f.alpha >= 0)) out.push('α must be 0 or more.');
   if (f.stage !== 'sft' && f.initCheckpointId === '') out.push(`${f.stage === 'stage1' ? 'Stage 1' : 'Stage 2'} needs an initial checkpoint (train SFT first, or upload one).`);
   if (f.stage === 'sft' && (f.width % f.heads !== 0 || (f.width / f.heads) % 2 !== 0)) out.push('Width must split into an even size per head.');
+  if (!(f.warmupRatio >= 0 && f.warmupRatio < 1)) out.push('Warm-up must be a share from 0 to below 1.');
+  if (!(f.weightDecay >= 0)) out.push('Weight decay must be 0 or more.');
+  if (!(f.maxGradNorm >= 0)) out.push('Gradient clip must be 0 (off) or more.');
+  if (!(Number.isInteger(f.gradAccum) && f.gradAccum >= 1)) out.push('Accumulation must be a whole number of micro-batches (1 or more).');
+  if (!(f.labelSmoothing >= 0 && f.labelSmoothing < 0.5)) out.push('Label smoothing must be from 0 to below 0.5.');
   return out;
 }
 

@@ -108,6 +108,24 @@ function TrainFormPanel() {
           <Num id="t-every" label="Checkpoint every" value={form.checkpointEvery} step={1} note="steps" onChange={(checkpointEvery) => patch({ checkpointEvery })} />
           <Num id="t-seed" label="Seed" value={form.seed} step={1} onChange={(seed) => patch({ seed })} />
         </fieldset>
+        <details className="advanced">
+          <summary>More settings</summary>
+          <fieldset disabled={active !== null} className="fields">
+            <Num id="t-warmup" label="Warm-up" value={form.warmupRatio} step={0.05} note="share of the steps" onChange={(warmupRatio) => patch({ warmupRatio })} />
+            <Num id="t-wd" label="Weight decay" value={form.weightDecay} step={0.01} note="AdamW, matrices only" onChange={(weightDecay) => patch({ weightDecay })} />
+            <Num id="t-clip" label="Gradient clip" value={form.maxGradNorm} step={0.5} note="global norm; 0: off" onChange={(maxGradNorm) => patch({ maxGradNorm })} />
+            <Num id="t-accum" label="Accumulation" value={form.gradAccum} step={1} note="micro-batches per step" onChange={(gradAccum) => patch({ gradAccum })} />
+            {dpo ? <Num id="t-ls" label="Label smoothing" value={form.labelSmoothing} step={0.05} note="robust loss ε" onChange={(labelSmoothing) => patch({ labelSmoothing })} /> : null}
+            {dpo ? (
+              <div className="field">
+                <label>
+                  <input type="checkbox" checked={form.cacheRef} onChange={(e) => patch({ cacheRef: e.target.checked })} /> Cache reference log-probs
+                </label>
+                <span className="muted">computed once per triple</span>
+              </div>
+            ) : null}
+          </fieldset>
+        </details>
         <Problems items={problems} testId="train-problems" />
         <p className="actions">
           <button type="submit" disabled={active !== null}>
@@ -162,6 +180,7 @@ function Runs() {
           <th>status</th>
           <th>step</th>
           <th>parameters</th>
+          <th>FLOPs/token</th>
           <th>last loss</th>
           <th>accuracy</th>
           <th />
@@ -176,11 +195,14 @@ function Runs() {
               </button>
             </td>
             <td>{r.stage}</td>
-            <td data-testid="run-status">{active?.runId === r.id ? 'running' : r.status}</td>
+            <td data-testid="run-status" title={r.error ?? ''}>
+              {active?.runId === r.id ? 'running' : r.status === 'running' ? 'interrupted' : r.status}
+            </td>
             <td>
               {r.step ?? 0}/{r.totalSteps ?? '?'}
             </td>
             <td>{r.parameters?.toLocaleString('en') ?? ''}</td>
+            <td>{typeof r.model?.flopsPerToken === 'number' ? `${(r.model.flopsPerToken / 1e6).toFixed(2)} M` : ''}</td>
             <td>{r.lastMetrics ? r.lastMetrics.loss?.toFixed(4) : ''}</td>
             <td>{r.lastMetrics ? (r.lastMetrics['rewards/accuracies'] ?? r.lastMetrics.mean_token_accuracy)?.toFixed(3) : ''}</td>
             <td className="row">
