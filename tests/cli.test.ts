@@ -132,7 +132,7 @@ describe('longvpo demo (small world)', () => {
     const s2 = (JSON.parse(readFileSync(join(out('demo-a'), 'report.json'), 'utf8')) as { stage2: { produced: number; byTaskType: Record<string, number>; byStrategy: Record<string, number>; discarded: Record<string, number> } }).stage2;
     expect(s2.produced).toBe(stage2.length);
     expect(Object.values(s2.byTaskType).reduce((a, b) => a + b, 0)).toBe(stage2.length);
-    expect(s2.byStrategy.partial_evidence + s2.byStrategy.irrelevance).toBe(stage2.length);
+    expect((s2.byStrategy.partial_evidence ?? 0) + (s2.byStrategy.irrelevance ?? 0)).toBe(stage2.length);
     expect(Object.keys(s2.discarded)).toEqual(expect.arrayContaining(['duplicate', 'no_citation', 'unknown_scene', 'rejected_equals_chosen']));
     for (const t of stage2) expect(t.relevant_clips!.length).toBeGreaterThanOrEqual(2);
     for (const line of readLines(join(out('demo-a'), 'clips.jsonl'))) expect(Object.keys(JSON.parse(line) as object)).toEqual(expect.arrayContaining(['id', 'video', 'start_s', 'end_s', 'embedding']));

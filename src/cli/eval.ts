@@ -9,6 +9,9 @@ import { parseClipsJsonl } from '../core/clipsJsonl';
 import type { DemoSize } from '../core/demo';
 import { summarise } from '../core/eval/aggregate';
 import { buildProbe, PROBE_DEFAULTS, type ProbeSettings } from '../core/eval/probe';
+import { stage2ProbeItems } from '../core/eval/stage2Probe';
+import { proportion } from '../core/eval/stats';
+import { parseTriples } from '../core/triples/import';
 import { createOracleGenerator } from '../core/world';
 import { multipleChoice } from '../ml/eval/multipleChoice';
 import { TensorSimilaritySource } from '../ml/similaritySource';
@@ -21,6 +24,7 @@ import { readText, writeOutputs } from './io';
 import { integer } from './options';
 import { note } from './progress';
 import { RunFolder } from './runFolder';
+import { loadClipVectors } from './trainData';
 
 interface EvalOptions {
   run: string;
@@ -78,14 +82,36 @@ export function evalCommand(ctx: CliContext): Command {
         similarity.dispose();
       }
       note(`probe: ${probe.report.items} items (${probe.report.questions} questions on ${probe.report.anchors} held-out clips; ${probe.report.dropped} cells without enough distractors)`, o.quiet);
-      const vectors = new Map(parsed.clips.map((c) => [c.id, c.embedding]));
+      // Clip and scene vectors (scenes for the Stage 2 probe), and the held-out Stage 2 triples.
+      const { vectors } = await loadClipVectors(o.data);
+      const clipSource = { dim: parsed.dim, vector: (id: string) => vectors.get(id) };
+      const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
+      let stage2Items: ReturnType<typeof stage2ProbeItems> = [];
+      try {
+        const triples = parseTriples(await readText(join(o.data, 'triples.jsonl'), 'Triples file'));
+        if (triples.ok) stage2Items = stage2ProbeItems(triples.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
+      } catch {
+        /* no triples.jsonl: no Stage 2 probe */
+      }
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
       let scored;
+      let scored2;
       try {
-        scored = await multipleChoice(params, meta.model, { dim: parsed.dim, vector: (id) => vectors.get(id) }, WordTokenizer.fromJson(meta.tokenizer), probe.items, { batchSize: 64, signal: ctx.signal });
+        scored = await multipleChoice(params, meta.model, clipSource, tokenizer, probe.items, { batchSize: 64, signal: ctx.signal });
+        scored2 = stage2Items.length > 0 ? await multipleChoice(params, meta.model, clipSource, tokenizer, stage2Items, { batchSize: 32, signal: ctx.signal }) : null;
       } finally {
         tf.dispose(Object.values(params));
       }
+      const stage2 = scored2
+        ? Object.fromEntries(
+            (['full', 'cited'] as const).map((context) => {
+              const idx = stage2Items.flatMap((it, i) => (it.context === context ? [i] : []));
+              const right = idx.filter((i) => scored2.chosenSum[i] === 0).length;
+              const tasks = [...new Set(idx.map((i) => (stage2Items[i] as { task: string }).task))].sort();
+              return [context, { ...proportion(right, idx.length), by_task: Object.fromEntries(tasks.map((t) => { const ti = idx.filter((i) => stage2Items[i]?.task === t); return [t, proportion(ti.filter((i) => scored2.chosenSum[i] === 0).length, ti.length)]; })) }];
+            }),
+          )
+        : null;
       const correctSum = probe.items.map((it, i) => it.candidates[scored.chosenSum[i] as number] === it.answer);
       const correctMean = probe.items.map((it, i) => it.candidates[scored.chosenMean[i] as number] === it.answer);
       const sum = summarise(probe.items, correctSum, 'sum', settings.positions);
@@ -97,7 +123,7 @@ export function evalCommand(ctx: CliContext): Command {
         chance: sum.chance,
         summed: sum,
         length_normalised: mean,
-        stage2: null,
+        stage2: stage2 && { ...stage2, note: 'choice between the correct answer and the degraded-context answer (chance 0.5), summed log-probs' },
         checkpoint: latest.id,
         data: { dir: o.data, world_seed: report.seed, size: report.size },
         probe: { settings, report: probe.report },
@@ -105,6 +131,7 @@ export function evalCommand(ctx: CliContext): Command {
       };
       await writeOutputs(o.run, { 'eval.json': JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       const rows = Object.entries(sum.byLength).map(([l, p]) => `| ${l} | ${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}] | ${pct(mean.byLength[l]?.accuracy ?? NaN)} | ${(sum.byLengthPosition[l] ?? []).map((x) => pct(x.accuracy)).join(' / ')} | ${p.n} | ${pct(sum.chance[l] ?? NaN)} |`);
-      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n');
+      const s2 = stage2 ? [`Stage 2 probe (correct vs degraded-context answer, chance 50): full video ${pct(stage2.full?.accuracy ?? NaN)} [${pct(stage2.full?.ci95[0] ?? NaN)}, ${pct(stage2.full?.ci95[1] ?? NaN)}], cited scenes only ${pct(stage2.cited?.accuracy ?? NaN)}; n ${stage2.full?.n ?? 0}`] : [];
+      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2].join('\n') + '\n');
     });
 }

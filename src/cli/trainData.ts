@@ -3,7 +3,7 @@
 // them. Every problem names the file and the fix; nothing is written before the data is whole.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseClipsJsonl } from '../core/clipsJsonl';
+import { parseClipsJsonl, type EmbeddedSynthClip } from '../core/clipsJsonl';
 import { spanVector, type SpanClip } from '../core/train/spanVectors';
 import type { TrainStage } from '../core/train/config';
 import { missingClips, preferenceSample, type PreferenceSample, type SftSample } from '../core/train/samples';
@@ -15,7 +15,8 @@ import { readTriples } from './triplesFile';
 
 const exists = async (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
-export async function loadTrainData(dir: string, stage: TrainStage, o: { quiet: boolean }): Promise<TrainData> {
+/** Clip (and scene) embeddings of a data folder, by id: clips.jsonl, plus scenes.jsonl spans. */
+export async function loadClipVectors(dir: string): Promise<{ dim: number; vectors: Map<string, Float32Array>; clips: EmbeddedSynthClip[] }> {
   if (!(await exists(dir))) throw new CliError(`The data folder ${dir} does not exist.`, 'Pass the folder `longvpo demo --out` wrote (clips.jsonl, sft.jsonl, triples.jsonl).');
   const clipsPath = join(dir, 'clips.jsonl');
   if (!(await exists(clipsPath))) throw new CliError(`${dir} has no clips.jsonl (the clip embeddings).`, 'Pass the folder `longvpo demo --out` wrote, or write clips.jsonl as docs/cli.md describes.');
@@ -41,6 +42,11 @@ export async function loadTrainData(dir: string, stage: TrainStage, o: { quiet: 
       if (v) vectors.set(scene.id, v);
     }
   }
+  return { dim: parsed.dim, vectors, clips: parsed.clips };
+}
+
+export async function loadTrainData(dir: string, stage: TrainStage, o: { quiet: boolean }): Promise<TrainData> {
+  const { dim, vectors } = await loadClipVectors(dir);
   let sft: SftSample[] = [];
   const sftPath = join(dir, 'sft.jsonl');
   if (await exists(sftPath)) {
@@ -61,5 +67,5 @@ export async function loadTrainData(dir: string, stage: TrainStage, o: { quiet: 
   const missing = missingClips(used, new Set(vectors.keys()));
   if (missing.length > 0)
     throw new CliError(`${missing.length} clip(s) used by the samples have no embedding in clips.jsonl (first: ${missing.slice(0, 3).join(', ')}).`, 'Use the clips.jsonl written with those samples (same `longvpo demo` or `synth` run).');
-  return { clips: { dim: parsed.dim, vector: (id) => vectors.get(id) }, sft, pairs, source: dir };
+  return { clips: { dim, vector: (id) => vectors.get(id) }, sft, pairs, source: dir };
 }
