@@ -37,8 +37,8 @@ describe('studio database', () => {
 
   it('numbers audit events in order (append-only trail)', async () => {
     const db = await openStudioDb(freshName());
-    const a = await db.add('auditEvents', { at: 1, actor: 'r1', action: 'accept', tripleId: 't1' });
-    const b = await db.add('auditEvents', { at: 2, actor: 'r1', action: 'reject', tripleId: 't1' });
+    const a = await db.add('auditEvents', { at: 1, actor: 'r1', action: 'accept', tripleId: 't1', before: null, after: null });
+    const b = await db.add('auditEvents', { at: 2, actor: 'r1', action: 'reject', tripleId: 't1', before: null, after: null });
     expect(b).toBeGreaterThan(a);
     expect(await db.getAllFromIndex('auditEvents', 'byTriple', 't1')).toHaveLength(2);
     db.close();

@@ -4,6 +4,7 @@
 import type { DBSchema } from 'idb';
 import type { AnnotationFormat, ImportedAnnotation } from '../core/generators/imported';
 import type { AnnotationCounts } from '../core/generators/importReport';
+import type { AuditEvent, Review } from '../core/review/decisions';
 import type { SceneCaptionRecord } from '../core/synthesis/stage2Settings';
 
 export const DB_NAME = 'longvpo-studio';
@@ -100,25 +101,17 @@ export interface TripleRecord {
   body: Record<string, unknown>;
 }
 
-export type ReviewVerdict = 'accept' | 'reject' | 'flag';
+/**
+ * The latest decision on one triple (issue #11, src/core/review/decisions.ts `Review`): status,
+ * reviewer, time, and for an edit the new values with the triple's original ones.
+ */
+export type ReviewRecord = Review;
 
-export interface ReviewRecord {
-  tripleId: string;
-  verdict: ReviewVerdict;
-  note: string;
-  reviewer: string;
-  at: number;
-}
-
-/** Append-only audit trail: every review action and import, never rewritten. */
-export interface AuditEventRecord {
-  seq?: number;
-  at: number;
-  actor: string;
-  action: string;
-  tripleId?: string;
-  detail?: Record<string, unknown>;
-}
+/**
+ * Append-only audit trail (issue #11): every review action, undo, redo, import and settlement,
+ * with the review before and after. Must: never rewritten or deleted.
+ */
+export type AuditEventRecord = AuditEvent & { seq?: number };
 
 /** A training run (issue #12): what it trains, how far it got, and how it ended. */
 export interface RunRecord {

@@ -79,6 +79,8 @@ export interface Settings {
    */
   endpointApiKey: string | null;
   stage1Form: Stage1Form;
+  /** The reviewer name written on every review and audit event of this browser (issue #11); '' = not set yet. */
+  reviewer: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -91,6 +93,7 @@ export const DEFAULT_SETTINGS: Settings = {
   endpoint: null,
   endpointApiKey: null,
   stage1Form: DEFAULT_STAGE1_FORM,
+  reviewer: '',
 };
 
 export async function getSetting<K extends keyof Settings>(db: StudioDatabase, key: K): Promise<Settings[K]> {
