@@ -4,6 +4,7 @@
 // uninterrupted run's with the same seed (1e-3 relative). A checkpoint downloads as safetensors.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { DEMO_SIZES } from '../src/core/demo';
 import { decodeCheckpoint } from '../src/core/train/checkpointFile';
 
 async function storedMetrics(page: Page, runId: string): Promise<Record<string, number>[]> {
@@ -116,5 +117,29 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   }
   expect(straight.at(-1)!['rewards/margins']).toBeGreaterThan(0);
   await expect(page.getByRole('alert')).toHaveCount(0);
+  // Evaluate (issue #13): the held-out probe on a small world of another seed, for SFT and Stage 1.
+  await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
+  await page.getByLabel('Lengths').fill('1,4');
+  for (const id of [sftId, straightId]) {
+    await page.getByRole('button', { name: `Evaluate ${id}` }).click();
+    await expect(page.getByRole('button', { name: `Evaluate ${id}` })).toHaveText('Evaluate again', { timeout: 180_000 });
+  }
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('accuracy-chart')).toBeVisible();
+  await expect(page.getByTestId(`eval-run-${sftId}`)).toContainText(/\d+\.\d \[\d+\.\d, \d+\.\d\]/);
+  await page.getByTestId('heat-4-0').click();
+  await expect(page.getByTestId('cell-items')).toContainText('(correct)');
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  const evaluations = JSON.parse(readFileSync((await json.path()) as string, 'utf8')) as { run: string; held_out_seed: number; summed: { byLength: Record<string, { n: number; accuracy: number }> } }[];
+  expect(evaluations.map((e) => e.run).sort()).toEqual([sftId, straightId].sort());
+  for (const e of evaluations) {
+    expect(e.held_out_seed).toBe(1042);
+    expect(e.summed.byLength['4']!.n).toBeGreaterThan(8);
+    expect(e.summed.byLength['4']!.accuracy).toBeGreaterThanOrEqual(0);
+  }
+  // The library's own demo world cannot serve as held-out data.
+  await page.getByLabel('Held-out world seed').fill(String(DEMO_SIZES.small.config.seed ?? 42));
+  await page.getByRole('button', { name: `Evaluate ${sftId}` }).click();
+  await expect(page.getByRole('alert')).toContainText("is the library's demo world");
   if (process.env.TRAIN_SCREENSHOT) await page.screenshot({ path: process.env.TRAIN_SCREENSHOT, fullPage: true });
 });

@@ -107,3 +107,22 @@ describe('longvpo train', () => {
     if (out) expect(existsSync(join(work, out))).toBe(false);
   });
 });
+
+describe('longvpo reproduce', () => {
+  it('runs the whole study (quick, small world), writes the comparison, and keeps finished steps on a rerun', async () => {
+    const first = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--out', 'study', '--quiet']);
+    expect(first.code, first.stderr).toBe(0);
+    const comparison = JSON.parse(readFileSync(join(work, 'study', 'comparison.json'), 'utf8')) as { held_out_seed: number; runs: Record<string, { by_length: Record<string, number>; data: { world_seed: number } }> };
+    expect(comparison.held_out_seed).toBe(1007);
+    expect(Object.keys(comparison.runs)).toEqual(['sft', 'stage1', 'stage2']);
+    for (const r of Object.values(comparison.runs)) {
+      expect(Object.keys(r.by_length)).toEqual(['1', '4']);
+      expect(r.data.world_seed).toBe(1007); // evaluated on the held-out world only
+    }
+    expect(first.stdout).toMatch(/\| sft \| [\d.]+ \[/);
+    const again = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--out', 'study']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/train stage1 — already done, kept/);
+    expect(again.stderr).not.toMatch(/train sft…/);
+  }, 300_000);
+});

@@ -5,9 +5,10 @@ import { LibraryPage } from '../ui/library/LibraryPage';
 import { SettingsPage } from '../ui/settings/SettingsPage';
 import { SynthesizePage } from '../ui/synthesize/SynthesizePage';
 import { TrainPage } from '../ui/train/TrainPage';
+import { EvaluatePage } from '../ui/evaluate/EvaluatePage';
 
 export function App() {
   const section = useStudio((s) => s.section);
-  const page = section === 'settings' ? <SettingsPage /> : section === 'library' ? <LibraryPage /> : section === 'synthesize' ? <SynthesizePage /> : section === 'train' ? <TrainPage /> : <PlannedSection id={section} />;
+  const page = section === 'settings' ? <SettingsPage /> : section === 'library' ? <LibraryPage /> : section === 'synthesize' ? <SynthesizePage /> : section === 'train' ? <TrainPage /> : section === 'evaluate' ? <EvaluatePage /> : <PlannedSection id={section} />;
   return <Shell>{page}</Shell>;
 }

@@ -9,6 +9,7 @@ import { createLibrarySlice, type LibrarySlice } from './librarySlice';
 import { isSectionId, type SectionId } from './sections';
 import { createSynthSlice, type SynthSlice } from './synthSlice';
 import { createTrainSlice, type TrainSlice } from './trainSlice';
+import { createEvalSlice, type EvalSlice } from './evalSlice';
 
 export interface RouteSlice {
   section: SectionId;
@@ -42,7 +43,7 @@ export interface NoticesSlice {
   dismissNotice(id: number): void;
 }
 
-export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice & GeneratorsSlice & SynthSlice & TrainSlice;
+export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice & GeneratorsSlice & SynthSlice & TrainSlice & EvalSlice;
 
 type Slice<T> = StateCreator<StudioState, [], [], T>;
 
@@ -91,6 +92,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createGeneratorsSlice<StudioState>()(...a),
   ...createSynthSlice<StudioState>()(...a),
   ...createTrainSlice<StudioState>()(...a),
+  ...createEvalSlice<StudioState>()(...a),
 }));
 
 /** Keeps the route in step with the address bar (back/forward, typed URLs). */

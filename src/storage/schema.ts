@@ -131,6 +131,8 @@ export interface RunRecord {
   lastMetrics?: Record<string, number> | null;
   /** Why a failed run stopped (a message for users). */
   error?: string;
+  /** The last held-out probe of the run (EvalResult, src/workers/evalHandlers.ts; issue #13). */
+  evaluation?: Record<string, unknown>;
   updatedAt?: number;
 }
 

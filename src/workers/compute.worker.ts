@@ -9,6 +9,8 @@ import { createClipHandlers } from './clipHandlers';
 import { createStage2Handlers } from './stage2Handlers';
 import { createSynthHandlers } from './synthHandlers';
 import { createTrainHandlers } from './trainHandlers';
+import { createEvalHandlers } from './evalHandlers';
+import { DEFAULT_PIPELINE } from '../core/pipeline';
 import { createDemoHandlers } from './demoHandlers';
 import { createMediaHandlers } from './mediaHandlers';
 import { createEmbedder, type Embedder } from '../ml/embedder';
@@ -66,6 +68,7 @@ async function currentEmbedder(choice: EmbedderChoice): Promise<Embedder> {
 const clipHandlers = createClipHandlers();
 const synthHandlers = createSynthHandlers();
 const trainHandlers = createTrainHandlers();
+const evalHandlers = createEvalHandlers(() => currentEmbedder(DEFAULT_PIPELINE.embedder));
 serve<ComputeProtocol>(self, {
   ...backendHandlers,
   // ffmpeg.wasm's single-thread core, served unmodified from the app's own origin (GPL-2.0+).
@@ -96,5 +99,9 @@ serve<ComputeProtocol>(self, {
   'train.resume': async (req, ctx) => {
     await selection;
     return trainHandlers['train.resume'](req, ctx);
+  },
+  'eval.probe': async (req, ctx) => {
+    await selection;
+    return evalHandlers['eval.probe'](req, ctx);
   },
 });

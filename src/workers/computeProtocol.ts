@@ -11,9 +11,10 @@ import type { MediaProtocol } from './mediaHandlers';
 import type { Stage2Protocol } from './stage2Handlers';
 import type { SynthProtocol } from './synthHandlers';
 import type { TrainProtocol } from './trainHandlers';
+import type { EvalProtocol } from './evalHandlers';
 
 /** Everything the compute worker serves: backends (below), decoding, clips and similarity, the demo world, synthesis. */
-export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol & SynthProtocol & Stage2Protocol & TrainProtocol;
+export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol & SynthProtocol & Stage2Protocol & TrainProtocol & EvalProtocol;
 
 export type BackendProtocol = {
   /**
@@ -70,6 +71,7 @@ const METHODS: Record<keyof ComputeProtocol, true> = {
   'stage2.importScenes': true,
   'train.start': true,
   'train.resume': true,
+  'eval.probe': true,
 };
 export const COMPUTE_METHODS = Object.keys(METHODS) as (keyof ComputeProtocol)[];
 

@@ -21,6 +21,8 @@ export interface ChoiceResult {
   chosenMean: number[];
   accuracySum: number;
   accuracyMean: number;
+  /** Summed log-prob of every candidate, per item (for inspecting an item). */
+  scores: number[][];
 }
 
 export async function multipleChoice(params: ParamTensors, m: ModelConfig, clips: ClipSource, tokenizer: WordTokenizer, items: readonly ChoiceItem[], o: { batchSize?: number; signal?: AbortSignal } = {}): Promise<ChoiceResult> {
@@ -38,6 +40,7 @@ export async function multipleChoice(params: ParamTensors, m: ModelConfig, clips
   const scores = await scoreAnswers(params, m, clips, flat, { ...(o.batchSize !== undefined && { batchSize: o.batchSize }), ...(o.signal && { signal: o.signal }) });
   const chosenSum: number[] = [];
   const chosenMean: number[] = [];
+  const perItem: number[][] = [];
   let k = 0;
   let rightSum = 0;
   let rightMean = 0;
@@ -49,11 +52,12 @@ export async function multipleChoice(params: ParamTensors, m: ModelConfig, clips
       if (s > (scores[k + bestSum] as number)) bestSum = j;
       if (s / (lengths[k + j] as number) > (scores[k + bestMean] as number) / (lengths[k + bestMean] as number)) bestMean = j;
     });
+    perItem.push(Array.from(scores.subarray(k, k + it.candidates.length)));
     chosenSum.push(bestSum);
     chosenMean.push(bestMean);
     if (it.candidates[bestSum] === it.answer) rightSum++;
     if (it.candidates[bestMean] === it.answer) rightMean++;
     k += it.candidates.length;
   }
-  return { chosenSum, chosenMean, accuracySum: rightSum / items.length, accuracyMean: rightMean / items.length };
+  return { chosenSum, chosenMean, accuracySum: rightSum / items.length, accuracyMean: rightMean / items.length, scores: perItem };
 }

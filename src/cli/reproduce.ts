@@ -1,0 +1,106 @@
+// `longvpo reproduce` (issue #13): the whole study on the demo world in one command — a training
+// world and a held-out world (another seed), SFT → Stage 1 DPO → Stage 2 DPO, the held-out probe
+// on every checkpoint, and the comparison. Each step runs the CLI's own command in a child
+// process and is skipped when its output is already complete, so a rerun resumes where an
+// interrupted one stopped (a half-trained run continues with `train --resume`).
+import { spawn } from 'node:child_process';
+import { access, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { DEMO_SIZES, type DemoSize } from '../core/demo';
+import type { CliContext } from './context';
+import { CliError } from './errors';
+import { writeOutputs } from './io';
+import { integer } from './options';
+import { note } from './progress';
+
+interface ReproduceOptions {
+  seed: number;
+  heldOutSeed?: number;
+  size: DemoSize;
+  out: string;
+  lengths: string;
+  quick: boolean;
+  quiet: boolean;
+}
+
+const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+
+function runCli(args: string[], signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [process.argv[1] as string, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const stop = (): void => void child.kill('SIGINT');
+    signal.addEventListener('abort', stop, { once: true });
+    child.on('exit', (code) => {
+      signal.removeEventListener('abort', stop);
+      if (code === 0) resolve();
+      else if (signal.aborted || code === 130) reject(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
+      else reject(new CliError(`Step \`longvpo ${args.join(' ')}\` failed (exit ${code}).`, 'Read its message above; run `longvpo reproduce` again with the same --out to resume after fixing it.'));
+    });
+  });
+}
+
+/** done: `reproduce` marked it finished; partial: it has a checkpoint to resume from; none: start it. */
+async function trainState(run: string): Promise<'done' | 'partial' | 'none'> {
+  if (await exists(join(run, 'done'))) return 'done';
+  return (await exists(join(run, 'checkpoint.json'))) ? 'partial' : 'none';
+}
+
+export function reproduceCommand(ctx: CliContext): Command {
+  return new Command('reproduce')
+    .description('The whole LongVPO study on the demo world: train world + held-out world, SFT → Stage 1 → Stage 2 DPO, the held-out probe on every checkpoint, and the comparison (DIR/comparison.json). Rerun with the same --out to resume.')
+    .requiredOption('--out <dir>', 'study folder (created; finished steps in it are kept)')
+    .option('--seed <n>', 'seed of the training world (and of synthesis and training)', integer(0, 2 ** 31 - 1000), 42)
+    .option('--held-out-seed <n>', 'seed of the held-out world (default: --seed + 1000; must differ from --seed)', integer(0))
+    .addOption(new Option('--size <size>', 'demo world size (small: a quick check, not a measurement)').choices(Object.keys(DEMO_SIZES)).default('full'))
+    .option('--lengths <list>', 'probe composite lengths', '1,4,8,16,32')
+    .option('--quick', 'a smoke run in about a minute with --size small: few SFT epochs, a small probe (not a measurement)', false)
+    .option('--quiet', 'less progress on stderr', false)
+    .action(async (o: ReproduceOptions) => {
+      const heldOut = o.heldOutSeed ?? o.seed + 1000;
+      if (heldOut === o.seed) throw new CliError('The held-out world must have another seed than the training world.', 'Pass a different --held-out-seed (or leave it out: --seed + 1000).');
+      const q = o.quiet ? ['--quiet'] : [];
+      const data = join(o.out, 'data');
+      const held = join(o.out, 'heldout');
+      const runs = { sft: join(o.out, 'runs', 'sft'), stage1: join(o.out, 'runs', 'stage1'), stage2: join(o.out, 'runs', 'stage2') };
+      const t0 = Date.now();
+      const step = async (label: string, done: () => Promise<boolean>, args: string[]): Promise<void> => {
+        if (await done()) {
+          note(`reproduce: ${label} — already done, kept`, o.quiet);
+          return;
+        }
+        note(`reproduce: ${label}…`, false);
+        await runCli([...args, ...q], ctx.signal);
+      };
+      await step(`training world (seed ${o.seed})`, () => exists(join(data, 'report.json')), ['demo', '--size', o.size, '--seed', String(o.seed), '--count', '2000', '--out', data]);
+      await step(`held-out world (seed ${heldOut})`, () => exists(join(held, 'report.json')), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--out', held]);
+      const stages: [keyof typeof runs, string[]][] = [
+        ['sft', ['--stage', 'sft', ...(o.quick ? ['--epochs', '4'] : [])]],
+        ['stage1', ['--stage', '1', '--init', runs.sft, '--lr', '1e-3', '--epochs', o.quick ? '1' : '3']],
+        ['stage2', ['--stage', '2', '--init', runs.stage1]],
+      ];
+      for (const [name, args] of stages) {
+        const state = await trainState(runs[name]);
+        if (state === 'done') note(`reproduce: train ${name} — already done, kept`, o.quiet);
+        else {
+          note(`reproduce: train ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
+          await rm(join(runs[name], 'eval.json'), { force: true }); // an evaluation of an earlier state of this run
+          await runCli(state === 'partial' ? ['train', '--resume', runs[name], ...q] : ['train', '--data', data, ...args, '--out', runs[name], ...q], ctx.signal);
+          await writeOutputs(runs[name], { done: 'finished\n' });
+        }
+        await step(`evaluate ${name}`, () => exists(join(runs[name], 'eval.json')), ['eval', '--run', runs[name], '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])]);
+      }
+      const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as { by_length: Record<string, number>; summed: { byLength: Record<string, { ci95: [number, number]; n: number }> }; stage2: { full?: { accuracy: number }; cited?: { accuracy: number } } | null }] as const));
+      const comparison = { seed: o.seed, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), seconds: (Date.now() - t0) / 1000 };
+      await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
+      const lengths = Object.keys(evals[0]?.[1].by_length ?? {});
+      const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
+      const lines = [
+        `| model | ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'}`).join(' | ')} | Stage 2 probe: full / cited |`,
+        `|---|${lengths.map(() => '---').join('|')}|---|`,
+        ...evals.map(([name, e]) => `| ${name} | ${lengths.map((l) => `${pct(e.by_length[l])} [${pct(e.summed.byLength[l]?.ci95[0])}, ${pct(e.summed.byLength[l]?.ci95[1])}]`).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+      note(`reproduce: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${join(o.out, 'comparison.json')}`, o.quiet);
+    });
+}

@@ -1,0 +1,86 @@
+// Evaluation outside React (issue #13): run the held-out probe on a run's checkpoint in the
+// compute worker, cancel it, and export results as JSON or CSV.
+import { UserFacingError } from '../core/errors';
+import type { RunRecord } from '../storage/schema';
+import { computeEngine } from '../workers/computeClient';
+import type { EvalResult } from '../workers/evalHandlers';
+import { useStudio } from './store';
+import { refreshTraining } from './trainService';
+
+let controller: AbortController | null = null;
+
+export function lengthsOf(text: string): number[] | null {
+  const xs = text.split(',').map((x) => Number(x.trim()));
+  return xs.length > 0 && xs.every((x) => Number.isInteger(x) && x >= 1 && x <= 64) ? [...new Set(xs)].sort((a, b) => a - b) : null;
+}
+
+export function evaluationOf(run: RunRecord): EvalResult | null {
+  return (run.evaluation as EvalResult | undefined) ?? null;
+}
+
+export async function evaluateRun(runId: string): Promise<void> {
+  const { evaluation, setEvaluation, reportError } = useStudio.getState();
+  const lengths = lengthsOf(evaluation.form.lengths);
+  if (!lengths) {
+    reportError('Evaluation not started', new UserFacingError(`Lengths "${evaluation.form.lengths}" are not whole numbers from 1 to 64.`, 'Write them like 1,4,8,16.'));
+    return;
+  }
+  controller?.abort();
+  const own = new AbortController();
+  controller = own;
+  setEvaluation({ active: { runId, progress: null } });
+  try {
+    await computeEngine()['eval.probe'](
+      { runId, heldOutSeed: evaluation.form.heldOutSeed, size: evaluation.form.size, lengths },
+      { signal: own.signal, onProgress: (progress) => setEvaluation({ active: { runId, progress } }) },
+    );
+    setEvaluation({ shownRunId: runId, cell: null });
+  } catch (e) {
+    if (!own.signal.aborted) reportError('Evaluation failed', e);
+  } finally {
+    if (controller === own) controller = null;
+    setEvaluation({ active: null });
+    await refreshTraining();
+  }
+}
+
+export function cancelEvaluation(): void {
+  controller?.abort();
+}
+
+function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Every evaluated run: one JSON file with the summaries (items left out: CSV has them). */
+export function exportEvaluationsJson(runs: readonly RunRecord[]): void {
+  const out = runs.flatMap((r) => {
+    const e = evaluationOf(r);
+    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, summed: e.summed, length_normalised: e.lengthNormalised, report: e.report }] : [];
+  });
+  download('longvpo-evaluation.json', JSON.stringify(out, null, 2) + '\n', 'application/json');
+}
+
+const csvCell = (v: unknown): string => {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** One row per (run, probe item): length, position, family, question, answer, pick, correct. */
+export function exportEvaluationsCsv(runs: readonly RunRecord[]): void {
+  const rows = [['run', 'stage', 'length', 'position', 'bucket', 'family', 'question', 'answer', 'picked (summed)', 'correct (summed)', 'correct (per token)', 'candidates']];
+  for (const r of runs) {
+    const e = evaluationOf(r);
+    if (!e) continue;
+    for (const it of e.items) {
+      const best = it.scores.indexOf(Math.max(...it.scores));
+      rows.push([r.id, r.stage, String(it.length), String(it.position), String(it.bucket), it.family, it.question, it.answer, it.candidates[best] ?? '', String(it.correctSum), String(it.correctMean), it.candidates.join(' | ')]);
+    }
+  }
+  download('longvpo-evaluation.csv', rows.map((row) => row.map(csvCell).join(',')).join('\n') + '\n', 'text/csv');
+}

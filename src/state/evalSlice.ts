@@ -1,0 +1,29 @@
+// Evaluate state (issue #13): the probe settings, the evaluation in progress, and the cell whose
+// items are shown. Results live on the run records (train slice `runs`). Written by evalService.
+import type { StateCreator } from 'zustand';
+import type { DemoSize } from '../core/demo';
+import type { Progress } from '../workers/rpc';
+
+export interface EvalForm {
+  heldOutSeed: number;
+  size: DemoSize;
+  lengths: string;
+}
+
+export interface EvalSlice {
+  evaluation: {
+    form: EvalForm;
+    active: { runId: string; progress: Progress | null } | null;
+    /** Run whose heatmap is shown, and the (length, position bucket) cell whose items are listed. */
+    shownRunId: string | null;
+    cell: { length: number; bucket: number } | null;
+  };
+  setEvaluation(patch: Partial<EvalSlice['evaluation']>): void;
+}
+
+export const createEvalSlice = <S extends EvalSlice>(): StateCreator<S, [], [], EvalSlice> => (set) => ({
+  evaluation: { form: { heldOutSeed: 1042, size: 'small', lengths: '1,4,8,16' }, active: null, shownRunId: null, cell: null },
+  setEvaluation(patch) {
+    set((s) => ({ evaluation: { ...s.evaluation, ...patch } }) as Partial<S>);
+  },
+});
