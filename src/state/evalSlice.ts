@@ -27,3 +27,16 @@ export const createEvalSlice = <S extends EvalSlice>(): StateCreator<S, [], [], 
     set((s) => ({ evaluation: { ...s.evaluation, ...patch } }) as Partial<S>);
   },
 });
+
+/** The one-click study (src/state/reproduceService.ts): which step is where. */
+export interface ReproduceSlice {
+  reproduce: { running: boolean; size: DemoSize; steps: Partial<Record<string, 'waiting' | 'running' | 'done' | 'kept' | 'failed'>> };
+  setReproduce(patch: Partial<ReproduceSlice['reproduce']>): void;
+}
+
+export const createReproduceSlice = <S extends ReproduceSlice>(): StateCreator<S, [], [], ReproduceSlice> => (set) => ({
+  reproduce: { running: false, size: 'small', steps: {} },
+  setReproduce(patch) {
+    set((s) => ({ reproduce: { ...s.reproduce, ...patch } }) as Partial<S>);
+  },
+});

@@ -8,8 +8,9 @@ import { createGeneratorsSlice, type GeneratorsSlice } from './generatorsSlice';
 import { createLibrarySlice, type LibrarySlice } from './librarySlice';
 import { isSectionId, type SectionId } from './sections';
 import { createSynthSlice, type SynthSlice } from './synthSlice';
+import { createReviewSlice, type ReviewSlice } from './reviewSlice';
 import { createTrainSlice, type TrainSlice } from './trainSlice';
-import { createEvalSlice, type EvalSlice } from './evalSlice';
+import { createEvalSlice, createReproduceSlice, type EvalSlice, type ReproduceSlice } from './evalSlice';
 
 export interface RouteSlice {
   section: SectionId;
@@ -43,7 +44,7 @@ export interface NoticesSlice {
   dismissNotice(id: number): void;
 }
 
-export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice & GeneratorsSlice & SynthSlice & TrainSlice & EvalSlice;
+export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice & GeneratorsSlice & SynthSlice & ReviewSlice & TrainSlice & EvalSlice & ReproduceSlice;
 
 type Slice<T> = StateCreator<StudioState, [], [], T>;
 
@@ -91,8 +92,10 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createLibrarySlice<StudioState>()(...a),
   ...createGeneratorsSlice<StudioState>()(...a),
   ...createSynthSlice<StudioState>()(...a),
+  ...createReviewSlice<StudioState>()(...a),
   ...createTrainSlice<StudioState>()(...a),
   ...createEvalSlice<StudioState>()(...a),
+  ...createReproduceSlice<StudioState>()(...a),
 }));
 
 /** Keeps the route in step with the address bar (back/forward, typed URLs). */

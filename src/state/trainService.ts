@@ -85,11 +85,12 @@ function onProgress(runIdOf: () => string | null) {
   };
 }
 
-export async function startTraining(form: TrainForm): Promise<void> {
+/** Starts a run; resolves with its id when it ends (done, paused or failed), null when not started. */
+export async function startTraining(form: TrainForm): Promise<string | null> {
   const problems = formProblems(form);
   if (problems.length > 0) {
     useStudio.getState().reportError('Training not started', new UserFacingError(problems.join(' '), 'Correct the form in Train and start again.'));
-    return;
+    return null;
   }
   const runId = `${form.stage}-${Date.now().toString(36)}`;
   useStudio.getState().setTrain({ form, metrics: [], selectedRunId: runId });
@@ -113,6 +114,7 @@ export async function startTraining(form: TrainForm): Promise<void> {
       ),
     runId,
   );
+  return runId;
 }
 
 export async function resumeTraining(runId: string): Promise<void> {

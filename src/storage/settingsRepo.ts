@@ -80,6 +80,8 @@ export interface Settings {
   endpointApiKey: string | null;
   stage1Form: Stage1Form;
   /** The held-out world of the last evaluation (issue #13): its clips embedded once, never in the library. */
+  /** The one-click study's runs (issue #13), so a reload continues it instead of starting over. */
+  reproduce: { size: 'small' | 'full'; runs: Partial<Record<'sft' | 'stage1' | 'stage2', string>> } | null;
   heldOutWorld: { seed: number; size: 'small' | 'full'; clips: { id: string; videoId: string; videoName: string; startS: number; endS: number; frameCount: number; embedding: Float32Array }[] } | null;
   /** The reviewer name written on every review and audit event of this browser (issue #11); '' = not set yet. */
   reviewer: string;
@@ -96,6 +98,7 @@ export const DEFAULT_SETTINGS: Settings = {
   endpointApiKey: null,
   stage1Form: DEFAULT_STAGE1_FORM,
   heldOutWorld: null,
+  reproduce: null,
   reviewer: '',
 };
 

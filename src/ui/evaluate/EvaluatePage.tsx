@@ -7,6 +7,7 @@ import type { RunRecord } from '../../storage/schema';
 import type { EvalResult } from '../../workers/evalHandlers';
 import { ProgressBar } from '../common/ProgressBar';
 import { AccuracyChart } from './AccuracyChart';
+import { ReproducePanel } from './ReproducePanel';
 
 const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}`);
 const withCi = (p: Proportion | undefined): string => (p ? `${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}]` : '—');
@@ -146,6 +147,7 @@ export function EvaluatePage() {
   return (
     <section aria-labelledby="evaluate-title">
       <h1 id="evaluate-title">Evaluate</h1>
+      <ReproducePanel />
       <section className="card" aria-labelledby="probe-title">
         <h2 id="probe-title">Held-out probe</h2>
         <p className="muted">

@@ -1,0 +1,168 @@
+// "Reproduce LongVPO" in the browser (issue #13): the whole study on the demo world in one click —
+// demo import, Stage 1 and Stage 2 triples, SFT → Stage 1 DPO → Stage 2 DPO, and the held-out
+// probe on every checkpoint — by the same services the pages use. Each step is skipped when its
+// result is already stored (videos, triples, a finished run, an evaluation), so after a reload
+// the button continues where the study stopped; a paused or interrupted run is resumed.
+import { DEMO_SIZES, type DemoSize } from '../core/demo';
+import { UserFacingError } from '../core/errors';
+import { embedderId } from '../core/pipeline';
+import { studioDb } from '../storage/db';
+import { getSetting, setSetting } from '../storage/settingsRepo';
+import { countTriples } from '../storage/triplesRepo';
+import { getRun } from '../storage/trainingRepo';
+import { computeEngine } from '../workers/computeClient';
+import { cancelDemo, runDemo } from './demoService';
+import { cancelEvaluation, evaluateRun } from './evalService';
+import { useStudio } from './store';
+import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
+import { pauseTraining, refreshTraining, resumeTraining, startTraining } from './trainService';
+import { defaultTrainForm } from './trainSlice';
+
+export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', 'sft', 'stage1', 'stage2', 'eval-sft', 'eval-stage1', 'eval-stage2'] as const;
+export type ReproduceStep = (typeof REPRODUCE_STEPS)[number];
+export type StepState = 'waiting' | 'running' | 'done' | 'kept' | 'failed';
+
+export const STEP_LABELS: Record<ReproduceStep, string> = {
+  demo: 'Demo world: generate and import',
+  'stage1-data': 'Stage 1 triples',
+  'stage2-data': 'Stage 2 triples',
+  sft: 'Train SFT',
+  stage1: 'Train Stage 1 DPO',
+  stage2: 'Train Stage 2 DPO',
+  'eval-sft': 'Evaluate SFT',
+  'eval-stage1': 'Evaluate Stage 1',
+  'eval-stage2': 'Evaluate Stage 2',
+};
+
+let cancelled = false;
+
+function setStep(step: ReproduceStep, state: StepState): void {
+  const { reproduce, setReproduce } = useStudio.getState();
+  setReproduce({ steps: { ...reproduce.steps, [step]: state } });
+}
+
+/** The study's run of a stage: the one it recorded, if still stored. */
+async function studyRun(stage: 'sft' | 'stage1' | 'stage2'): Promise<string | null> {
+  const db = await studioDb();
+  const ids = (await getSetting(db, 'reproduce'))?.runs ?? {};
+  const id = ids[stage];
+  return id && (await getRun(db, id)) ? id : null;
+}
+
+async function rememberRun(stage: 'sft' | 'stage1' | 'stage2', runId: string): Promise<void> {
+  const db = await studioDb();
+  const current = (await getSetting(db, 'reproduce')) ?? { size: 'small' as DemoSize, runs: {} };
+  await setSetting(db, 'reproduce', { ...current, runs: { ...current.runs, [stage]: runId } });
+}
+
+async function train(stage: 'sft' | 'stage1' | 'stage2', init: string | null): Promise<string> {
+  const existing = await studyRun(stage);
+  if (existing) {
+    const run = await getRun(await studioDb(), existing);
+    if (run?.status === 'done') return existing;
+    await resumeTraining(existing);
+    if ((await getRun(await studioDb(), existing))?.status !== 'done') throw new UserFacingError(`${stage} did not finish.`, 'Click Reproduce LongVPO again to continue it.');
+    return existing;
+  }
+  const form = { ...defaultTrainForm(stage, init ?? ''), ...(stage === 'stage1' && { lr: 1e-3, epochs: 3 }) };
+  const runId = await startTraining(form);
+  if (!runId) throw new UserFacingError(`${stage} could not start.`, 'See the message above.');
+  await rememberRun(stage, runId);
+  if ((await getRun(await studioDb(), runId))?.status !== 'done') throw new UserFacingError(`${stage} did not finish.`, 'Click Reproduce LongVPO again to continue it.');
+  return runId;
+}
+
+async function currentCheckpoint(runId: string): Promise<string> {
+  const db = await studioDb();
+  const pointer = await db.get('checkpointPointers', runId);
+  if (!pointer) throw new UserFacingError(`Run ${runId} has no checkpoint.`, 'Train it again.');
+  return pointer.checkpointId;
+}
+
+export async function reproduce(size: DemoSize): Promise<void> {
+  const { setReproduce, reportError, setEvaluation, reportWarning } = useStudio.getState();
+  cancelled = false;
+  setReproduce({ running: true, size, steps: Object.fromEntries(REPRODUCE_STEPS.map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
+  const t0 = Date.now();
+  let step: ReproduceStep = 'demo';
+  const check = (): void => {
+    if (cancelled) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+  };
+  try {
+    const db = await studioDb();
+    const demo = await getSetting(db, 'demoWorld');
+    const demoSeed = DEMO_SIZES[size].config.seed ?? 42;
+    const current = await getSetting(db, 'reproduce');
+    if (!current || current.size !== size) await setSetting(db, 'reproduce', { size, runs: {} });
+    // 1. The demo world, unless this size is already in the library.
+    if (demo && demo.config.seed === demoSeed && (await db.count('videos')) > 0 && (current?.size ?? size) === size) setStep('demo', 'kept');
+    else {
+      setStep('demo', 'running');
+      await runDemo(size);
+      if ((await db.count('videos')) === 0) throw new UserFacingError('The demo world was not imported.', 'See the message above, then click Reproduce LongVPO again.');
+      setStep('demo', 'done');
+    }
+    check();
+    step = 'stage1-data';
+    if ((await countTriples(db, 1)) > 0) setStep(step, 'kept');
+    else {
+      setStep(step, 'running');
+      await runStage1({ ...useStudio.getState().synth.form, count: 2000, frameBudget: 128, seed: demoSeed });
+      if ((await countTriples(db, 1)) === 0) throw new UserFacingError('No Stage 1 triples were made.', 'See the message above.');
+      setStep(step, 'done');
+    }
+    check();
+    step = 'stage2-data';
+    if ((await countTriples(db, 2)) > 0) setStep(step, 'kept');
+    else {
+      setStep(step, 'running');
+      const modelId = embedderId(useStudio.getState().library.pipeline.embedder);
+      await computeEngine()['synth.stage2']({ seed: demoSeed, count: 400, partialEvidenceShare: 0.5, framesPerScene: 16, minVideoS: 60, modelId });
+      await refreshTriples();
+      setStep(step, 'done');
+    }
+    const ids: Partial<Record<'sft' | 'stage1' | 'stage2', string>> = {};
+    for (const [stage, init] of [['sft', null], ['stage1', 'sft'], ['stage2', 'stage1']] as const) {
+      check();
+      step = stage;
+      const had = await studyRun(stage);
+      const hadDone = had ? (await getRun(db, had))?.status === 'done' : false;
+      setStep(step, hadDone ? 'kept' : 'running');
+      ids[stage] = await train(stage, init ? await currentCheckpoint(ids[init] as string) : null);
+      if (!hadDone) setStep(step, 'done');
+    }
+    const heldOutSeed = demoSeed + 1000;
+    setEvaluation({ form: { ...useStudio.getState().evaluation.form, heldOutSeed, size } });
+    for (const stage of ['sft', 'stage1', 'stage2'] as const) {
+      check();
+      step = `eval-${stage}`;
+      const runId = ids[stage] as string;
+      const run = await getRun(db, runId);
+      const evaluated = run?.evaluation as { heldOutSeed?: number; checkpointId?: string } | undefined;
+      if (evaluated?.heldOutSeed === heldOutSeed && evaluated.checkpointId === (await currentCheckpoint(runId))) setStep(step, 'kept');
+      else {
+        setStep(step, 'running');
+        await evaluateRun(runId);
+        if (!(await getRun(db, runId))?.evaluation) throw new UserFacingError(`The evaluation of ${stage} did not finish.`, 'Click Reproduce LongVPO again.');
+        setStep(step, 'done');
+      }
+    }
+    await refreshTraining();
+    reportWarning({ title: 'Reproduce LongVPO finished', message: `The study on the ${size} demo world finished in ${Math.round((Date.now() - t0) / 1000)} s; the comparison is below.`, hint: 'The full world gives more items and tighter intervals (docs/evaluation.md).' });
+  } catch (e) {
+    setStep(step, 'failed');
+    if (!(e instanceof Error && e.name === 'AbortError')) reportError(`Reproduce stopped at “${STEP_LABELS[step]}”`, e);
+  } finally {
+    setReproduce({ running: false });
+  }
+}
+
+/** Stops after the current step's work is cancelled; finished steps stay stored. */
+export function cancelReproduce(): void {
+  cancelled = true;
+  // The running step's own cancel: training pauses with a checkpoint, evaluation stops.
+  pauseTraining();
+  cancelEvaluation();
+  cancelDemo();
+  cancelSynthesis();
+}
