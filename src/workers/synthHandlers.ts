@@ -8,6 +8,7 @@ import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips } from '../core/train/sftSyn
 import type { ClipRef } from '../core/generators/types';
 import { STAGE1_DEFAULTS, synthesizeStage1, type Stage1Report, type SynthClip } from '../core/synthesis/stage1';
 import type { ImportIssue } from '../core/generators/imported';
+import { reviewedForExport, type ExportSelection } from '../core/review/decisions';
 import { longvpoJsonlChunks, studioJsonlChunks, trlJsonlChunks } from '../core/triples/exports';
 import { parseTriples, type TripleFileFormat } from '../core/triples/import';
 import { TensorSimilaritySource } from '../ml/similaritySource';
@@ -15,6 +16,7 @@ import { studioDb, type StudioDatabase } from '../storage/db';
 import type { ClipRecord, VideoRecord } from '../storage/schema';
 import type { Stage1Form } from '../storage/settingsRepo';
 import { frameKey } from '../storage/framesRepo';
+import { getReviews } from '../storage/reviewsRepo';
 import { listTriples, putTriples } from '../storage/triplesRepo';
 import { buildActiveGenerator } from './generatorFactory';
 import type { HandlerContext } from './rpc';
@@ -47,8 +49,12 @@ export type SynthProtocol = {
   'synth.stage1': { req: Stage1Request; res: Stage1Response };
   /** Parses and validates a triples file off the UI thread, then stores it in one transaction. */
   'triples.import': { req: { file: Blob; name: string }; res: TripleFileImport };
-  /** Every stored triple in `format` as JSONL (null when none is stored). */
-  'triples.export': { req: { format: TripleExportFormat }; res: { blob: Blob; count: number } | null };
+  /**
+   * The stored triples in `format` as JSONL (null when none is selected). `selection: 'accepted'`
+   * (the Review page's default) keeps only accepted and edited triples, edits applied; absent or
+   * 'all' exports every stored triple (as reviewed edits leave them).
+   */
+  'triples.export': { req: { format: TripleExportFormat; selection?: ExportSelection }; res: { blob: Blob; count: number } | null };
 };
 
 async function blobToDataUrl(blob: Blob): Promise<string> {
@@ -156,8 +162,9 @@ async function importFile({ file, name }: { file: Blob; name: string }, { signal
   return { ok: true, format: parsed.format, added, kept, warnings: parsed.warnings };
 }
 
-async function exportAll({ format }: { format: TripleExportFormat }): Promise<{ blob: Blob; count: number } | null> {
-  const triples = await listTriples(await studioDb());
+async function exportAll({ format, selection = 'all' }: { format: TripleExportFormat; selection?: ExportSelection }): Promise<{ blob: Blob; count: number } | null> {
+  const db = await studioDb();
+  const triples = reviewedForExport(await listTriples(db), await getReviews(db), selection);
   if (triples.length === 0) return null;
   const chunks = format === 'trl' ? trlJsonlChunks(triples) : format === 'longvpo' ? longvpoJsonlChunks(triples) : studioJsonlChunks(triples);
   return { blob: new Blob([...chunks], { type: 'application/jsonl' }), count: triples.length };
