@@ -3,7 +3,8 @@
 // edit, flag, undo, redo), the page is reloaded, and the decisions, the audit log in IndexedDB and
 // the exports (accepted and edited only, edits applied) are checked. A second reviewer's file gives
 // the kappa computed here in Node, a conflict is settled (and logged), a bad review file stores
-// nothing, and the filter lives in the URL.
+// nothing, and the filter lives in the URL. Each distractor shows its similarity to the anchor, and
+// a lasso on the embedding map (PCA in the worker) filters the queue.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,6 +196,30 @@ test('review the demo triples by keyboard; decisions, audit log and exports surv
   const settled = (await auditEvents(page)).at(-1)!;
   expect(settled.action).toBe('settle');
   expect(settled.actor).toBe('ana');
+
+  // Each distractor's similarity to the anchor (computed in the worker); the largest is the triple's filter value.
+  await page.getByTestId('queue-row').first().click();
+  const openTriple = byId.get(await openId())!;
+  const sims = page.getByTestId('distractor-similarity');
+  await expect(sims).toHaveCount(openTriple.clips.length - 1);
+  const shown = (await sims.allTextContents()).map((t) => Number(t.replace('cos ', '')));
+  expect(Math.abs(Math.max(...shown) - openTriple.filters.max_distractor_similarity!)).toBeLessThanOrEqual(0.006);
+
+  // The embedding map: a lasso over its left half filters the queue to the triples anchored there.
+  await page.getByRole('button', { name: 'Compute map (PCA)' }).click();
+  await expect(page.getByTestId('map-summary')).toContainText(/\d+ clips of .*PCA axes explain/);
+  const box = (await page.getByTestId('embedding-map').boundingBox())!;
+  await page.mouse.move(box.x + 2, box.y + 2);
+  await page.mouse.down();
+  for (const [x, y] of [[box.width / 2, 2], [box.width / 2, box.height - 2], [2, box.height - 2], [2, 4]] as const) await page.mouse.move(box.x + x, box.y + y, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByRole('button', { name: /Clear map selection/ })).toBeVisible();
+  const selected = new Set(await page.locator('[data-testid=embedding-map] circle[data-selected=true]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-clip-id') ?? '')));
+  expect(selected.size).toBeGreaterThan(0);
+  const anchored = stored.triples.filter((t) => selected.has(t.clips[t.anchor_index!]!.id)).length;
+  await expect(page.getByTestId('queue-count')).toHaveText(`${anchored} of 6 triples shown · 4 reviewed`);
+  await page.getByRole('button', { name: /Clear map selection/ }).click();
+  await expect(page.getByTestId('queue-count')).toHaveText('6 of 6 triples shown · 4 reviewed');
 
   // A review file naming an unknown triple is refused with its line, and nothing is stored.
   const before = (await auditEvents(page)).length;

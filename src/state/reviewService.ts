@@ -198,6 +198,42 @@ export async function exportReviewed(format: ExportFormat, selection: ExportSele
   }
 }
 
+/** Computes the embedding map of the stored clips in the worker (PCA by tensor ops). */
+export async function computeMap(): Promise<void> {
+  const { reportError, reportWarning } = useStudio.getState();
+  setReview({ mapProgress: { done: 0, total: 2, label: 'starting' } });
+  try {
+    const map = await computeEngine()['review.map'](null, { onProgress: (mapProgress) => setReview({ mapProgress }) });
+    if (!map) reportWarning({ title: 'No map', message: 'Fewer than two clips are stored.', hint: 'Import videos (or run the demo) in the Library first.' });
+    setReview({ map });
+  } catch (e) {
+    reportError('The embedding map failed', e);
+  } finally {
+    setReview({ mapProgress: null });
+  }
+}
+
+/** Filters the queue to triples about these clips (the map's lasso or a clicked clip); null clears it. */
+export function selectKeyClips(ids: ReadonlySet<string> | null): void {
+  const { keyClips: _old, ...rest } = review().filter;
+  setReview({ filter: ids ? { ...rest, keyClips: ids } : rest });
+}
+
+/** Each clip's cosine similarity to the anchor, computed in the worker; cached per triple. */
+const similarityCache = new Map<string, Promise<number[]>>();
+export function anchorSimilarities(triple: Triple): Promise<number[]> | null {
+  const anchor = triple.anchor_index !== undefined ? triple.clips[triple.anchor_index] : undefined;
+  if (!anchor) return null;
+  const key = `${triple.id}|${anchor.id}`;
+  let p = similarityCache.get(key);
+  if (!p) {
+    p = computeEngine()['review.similarities']({ anchorId: anchor.id, clipIds: triple.clips.map((c) => c.id) });
+    p.catch(() => similarityCache.delete(key));
+    similarityCache.set(key, p);
+  }
+  return p;
+}
+
 /** This browser's reviews as a review file (JSONL). */
 export async function exportReviewFile(): Promise<void> {
   const { reportError } = useStudio.getState();

@@ -6,6 +6,8 @@ import type { Agreement } from '../core/review/agreement';
 import { EMPTY_HISTORY, type ReviewHistory } from '../core/review/decisions';
 import type { QueueFilter, QueueItem } from '../core/review/queue';
 import type { AuditEventRecord } from '../storage/schema';
+import type { Progress } from '../workers/rpc';
+import type { ClipMap } from '../workers/reviewHandlers';
 
 export interface ReviewComparison {
   fileName: string;
@@ -30,12 +32,15 @@ export interface ReviewSlice {
     comparison: ReviewComparison | null;
     busy: string | null;
     lastResult: string | null;
+    /** The embedding map (null until computed) and the progress of computing it. */
+    map: ClipMap | null;
+    mapProgress: Progress | null;
   };
   setReview(patch: Partial<ReviewSlice['review']>): void;
 }
 
 export const createReviewSlice = <S extends ReviewSlice>(): StateCreator<S, [], [], ReviewSlice> => (set) => ({
-  review: { loaded: false, items: [], filter: {}, currentId: null, reviewer: '', history: EMPTY_HISTORY, audit: [], auditCount: 0, comparison: null, busy: null, lastResult: null },
+  review: { loaded: false, items: [], filter: {}, currentId: null, reviewer: '', history: EMPTY_HISTORY, audit: [], auditCount: 0, comparison: null, busy: null, lastResult: null, map: null, mapProgress: null },
   setReview(patch) {
     set((s) => ({ review: { ...s.review, ...patch } }) as Partial<S>);
   },

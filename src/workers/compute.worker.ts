@@ -8,6 +8,7 @@ import ffmpegWasmURL from '@ffmpeg/core/wasm?url';
 import { createClipHandlers } from './clipHandlers';
 import { createStage2Handlers } from './stage2Handlers';
 import { createSynthHandlers } from './synthHandlers';
+import { createReviewHandlers } from './reviewHandlers';
 import { createTrainHandlers } from './trainHandlers';
 import { createEvalHandlers } from './evalHandlers';
 import { DEFAULT_PIPELINE } from '../core/pipeline';
@@ -68,6 +69,7 @@ async function currentEmbedder(choice: EmbedderChoice): Promise<Embedder> {
 const clipHandlers = createClipHandlers();
 const synthHandlers = createSynthHandlers();
 const trainHandlers = createTrainHandlers();
+const reviewHandlers = createReviewHandlers();
 const evalHandlers = createEvalHandlers(() => currentEmbedder(DEFAULT_PIPELINE.embedder));
 serve<ComputeProtocol>(self, {
   ...backendHandlers,
@@ -103,5 +105,14 @@ serve<ComputeProtocol>(self, {
   'eval.probe': async (req, ctx) => {
     await selection;
     return evalHandlers['eval.probe'](req, ctx);
+  },
+  // The review map and anchor similarities are tensor ops too.
+  'review.map': async (req, ctx) => {
+    await selection;
+    return reviewHandlers['review.map'](req, ctx);
+  },
+  'review.similarities': async (req) => {
+    await selection;
+    return reviewHandlers['review.similarities'](req);
   },
 });

@@ -10,11 +10,12 @@ import type { DemoProtocol } from './demoHandlers';
 import type { MediaProtocol } from './mediaHandlers';
 import type { Stage2Protocol } from './stage2Handlers';
 import type { SynthProtocol } from './synthHandlers';
+import type { ReviewProtocol } from './reviewHandlers';
 import type { TrainProtocol } from './trainHandlers';
 import type { EvalProtocol } from './evalHandlers';
 
 /** Everything the compute worker serves: backends (below), decoding, clips and similarity, the demo world, synthesis. */
-export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol & SynthProtocol & Stage2Protocol & TrainProtocol & EvalProtocol;
+export type ComputeProtocol = MediaProtocol & ClipProtocol & BackendProtocol & DemoProtocol & SynthProtocol & Stage2Protocol & TrainProtocol & EvalProtocol & ReviewProtocol;
 
 export type BackendProtocol = {
   /**
@@ -72,6 +73,8 @@ const METHODS: Record<keyof ComputeProtocol, true> = {
   'train.start': true,
   'train.resume': true,
   'eval.probe': true,
+  'review.map': true,
+  'review.similarities': true,
 };
 export const COMPUTE_METHODS = Object.keys(METHODS) as (keyof ComputeProtocol)[];
 

@@ -22,6 +22,11 @@ describe('filterQueue', () => {
     expect(ids({ video: 'world-v010.webm' })).toEqual(['c']);
     expect(ids({ minSimilarity: 0.4 })).toEqual(['b', 'd']);
     expect(ids({ stage: 1, status: 'unreviewed', minSimilarity: 0.3 })).toEqual(['d']);
+    // The map's selection: Stage 1 by anchor clip, Stage 2 by cited scenes (0 and 2 of the fixture).
+    expect(ids({ keyClips: new Set(['world-v002:8-16']) })).toEqual(['a', 'b', 'd']);
+    expect(ids({ keyClips: new Set(['world-v001:0-8']) })).toEqual([]); // a distractor, not an anchor
+    expect(ids({ keyClips: new Set(['world-v010:16-24']) })).toEqual(['c']);
+    expect(ids({ keyClips: new Set(['world-v010:8-16']) })).toEqual([]); // an uncited scene
   });
 
   it('searches question, chosen and rejected (and edited text), all words, any case', () => {

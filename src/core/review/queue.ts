@@ -27,6 +27,18 @@ export interface QueueFilter {
   /** Case-insensitive words, all of which must occur in question, chosen or rejected. */
   text?: string;
   sort?: QueueSort;
+  /**
+   * The embedding map's selection (lasso or a clicked clip): only triples whose anchor (Stage 1)
+   * or a cited scene (Stage 2) is one of these clip ids. Not written to the URL (it can hold
+   * thousands of ids).
+   */
+  keyClips?: ReadonlySet<string>;
+}
+
+/** Clip ids a triple is about: its anchor (Stage 1) or its cited scenes (Stage 2). */
+export function keyClipIds(t: Triple): string[] {
+  if (t.anchor_index !== undefined) return t.clips[t.anchor_index] ? [t.clips[t.anchor_index]!.id] : [];
+  return (t.relevant_clips ?? []).flatMap((i) => (t.clips[i] ? [t.clips[i]!.id] : []));
 }
 
 export interface QueueItem {
@@ -56,6 +68,7 @@ export function matches(item: QueueItem, f: QueueFilter): boolean {
   if (f.generator !== undefined && t.provenance.generator !== f.generator) return false;
   if (f.video !== undefined && !t.clips.some((c) => c.video_name === f.video)) return false;
   if (f.minSimilarity !== undefined && !((t.filters.max_distractor_similarity ?? -Infinity) >= f.minSimilarity)) return false;
+  if (f.keyClips !== undefined && !keyClipIds(t).some((id) => f.keyClips!.has(id))) return false;
   if (f.text) {
     const hay = haystack(item);
     for (const word of f.text.toLowerCase().split(/\s+/).filter(Boolean)) if (!hay.includes(word)) return false;
@@ -107,7 +120,7 @@ export function nextUnreviewed(items: readonly QueueItem[], from: number): numbe
 // URL form: the query part of `#/review?…`. Unknown keys and bad values are ignored (a shared
 // link from a newer version still opens).
 
-const KEYS: Record<Exclude<keyof QueueFilter, 'stage' | 'minSimilarity'>, string> = { taskType: 'task', status: 'status', strategy: 'strategy', generator: 'generator', video: 'video', text: 'q', sort: 'sort' };
+const KEYS: Record<Exclude<keyof QueueFilter, 'stage' | 'minSimilarity' | 'keyClips'>, string> = { taskType: 'task', status: 'status', strategy: 'strategy', generator: 'generator', video: 'video', text: 'q', sort: 'sort' };
 
 /** A tiny `URLSearchParams` (core has no DOM lib): ordered key=value pairs, percent-encoded. */
 class QueryParams {

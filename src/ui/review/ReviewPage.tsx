@@ -6,6 +6,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../../state/synthService';
 import { FileButton } from '../common/FileButton';
 import { AgreementPanel } from './AgreementPanel';
 import { EditForm, FlagForm, HelpOverlay } from './DecisionForms';
+import { EmbeddingMap } from './EmbeddingMap';
 import { QueuePanel } from './QueuePanel';
 import { TripleView } from './TripleView';
 
@@ -153,9 +154,10 @@ export function ReviewPage() {
           </div>
         </div>
       )}
+      {r.items.length > 0 ? <EmbeddingMap items={r.items} /> : null}
       {r.comparison ? <AgreementPanel comparison={r.comparison} /> : null}
       {r.items.length > 0 ? <Tools /> : null}
-      <p className="muted">Not built yet: the embedding map, per-distractor similarity on the timeline (the maximum is shown), and progress bars for big review files.</p>
+      <p className="muted">Not built yet: UMAP for the map (PCA only), and progress bars with Cancel for big review files.</p>
       {overlay === 'help' ? <HelpOverlay onClose={() => setOverlay('none')} /> : null}
     </section>
   );

@@ -4,6 +4,7 @@ import { FLAG_REASONS, applyReview, type Review } from '../../core/review/decisi
 import { wordDiff, type DiffPart } from '../../core/review/wordDiff';
 import type { Triple } from '../../core/triples/types';
 import type { AuditEventRecord } from '../../storage/schema';
+import { anchorSimilarities } from '../../state/reviewService';
 import { ClipPlayer } from '../library/ClipPlayer';
 import { clipForPlayback, clipThumbnail } from './thumbnails';
 
@@ -22,18 +23,26 @@ function Thumb({ clipId, videoId }: { clipId: string; videoId: string }) {
 }
 
 /** The composite in playback order: anchor / cited scenes highlighted; click a clip to play it. */
-export function Timeline({ triple, selected, onSelect }: { triple: Triple; selected: number; onSelect: (i: number) => void }) {
+export function Timeline({ triple, selected, onSelect, similarities }: { triple: Triple; selected: number; onSelect: (i: number) => void; similarities: number[] | null }) {
   const cited = new Set(triple.relevant_clips ?? []);
+  const threshold = triple.filters.similarity_threshold;
   return (
     <ol className="review-timeline" aria-label="Clips of the composite, in order">
       {triple.clips.map((c, i) => {
         const key = c.role === 'anchor' || cited.has(i);
-        const label = `${i + 1}. ${triple.stage === 2 ? `Scene #${i + 1}` : c.role}${cited.has(i) ? ' (cited)' : ''}: ${c.video_name} ${c.start_s.toFixed(0)}–${c.end_s.toFixed(0)} s`;
+        const sim = c.role === 'distractor' ? similarities?.[i] : undefined;
+        const simText = sim !== undefined && Number.isFinite(sim) ? `cos ${sim.toFixed(2)}` : '';
+        const label = `${i + 1}. ${triple.stage === 2 ? `Scene #${i + 1}` : c.role}${cited.has(i) ? ' (cited)' : ''}: ${c.video_name} ${c.start_s.toFixed(0)}–${c.end_s.toFixed(0)} s${simText ? `, similarity to the anchor ${simText.slice(4)}` : ''}`;
         return (
           <li key={`${c.id}-${i}`}>
             <button type="button" className={`timeline-clip${key ? ' key' : ''}${i === selected ? ' selected' : ''}`} data-role={c.role} aria-pressed={i === selected} aria-label={label} title={label} onClick={() => onSelect(i)}>
               <Thumb clipId={c.id} videoId={c.video} />
               <span>{triple.stage === 2 ? `#${i + 1}` : c.role === 'anchor' ? 'anchor' : i + 1}</span>
+              {simText ? (
+                <span className={`clip-sim${threshold !== undefined && sim !== undefined && sim > threshold ? ' over' : ''}`} data-testid="distractor-similarity">
+                  {simText}
+                </span>
+              ) : null}
             </button>
           </li>
         );
@@ -121,6 +130,20 @@ export function TripleView({ triple, review, audit }: { triple: Triple; review: 
   const shown = applyReview(triple, review);
   const [selected, setSelected] = useState(shown.anchor_index ?? shown.relevant_clips?.[0] ?? 0);
   const [playing, setPlaying] = useState(false);
+  const [similarities, setSimilarities] = useState<{ key: string; scores: number[] } | null>(null);
+  const simKey = `${shown.id}|${shown.anchor_index ?? ''}`;
+  useEffect(() => {
+    let live = true;
+    void anchorSimilarities(shown)
+      ?.then((scores) => {
+        if (live) setSimilarities({ key: simKey, scores });
+      })
+      .catch(() => undefined); // the maximum in the filters stays shown
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `shown` changes identity per render; simKey names it
+  }, [simKey]);
   useEffect(() => {
     // `p` (page shortcut) toggles playback of the selected clip.
     const onPlay = () => setPlaying((p) => !p);
@@ -140,6 +163,7 @@ export function TripleView({ triple, review, audit }: { triple: Triple; review: 
       </p>
       <Timeline
         triple={shown}
+        similarities={similarities?.key === simKey ? similarities.scores : null}
         selected={selected}
         onSelect={(i) => {
           setSelected(i);
