@@ -104,6 +104,7 @@ test('review the demo triples by keyboard; decisions, audit log and exports surv
   await page.keyboard.type('It is <b>blue</b>, reviewed.');
   await page.keyboard.press('Control+Enter');
   await expect(status(page)).toHaveAttribute('data-status', 'edited');
+  await expect(page.getByRole('form', { name: 'Edit the triple' })).toHaveCount(0);
   await expect(page.getByTestId('review-chosen')).toContainText('It is <b>blue</b>, reviewed.');
   await expect(page.getByTestId('review-chosen').locator('b')).toHaveCount(0);
   // 4: flag with a reason and a note.
@@ -117,6 +118,7 @@ test('review the demo triples by keyboard; decisions, audit log and exports surv
   await page.keyboard.type('two balls roll left');
   await page.keyboard.press('Enter');
   await expect(status(page)).toHaveAttribute('data-status', 'flagged');
+  await expect(page.getByRole('form', { name: 'Flag the triple' })).toHaveCount(0);
   await expect(status(page)).toContainText('Chosen is wrong — two balls roll left');
   // 5: n jumps to the next unreviewed; accept, undo, redo, undo: unreviewed again.
   await page.keyboard.press('n');

@@ -7,7 +7,7 @@ import { UserFacingError } from '../core/errors';
 import { agreement } from '../core/review/agreement';
 import { decide, historyEvent, record, redo, undo, ReviewActionError, type ExportSelection, type Review, type ReviewAction } from '../core/review/decisions';
 import { filterQueue, filterFromQuery, filterToQuery, hashQuery, nextUnreviewed, type QueueFilter, type QueueItem } from '../core/review/queue';
-import { parseReviewFile, reviewFileText } from '../core/review/reviewFile';
+import { ReviewFileReader, reviewFileLines, reviewFileText } from '../core/review/reviewFile';
 import type { Triple } from '../core/triples/types';
 import { studioDb } from '../storage/db';
 import { applyReviewChanges, countAudit, getReviews, listAudit, type ReviewChange } from '../storage/reviewsRepo';
@@ -170,6 +170,10 @@ async function undoRedoNow(kind: 'undo' | 'redo'): Promise<void> {
   }
 }
 
+function isAbort(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
+
 function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -182,9 +186,10 @@ function download(blob: Blob, name: string): void {
 /** Exports triples as reviewed: accepted and edited only (default), edits applied. */
 export async function exportReviewed(format: ExportFormat, selection: ExportSelection): Promise<void> {
   const { reportError, reportWarning } = useStudio.getState();
+  const signal = startFileWork();
   setReview({ busy: 'Exporting…' });
   try {
-    const out = await computeEngine()['triples.export']({ format, selection });
+    const out = await computeEngine()['triples.export']({ format, selection }, { signal, onProgress: (fileProgress) => setReview({ fileProgress }) });
     if (!out) {
       reportWarning({ title: 'Nothing to export', message: selection === 'accepted' ? 'No triple is accepted or edited yet.' : 'No triples are stored yet.', hint: selection === 'accepted' ? 'Accept (a) or edit (e) triples first, or choose "every triple".' : 'Synthesize or import triples first.' });
       return;
@@ -192,9 +197,9 @@ export async function exportReviewed(format: ExportFormat, selection: ExportSele
     download(out.blob, EXPORT_FORMATS[format].file.replace('longvpo-triples', selection === 'accepted' ? 'longvpo-accepted' : 'longvpo-triples'));
     setReview({ lastResult: `Exported ${out.count} triples (${selection === 'accepted' ? 'accepted and edited, edits applied' : 'every stored triple'}).` });
   } catch (e) {
-    reportError('Export failed', e);
+    if (!signal.aborted) reportError('Export failed', e);
   } finally {
-    setReview({ busy: null });
+    setReview({ busy: null, fileProgress: null });
   }
 }
 
@@ -253,9 +258,36 @@ function problemsError(errors: { line: number; message: string }[], more: number
   return new UserFacingError(`${name} was refused; nothing was stored. ${shown}${rest > 0 ? ` (and ${rest} more)` : ''}.`, 'Fix the lines named above, or export the file again from the Review page of the studio that holds these triples.');
 }
 
-async function readReviewFile(file: File): Promise<{ reviewer: string; reviews: Review[]; tripleOf: Map<string, Triple> }> {
+let fileWork: AbortController | null = null;
+function startFileWork(): AbortSignal {
+  fileWork?.abort();
+  fileWork = new AbortController();
+  return fileWork.signal;
+}
+
+/** Cancels the review file being read or the export being written. */
+export function cancelFileWork(): void {
+  fileWork?.abort();
+}
+
+/** Lines checked between two progress updates (a yield to the event loop, where Cancel lands). */
+const LINES_PER_STEP = 2000;
+
+/** Reads and checks a review file in steps with progress; throws AbortError when cancelled. Stores nothing. */
+async function readReviewFile(file: File, signal: AbortSignal): Promise<{ reviewer: string; reviews: Review[]; tripleOf: Map<string, Triple> }> {
   const tripleOf = new Map(review().items.map((i) => [i.triple.id, i.triple]));
-  const parsed = parseReviewFile(await file.text(), (id) => tripleOf.get(id));
+  setReview({ fileProgress: { done: 0, total: 1, label: `reading ${file.name}` } });
+  const lines = reviewFileLines(await file.text());
+  const reader = new ReviewFileReader((id) => tripleOf.get(id));
+  for (let start = 0; start < lines.length; start += LINES_PER_STEP) {
+    signal.throwIfAborted();
+    const end = Math.min(lines.length, start + LINES_PER_STEP);
+    for (let i = start; i < end; i++) reader.line(lines[i]!, i + 1);
+    setReview({ fileProgress: { done: end, total: lines.length, label: `lines of ${file.name} checked` } });
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  signal.throwIfAborted();
+  const parsed = reader.result();
   if (!parsed.ok) throw problemsError(parsed.errors, parsed.moreErrors, file.name);
   return { reviewer: parsed.reviewer, reviews: parsed.reviews, tripleOf };
 }
@@ -265,14 +297,18 @@ export async function adoptReviewFile(file: File): Promise<void> {
   const { reportError } = useStudio.getState();
   try {
     const actor = requireReviewer();
-    const { reviewer, reviews } = await readReviewFile(file);
+    const signal = startFileWork();
+    const { reviewer, reviews } = await readReviewFile(file, signal);
     const current = new Map(review().items.map((i) => [i.triple.id, i.review ?? null]));
     const at = Date.now();
     const changes: ReviewChange[] = reviews.map((r) => ({ tripleId: r.tripleId, after: r, event: { at, actor, action: 'import', tripleId: r.tripleId, before: current.get(r.tripleId) ?? null, after: r, detail: { file: file.name, reviewer } } }));
     await store(changes);
     setReview({ lastResult: `Adopted ${changes.length} reviews by ${reviewer} from ${file.name}.` });
   } catch (e) {
-    reportError('Review file not imported', e);
+    if (isAbort(e)) setReview({ lastResult: `Reading ${file.name} was cancelled; nothing was stored.` });
+    else reportError('Review file not imported', e);
+  } finally {
+    setReview({ fileProgress: null });
   }
 }
 
@@ -281,12 +317,16 @@ export async function compareReviewFile(file: File): Promise<void> {
   const { reportError } = useStudio.getState();
   try {
     const mine = requireReviewer();
-    const { reviewer, reviews, tripleOf } = await readReviewFile(file);
+    const signal = startFileWork();
+    const { reviewer, reviews, tripleOf } = await readReviewFile(file, signal);
     const ours = new Map(review().items.flatMap((i) => (i.review ? [[i.triple.id, i.review] as const] : [])));
     const theirs = new Map(reviews.map((r) => [r.tripleId, r]));
     setReview({ comparison: { fileName: file.name, theirs: reviewer, mine, agreement: agreement(ours, theirs, (id) => tripleOf.get(id)?.task_type) } });
   } catch (e) {
-    reportError('Review file not compared', e);
+    if (isAbort(e)) setReview({ lastResult: `Reading ${file.name} was cancelled.` });
+    else reportError('Review file not compared', e);
+  } finally {
+    setReview({ fileProgress: null });
   }
 }
 

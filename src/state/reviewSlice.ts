@@ -35,12 +35,14 @@ export interface ReviewSlice {
     /** The embedding map (null until computed) and the progress of computing it. */
     map: ClipMap | null;
     mapProgress: Progress | null;
+    /** A review file being read or an export being written: its progress (Cancel stops it). */
+    fileProgress: Progress | null;
   };
   setReview(patch: Partial<ReviewSlice['review']>): void;
 }
 
 export const createReviewSlice = <S extends ReviewSlice>(): StateCreator<S, [], [], ReviewSlice> => (set) => ({
-  review: { loaded: false, items: [], filter: {}, currentId: null, reviewer: '', history: EMPTY_HISTORY, audit: [], auditCount: 0, comparison: null, busy: null, lastResult: null, map: null, mapProgress: null },
+  review: { loaded: false, items: [], filter: {}, currentId: null, reviewer: '', history: EMPTY_HISTORY, audit: [], auditCount: 0, comparison: null, busy: null, lastResult: null, map: null, mapProgress: null, fileProgress: null },
   setReview(patch) {
     set((s) => ({ review: { ...s.review, ...patch } }) as Partial<S>);
   },

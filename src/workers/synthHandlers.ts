@@ -9,7 +9,7 @@ import type { ClipRef } from '../core/generators/types';
 import { STAGE1_DEFAULTS, synthesizeStage1, type Stage1Report, type SynthClip } from '../core/synthesis/stage1';
 import type { ImportIssue } from '../core/generators/imported';
 import { reviewedForExport, type ExportSelection } from '../core/review/decisions';
-import { longvpoJsonlChunks, studioJsonlChunks, trlJsonlChunks } from '../core/triples/exports';
+import { longvpoJsonlChunks, ROWS_PER_CHUNK, studioJsonlChunks, trlJsonlChunks } from '../core/triples/exports';
 import { parseTriples, type TripleFileFormat } from '../core/triples/import';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { studioDb, type StudioDatabase } from '../storage/db';
@@ -162,12 +162,19 @@ async function importFile({ file, name }: { file: Blob; name: string }, { signal
   return { ok: true, format: parsed.format, added, kept, warnings: parsed.warnings };
 }
 
-async function exportAll({ format, selection = 'all' }: { format: TripleExportFormat; selection?: ExportSelection }): Promise<{ blob: Blob; count: number } | null> {
+async function exportAll({ format, selection = 'all' }: { format: TripleExportFormat; selection?: ExportSelection }, { signal, progress }: HandlerContext): Promise<{ blob: Blob; count: number } | null> {
   const db = await studioDb();
   const triples = reviewedForExport(await listTriples(db), await getReviews(db), selection);
   if (triples.length === 0) return null;
   const chunks = format === 'trl' ? trlJsonlChunks(triples) : format === 'longvpo' ? longvpoJsonlChunks(triples) : studioJsonlChunks(triples);
-  return { blob: new Blob([...chunks], { type: 'application/jsonl' }), count: triples.length };
+  // One progress event per chunk of ROWS_PER_CHUNK rows; Cancel stops between chunks.
+  const parts: string[] = [];
+  for (const chunk of chunks) {
+    signal.throwIfAborted();
+    parts.push(chunk);
+    progress({ done: Math.min(triples.length, parts.length * ROWS_PER_CHUNK), total: triples.length, label: 'rows written' });
+  }
+  return { blob: new Blob(parts, { type: 'application/jsonl' }), count: triples.length };
 }
 
 export function createSynthHandlers() {

@@ -76,52 +76,55 @@ function readEdit(v: unknown, field: string, err: (m: string) => void): TripleEd
 }
 
 /**
- * Parses a review file. `tripleOf` returns the stored triple of an id (undefined when unknown),
+ * Reads a review file line by line, so a large file can be read in steps (with progress and
+ * Cancel between them). `tripleOf` returns the stored triple of an id (undefined when unknown),
  * so edits are checked against the triple they change.
  */
-export function parseReviewFile(text: string, tripleOf: (id: string) => Triple | undefined): ReviewFileResult {
-  const errors: ImportIssue[] = [];
-  let more = 0;
-  const error = (line: number, message: string) => {
-    if (errors.length < MAX_ERRORS) errors.push({ line, message });
-    else more++;
-  };
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  let header: ReviewFileHeader | undefined;
-  const reviews: Review[] = [];
-  const seen = new Map<string, number>();
-  lines.forEach((raw, i) => {
-    const lineNo = i + 1;
+export class ReviewFileReader {
+  private header: ReviewFileHeader | undefined;
+  private readonly reviews: Review[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly errors: ImportIssue[] = [];
+  private more = 0;
+  constructor(private readonly tripleOf: (id: string) => Triple | undefined) {}
+
+  private error(line: number, message: string): void {
+    if (this.errors.length < MAX_ERRORS) this.errors.push({ line, message });
+    else this.more++;
+  }
+
+  /** One line of the file (1-based `lineNo`; a leading BOM and a trailing CR are the caller's to strip). */
+  line(raw: string, lineNo: number): void {
     if (raw.trim() === '') return;
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      error(lineNo, `is not valid JSON: ${e instanceof Error ? e.message : String(e)} (each line must be one complete JSON object)`);
+      this.error(lineNo, `is not valid JSON: ${e instanceof Error ? e.message : String(e)} (each line must be one complete JSON object)`);
       return;
     }
-    if (!header) {
+    if (!this.header) {
       if (!isObject(value) || value.format !== REVIEW_FILE_FORMAT) {
-        error(lineNo, `is not a review file header: the first line must be {"format":"${REVIEW_FILE_FORMAT}","version":${REVIEW_FILE_VERSION},"reviewer":…} (export the file from Review → Reviewers)`);
-        header = { format: REVIEW_FILE_FORMAT, version: -1, reviewer: '', exported_at: '' };
+        this.error(lineNo, `is not a review file header: the first line must be {"format":"${REVIEW_FILE_FORMAT}","version":${REVIEW_FILE_VERSION},"reviewer":…} (export it with Review → Export my review file)`);
+        this.header = { format: REVIEW_FILE_FORMAT, version: -1, reviewer: '', exported_at: '' };
         return;
       }
-      if (value.version !== REVIEW_FILE_VERSION) error(lineNo, `version ${JSON.stringify(value.version)} is not supported: this studio reads review files of version ${REVIEW_FILE_VERSION} (export it again from the same studio version)`);
-      if (typeof value.reviewer !== 'string' || value.reviewer.trim() === '') error(lineNo, 'reviewer must be a non-empty name');
-      header = { format: REVIEW_FILE_FORMAT, version: Number(value.version), reviewer: String(value.reviewer ?? ''), exported_at: String(value.exported_at ?? '') };
+      if (value.version !== REVIEW_FILE_VERSION) this.error(lineNo, `version ${JSON.stringify(value.version)} is not supported: this studio reads review files of version ${REVIEW_FILE_VERSION} (export it again from the same studio version)`);
+      if (typeof value.reviewer !== 'string' || value.reviewer.trim() === '') this.error(lineNo, 'reviewer must be a non-empty name');
+      this.header = { format: REVIEW_FILE_FORMAT, version: Number(value.version), reviewer: String(value.reviewer ?? ''), exported_at: String(value.exported_at ?? '') };
       return;
     }
-    const err = (m: string) => error(lineNo, m);
+    const err = (m: string) => this.error(lineNo, m);
     if (!isObject(value)) return err('must be a JSON object (one review)');
     const known = new Set(['triple_id', 'status', 'reviewer', 'at', 'edit', 'original', 'flag']);
     for (const k of Object.keys(value)) if (!known.has(k)) err(`${k} is not a field of a review (triple_id, status, reviewer, at, edit, original, flag)`);
     const id = value.triple_id;
     if (typeof id !== 'string' || id === '') return err('triple_id must be a non-empty text');
-    const triple = tripleOf(id);
+    const triple = this.tripleOf(id);
     if (!triple) return err(`triple_id ${JSON.stringify(id)} is not a stored triple (import the triples this file reviews first)`);
-    const dup = seen.get(id);
+    const dup = this.seen.get(id);
     if (dup !== undefined) return err(`triple_id ${JSON.stringify(id)} is reviewed twice (also on line ${dup})`);
-    seen.set(id, lineNo);
+    this.seen.set(id, lineNo);
     const status = value.status;
     if (typeof status !== 'string' || !(STATUSES as readonly string[]).includes(status)) return err(`status must be one of ${STATUSES.join(', ')}`);
     const reviewer = value.reviewer;
@@ -145,9 +148,24 @@ export function parseReviewFile(text: string, tripleOf: (id: string) => Triple |
       if (flag.note !== undefined && typeof flag.note !== 'string') return err('flag.note must be text');
       review.flag = { reason: flag.reason, note: typeof flag.note === 'string' ? flag.note : '' };
     } else if (value.flag !== undefined) return err(`flag is only allowed when status is flagged (it is ${status})`);
-    reviews.push(review);
-  });
-  if (!header) error(1, 'the file is empty: a review file starts with its header line');
-  if (errors.length > 0) return { ok: false, errors, moreErrors: more };
-  return { ok: true, reviewer: header!.reviewer, exportedAt: header!.exported_at, reviews };
+    this.reviews.push(review);
+  }
+
+  result(): ReviewFileResult {
+    if (!this.header) this.error(1, 'the file is empty: a review file starts with its header line');
+    if (this.errors.length > 0) return { ok: false, errors: this.errors, moreErrors: this.more };
+    return { ok: true, reviewer: this.header!.reviewer, exportedAt: this.header!.exported_at, reviews: this.reviews };
+  }
+}
+
+/** The lines of a review file's text (BOM dropped, CRLF read as LF). */
+export function reviewFileLines(text: string): string[] {
+  return text.replace(/^\uFEFF/, '').split(/\r?\n/);
+}
+
+/** Parses a whole review file at once (see ReviewFileReader). */
+export function parseReviewFile(text: string, tripleOf: (id: string) => Triple | undefined): ReviewFileResult {
+  const reader = new ReviewFileReader(tripleOf);
+  reviewFileLines(text).forEach((raw, i) => reader.line(raw, i + 1));
+  return reader.result();
 }

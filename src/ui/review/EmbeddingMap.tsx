@@ -128,12 +128,13 @@ function Map2d({ map, items, colourBy }: { map: ClipMap; items: readonly QueueIt
 /** The embedding map: PCA of every stored clip, coloured by video, role or review status; a lasso filters the queue. */
 export function EmbeddingMap({ items }: { items: readonly QueueItem[] }) {
   const { map, mapProgress, filter } = useStudio((s) => s.review);
+  const computeReady = useStudio((s) => s.compute.status === 'ready');
   const [colourBy, setColourBy] = useState<ColourBy>('role');
   return (
     <section className="card review-map" aria-labelledby="map-title">
       <h2 id="map-title">Embedding map</h2>
       <p className="row">
-        <button type="button" disabled={mapProgress !== null} onClick={() => void computeMap()}>
+        <button type="button" disabled={mapProgress !== null || !computeReady} title={computeReady ? undefined : 'Waiting for the compute backend'} onClick={() => void computeMap()}>
           {map ? 'Recompute map' : 'Compute map (PCA)'}
         </button>
         <label className="field">

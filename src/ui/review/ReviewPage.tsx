@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { filterQueue } from '../../core/review/queue';
-import { act, adoptReviewFile, compareReviewFile, exportReviewed, exportReviewFile, loadReview, nextOpen, setReviewer, step, syncFilterFromLocation, undoRedo } from '../../state/reviewService';
+import { act, adoptReviewFile, cancelFileWork, compareReviewFile, exportReviewed, exportReviewFile, loadReview, nextOpen, setReviewer, step, syncFilterFromLocation, undoRedo } from '../../state/reviewService';
 import { useStudio } from '../../state/store';
 import { EXPORT_FORMATS, type ExportFormat } from '../../state/synthService';
 import { FileButton } from '../common/FileButton';
+import { ProgressBar } from '../common/ProgressBar';
 import { AgreementPanel } from './AgreementPanel';
 import { EditForm, FlagForm, HelpOverlay } from './DecisionForms';
 import { EmbeddingMap } from './EmbeddingMap';
@@ -17,7 +18,7 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 function Tools() {
-  const { busy, lastResult } = useStudio((s) => s.review);
+  const { busy, lastResult, fileProgress } = useStudio((s) => s.review);
   const [selection, setSelection] = useState<'accepted' | 'all'>('accepted');
   return (
     <section className="card" aria-labelledby="review-tools-title">
@@ -48,6 +49,7 @@ function Tools() {
         </FileButton>
         {busy ? <span className="muted">{busy}</span> : null}
       </p>
+      {fileProgress ? <ProgressBar progress={fileProgress} label="Review file or export" onCancel={cancelFileWork} /> : null}
       {lastResult ? (
         <p role="status" data-testid="review-result">
           {lastResult}
@@ -157,7 +159,7 @@ export function ReviewPage() {
       {r.items.length > 0 ? <EmbeddingMap items={r.items} /> : null}
       {r.comparison ? <AgreementPanel comparison={r.comparison} /> : null}
       {r.items.length > 0 ? <Tools /> : null}
-      <p className="muted">Not built yet: UMAP for the map (PCA only), and progress bars with Cancel for big review files.</p>
+      <p className="muted">Not built yet: UMAP for the map (PCA only).</p>
       {overlay === 'help' ? <HelpOverlay onClose={() => setOverlay('none')} /> : null}
     </section>
   );

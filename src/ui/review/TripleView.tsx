@@ -5,6 +5,7 @@ import { wordDiff, type DiffPart } from '../../core/review/wordDiff';
 import type { Triple } from '../../core/triples/types';
 import type { AuditEventRecord } from '../../storage/schema';
 import { anchorSimilarities } from '../../state/reviewService';
+import { useStudio } from '../../state/store';
 import { ClipPlayer } from '../library/ClipPlayer';
 import { clipForPlayback, clipThumbnail } from './thumbnails';
 
@@ -131,19 +132,26 @@ export function TripleView({ triple, review, audit }: { triple: Triple; review: 
   const [selected, setSelected] = useState(shown.anchor_index ?? shown.relevant_clips?.[0] ?? 0);
   const [playing, setPlaying] = useState(false);
   const [similarities, setSimilarities] = useState<{ key: string; scores: number[] } | null>(null);
+  const [similarityError, setSimilarityError] = useState<string | null>(null);
   const simKey = `${shown.id}|${shown.anchor_index ?? ''}`;
+  // The worker's tensor ops need the backend chosen at start-up: ask only once it is ready.
+  const computeReady = useStudio((s) => s.compute.status === 'ready');
   useEffect(() => {
     let live = true;
+    if (!computeReady) return;
     void anchorSimilarities(shown)
       ?.then((scores) => {
         if (live) setSimilarities({ key: simKey, scores });
       })
-      .catch(() => undefined); // the maximum in the filters stays shown
+      .catch((e: unknown) => {
+        // The maximum in the filters stays shown; say why the per-clip values are missing.
+        if (live) setSimilarityError(e instanceof Error ? e.message.split('\n')[0]! : 'unknown error');
+      });
     return () => {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `shown` changes identity per render; simKey names it
-  }, [simKey]);
+  }, [simKey, computeReady]);
   useEffect(() => {
     // `p` (page shortcut) toggles playback of the selected clip.
     const onPlay = () => setPlaying((p) => !p);
@@ -170,6 +178,7 @@ export function TripleView({ triple, review, audit }: { triple: Triple; review: 
           setPlaying(true);
         }}
       />
+      {similarityError ? <p className="muted">Similarities to the anchor are not available: {similarityError}</p> : null}
       <p className="row">
         <button type="button" onClick={() => setPlaying((x) => !x)} aria-keyshortcuts="p">
           {playing ? 'Hide player' : `Play clip ${selected + 1}`} (p)
