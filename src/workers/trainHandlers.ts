@@ -15,6 +15,8 @@ import type { StudioDatabase } from '../storage/db';
 import { studioDb } from '../storage/db';
 import type { RunRecord } from '../storage/schema';
 import { listTriples } from '../storage/triplesRepo';
+import { getReviews } from '../storage/reviewsRepo';
+import { reviewedForExport } from '../core/review/decisions';
 import { getRefLogps, getRun, putRefLogps, putRun, readCheckpoint, readCurrentCheckpoint, saveCheckpoint, sweepOrphanChunks, truncateRunMetrics } from '../storage/trainingRepo';
 import { buildActiveGenerator } from './generatorFactory';
 import type { HandlerContext, Handlers } from './rpc';
@@ -54,12 +56,13 @@ async function clipModel(db: StudioDatabase): Promise<string | null> {
 }
 
 /** Library data for a stage. SFT questions are asked of the clips kept for SFT (never Stage 1 anchors). */
-async function libraryData(db: StudioDatabase, stage: TrainStage, signal: AbortSignal): Promise<TrainData> {
+async function libraryData(db: StudioDatabase, stage: TrainStage, signal: AbortSignal, selection: 'all' | 'accepted' = 'all'): Promise<TrainData> {
   const modelId = await clipModel(db);
   if (modelId === null) throw new UserFacingError('The library has no clips to train on.', 'Import videos or run the demo in the Library first.');
   const vectors = new Map((await db.getAll('clips')).filter((c) => c.modelId === modelId).map((c) => [c.id, c.embedding]));
   const dim = vectors.values().next().value?.length ?? 0;
-  const triples = await listTriples(db);
+  // Review decides what trains (issue #11): edits are applied; 'accepted' keeps accepted and edited triples only.
+  const triples = reviewedForExport(await listTriples(db), await getReviews(db), selection);
   const wanted = stage === 'stage2' ? 2 : 1;
   const pairs = triples.filter((t) => stage === 'sft' || t.stage === wanted).map(preferenceSample).filter((p) => p.clips.every((c) => vectors.has(c)));
   let sft: SftSample[] = [];
@@ -72,6 +75,7 @@ async function libraryData(db: StudioDatabase, stage: TrainStage, signal: AbortS
     sft = lines.map((l) => ({ id: l.id, clips: [l.clip], question: l.question, answer: l.answer }));
     if (sft.length === 0) throw new UserFacingError(`The ${generator.label} generator gave no single-clip questions for the ${reserved.size} clips kept for SFT.`, 'Run the demo (its oracle answers every clip), or import annotations with questions for your clips (Settings → Generators).');
   } else if (pairs.length === 0) {
+    if (selection === 'accepted') throw new UserFacingError(`No Stage ${wanted} triple is accepted or edited in Review.`, 'Review some triples first, or train on all triples.');
     throw new UserFacingError(`There are no Stage ${wanted} triples to train on.`, wanted === 1 ? 'Synthesize Stage 1 triples first (Synthesize → Stage 1).' : 'Synthesize Stage 2 triples first (Synthesize → Stage 2).');
   }
   return { clips: { dim, vector: (id) => vectors.get(id) }, sft, pairs, source: 'library' };
@@ -123,7 +127,7 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       const db = await studioDb();
       await sweepOrphanChunks(db);
       ctx.progress({ done: 0, total: 1, label: 'loading data' });
-      const data = await libraryData(db, req.stage, ctx.signal);
+      const data = await libraryData(db, req.stage, ctx.signal, req.config.dataSelection);
       let init: { id: string; contents: ReturnType<typeof decodeCheckpoint> } | undefined;
       if (req.initCheckpointId !== undefined) {
         const bytes = await readCheckpoint(db, req.initCheckpointId);
@@ -158,7 +162,7 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       const contents = decodeCheckpoint(current.bytes);
       // An uploaded checkpoint is stored under a run id of its own: its next checkpoints go there.
       contents.meta.runId = req.runId;
-      const data = await libraryData(db, contents.meta.config.stage, ctx.signal);
+      const data = await libraryData(db, contents.meta.config.stage, ctx.signal, contents.meta.config.dataSelection);
       const session = TrainSession.resume(contents, data, { ...(req.maxSteps !== undefined && { maxSteps: req.maxSteps }) });
       await truncateRunMetrics(db, req.runId, contents.meta.step);
       return drive(db, session, ctx, req.pauseAfter);

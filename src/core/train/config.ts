@@ -47,6 +47,8 @@ export interface TrainConfig {
   seed: number;
   /** Checkpoint every N optimizer steps (and at the end). */
   checkpointEvery: number;
+  /** Browser DPO stages: train on every stored triple, or only those accepted or edited in Review (edits applied either way). */
+  dataSelection?: 'all' | 'accepted';
 }
 
 export const DEFAULT_MODEL: Omit<ModelConfig, 'visualDim' | 'vocabSize'> = { dModel: 64, layers: 2, heads: 4, mlpRatio: 4, maxContext: 512 };
@@ -81,6 +83,7 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   check(Number.isInteger(c.maxSteps) && c.maxSteps >= 0, 'steps', `is ${c.maxSteps}`, 'Use 0 (all epochs) or a whole number of steps.');
   check(Number.isInteger(c.seed) && c.seed >= 0, 'seed', `is ${c.seed}`, 'Use a whole number ≥ 0.');
   check(positiveInt(c.checkpointEvery), 'checkpoint interval', `is ${c.checkpointEvery}`, 'Use a whole number of steps ≥ 1.');
+  check(c.dataSelection === undefined || c.dataSelection === 'all' || c.dataSelection === 'accepted', 'data selection', `is ${String(c.dataSelection)}`, 'Use all or accepted.');
   return c;
 }
 

@@ -91,6 +91,12 @@ function TrainFormPanel() {
                   ))}
                 </select>
               </div>
+              <div className="field">
+                <label>
+                  <input type="checkbox" checked={form.dataSelection === 'accepted'} onChange={(e) => patch({ dataSelection: e.target.checked ? 'accepted' : 'all' })} /> Accepted triples only
+                </label>
+                <span className="muted">accepted or edited in Review (edits are applied either way)</span>
+              </div>
               <Num id="t-beta" label="β" value={form.beta} step={0.01} onChange={(beta) => patch({ beta })} />
               <Num id="t-alpha" label="α (SFT term)" value={form.alpha} step={0.1} onChange={(alpha) => patch({ alpha })} />
             </>
