@@ -78,9 +78,8 @@ function onProgress(runIdOf: () => string | null) {
     const { train, setTrain } = useStudio.getState();
     const active = train.active ? { ...train.active, progress } : null;
     if (progress.data && train.active) {
-      const runs = train.runs;
       const runId = runIdOf() ?? train.active.runId;
-      setTrain({ active: { ...(active as NonNullable<typeof active>), runId }, metrics: [...train.metrics, progress.data], runs, selectedRunId: runId ?? train.selectedRunId });
+      setTrain({ active: { ...(active as NonNullable<typeof active>), runId }, metrics: [...train.metrics, progress.data], selectedRunId: runId ?? train.selectedRunId });
     } else setTrain({ active });
   };
 }

@@ -201,9 +201,11 @@ export class PolicyTrainer {
           grads = tf.tidy(() => Object.fromEntries(Object.entries(prev).map(([k, t]) => [k, tf.add(t, scaled[k] as tf.Tensor)])));
           tf.dispose([...Object.values(prev), ...Object.values(scaled)]);
         }
-        const values = await Promise.all(Object.values(metrics).map((t) => t.data()));
-        Object.keys(metrics).forEach((k, i) => (sums[k] = (sums[k] ?? 0) + ((values[i] as Float32Array)[0] as number) * weight));
-        tf.dispose([value, ...Object.values(metrics)]);
+        // One read-back for all of a micro-batch's metrics (a CPU-GPU sync point), not one per metric.
+        const stacked = tf.stack(Object.values(metrics));
+        const values = await stacked.data();
+        Object.keys(metrics).forEach((k, i) => (sums[k] = (sums[k] ?? 0) + (values[i] as number) * weight));
+        tf.dispose([stacked, value, ...Object.values(metrics)]);
       }
       const g = grads as Record<string, tf.Tensor>;
       const normT = tf.tidy(() => tf.sqrt(tf.addN(Object.values(g).map((t) => tf.sum(tf.square(t))))));
