@@ -190,6 +190,7 @@ export async function exportReviewed(format: ExportFormat, selection: ExportSele
   setReview({ busy: 'Exporting…' });
   try {
     const out = await computeEngine()['triples.export']({ format, selection }, { signal, onProgress: (fileProgress) => setReview({ fileProgress }) });
+    signal.throwIfAborted(); // a result that crossed with the Cancel is not downloaded
     if (!out) {
       reportWarning({ title: 'Nothing to export', message: selection === 'accepted' ? 'No triple is accepted or edited yet.' : 'No triples are stored yet.', hint: selection === 'accepted' ? 'Accept (a) or edit (e) triples first, or choose "every triple".' : 'Synthesize or import triples first.' });
       return;
@@ -197,7 +198,8 @@ export async function exportReviewed(format: ExportFormat, selection: ExportSele
     download(out.blob, EXPORT_FORMATS[format].file.replace('longvpo-triples', selection === 'accepted' ? 'longvpo-accepted' : 'longvpo-triples'));
     setReview({ lastResult: `Exported ${out.count} triples (${selection === 'accepted' ? 'accepted and edited, edits applied' : 'every stored triple'}).` });
   } catch (e) {
-    if (!signal.aborted) reportError('Export failed', e);
+    if (signal.aborted) setReview({ lastResult: 'The export was cancelled; nothing was downloaded.' });
+    else reportError('Export failed', e);
   } finally {
     setReview({ busy: null, fileProgress: null });
   }

@@ -167,13 +167,16 @@ async function exportAll({ format, selection = 'all' }: { format: TripleExportFo
   const triples = reviewedForExport(await listTriples(db), await getReviews(db), selection);
   if (triples.length === 0) return null;
   const chunks = format === 'trl' ? trlJsonlChunks(triples) : format === 'longvpo' ? longvpoJsonlChunks(triples) : studioJsonlChunks(triples);
-  // One progress event per chunk of ROWS_PER_CHUNK rows; Cancel stops between chunks.
+  // One progress event per chunk of ROWS_PER_CHUNK rows; Cancel stops between chunks. Each chunk
+  // yields to the event loop: the abort arrives as a message, which a synchronous loop never reads.
   const parts: string[] = [];
   for (const chunk of chunks) {
     signal.throwIfAborted();
     parts.push(chunk);
     progress({ done: Math.min(triples.length, parts.length * ROWS_PER_CHUNK), total: triples.length, label: 'rows written' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
+  signal.throwIfAborted();
   return { blob: new Blob(parts, { type: 'application/jsonl' }), count: triples.length };
 }
 
