@@ -14,6 +14,7 @@ import { applyReviewChanges, countAudit, getReviews, listAudit, type ReviewChang
 import { getSetting, setSetting } from '../storage/settingsRepo';
 import { listTriples } from '../storage/triplesRepo';
 import { computeEngine } from '../workers/computeClient';
+import type { MapRequest } from '../workers/reviewHandlers';
 import { EXPORT_FORMATS, type ExportFormat } from './synthService';
 import { useStudio } from './store';
 
@@ -205,19 +206,34 @@ export async function exportReviewed(format: ExportFormat, selection: ExportSele
   }
 }
 
-/** Computes the embedding map of the stored clips in the worker (PCA by tensor ops). */
-export async function computeMap(): Promise<void> {
+let mapWork: AbortController | null = null;
+
+/** Computes the embedding map of the stored clips in the worker: PCA by tensor ops, or seeded UMAP (Cancel stops it). */
+export async function computeMap(request: MapRequest = { method: 'pca' }): Promise<void> {
   const { reportError, reportWarning } = useStudio.getState();
+  mapWork?.abort();
+  const work = new AbortController();
+  mapWork = work;
   setReview({ mapProgress: { done: 0, total: 2, label: 'starting' } });
   try {
-    const map = await computeEngine()['review.map'](null, { onProgress: (mapProgress) => setReview({ mapProgress }) });
-    if (!map) reportWarning({ title: 'No map', message: 'Fewer than two clips are stored.', hint: 'Import videos (or run the demo) in the Library first.' });
-    setReview({ map });
+    const map = await computeEngine()['review.map'](request, { signal: work.signal, onProgress: (mapProgress) => setReview({ mapProgress }) });
+    work.signal.throwIfAborted();
+    if (!map) reportWarning({ title: 'No map', message: `Fewer than ${request.method === 'umap' ? 'three' : 'two'} clips are stored.`, hint: 'Import videos (or run the demo) in the Library first.' });
+    setReview({ map, mapNote: null, mapSerial: review().mapSerial + 1 });
   } catch (e) {
-    reportError('The embedding map failed', e);
+    if (work.signal.aborted) setReview({ mapNote: `The ${request.method.toUpperCase()} map was cancelled${review().map ? '; the previous map is kept' : ''}.` });
+    else reportError('The embedding map failed', e);
   } finally {
-    setReview({ mapProgress: null });
+    if (mapWork === work) {
+      mapWork = null;
+      setReview({ mapProgress: null });
+    }
   }
+}
+
+/** Cancels the map being computed (the worker stops at its next step). */
+export function cancelMap(): void {
+  mapWork?.abort();
 }
 
 /** Filters the queue to triples about these clips (the map's lasso or a clicked clip); null clears it. */

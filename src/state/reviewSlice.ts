@@ -35,6 +35,10 @@ export interface ReviewSlice {
     /** The embedding map (null until computed) and the progress of computing it. */
     map: ClipMap | null;
     mapProgress: Progress | null;
+    /** Why the last map request left no new map (cancelled). */
+    mapNote: string | null;
+    /** Maps computed in this page (the map element carries it, so a recomputed map can be told apart). */
+    mapSerial: number;
     /** A review file being read or an export being written: its progress (Cancel stops it). */
     fileProgress: Progress | null;
   };
@@ -42,7 +46,7 @@ export interface ReviewSlice {
 }
 
 export const createReviewSlice = <S extends ReviewSlice>(): StateCreator<S, [], [], ReviewSlice> => (set) => ({
-  review: { loaded: false, items: [], filter: {}, currentId: null, reviewer: '', history: EMPTY_HISTORY, audit: [], auditCount: 0, comparison: null, busy: null, lastResult: null, map: null, mapProgress: null, fileProgress: null },
+  review: { loaded: false, items: [], filter: {}, currentId: null, reviewer: '', history: EMPTY_HISTORY, audit: [], auditCount: 0, comparison: null, busy: null, lastResult: null, map: null, mapProgress: null, mapNote: null, mapSerial: 0, fileProgress: null },
   setReview(patch) {
     set((s) => ({ review: { ...s.review, ...patch } }) as Partial<S>);
   },

@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
 import { keyClipIds, statusOf, type QueueItem } from '../../core/review/queue';
-import { computeMap, selectKeyClips } from '../../state/reviewService';
+import { cancelMap, computeMap, selectKeyClips } from '../../state/reviewService';
 import { useStudio } from '../../state/store';
 import type { ClipMap } from '../../workers/reviewHandlers';
 import { ProgressBar } from '../common/ProgressBar';
@@ -31,7 +31,7 @@ function inside(x: number, y: number, poly: readonly [number, number][]): boolea
   return hit;
 }
 
-function Map2d({ map, items, colourBy }: { map: ClipMap; items: readonly QueueItem[]; colourBy: ColourBy }) {
+function Map2d({ map, serial, items, colourBy }: { map: ClipMap; serial: number; items: readonly QueueItem[]; colourBy: ColourBy }) {
   const selection = useStudio((s) => s.review.filter.keyClips);
   const [lasso, setLasso] = useState<[number, number][] | null>(null);
   const [tip, setTip] = useState<{ x: number; y: number; id: string; url: string | null } | null>(null);
@@ -74,7 +74,9 @@ function Map2d({ map, items, colourBy }: { map: ClipMap; items: readonly QueueIt
         height={H}
         viewBox={`0 0 ${W} ${H}`}
         role="img"
-        aria-label={`Embedding map of ${map.clipIds.length} clips (PCA); drag a lasso to filter the queue`}
+        aria-label={`Embedding map of ${map.clipIds.length} clips (${map.method.toUpperCase()}); drag a lasso to filter the queue`}
+        data-method={map.method}
+        data-serial={serial}
         data-testid="embedding-map"
         onPointerDown={(e) => {
           if ((e.target as Element).tagName === 'circle') return;
@@ -125,17 +127,52 @@ function Map2d({ map, items, colourBy }: { map: ClipMap; items: readonly QueueIt
   );
 }
 
-/** The embedding map: PCA of every stored clip, coloured by video, role or review status; a lasso filters the queue. */
+type Method = 'pca' | 'umap';
+
+function summary(map: ClipMap): string {
+  const head = `${map.clipIds.length} clips of ${map.modelId}`;
+  const tail = `computed in ${map.ms.toFixed(0)} ms. Drag a lasso around clips (or click one) to show only the triples anchored on them.`;
+  if (map.umap) {
+    const u = map.umap;
+    const input = u.pcaExplained !== null ? `their top ${u.inputDims} principal components (${(100 * u.pcaExplained).toFixed(1)}% of the variance)` : `the raw ${u.inputDims}-d embeddings`;
+    return `${head}; UMAP (seed ${u.seed}, ${u.nNeighbors} neighbours, ${u.epochs} epochs) of ${input}; ${tail}`;
+  }
+  const [a, b] = map.explained ?? [0, 0];
+  return `${head}; PCA axes explain ${(100 * a).toFixed(1)}% and ${(100 * b).toFixed(1)}% of the variance; ${tail}`;
+}
+
+/** The embedding map: PCA (default) or seeded UMAP of every stored clip, coloured by video, role or review status; a lasso filters the queue. */
 export function EmbeddingMap({ items }: { items: readonly QueueItem[] }) {
-  const { map, mapProgress, filter } = useStudio((s) => s.review);
+  const { map, mapProgress, mapNote, mapSerial, filter } = useStudio((s) => s.review);
   const computeReady = useStudio((s) => s.compute.status === 'ready');
   const [colourBy, setColourBy] = useState<ColourBy>('role');
+  const [method, setMethod] = useState<Method>('pca');
+  const [seed, setSeed] = useState(42);
+  const label = method === 'pca' ? 'PCA' : 'UMAP';
   return (
     <section className="card review-map" aria-labelledby="map-title">
       <h2 id="map-title">Embedding map</h2>
       <p className="row">
-        <button type="button" disabled={mapProgress !== null || !computeReady} title={computeReady ? undefined : 'Waiting for the compute backend'} onClick={() => void computeMap()}>
-          {map ? 'Recompute map' : 'Compute map (PCA)'}
+        <label className="field">
+          <span>Projection</span>
+          <select value={method} onChange={(e) => setMethod(e.target.value as Method)}>
+            <option value="pca">PCA (exact, fast)</option>
+            <option value="umap">UMAP (neighbourhoods; seeded)</option>
+          </select>
+        </label>
+        {method === 'umap' ? (
+          <label className="field">
+            <span>Seed</span>
+            <input type="number" step={1} min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} style={{ width: '6em' }} />
+          </label>
+        ) : null}
+        <button
+          type="button"
+          disabled={mapProgress !== null || !computeReady}
+          title={computeReady ? undefined : 'Waiting for the compute backend'}
+          onClick={() => void computeMap(method === 'pca' ? { method } : { method, seed })}
+        >
+          {map?.method === method ? `Recompute map (${label})` : `Compute map (${label})`}
         </button>
         <label className="field">
           <span>Colour by</span>
@@ -151,13 +188,18 @@ export function EmbeddingMap({ items }: { items: readonly QueueItem[] }) {
           </button>
         ) : null}
       </p>
-      {mapProgress ? <ProgressBar progress={mapProgress} label="Computing the map" /> : null}
+      {mapProgress ? <ProgressBar progress={mapProgress} label="Computing the map" onCancel={cancelMap} /> : null}
+      {mapNote ? (
+        <p role="status" data-testid="map-note">
+          {mapNote}
+        </p>
+      ) : null}
       {map ? (
         <>
           <p className="muted" data-testid="map-summary">
-            {map.clipIds.length} clips of {map.modelId}; PCA axes explain {(100 * map.explained[0]).toFixed(1)}% and {(100 * map.explained[1]).toFixed(1)}% of the variance; computed in {map.ms.toFixed(0)} ms. Drag a lasso around clips (or click one) to show only the triples anchored on them.
+            {summary(map)}
           </p>
-          <Map2d map={map} items={items} colourBy={colourBy} />
+          <Map2d map={map} serial={mapSerial} items={items} colourBy={colourBy} />
         </>
       ) : null}
     </section>

@@ -159,7 +159,6 @@ export function ReviewPage() {
       {r.items.length > 0 ? <EmbeddingMap items={r.items} /> : null}
       {r.comparison ? <AgreementPanel comparison={r.comparison} /> : null}
       {r.items.length > 0 ? <Tools /> : null}
-      <p className="muted">Not built yet: UMAP for the map (PCA only).</p>
       {overlay === 'help' ? <HelpOverlay onClose={() => setOverlay('none')} /> : null}
     </section>
   );
