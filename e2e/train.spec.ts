@@ -131,13 +131,19 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   await page.getByTestId('heat-4-0').click();
   await expect(page.getByTestId('cell-items')).toContainText('(correct)');
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
-  const evaluations = JSON.parse(readFileSync((await json.path()) as string, 'utf8')) as { run: string; held_out_seed: number; summed: { byLength: Record<string, { n: number; accuracy: number }> } }[];
+  const evaluations = JSON.parse(readFileSync((await json.path()) as string, 'utf8')) as { run: string; held_out_seed: number; summed: { byLength: Record<string, { n: number; accuracy: number }> }; stage2: Record<'full' | 'cited', { n: number; correct: number; accuracy: number }> | null }[];
   expect(evaluations.map((e) => e.run).sort()).toEqual([sftId, straightId].sort());
   for (const e of evaluations) {
     expect(e.held_out_seed).toBe(1042);
     expect(e.summed.byLength['4']!.n).toBeGreaterThan(8);
     expect(e.summed.byLength['4']!.accuracy).toBeGreaterThanOrEqual(0);
+    // The Stage 2 probe on the held-out world's long video: the same questions with both contexts.
+    expect(e.stage2?.full.n).toBeGreaterThan(0);
+    expect(e.stage2?.cited.n).toBe(e.stage2?.full.n);
+    expect(e.stage2!.full.accuracy).toBeCloseTo(e.stage2!.full.correct / e.stage2!.full.n, 9);
   }
+  await expect(page.getByTestId(`stage2-full-${sftId}`)).toContainText(/\d+\.\d \[\d+\.\d, \d+\.\d\] n \d+/);
+  await expect(page.getByRole('table', { name: 'Stage 2 probe by task' })).toBeVisible();
   // The library's own demo world cannot serve as held-out data.
   await page.getByLabel('Held-out world seed').fill(String(DEMO_SIZES.small.config.seed ?? 42));
   await page.getByRole('button', { name: `Evaluate ${sftId}` }).click();

@@ -9,8 +9,7 @@ import { parseClipsJsonl } from '../core/clipsJsonl';
 import type { DemoSize } from '../core/demo';
 import { summarise } from '../core/eval/aggregate';
 import { buildProbe, PROBE_DEFAULTS, type ProbeSettings } from '../core/eval/probe';
-import { stage2ProbeItems } from '../core/eval/stage2Probe';
-import { proportion } from '../core/eval/stats';
+import { stage2ProbeItems, summariseStage2 } from '../core/eval/stage2Probe';
 import { parseTriples } from '../core/triples/import';
 import { createOracleGenerator } from '../core/world';
 import { multipleChoice } from '../ml/eval/multipleChoice';
@@ -102,16 +101,7 @@ export function evalCommand(ctx: CliContext): Command {
       } finally {
         tf.dispose(Object.values(params));
       }
-      const stage2 = scored2
-        ? Object.fromEntries(
-            (['full', 'cited'] as const).map((context) => {
-              const idx = stage2Items.flatMap((it, i) => (it.context === context ? [i] : []));
-              const right = idx.filter((i) => scored2.chosenSum[i] === 0).length;
-              const tasks = [...new Set(idx.map((i) => (stage2Items[i] as { task: string }).task))].sort();
-              return [context, { ...proportion(right, idx.length), by_task: Object.fromEntries(tasks.map((t) => { const ti = idx.filter((i) => stage2Items[i]?.task === t); return [t, proportion(ti.filter((i) => scored2.chosenSum[i] === 0).length, ti.length)]; })) }];
-            }),
-          )
-        : null;
+      const stage2 = scored2 ? summariseStage2(stage2Items, scored2.chosenSum) : null;
       const correctSum = probe.items.map((it, i) => it.candidates[scored.chosenSum[i] as number] === it.answer);
       const correctMean = probe.items.map((it, i) => it.candidates[scored.chosenMean[i] as number] === it.answer);
       const sum = summarise(probe.items, correctSum, 'sum', settings.positions);

@@ -4,8 +4,6 @@
 import type { Command } from 'commander';
 import type { CancelSignal, Generator } from '../core/generators/types';
 import { MAX_FRAMES_PER_SCENE, STAGE2_DEFAULTS, synthesizeStage2, type Stage2Result, type Stage2Video } from '../core/synthesis/stage2';
-import type { World } from '../core/world';
-import type { EmbeddedClip } from '../ml/worldEmbeddings';
 import { decimal, integer } from './options';
 import { note, Progress } from './progress';
 
@@ -24,13 +22,7 @@ export function addStage2Options(cmd: Command, defaults: { count: number; minVid
     .option('--min-video-s <s>', 'only videos at least this long are Stage 2 material', decimal(0, 1e6), defaults.minVideoS);
 }
 
-/** The world's videos with their detected scenes, in world order (videos without scenes left out). */
-export function worldStage2Videos(world: World, scenes: readonly EmbeddedClip[]): Stage2Video[] {
-  return world.videos.flatMap((v) => {
-    const own = scenes.filter((s) => s.videoId === v.id);
-    return own.length ? [{ videoId: v.id, videoName: v.fileName, durationS: v.durationS, scenes: own.map(({ embedding: _e, ...s }) => s) }] : [];
-  });
-}
+export { worldStage2Videos } from '../core/eval/stage2Probe';
 
 export async function runStage2(videos: readonly Stage2Video[], generator: Generator, o: Stage2Options & { seed: number; createdAt: string; quiet: boolean; signal: CancelSignal }): Promise<Stage2Result> {
   const captions = new Progress('Stage 2 scene captions', 'scenes', o.quiet);

@@ -61,7 +61,7 @@ function download(name: string, text: string, type: string): void {
 export function exportEvaluationsJson(runs: readonly RunRecord[]): void {
   const out = runs.flatMap((r) => {
     const e = evaluationOf(r);
-    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, summed: e.summed, length_normalised: e.lengthNormalised, report: e.report }] : [];
+    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report }] : [];
   });
   download('longvpo-evaluation.json', JSON.stringify(out, null, 2) + '\n', 'application/json');
 }

@@ -16,6 +16,17 @@ export type GeneratorChoice = 'oracle' | 'imported' | 'endpoint';
  * storage may not import src/net (tests/layers.test.ts), and a stored value must be checked
  * against the roles the code knows before use anyway.
  */
+/** A clip or scene of the held-out world with its embedding. */
+export interface HeldOutSpan {
+  id: string;
+  videoId: string;
+  videoName: string;
+  startS: number;
+  endS: number;
+  frameCount: number;
+  embedding: Float32Array;
+}
+
 export interface StoredPrompt {
   id: string;
   role: string;
@@ -82,7 +93,8 @@ export interface Settings {
   /** The held-out world of the last evaluation (issue #13): its clips embedded once, never in the library. */
   /** The one-click study's runs (issue #13), so a reload continues it instead of starting over. */
   reproduce: { size: 'small' | 'full'; runs: Partial<Record<'sft' | 'stage1' | 'stage2', string>> } | null;
-  heldOutWorld: { seed: number; size: 'small' | 'full'; clips: { id: string; videoId: string; videoName: string; startS: number; endS: number; frameCount: number; embedding: Float32Array }[] } | null;
+  /** The held-out world's embedded clips and detected scenes (`scenes` missing in caches from before the Stage 2 probe). */
+  heldOutWorld: { seed: number; size: 'small' | 'full'; clips: HeldOutSpan[]; scenes?: HeldOutSpan[] } | null;
   /** The reviewer name written on every review and audit event of this browser (issue #11); '' = not set yet. */
   reviewer: string;
 }

@@ -6,6 +6,9 @@ import { UserFacingError } from '../core/errors';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
 import { buildProbe, PROBE_DEFAULTS, type ProbeItem, type ProbeReport } from '../core/eval/probe';
+import { stage2ProbeItems, summariseStage2, worldStage2Videos, type Stage2ContextSummary } from '../core/eval/stage2Probe';
+import { DEFAULT_PIPELINE } from '../core/pipeline';
+import { synthesizeStage2 } from '../core/synthesis/stage2';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
 import { WordTokenizer } from '../core/train/tokenizer';
 import { buildWorld, createOracleGenerator } from '../core/world';
@@ -14,7 +17,7 @@ import type { Embedder } from '../ml/embedder';
 import { DEFAULT_EMBEDDER_SPEC } from '../ml/embedder';
 import { multipleChoice } from '../ml/eval/multipleChoice';
 import { TensorSimilaritySource } from '../ml/similaritySource';
-import { embedWorldClips } from '../ml/worldEmbeddings';
+import { embedWorld } from '../ml/worldEmbeddings';
 import { studioDb } from '../storage/db';
 import { getSetting, setSetting } from '../storage/settingsRepo';
 import { getRun, putRun, readCheckpoint, readCurrentCheckpoint } from '../storage/trainingRepo';
@@ -47,6 +50,12 @@ export interface EvalResult {
   lengthNormalised: ProbeSummary;
   report: ProbeReport;
   items: EvaluatedItem[];
+  /**
+   * The Stage 2 probe: the held-out world's Stage 2 triples (its long videos, oracle queries),
+   * each a choice between the correct and the degraded-context answer (chance 0.5), with the whole
+   * video and with only the cited scenes as context; null when the world has no long video.
+   */
+  stage2: Record<'full' | 'cited', Stage2ContextSummary> | null;
   seconds: number;
   at: number;
 }
@@ -54,6 +63,10 @@ export interface EvalResult {
 export type EvalProtocol = {
   'eval.probe': { req: EvalRequest; res: EvalResult };
 };
+
+/** Stage 2 triples the probe asks for, and the shortest video it uses (as `longvpo demo`). */
+const STAGE2_PROBE_TRIPLES = 200;
+const STAGE2_PROBE_MIN_VIDEO_S = 60;
 
 export function createEvalHandlers(embedder: () => Promise<Embedder>): Handlers<EvalProtocol> {
   return {
@@ -67,15 +80,18 @@ export function createEvalHandlers(embedder: () => Promise<Embedder>): Handlers<
       const { meta, weights } = decodeCheckpoint(current.bytes);
       const s = DEFAULT_EMBEDDER_SPEC.inputSize;
       const world = buildWorld({ ...DEMO_SIZES[req.size].config, seed: req.heldOutSeed, width: s, height: (s * 3) / 4 });
-      // Held-out clips: cached per (seed, size); embedding the full world takes minutes on wasm.
+      // Held-out clips and scenes: cached per (seed, size); embedding the full world takes minutes
+      // on wasm. A cache from before the Stage 2 probe (no scenes) is embedded again.
       let cached = await getSetting(db, 'heldOutWorld');
-      if (!cached || cached.seed !== req.heldOutSeed || cached.size !== req.size) {
+      if (!cached || cached.seed !== req.heldOutSeed || cached.size !== req.size || !cached.scenes) {
         const e = await embedder();
         if (e.dim !== meta.model.visualDim) throw new UserFacingError(`The run takes ${meta.model.visualDim}-d clip embeddings; the default embedder gives ${e.dim}-d.`, 'Evaluate runs trained on the default embedder’s clips.');
-        const clips = await embedWorldClips(world, e, { fps: 1, clipS: 8, signal, onProgress: (p) => progress({ done: p.framesDone, total: p.framesTotal, label: 'embedding the held-out world' }) });
-        cached = { seed: req.heldOutSeed, size: req.size, clips };
+        const sceneOptions = { threshold: DEFAULT_PIPELINE.sceneThreshold, minSceneS: DEFAULT_PIPELINE.minSceneS };
+        const embedded = await embedWorld(world, e, { fps: 1, clipS: 8, scenes: sceneOptions, signal, onProgress: (p) => progress({ done: p.framesDone, total: p.framesTotal, label: 'embedding the held-out world' }) });
+        cached = { seed: req.heldOutSeed, size: req.size, clips: embedded.clips, scenes: embedded.scenes };
         await setSetting(db, 'heldOutWorld', cached);
       }
+      const scenes = cached.scenes ?? [];
       const clips = cached.clips.map((c) => ({ id: c.id, videoId: c.videoId, videoName: c.videoName, startS: c.startS, endS: c.endS, frameCount: c.frameCount }));
       const settings = { ...PROBE_DEFAULTS, lengths: req.lengths, embedder: 'default', ...(req.maxAnchors !== undefined && { maxAnchors: req.maxAnchors }), ...(req.questionsPerClip !== undefined && { questionsPerClip: req.questionsPerClip }) };
       progress({ done: 0, total: 1, label: 'building the probe' });
@@ -86,12 +102,20 @@ export function createEvalHandlers(embedder: () => Promise<Embedder>): Handlers<
       } finally {
         similarity.dispose();
       }
-      progress({ done: 0, total: probe.items.length, label: 'scoring' });
-      const vectors = new Map(cached.clips.map((c) => [c.id, c.embedding]));
+      // The Stage 2 probe's items: the held-out world's Stage 2 triples (as `longvpo demo` makes them).
+      progress({ done: 0, total: 1, label: 'building the Stage 2 probe' });
+      const vectors = new Map([...cached.clips, ...scenes].map((c) => [c.id, c.embedding]));
+      const stage2Data = await synthesizeStage2(worldStage2Videos(world, scenes), createOracleGenerator(world), { seed: req.heldOutSeed, count: STAGE2_PROBE_TRIPLES, minVideoS: STAGE2_PROBE_MIN_VIDEO_S, now: '2000-01-01T00:00:00.000Z', signal });
+      const stage2Items = stage2ProbeItems(stage2Data.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
+      progress({ done: 0, total: probe.items.length + stage2Items.length, label: 'scoring' });
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
+      const source = { dim: meta.model.visualDim, vector: (id: string) => vectors.get(id) };
+      const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let scored;
+      let scored2;
       try {
-        scored = await multipleChoice(params, meta.model, { dim: meta.model.visualDim, vector: (id) => vectors.get(id) }, WordTokenizer.fromJson(meta.tokenizer), probe.items, { batchSize: 64, signal });
+        scored = await multipleChoice(params, meta.model, source, tokenizer, probe.items, { batchSize: 64, signal });
+        scored2 = stage2Items.length > 0 ? await multipleChoice(params, meta.model, source, tokenizer, stage2Items, { batchSize: 32, signal }) : null;
       } finally {
         tf.dispose(Object.values(params));
       }
@@ -105,6 +129,7 @@ export function createEvalHandlers(embedder: () => Promise<Embedder>): Handlers<
         lengthNormalised: summarise(probe.items, items.map((i) => i.correctMean), 'mean', settings.positions),
         report: probe.report,
         items,
+        stage2: scored2 ? summariseStage2(stage2Items, scored2.chosenSum) : null,
         seconds: (Date.now() - t0) / 1000,
         at: Date.now(),
       };

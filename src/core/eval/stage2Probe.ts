@@ -3,7 +3,10 @@
 // relevance chain cites — each a choice between the correct answer and the answer from a degraded
 // context (partial evidence or irrelevance: plausible but wrong). Pure.
 import { normalizeText } from '../synthesis/stage1';
+import type { Stage2Video } from '../synthesis/stage2';
 import type { Triple } from '../triples/types';
+import type { World } from '../world';
+import { proportion, type Proportion } from './stats';
 
 export interface Stage2ProbeItem {
   id: string;
@@ -25,4 +28,34 @@ export function stage2ProbeItems(triples: readonly Triple[]): Stage2ProbeItem[] 
     out.push({ id: `${t.id}-full`, context: 'full', clips, ...base }, { id: `${t.id}-cited`, context: 'cited', clips: cited, ...base });
   }
   return out;
+}
+
+export interface Stage2ContextSummary extends Proportion {
+  /** Per Stage 2 task type. */
+  by_task: Record<string, Proportion>;
+}
+
+/** Accuracy with each context (`full`, `cited`), overall and per task; `chosen[i]` is the candidate index picked for item i (0 = correct). */
+export function summariseStage2(items: readonly Stage2ProbeItem[], chosen: ArrayLike<number>): Record<'full' | 'cited', Stage2ContextSummary> {
+  const of = (context: 'full' | 'cited'): Stage2ContextSummary => {
+    const idx = items.flatMap((it, i) => (it.context === context ? [i] : []));
+    const right = (ix: number[]): number => ix.filter((i) => chosen[i] === 0).length;
+    const tasks = [...new Set(idx.map((i) => (items[i] as Stage2ProbeItem).task))].sort();
+    return {
+      ...proportion(right(idx), idx.length),
+      by_task: Object.fromEntries(tasks.map((t) => {
+        const ti = idx.filter((i) => items[i]?.task === t);
+        return [t, proportion(right(ti), ti.length)];
+      })),
+    };
+  };
+  return { full: of('full'), cited: of('cited') };
+}
+
+/** A world's videos with their detected scenes, in world order (videos without scenes left out). */
+export function worldStage2Videos(world: World, scenes: readonly { id: string; videoId: string; videoName: string; startS: number; endS: number; frameCount: number }[]): Stage2Video[] {
+  return world.videos.flatMap((v) => {
+    const own = scenes.filter((s) => s.videoId === v.id);
+    return own.length ? [{ videoId: v.id, videoName: v.fileName, durationS: v.durationS, scenes: own.map(({ id, videoId, videoName, startS, endS, frameCount }) => ({ id, videoId, videoName, startS, endS, frameCount })) }] : [];
+  });
 }

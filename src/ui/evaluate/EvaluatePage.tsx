@@ -19,6 +19,12 @@ function cellColour(x: number): { background: string; color: string } {
   return { background: VIRIDIS[Math.round(t)] as string, color: t > 2.4 ? '#111' : '#fff' };
 }
 
+/** A Stage 2 probe cell: accuracy [CI] and n; "—" for an evaluation without one (no long video, or stored before the probe existed). */
+function stage2Cell(e: EvalResult, context: 'full' | 'cited'): string {
+  const p = e.stage2?.[context];
+  return p && p.n > 0 ? `${withCi(p)} n ${p.n}` : '—';
+}
+
 function refOf(r: RunRecord): string {
   return r.stage === 'sft' ? '—' : String(r.config.refMode ?? '');
 }
@@ -167,6 +173,8 @@ export function EvaluatePage() {
                 {lengths.map((l) => (
                   <th key={l}>{l} clips</th>
                 ))}
+                <th title="Stage 2 probe: correct vs degraded-context answer on the held-out long videos (chance 50%)">Stage 2: full video</th>
+                <th title="The same questions with only the scenes each one cites">Stage 2: cited scenes</th>
                 <th />
               </tr>
             </thead>
@@ -185,6 +193,8 @@ export function EvaluatePage() {
                     {lengths.map((l) => (
                       <td key={l}>{e ? withCi(e.summed.byLength[l]) : ''}</td>
                     ))}
+                    <td data-testid={`stage2-full-${r.id}`}>{e ? stage2Cell(e, 'full') : ''}</td>
+                    <td>{e ? stage2Cell(e, 'cited') : ''}</td>
                     <td>
                       <button type="button" disabled={active !== null} onClick={() => void evaluateRun(r.id)} aria-label={`Evaluate ${r.id}`}>
                         {e ? 'Evaluate again' : 'Evaluate'}
@@ -223,6 +233,32 @@ export function EvaluatePage() {
             Held-out world seed {shown.result.heldOutSeed} ({shown.result.size}), checkpoint {shown.result.checkpointId}; {shown.result.report.items} items from {shown.result.report.questions} questions on {shown.result.report.anchors} clips. Summed scoring; per-token scoring at the longest length: {pct(shown.result.lengthNormalised.byLength[lengths.at(-1) ?? '']?.accuracy)}%.
           </p>
           <Heatmap result={shown.result} />
+          {shown.result.stage2 ? (
+            <>
+              <h3>Stage 2 probe by task</h3>
+              <p className="muted">Held-out cross-scene questions over whole long videos: the correct answer against the answer a degraded context gives (chance 50%), with the whole video and with only the cited scenes as context.</p>
+              <table className="results" aria-label="Stage 2 probe by task">
+                <thead>
+                  <tr>
+                    <th>task</th>
+                    <th>full video</th>
+                    <th>cited scenes</th>
+                    <th>n</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {Object.entries(shown.result.stage2.full.by_task).map(([t, p]) => (
+                    <tr key={t}>
+                      <th>{t.replace(/_/g, ' ')}</th>
+                      <td>{withCi(p)}</td>
+                      <td>{withCi(shown.result.stage2?.cited.by_task[t])}</td>
+                      <td className="muted">{p.n}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
           <h3>By question family</h3>
           <table className="results" aria-label="Accuracy by question family">
             <tbody>
