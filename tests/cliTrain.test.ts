@@ -125,4 +125,32 @@ describe('longvpo reproduce', () => {
     expect(again.stderr).toMatch(/train stage1 — already done, kept/);
     expect(again.stderr).not.toMatch(/train sft…/);
   }, 300_000);
+
+  it('ablate: each variant is a Stage 1 run from the study\'s SFT, evaluated on its held-out world; reruns keep them', async () => {
+    const first = await run(['ablate', '--study', 'study', '--quick', '--only', 'alpha0,nofilter,timing', '--lengths', '1,4', '--quiet']);
+    expect(first.code, first.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(join(work, 'study', 'ablations.json'), 'utf8')) as { variants: Record<string, { args: string[]; data?: string; by_length: Record<string, number>; n: Record<string, number> }>; timing: { anchor_step_s: number; full_step_s: number; ratio: number } };
+    expect(Object.keys(out.variants).sort()).toEqual(['alpha0', 'default', 'nofilter']);
+    expect(out.variants.alpha0!.args).toEqual(['--alpha', '0']);
+    // the same probe for every variant: same lengths, same item counts as the default run's
+    for (const v of Object.values(out.variants)) {
+      expect(Object.keys(v.by_length)).toEqual(['1', '4']);
+      expect(v.n).toEqual(out.variants.default!.n);
+    }
+    // each variant changes only its one thing
+    const cfg = (name: string) => JSON.parse(readFileSync(join(work, 'study', 'ablate', name, 'config.json'), 'utf8')) as { config: { alpha: number; lossType: string; refMode: string } };
+    expect(cfg('alpha0').config).toMatchObject({ alpha: 0, lossType: 'sigmoid', refMode: 'anchor' });
+    expect(cfg('nofilter').config).toMatchObject({ alpha: 1, lossType: 'sigmoid', refMode: 'anchor' });
+    const nofilter = JSON.parse(readFileSync(join(work, 'study', 'data-nofilter', 'report.json'), 'utf8')) as { stage1: { similarityThreshold: number } };
+    expect(nofilter.stage1.similarityThreshold).toBe(1);
+    expect(out.timing.anchor_step_s).toBeGreaterThan(0);
+    expect(out.timing.ratio).toBeCloseTo(out.timing.anchor_step_s / out.timing.full_step_s, 9);
+    expect(first.stdout).toMatch(/\| alpha0 \| \d+ \| [\d.]+ \[/);
+    const again = await run(['ablate', '--study', 'study', '--quick', '--only', 'alpha0', '--lengths', '1,4']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/alpha0 — already done, kept/);
+    const bad = await run(['ablate', '--study', 'study', '--only', 'alpha1']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Unknown ablation alpha1/);
+  }, 300_000);
 });

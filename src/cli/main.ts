@@ -13,6 +13,7 @@ import { EXIT, reportFailure } from './errors';
 import { synthCommand } from './synth';
 import { trainCommand } from './train';
 import { evalCommand } from './eval';
+import { ablateCommand } from './ablate';
 import { reproduceCommand } from './reproduce';
 import { validateCommand } from './validate';
 
@@ -26,7 +27,7 @@ function program(ctx: CliContext): Command {
     .option('--debug', 'print stack traces of errors', false)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nEvery command has --help. Docs: docs/cli.md');
-  for (const cmd of [demoCommand(ctx), synthCommand(ctx), trainCommand(ctx), evalCommand(ctx), reproduceCommand(ctx), validateCommand(), exportCommand(), importCommand()]) root.addCommand(cmd);
+  for (const cmd of [demoCommand(ctx), synthCommand(ctx), trainCommand(ctx), evalCommand(ctx), reproduceCommand(ctx), ablateCommand(ctx), validateCommand(), exportCommand(), importCommand()]) root.addCommand(cmd);
   return root;
 }
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEMO_SIZES, type DemoSize } from '../core/demo';
+import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
 import { CliError } from './errors';
 import { writeOutputs } from './io';
@@ -21,12 +21,14 @@ interface ReproduceOptions {
   out: string;
   lengths: string;
   quick: boolean;
+  features: DemoFeatures;
   quiet: boolean;
 }
 
-const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+export const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
-function runCli(args: string[], signal: AbortSignal): Promise<void> {
+/** Runs `longvpo ARGS` as a child process (its stderr shown), rejecting with the step on failure. */
+export function runCli(args: string[], signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [process.argv[1] as string, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
     const stop = (): void => void child.kill('SIGINT');
@@ -41,9 +43,14 @@ function runCli(args: string[], signal: AbortSignal): Promise<void> {
 }
 
 /** done: `reproduce` marked it finished; partial: it has a checkpoint to resume from; none: start it. */
-async function trainState(run: string): Promise<'done' | 'partial' | 'none'> {
+export async function trainState(run: string): Promise<'done' | 'partial' | 'none'> {
   if (await exists(join(run, 'done'))) return 'done';
   return (await exists(join(run, 'checkpoint.json'))) ? 'partial' : 'none';
+}
+
+/** The study's Stage 1 settings (a 5× learning rate and 3 epochs: docs/results.md), shared by `ablate`. */
+export function stage1Settings(quick: boolean): string[] {
+  return ['--lr', '1e-3', '--epochs', quick ? '1' : '3'];
 }
 
 export function reproduceCommand(ctx: CliContext): Command {
@@ -54,6 +61,7 @@ export function reproduceCommand(ctx: CliContext): Command {
     .option('--held-out-seed <n>', 'seed of the held-out world (default: --seed + 1000; must differ from --seed)', integer(0))
     .addOption(new Option('--size <size>', 'demo world size (small: a quick check, not a measurement)').choices(Object.keys(DEMO_SIZES)).default('full'))
     .option('--lengths <list>', 'probe composite lengths', '1,4,8,16,32')
+    .addOption(new Option('--features <kind>', 'frame features of both worlds (`demo --features`)').choices([...DEMO_FEATURES]).default('mobilenet'))
     .option('--quick', 'a smoke run in about a minute with --size small: few SFT epochs, a small probe (not a measurement)', false)
     .option('--quiet', 'less progress on stderr', false)
     .action(async (o: ReproduceOptions) => {
@@ -72,11 +80,11 @@ export function reproduceCommand(ctx: CliContext): Command {
         note(`reproduce: ${label}…`, false);
         await runCli([...args, ...q], ctx.signal);
       };
-      await step(`training world (seed ${o.seed})`, () => exists(join(data, 'report.json')), ['demo', '--size', o.size, '--seed', String(o.seed), '--count', '2000', '--out', data]);
-      await step(`held-out world (seed ${heldOut})`, () => exists(join(held, 'report.json')), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--out', held]);
+      await step(`training world (seed ${o.seed})`, () => exists(join(data, 'report.json')), ['demo', '--size', o.size, '--seed', String(o.seed), '--count', '2000', '--features', o.features, '--out', data]);
+      await step(`held-out world (seed ${heldOut})`, () => exists(join(held, 'report.json')), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--features', o.features, '--out', held]);
       const stages: [keyof typeof runs, string[]][] = [
         ['sft', ['--stage', 'sft', ...(o.quick ? ['--epochs', '4'] : [])]],
-        ['stage1', ['--stage', '1', '--init', runs.sft, '--lr', '1e-3', '--epochs', o.quick ? '1' : '3']],
+        ['stage1', ['--stage', '1', '--init', runs.sft, ...stage1Settings(o.quick)]],
         ['stage2', ['--stage', '2', '--init', runs.stage1]],
       ];
       for (const [name, args] of stages) {

@@ -1,0 +1,170 @@
+// `longvpo ablate` (issue #13): the study's ablations, each a Stage 1 run from the study's SFT
+// checkpoint that differs from the default in one thing, evaluated on the study's held-out world:
+//   ref-full  the full-context reference instead of the anchor-only one
+//   alpha0    no α·SFT term
+//   ipo       the IPO loss instead of sigmoid
+//   nofilter  Stage 1 data without the visual-similarity filter (threshold 1)
+//   timing    step time of the anchor-only vs the full-context reference, run every step
+// DIR is a `longvpo reproduce --out DIR` folder. Every finished variant is kept; rerun to resume.
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import type { CliContext } from './context';
+import { CliError } from './errors';
+import { writeOutputs } from './io';
+import { note } from './progress';
+import { exists, runCli, stage1Settings, trainState } from './reproduce';
+
+export const ABLATIONS = ['ref-full', 'alpha0', 'ipo', 'nofilter', 'timing'] as const;
+export type Ablation = (typeof ABLATIONS)[number];
+
+interface AblateOptions {
+  study: string;
+  only: string;
+  lengths: string;
+  timingSteps: number;
+  quick: boolean;
+  quiet: boolean;
+}
+
+interface EvalJson {
+  by_length: Record<string, number>;
+  summed: { byLength: Record<string, { ci95: [number, number]; n: number }> };
+  stage2: { full?: { accuracy: number; n: number }; cited?: { accuracy: number } } | null;
+}
+
+/** Median of the metrics' `step_time_s` after the first `skip` steps (compilation, caches). */
+export function medianStepTime(metricsJsonl: string, skip = 2): number {
+  const times = metricsJsonl
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { step_time_s?: number }).step_time_s)
+    .filter((t): t is number => typeof t === 'number' && Number.isFinite(t))
+    .slice(skip)
+    .sort((a, b) => a - b);
+  if (times.length === 0) return Number.NaN;
+  const mid = Math.floor(times.length / 2);
+  return times.length % 2 ? (times[mid] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
+}
+
+/** The variants asked for by `--only` (all by default), refusing unknown names. */
+export function parseOnly(only: string): Ablation[] {
+  if (!only.trim()) return [...ABLATIONS];
+  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !(ABLATIONS as readonly string[]).includes(n));
+  if (bad.length) throw new CliError(`Unknown ablation ${bad.join(', ')}.`, `Use any of ${ABLATIONS.join(', ')} (comma-separated).`);
+  return names as Ablation[];
+}
+
+export function ablateCommand(ctx: CliContext): Command {
+  return new Command('ablate')
+    .description("The study's ablations (reference context, α·SFT term, loss type, similarity filter, reference step time), each a Stage 1 run from the study's SFT checkpoint, evaluated on its held-out world. Writes DIR/ablations.json. Rerun to resume.")
+    .requiredOption('--study <dir>', 'a `longvpo reproduce --out DIR` folder (data/, heldout/, runs/sft, runs/stage1)')
+    .option('--only <list>', `variants to run, comma-separated (${ABLATIONS.join(', ')}; default all)`, '')
+    .option('--lengths <list>', 'probe composite lengths', '1,16,32')
+    .option('--timing-steps <n>', 'steps of each timing run', (v) => Number.parseInt(v, 10), 30)
+    .option('--quick', 'as `reproduce --quick`: 1 epoch, a small probe (not a measurement)', false)
+    .option('--quiet', 'less progress on stderr', false)
+    .addHelpText('after', '\nExample: npx longvpo reproduce --seed 42 --out out/study && npx longvpo ablate --study out/study')
+    .action(async (o: AblateOptions) => {
+      const t0 = Date.now();
+      const variants = parseOnly(o.only);
+      if (!Number.isInteger(o.timingSteps) || o.timingSteps < 3) throw new CliError(`--timing-steps is ${o.timingSteps}.`, 'Use a whole number ≥ 3 (the first 2 steps are not timed).');
+      const data = join(o.study, 'data');
+      const held = join(o.study, 'heldout');
+      const sft = join(o.study, 'runs', 'sft');
+      for (const [what, path] of [['training data', join(data, 'report.json')], ['held-out world', join(held, 'report.json')], ['SFT run', join(sft, 'checkpoint.json')]] as const)
+        if (!(await exists(path))) throw new CliError(`${o.study} has no ${what} (${path}).`, `Run \`npx longvpo reproduce --out ${o.study}\` first (it is resumable).`);
+      const q = o.quiet ? ['--quiet'] : [];
+      const evalArgs = ['--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
+      const dir = (name: string): string => join(o.study, 'ablate', name);
+      const results: Record<string, Record<string, unknown>> = {};
+      const trainAndEval = async (name: string, trainArgs: string[], dataDir = data): Promise<void> => {
+        const run = dir(name);
+        const state = await trainState(run);
+        let seconds: number | undefined;
+        if (state !== 'done') {
+          note(`ablate: ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
+          await rm(join(run, 'eval.json'), { force: true });
+          const t = Date.now();
+          await runCli(state === 'partial' ? ['train', '--resume', run, ...q] : ['train', '--data', dataDir, '--stage', '1', '--init', sft, ...stage1Settings(o.quick), ...trainArgs, '--out', run, ...q], ctx.signal);
+          seconds = (Date.now() - t) / 1000;
+          await writeOutputs(run, { done: 'finished\n', ...(seconds !== undefined && { 'train_seconds.txt': `${seconds}\n` }) });
+        } else note(`ablate: ${name} — already done, kept`, o.quiet);
+        if (!(await exists(join(run, 'eval.json')))) await runCli(['eval', '--run', run, '--data', held, ...evalArgs, ...q], ctx.signal);
+        const e = JSON.parse(await readFile(join(run, 'eval.json'), 'utf8')) as EvalJson;
+        const trainSeconds = await readFile(join(run, 'train_seconds.txt'), 'utf8').then((t) => Number(t.trim()), () => undefined);
+        results[name] = { args: trainArgs, data: dataDir, by_length: e.by_length, ci95: Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, p.ci95])), n: Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, p.n])), stage2_full: e.stage2?.full?.accuracy ?? null, train_seconds: trainSeconds ?? null };
+      };
+      // The study's default Stage 1 run, for comparison: its own evaluation when it covers the
+      // lengths (reproduce's), else one at these lengths kept under ablate/ (its eval.json put back).
+      const base = join(o.study, 'runs', 'stage1');
+      if (await exists(join(base, 'checkpoint.json'))) {
+        const read = async (path: string): Promise<EvalJson | undefined> => readFile(path, 'utf8').then((t) => JSON.parse(t) as EvalJson, () => undefined);
+        let e = await read(join(base, 'eval.json'));
+        const lengths = o.lengths.split(',');
+        if (!e || lengths.some((l) => e?.by_length[l] === undefined)) {
+          const kept = join(dir('default'), 'eval.json');
+          e = await read(kept);
+          if (!e) {
+            const own = await readFile(join(base, 'eval.json')).catch(() => undefined);
+            try {
+              await runCli(['eval', '--run', base, '--data', held, ...evalArgs, ...q], ctx.signal);
+              await mkdir(dir('default'), { recursive: true });
+              await copyFile(join(base, 'eval.json'), kept);
+            } finally {
+              if (own) await writeOutputs(base, { 'eval.json': own.toString('utf8') });
+            }
+            e = await read(kept);
+          }
+        }
+        if (e) results.default = { args: [], by_length: e.by_length, ci95: Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, p.ci95])), n: Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, p.n])), stage2_full: e.stage2?.full?.accuracy ?? null, train_seconds: null };
+      }
+      let timing: Record<string, number> | null = null;
+      for (const v of variants) {
+        if (v === 'ref-full') await trainAndEval(v, ['--ref', 'full']);
+        else if (v === 'alpha0') await trainAndEval(v, ['--alpha', '0']);
+        else if (v === 'ipo') await trainAndEval(v, ['--loss', 'ipo']);
+        else if (v === 'nofilter') {
+          const nf = join(o.study, 'data-nofilter');
+          if (!(await exists(join(nf, 'report.json')))) {
+            const report = JSON.parse(await readFile(join(data, 'report.json'), 'utf8')) as { seed: number; size: string; stage1?: { requested?: number } };
+            note('ablate: Stage 1 data without the similarity filter…', false);
+            await runCli(['synth', '--clips', join(data, 'clips.jsonl'), '--oracle', report.size, '--world-seed', String(report.seed), '--seed', String(report.seed), '--count', '2000', '--threshold', '1', '--out', nf, ...q], ctx.signal);
+            for (const f of ['clips.jsonl', 'sft.jsonl']) await copyFile(join(data, f), join(nf, f));
+          }
+          await trainAndEval(v, [], nf);
+        } else {
+          const steps = o.quick ? 4 : o.timingSteps;
+          const times: Record<string, number> = {};
+          for (const ref of ['anchor', 'full'] as const) {
+            const run = dir(`timing-${ref}`);
+            if ((await trainState(run)) !== 'done') {
+              note(`ablate: timing, ${ref} reference every step (${steps} steps)…`, false);
+              await rm(run, { recursive: true, force: true });
+              await runCli(['train', '--data', data, '--stage', '1', '--init', sft, ...stage1Settings(o.quick), '--ref', ref, '--no-ref-cache', '--steps', String(steps), '--out', run, ...q], ctx.signal);
+              await writeOutputs(run, { done: 'finished\n' });
+            }
+            times[ref] = medianStepTime(await readFile(join(run, 'metrics.jsonl'), 'utf8'));
+          }
+          timing = { steps, anchor_step_s: times.anchor as number, full_step_s: times.full as number, ratio: (times.anchor as number) / (times.full as number) };
+        }
+      }
+      const out = { study: o.study, lengths: o.lengths.split(','), variants: results, timing, seconds: (Date.now() - t0) / 1000 };
+      await writeOutputs(o.study, { 'ablations.json': JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
+      const lengths = o.lengths.split(',');
+      const pct = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? (100 * x).toFixed(1) : '—');
+      const lines = [
+        `| Stage 1 variant | train s | ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'}`).join(' | ')} | Stage 2 probe (full) |`,
+        `|---|---|${lengths.map(() => '---').join('|')}|---|`,
+        ...Object.entries(results).map(([name, r]) => {
+          const by = r.by_length as Record<string, number>;
+          const ci = r.ci95 as Record<string, [number, number]>;
+          return `| ${name} | ${typeof r.train_seconds === 'number' ? r.train_seconds.toFixed(0) : ''} | ${lengths.map((l) => `${pct(by[l])} [${pct(ci[l]?.[0])}, ${pct(ci[l]?.[1])}]`).join(' | ')} | ${pct(r.stage2_full)} |`;
+        }),
+        ...(timing ? [``, `Reference run every step (${timing.steps} steps, median after 2): anchor-only ${timing.anchor_step_s?.toFixed(3)} s, full ${timing.full_step_s?.toFixed(3)} s, ratio ${timing.ratio?.toFixed(2)}`] : []),
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+      note(`ablate: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${join(o.study, 'ablations.json')}`, o.quiet);
+    });
+}
