@@ -8,3 +8,7 @@ export const DEMO_SIZES: Record<DemoSize, { label: string; config: Partial<World
   small: { label: 'Small: 8 short clips and 1 long video of 3 scenes (about 1 minute)', config: { seed: 42, shortClips: 8, longVideos: 1, scenesPerLongVideo: [3, 3], sceneSeconds: [20, 30] } },
   full: { label: 'Full: 60 short clips and 4 long videos of 5–10 minutes (a few minutes)', config: { seed: 42 } },
 };
+
+/** Frame features of the demo: the default embedder, or it with each frame's colour histogram appended (docs/evaluation.md). */
+export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour'] as const;
+export type DemoFeatures = (typeof DEMO_FEATURES)[number];

@@ -8,6 +8,7 @@
 // them in Settings.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import { colourHistogram } from '../core/colourHistogram';
 import { UserFacingError } from '../core/errors';
 import { DEFAULT_INPUT_SIZE, embedderId, type EmbedderChoice } from '../core/pipeline';
 
@@ -120,6 +121,37 @@ export class GraphModelEmbedder implements Embedder {
 
 export async function createDefaultEmbedder(): Promise<Embedder> {
   return GraphModelEmbedder.create(await loadDefaultGraphModel(), DEFAULT_EMBEDDER_SPEC);
+}
+
+/** Levels per channel of the colour histogram `withColourHistogram` appends (4³ = 64 bins). */
+export const COLOUR_LEVELS = 4;
+
+/**
+ * `base`'s embedding with the frame's colour histogram appended (src/core/colourHistogram.ts),
+ * each part of length 1/√2 so the whole has length 1 and a cosine similarity is the mean of the
+ * two parts' similarities. For worlds whose questions turn on colours that the CNN's pooled
+ * features do not keep (docs/evaluation.md, `npm run bench:features`).
+ */
+export function withColourHistogram(base: Embedder, levels = COLOUR_LEVELS): Embedder {
+  const bins = levels ** 3;
+  const w = Math.SQRT1_2;
+  const dim = base.dim + bins;
+  return {
+    id: `${base.id}+rgb-hist-${levels}`,
+    dim,
+    inputSize: base.inputSize,
+    async embed(frames: Uint8Array[]): Promise<Float32Array> {
+      const features = await base.embed(frames);
+      const out = new Float32Array(frames.length * dim);
+      frames.forEach((f, n) => {
+        for (let i = 0; i < base.dim; i++) out[n * dim + i] = (features[n * base.dim + i] as number) * w;
+        const h = colourHistogram(f, levels);
+        for (let i = 0; i < bins; i++) out[n * dim + base.dim + i] = (h[i] as number) * w;
+      });
+      return out;
+    },
+    dispose: () => base.dispose(),
+  };
 }
 
 /**
