@@ -3,6 +3,7 @@
 // builds its neighbour graph (random-projection forest + NN-descent) and runs its SGD epochs one
 // `step()` at a time, so progress is reported and an abort lands between epochs. Every random draw
 // comes from a seeded mulberry32: a map is deterministic for a seed on a backend.
+import { UMAP_PCA_DIMS } from '../core/review/mapDefaults';
 import { mulberry32 } from '../core/world/random';
 import { pcaK } from './pca';
 
@@ -35,8 +36,6 @@ export interface Umap2 {
   ms: { pca: number; neighbours: number; epochs: number };
 }
 
-/** The default reduction before UMAP (see docs/review.md for the measured speed-up). */
-export const UMAP_PCA_DIMS = 50;
 /** Yield to the event loop (where the worker sees an abort message) after this much work, ms. */
 const SLICE_MS = 30;
 

@@ -3,7 +3,8 @@
 // each clip's similarity to a triple's anchor.
 import { cosineMatrix } from '../ml/similarity';
 import { pca2 } from '../ml/pca';
-import { umap2, UMAP_PCA_DIMS } from '../ml/umap';
+import { UMAP_PCA_DIMS } from '../core/review/mapDefaults';
+import { umap2 } from '../ml/umap';
 import { studioDb } from '../storage/db';
 import type { HandlerContext } from './rpc';
 
