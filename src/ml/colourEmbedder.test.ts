@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colourHistogram } from '../core/colourHistogram';
-import { withColourHistogram, type Embedder } from './embedder';
+import { colourHistogramEmbedder, withColourHistogram, type Embedder } from './embedder';
 
 /** A stand-in CNN: a fixed unit vector per frame from its first byte (the wrapper's own maths is what is tested). */
 const base: Embedder = {
@@ -29,5 +29,18 @@ describe('withColourHistogram', () => {
     const hd = colourHistogram(dark);
     const histCos = h.reduce((s, x, i) => s + x * (hd[i] as number), 0);
     expect(dot).toBeCloseTo((0 + histCos) / 2, 6);
+  });
+});
+
+describe('colourHistogramEmbedder', () => {
+  it('is the histogram of each frame', async () => {
+    const e = colourHistogramEmbedder(2);
+    expect(e.dim).toBe(64);
+    expect(e.id).toBe('rgb-hist-4');
+    const a = Uint8Array.from([250, 0, 0, 250, 0, 0, 250, 0, 0, 0, 0, 250]);
+    const b = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const out = await e.embed([a, b]);
+    expect([...out.subarray(0, 64)]).toEqual([...colourHistogram(a)]);
+    expect(out[64]).toBeCloseTo(1, 6);
   });
 });

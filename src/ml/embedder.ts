@@ -126,6 +126,22 @@ export async function createDefaultEmbedder(): Promise<Embedder> {
 /** Levels per channel of the colour histogram `withColourHistogram` appends (4³ = 64 bins). */
 export const COLOUR_LEVELS = 4;
 
+/** The colour histogram alone as a frame embedding (levels³-d, unit length; no network). */
+export function colourHistogramEmbedder(inputSize: number, levels = COLOUR_LEVELS): Embedder {
+  const bins = levels ** 3;
+  return {
+    id: `rgb-hist-${levels}`,
+    dim: bins,
+    inputSize,
+    embed(frames: Uint8Array[]): Promise<Float32Array> {
+      const out = new Float32Array(frames.length * bins);
+      frames.forEach((f, n) => out.set(colourHistogram(f, levels), n * bins));
+      return Promise.resolve(out);
+    },
+    dispose: () => undefined,
+  };
+}
+
 /**
  * `base`'s embedding with the frame's colour histogram appended (src/core/colourHistogram.ts),
  * each part of length 1/√2 so the whole has length 1 and a cosine similarity is the mean of the
