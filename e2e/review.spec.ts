@@ -1,10 +1,11 @@
 // Review (issue #11) in Chromium on the real pipeline: the small demo world is imported and six
 // Stage 1 triples synthesized; then the triples are reviewed by keyboard only (accept, reject,
-// edit, flag, undo, redo), the page is reloaded, and the decisions, the audit log in IndexedDB and
-// the exports (accepted and edited only, edits applied) are checked. A second reviewer's file gives
-// the kappa computed here in Node, a conflict is settled (and logged), a bad review file stores
-// nothing, and the filter lives in the URL. Each distractor shows its similarity to the anchor, and
-// a lasso on the embedding map (PCA in the worker) filters the queue.
+// edit, flag, undo, redo), the page is reloaded, and the decisions, the audit log in IndexedDB,
+// undo and redo after the reload, and the exports (accepted and edited only, edits applied) are
+// checked. A second reviewer's file gives the kappa computed here in Node, a conflict is settled
+// (and logged), a bad review file stores nothing, and the filter lives in the URL. Each distractor
+// shows its similarity to the anchor, and a lasso on the embedding map (PCA in the worker) filters
+// the queue.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +150,19 @@ test('review the demo triples by keyboard; decisions, audit log and exports surv
   expect(edit.after?.original).toEqual({ chosen: original.chosen });
   expect(edit.after?.edit).toEqual({ chosen: 'It is <b>blue</b>, reviewed.' });
   expect(events[5]).toMatchObject({ before: { status: 'accepted' }, after: null });
+  // Undo/redo survive the reload (the history is rebuilt from ana's audit events): the last undo is
+  // redone, then undone again; the first undo reaches back to the flag of triple 4.
+  await page.keyboard.press('Shift+U');
+  await expect.poll(openId).toBe(events[4]!.tripleId);
+  await expect(status(page)).toHaveAttribute('data-status', 'accepted');
+  await page.keyboard.press('u');
+  await expect(status(page)).toHaveAttribute('data-status', 'unreviewed');
+  await page.keyboard.press('u');
+  await expect.poll(openId).toBe(ids[3]);
+  await expect(status(page)).toHaveAttribute('data-status', 'unreviewed');
+  await page.keyboard.press('Shift+U');
+  await expect(status(page)).toHaveAttribute('data-status', 'flagged');
+  await expect(page.getByTestId('audit-count')).toHaveText('12 actions in the audit log');
 
   // The filter is in the URL: a shared link opens the same view.
   await page.goto('/#/review?status=flagged');

@@ -5,12 +5,12 @@
 // whole before anything is stored (parseReviewFile), and adopted in one transaction.
 import { UserFacingError } from '../core/errors';
 import { agreement } from '../core/review/agreement';
-import { decide, historyEvent, record, redo, undo, ReviewActionError, type ExportSelection, type Review, type ReviewAction } from '../core/review/decisions';
+import { decide, EMPTY_HISTORY, HISTORY_LIMIT, historyEvent, historyFromAudit, record, redo, undo, ReviewActionError, type ExportSelection, type Review, type ReviewAction } from '../core/review/decisions';
 import { filterQueue, filterFromQuery, filterToQuery, hashQuery, nextUnreviewed, type QueueFilter, type QueueItem } from '../core/review/queue';
 import { ReviewFileReader, reviewFileLines, reviewFileText } from '../core/review/reviewFile';
 import type { Triple } from '../core/triples/types';
 import { studioDb } from '../storage/db';
-import { applyReviewChanges, countAudit, getReviews, listAudit, type ReviewChange } from '../storage/reviewsRepo';
+import { applyReviewChanges, countAudit, getReviews, listAudit, listAuditBy, type ReviewChange } from '../storage/reviewsRepo';
 import { getSetting, setSetting } from '../storage/settingsRepo';
 import { listTriples } from '../storage/triplesRepo';
 import { computeEngine } from '../workers/computeClient';
@@ -35,7 +35,9 @@ export async function loadReview(): Promise<void> {
     const filter = typeof location === 'undefined' ? {} : filterFromQuery(hashQuery(location.hash));
     const current = review().currentId;
     const keep = current !== null && items.some((i) => i.triple.id === current);
-    setReview({ loaded: true, items, reviewer, auditCount, filter, currentId: keep ? current : (filterQueue(items, filter)[0]?.triple.id ?? null) });
+    // Undo/redo survive a reload: the reviewer's history is rebuilt from their audit events.
+    const history = reviewer.trim() ? historyFromAudit(await listAuditBy(db, reviewer.trim()), reviewer.trim()) : EMPTY_HISTORY;
+    setReview({ loaded: true, items, reviewer, auditCount, filter, history, currentId: keep ? current : (filterQueue(items, filter)[0]?.triple.id ?? null) });
     await refreshAudit();
   } catch (e) {
     if (!(e instanceof Error && e.name === 'StorageUnavailableError')) useStudio.getState().reportError('Could not read the triples to review', e);
@@ -156,7 +158,7 @@ async function undoRedoNow(kind: 'undo' | 'redo'): Promise<void> {
   const { reportError, reportWarning } = useStudio.getState();
   const moved = kind === 'undo' ? undo(review().history) : redo(review().history);
   if (!moved) {
-    reportWarning({ title: `Nothing to ${kind}`, message: kind === 'undo' ? 'No decision of this session is left to undo.' : 'Nothing was undone since the last decision.', hint: 'Undo covers the decisions made since the page was opened; the audit log keeps all of them.' });
+    reportWarning({ title: `Nothing to ${kind}`, message: kind === 'undo' ? 'No decision of yours is left to undo.' : 'Nothing was undone since the last decision.', hint: `Undo covers your last ${HISTORY_LIMIT} decisions (rebuilt from the audit log after a reload); the audit log keeps all of them.` });
     return;
   }
   try {

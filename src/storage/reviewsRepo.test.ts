@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../core/review/decisions';
 import { exampleTriple } from '../core/triples/fixtures';
 import { openStudioDb } from './db';
-import { applyReviewChanges, countAudit, getReview, getReviews, listAudit } from './reviewsRepo';
+import { applyReviewChanges, countAudit, getReview, getReviews, listAudit, listAuditBy } from './reviewsRepo';
 
 const t = exampleTriple({ id: 'a' });
 
@@ -26,6 +26,10 @@ describe('reviewsRepo', () => {
     ]);
     expect(log[1]?.after?.original).toEqual({ chosen: 'The ball is red.' });
     expect((await listAudit(db, { limit: 2 })).map((e) => e.seq)).toEqual([3, 2]);
+    // One reviewer's events, oldest first (the undo history is rebuilt from them).
+    await applyReviewChanges(db, [{ tripleId: t.id, ...decide(t, null, { kind: 'reject' }, 'bo', 4) }]);
+    expect((await listAuditBy(db, 'ana')).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect((await listAuditBy(db, 'bo')).map((e) => e.action)).toEqual(['reject']);
   });
 
   it('writes a batch whole or not at all', async () => {

@@ -44,6 +44,11 @@ export async function applyReviewChanges(db: StudioDatabase, changes: readonly R
   return seqs;
 }
 
+/** Every audit event by `actor`, oldest first (the undo history is rebuilt from them after a reload). */
+export async function listAuditBy(db: StudioDatabase, actor: string): Promise<AuditEventRecord[]> {
+  return (await db.getAll('auditEvents')).filter((e) => e.actor === actor);
+}
+
 /** The audit events of one triple (oldest first), or the newest `limit` of all (newest first). */
 export async function listAudit(db: StudioDatabase, options: { tripleId?: string; limit?: number } = {}): Promise<AuditEventRecord[]> {
   if (options.tripleId !== undefined) return db.getAllFromIndex('auditEvents', 'byTriple', options.tripleId);

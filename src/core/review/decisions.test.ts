@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { studioJsonl, trlRow } from '../triples/exports';
 import { exampleTriple } from '../triples/fixtures';
 import { tripleIssues } from '../triples/validate';
-import { applyReview, decide, EMPTY_HISTORY, record, redo, reviewedForExport, undo, type Review, ReviewActionError } from './decisions';
+import { applyReview, decide, EMPTY_HISTORY, historyEvent, historyFromAudit, record, redo, reviewedForExport, undo, type AuditEvent, type Review, type ReviewHistory, ReviewActionError } from './decisions';
 
 const t1 = exampleTriple();
 
@@ -77,5 +77,43 @@ describe('undo / redo', () => {
     expect(h.future).toEqual([]);
     expect(redo(h)).toBeNull();
     expect(undo(EMPTY_HISTORY)).toBeNull();
+  });
+
+  it('rebuilds the history a reviewer had from the audit log (undo survives a reload)', () => {
+    // A session by ana, with bo's and an import's events in between: the history as the page kept it…
+    const [ta, tb, tc] = ['a', 'b', 'c'].map((id) => exampleTriple({ id }));
+    const log: AuditEvent[] = [];
+    const current = new Map<string, Review | null>();
+    let live: ReviewHistory = EMPTY_HISTORY;
+    let at = 0;
+    const act = (actor: string, triple: typeof ta, kind: 'accept' | 'reject' | 'clear') => {
+      const { after, event } = decide(triple!, current.get(triple!.id) ?? null, { kind }, actor, ++at);
+      if (actor === 'ana') live = record(live, { tripleId: triple!.id, before: current.get(triple!.id) ?? null, after });
+      current.set(triple!.id, after);
+      log.push(event);
+    };
+    const move = (kind: 'undo' | 'redo') => {
+      const moved = kind === 'undo' ? undo(live) : redo(live);
+      if (!moved) return;
+      const target = kind === 'undo' ? moved.step.before : moved.step.after;
+      log.push(historyEvent(kind, moved.step.tripleId, current.get(moved.step.tripleId) ?? null, target, 'ana', ++at));
+      current.set(moved.step.tripleId, target);
+      live = moved.history;
+    };
+    act('ana', ta, 'accept');
+    act('ana', tb, 'reject');
+    act('bo', tc, 'accept');
+    move('undo');
+    move('undo');
+    move('redo');
+    log.push({ at: ++at, actor: 'ana', action: 'import', tripleId: 'c', before: null, after: { tripleId: 'c', status: 'rejected', reviewer: 'bo', at } });
+    act('ana', tc, 'clear');
+    move('undo');
+    // …is what the log gives back for ana; bo made no undoable step of ana's.
+    expect(historyFromAudit(log, 'ana')).toEqual(live);
+    expect(live.past.map((s) => s.tripleId)).toEqual(['a']);
+    expect(live.future.map((s) => s.tripleId)).toEqual(['c']); // the clear dropped b's redo
+    expect(historyFromAudit(log, 'bo')).toEqual({ past: [{ tripleId: 'c', before: null, after: log[2]!.after }], future: [] });
+    expect(historyFromAudit([], 'ana')).toEqual(EMPTY_HISTORY);
   });
 });

@@ -220,6 +220,37 @@ export function redo(history: ReviewHistory): { step: ReviewStep; history: Revie
   return { step, history: { past: [...history.past, step], future: history.future.slice(0, -1) } };
 }
 
+/**
+ * The undo/redo history `actor` had, rebuilt from the audit log (oldest first), so undo survives a
+ * reload: each of their decisions is recorded, each undo / redo moves it as it did then. Imports and
+ * settlements were never undoable steps and are skipped, as are other reviewers' events.
+ */
+export function historyFromAudit(events: readonly AuditEvent[], actor: string): ReviewHistory {
+  let history = EMPTY_HISTORY;
+  for (const e of events) {
+    if (e.actor !== actor) continue;
+    switch (e.action) {
+      case 'accept':
+      case 'reject':
+      case 'edit':
+      case 'flag':
+      case 'clear':
+        history = record(history, { tripleId: e.tripleId, before: e.before, after: e.after });
+        break;
+      case 'undo':
+        history = undo(history)?.history ?? history;
+        break;
+      case 'redo':
+        history = redo(history)?.history ?? history;
+        break;
+      case 'import':
+      case 'settle':
+        break;
+    }
+  }
+  return history;
+}
+
 /** The audit event of an undo or redo: the review moves from `current` to `target`. */
 export function historyEvent(kind: 'undo' | 'redo', tripleId: string, current: Review | null, target: Review | null, actor: string, at: number): AuditEvent {
   return { at, actor, action: kind, tripleId, before: current, after: target };
