@@ -8,6 +8,18 @@ export interface FrameSpan {
   endS: number;
 }
 
+/** A clip or scene of one video with its embedding, as the studio names it. Times in seconds, frames at the sampling rate. */
+export interface EmbeddedSpan {
+  /** `${videoId}|clip|${frameStart, 7 digits}` (or `|scene|`), as the studio's clip records. */
+  id: string;
+  videoId: string;
+  videoName: string;
+  startS: number;
+  endS: number;
+  frameCount: number;
+  embedding: Float32Array;
+}
+
 function span(frameStart: number, frameEnd: number, fps: number): FrameSpan {
   return { frameStart, frameEnd, startS: frameStart / fps, endS: frameEnd / fps };
 }

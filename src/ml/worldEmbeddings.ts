@@ -6,23 +6,14 @@
 //
 // Must: the same world, fps, clip length and embedder give the same clips and embeddings, in
 // world video order. Must: a cancelled signal stops between batches with an AbortError.
-import { detectScenes, fixedClips, SpanMeans, type FrameSpan, type SceneOptions } from '../core/clips';
+import { detectScenes, fixedClips, SpanMeans, type EmbeddedSpan, type FrameSpan, type SceneOptions } from '../core/clips';
 import type { CancelSignal } from '../core/generators/types';
 import { renderFrame, type World, type WorldVideo } from '../core/world';
 import type { Embedder } from './embedder';
 import { consecutiveDistances } from './similarity';
 
-/** One clip of one world video with its embedding. Times in seconds, frames at the sampling rate. */
-export interface EmbeddedClip {
-  /** `${videoId}|clip|${frameStart, 7 digits}`, as the studio's clip records. */
-  id: string;
-  videoId: string;
-  videoName: string;
-  startS: number;
-  endS: number;
-  frameCount: number;
-  embedding: Float32Array;
-}
+/** One clip (or scene) of one world video with its embedding. */
+export type EmbeddedClip = EmbeddedSpan;
 
 export interface WorldEmbedProgress {
   framesDone: number;

@@ -1,5 +1,6 @@
 // Typed settings over the `settings` store.
 import type { BackendChoice, BackendName } from '../core/backendChoice';
+import type { EmbeddedSpan } from '../core/clips';
 import { DEFAULT_PIPELINE, type PipelineSettings } from '../core/pipeline';
 import { STAGE1_DEFAULTS } from '../core/synthesis/stage1';
 import type { WorldConfig } from '../core/world';
@@ -16,17 +17,6 @@ export type GeneratorChoice = 'oracle' | 'imported' | 'endpoint';
  * storage may not import src/net (tests/layers.test.ts), and a stored value must be checked
  * against the roles the code knows before use anyway.
  */
-/** A clip or scene of the held-out world with its embedding. */
-export interface HeldOutSpan {
-  id: string;
-  videoId: string;
-  videoName: string;
-  startS: number;
-  endS: number;
-  frameCount: number;
-  embedding: Float32Array;
-}
-
 export interface StoredPrompt {
   id: string;
   role: string;
@@ -94,7 +84,7 @@ export interface Settings {
   /** The one-click study's runs (issue #13), so a reload continues it instead of starting over. */
   reproduce: { size: 'small' | 'full'; runs: Partial<Record<'sft' | 'stage1' | 'stage2', string>> } | null;
   /** The held-out world's embedded clips and detected scenes (`scenes` missing in caches from before the Stage 2 probe). */
-  heldOutWorld: { seed: number; size: 'small' | 'full'; clips: HeldOutSpan[]; scenes?: HeldOutSpan[] } | null;
+  heldOutWorld: { seed: number; size: 'small' | 'full'; clips: EmbeddedSpan[]; scenes?: EmbeddedSpan[] } | null;
   /** The reviewer name written on every review and audit event of this browser (issue #11); '' = not set yet. */
   reviewer: string;
 }
