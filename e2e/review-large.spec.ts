@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { importSmallDemo, synthesizeStage1 } from './studio';
 import { reviewFileText } from '../src/core/review/reviewFile';
 
 const TRIPLES = 40_000;
@@ -74,17 +75,8 @@ const mapPoints = (page: Page) => page.locator('[data-testid=embedding-map] circ
 
 test('UMAP map filters the queue and is seeded; Cancel mid-way through a large review file, export and UMAP map stores and downloads nothing', async ({ page }) => {
   test.setTimeout(600_000);
-  await page.goto('/#/library');
-  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
-  await page.getByLabel('Size').selectOption('small');
-  await page.getByRole('button', { name: 'Run demo' }).click();
-  await expect(page.getByTestId('demo-summary')).toHaveAttribute('data-stage', 'done', { timeout: 300_000 });
-  await page.getByRole('link', { name: 'Synthesize', exact: true }).click();
-  const s1 = page.getByTestId('stage1-panel');
-  await s1.getByLabel('Triples').fill('12');
-  await s1.getByLabel('Frame budget').selectOption('128');
-  await s1.getByRole('button', { name: 'Synthesize Stage 1' }).click();
-  await expect(page.getByTestId('stage1-summary')).toContainText(/^12 of 12 triples/, { timeout: 120_000 });
+  await importSmallDemo(page);
+  await synthesizeStage1(page, 12);
 
   // UMAP on the demo's clips: a lasso over the left half filters the queue to the triples anchored there.
   await page.keyboard.press('3');

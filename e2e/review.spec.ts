@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { importSmallDemo, synthesizeStage1 } from './studio';
 import { cohenKappa, verdictOf } from '../src/core/review/agreement';
 import { parseReviewFile, type ReviewLine } from '../src/core/review/reviewFile';
 import { TRL_KEYS } from '../src/core/triples/exports';
@@ -56,17 +57,8 @@ const status = (page: Page) => page.getByTestId('review-status');
 
 test('review the demo triples by keyboard; decisions, audit log and exports survive a reload; two reviewers agree as computed', async ({ page }) => {
   test.setTimeout(480_000);
-  await page.goto('/#/library');
-  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
-  await page.getByLabel('Size').selectOption('small');
-  await page.getByRole('button', { name: 'Run demo' }).click();
-  await expect(page.getByTestId('demo-summary')).toHaveAttribute('data-stage', 'done', { timeout: 300_000 });
-  await page.getByRole('link', { name: 'Synthesize', exact: true }).click();
-  const s1 = page.getByTestId('stage1-panel');
-  await s1.getByLabel('Triples').fill('6');
-  await s1.getByLabel('Frame budget').selectOption('128');
-  await s1.getByRole('button', { name: 'Synthesize Stage 1' }).click();
-  await expect(page.getByTestId('stage1-summary')).toContainText(/^6 of 6 triples/, { timeout: 120_000 });
+  await importSmallDemo(page);
+  await synthesizeStage1(page, 6);
   const stored = parseTriples(await download(page, /Export Studio JSONL/));
   if (!stored.ok) throw new Error('studio export did not parse');
   const byId = new Map(stored.triples.map((t) => [t.id, t]));

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
+import { importSmallDemo } from './studio';
 
 interface ChatBody {
   model: string;
@@ -47,11 +48,7 @@ test('Stage 1 with an endpoint generator: frames are sent, triples stored; a slo
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
 
   try {
-    await page.goto('/#/library');
-    await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
-    await page.getByLabel('Size').selectOption('small');
-    await page.getByRole('button', { name: 'Run demo' }).click();
-    await expect(page.getByTestId('demo-summary')).toHaveAttribute('data-stage', 'done', { timeout: 300_000 });
+    await importSmallDemo(page);
 
     await page.goto('/#/settings');
     const form = page.getByRole('form', { name: 'Endpoint settings' });

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { importSmallDemo } from './studio';
 import { DEMO_SIZES } from '../src/core/demo';
 import { parseTriples } from '../src/core/triples/import';
 import { LONGVPO_KEYS, TRL_KEYS } from '../src/core/triples/exports';
@@ -23,11 +24,7 @@ async function download(page: Page, button: RegExp): Promise<string> {
 test('Stage 1 from the demo world: balanced, filtered, stored, exported in three formats, imported back', async ({ page }) => {
   test.setTimeout(420_000);
   const world = buildWorld(DEMO_SIZES.small.config);
-  await page.goto('/#/library');
-  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
-  await page.getByLabel('Size').selectOption('small');
-  await page.getByRole('button', { name: 'Run demo' }).click();
-  await expect(page.getByTestId('demo-summary')).toHaveAttribute('data-stage', 'done', { timeout: 300_000 });
+  await importSmallDemo(page);
   await expect(page.getByTestId('video-row')).toHaveCount(world.videos.length);
 
   await page.getByRole('link', { name: 'Synthesize', exact: true }).click();

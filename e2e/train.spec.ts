@@ -4,6 +4,7 @@
 // uninterrupted run's with the same seed (1e-3 relative). A checkpoint downloads as safetensors.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { importSmallDemo, synthesizeStage1 } from './studio';
 import { DEMO_SIZES } from '../src/core/demo';
 import { decodeCheckpoint } from '../src/core/train/checkpointFile';
 
@@ -37,17 +38,8 @@ async function fill(page: Page, label: string, value: string): Promise<void> {
 
 test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume equals an uninterrupted run; checkpoints download', async ({ page }) => {
   test.setTimeout(600_000);
-  await page.goto('/#/library');
-  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
-  await page.getByLabel('Size').selectOption('small');
-  await page.getByRole('button', { name: 'Run demo' }).click();
-  await expect(page.getByTestId('demo-summary')).toHaveAttribute('data-stage', 'done', { timeout: 300_000 });
-  await page.getByRole('link', { name: 'Synthesize', exact: true }).click();
-  const s1 = page.getByTestId('stage1-panel');
-  await s1.getByLabel('Triples').fill('24');
-  await s1.getByLabel('Frame budget').selectOption('128');
-  await s1.getByRole('button', { name: 'Synthesize Stage 1' }).click();
-  await expect(page.getByTestId('stage1-summary')).toContainText(/triples from \d+ clips/, { timeout: 120_000 });
+  await importSmallDemo(page);
+  await synthesizeStage1(page, 24, /triples from \d+ clips/);
 
   // SFT: single-clip questions on the clips kept for SFT; 24 steps, checkpoints every 8.
   await page.getByRole('link', { name: 'Train', exact: true }).click();
