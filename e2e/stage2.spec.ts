@@ -114,7 +114,9 @@ test('Stage 2 from the demo world: recursive captions, edit and re-caption, cros
   await page.reload();
   await page.getByRole('tab', { name: 'Stage 2' }).click();
   await expect(page.getByTestId('triple-counts')).toHaveText(`${report.produced} stored: 0 Stage 1, ${report.produced} Stage 2`);
-  await page.getByTestId('stage2-panel').getByLabel('Shortest video (s)').fill('60');
+  // The form is as last used (kept in settings): the 60 s shortest video lists the demo's long video again.
+  await expect(page.getByTestId('stage2-panel').getByLabel('Shortest video (s)')).toHaveValue('60');
+  await expect(page.getByTestId('stage2-panel').getByLabel('Stage 2 triples')).toHaveValue('20');
   await expect(page.getByTestId('scene-row').first().locator('textarea')).toHaveValue('A person edited this caption of the first scene.');
 
   // A scene list: refused whole with its lines (overlap, unknown video), then one that replaces the scenes, captions included.

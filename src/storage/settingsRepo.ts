@@ -3,6 +3,7 @@ import type { BackendChoice, BackendName } from '../core/backendChoice';
 import type { EmbeddedSpan } from '../core/clips';
 import { DEFAULT_PIPELINE, type PipelineSettings } from '../core/pipeline';
 import { STAGE1_DEFAULTS } from '../core/synthesis/stage1';
+import { STAGE2_DEFAULTS } from '../core/synthesis/stage2Settings';
 import type { WorldConfig } from '../core/world';
 import type { StudioDatabase } from './db';
 
@@ -48,6 +49,17 @@ export interface Stage1Form {
   specificityFilter: boolean;
 }
 
+/** The Synthesize page's Stage 2 parameters as last used (issue #10, docs/stage2.md). */
+export interface Stage2Form {
+  count: number;
+  partialEvidenceShare: number;
+  framesPerScene: number;
+  minVideoS: number;
+  seed: number;
+}
+
+export const DEFAULT_STAGE2_FORM: Stage2Form = { count: 40, partialEvidenceShare: STAGE2_DEFAULTS.partialEvidenceShare, framesPerScene: STAGE2_DEFAULTS.framesPerScene, minVideoS: STAGE2_DEFAULTS.minVideoS, seed: 7 };
+
 export const DEFAULT_STAGE1_FORM: Stage1Form = {
   seed: 1,
   count: 200,
@@ -80,6 +92,7 @@ export interface Settings {
    */
   endpointApiKey: string | null;
   stage1Form: Stage1Form;
+  stage2Form: Stage2Form;
   /** The held-out world of the last evaluation (issue #13): its clips embedded once, never in the library. */
   /** The one-click study's runs (issue #13), so a reload continues it instead of starting over. */
   reproduce: { size: 'small' | 'full'; runs: Partial<Record<'sft' | 'stage1' | 'stage2', string>> } | null;
@@ -99,6 +112,7 @@ export const DEFAULT_SETTINGS: Settings = {
   endpoint: null,
   endpointApiKey: null,
   stage1Form: DEFAULT_STAGE1_FORM,
+  stage2Form: DEFAULT_STAGE2_FORM,
   heldOutWorld: null,
   reproduce: null,
   reviewer: '',

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { embedderId, samplingKeyOf } from '../../core/pipeline';
 import { sceneListFailure } from '../../core/sceneList';
-import { MAX_FRAMES_PER_SCENE, STAGE2_DEFAULTS, STAGE2_DISCARD_REASONS, type Stage2DiscardReason } from '../../core/synthesis/stage2';
+import { MAX_FRAMES_PER_SCENE, STAGE2_DISCARD_REASONS, type Stage2DiscardReason } from '../../core/synthesis/stage2';
 import type { Triple } from '../../core/triples/types';
 import { studioDb } from '../../storage/db';
 import { sceneVideos, type StoredSceneVideo } from '../../storage/scenesRepo';
 import { getTriple } from '../../storage/triplesRepo';
+import { DEFAULT_STAGE2_FORM, getSetting, setSetting, type Stage2Form } from '../../storage/settingsRepo';
 import { useStudio } from '../../state/store';
 import { refreshTriples } from '../../state/synthService';
 import { computeEngine } from '../../workers/computeClient';
@@ -18,15 +19,6 @@ import { ResultTable } from '../common/ResultTable';
 import { Stage2Preview } from './Stage2Preview';
 import { Stage2Scenes } from './Stage2Scenes';
 
-interface Stage2Form {
-  count: number;
-  partialEvidenceShare: number;
-  framesPerScene: number;
-  minVideoS: number;
-  seed: number;
-}
-
-const DEFAULT_FORM: Stage2Form = { count: 40, partialEvidenceShare: STAGE2_DEFAULTS.partialEvidenceShare, framesPerScene: STAGE2_DEFAULTS.framesPerScene, minVideoS: STAGE2_DEFAULTS.minVideoS, seed: 7 };
 
 const REASONS: Record<Stage2DiscardReason, string> = {
   duplicate: 'duplicate of a kept query',
@@ -65,14 +57,29 @@ export function Stage2Panel() {
   const pipeline = useStudio((s) => s.library.pipeline);
   const reportError = useStudio((s) => s.reportError);
   const modelId = embedderId(pipeline.embedder);
-  const [form, setForm] = useState<Stage2Form>(DEFAULT_FORM);
+  const [form, setForm] = useState<Stage2Form>(DEFAULT_STAGE2_FORM);
+  // The form as last used (kept in settings when a run starts), unless the user already typed.
+  const typed = useRef(false);
+  useEffect(() => {
+    let live = true;
+    studioDb()
+      .then((db) => getSetting(db, 'stage2Form'))
+      .then((f) => live && !typed.current && setForm({ ...DEFAULT_STAGE2_FORM, ...f }))
+      .catch((e: unknown) => reportError('Could not read the Stage 2 settings', e));
+    return () => {
+      live = false;
+    };
+  }, [reportError]);
   const [attempted, setAttempted] = useState(false);
   const [videos, setVideos] = useState<StoredSceneVideo[] | null>(null);
   const [job, setJob] = useState<Job | null>(null);
   const [imported, setImported] = useState<string | null>(null);
   const [last, setLast] = useState<(Stage2Response & { seconds: number; preview: Triple[] }) | null>(null);
   const controller = useRef<AbortController | null>(null);
-  const patch = (p: Partial<Stage2Form>) => setForm((f) => ({ ...f, ...p }));
+  const patch = (p: Partial<Stage2Form>) => {
+    typed.current = true;
+    setForm((f) => ({ ...f, ...p }));
+  };
   const problems = attempted ? stage2FormProblems(form) : [];
 
   const [generation, setGeneration] = useState(0);
@@ -124,6 +131,7 @@ export function Stage2Panel() {
     setAttempted(false);
     const t0 = Date.now();
     void start('synth', 'Stage 2 synthesis failed', async (signal, onProgress) => {
+      await setSetting(await studioDb(), 'stage2Form', form);
       const res = await computeEngine()['synth.stage2']({ ...form, modelId }, { signal, onProgress });
       const db = await studioDb();
       const preview = (await Promise.all(res.ids.slice(0, 8).map((id) => getTriple(db, id)))).filter((t): t is Triple => t !== undefined);
