@@ -127,6 +127,7 @@ describe('longvpo reproduce', () => {
   }, 300_000);
 
   it('ablate: each variant is a Stage 1 run from the study\'s SFT, evaluated on its held-out world; reruns keep them', async () => {
+    const reproduced = readFileSync(join(work, 'study', 'runs', 'stage1', 'eval.json'), 'utf8');
     const first = await run(['ablate', '--study', 'study', '--quick', '--only', 'alpha0,nofilter,timing', '--lengths', '1,4', '--quiet']);
     expect(first.code, first.stderr).toBe(0);
     const out = JSON.parse(readFileSync(join(work, 'study', 'ablations.json'), 'utf8')) as { variants: Record<string, { args: string[]; data?: string; by_length: Record<string, number>; n: Record<string, number> }>; timing: { anchor_step_s: number; full_step_s: number; ratio: number } };
@@ -146,6 +147,9 @@ describe('longvpo reproduce', () => {
     expect(out.timing.anchor_step_s).toBeGreaterThan(0);
     expect(out.timing.ratio).toBeCloseTo(out.timing.anchor_step_s / out.timing.full_step_s, 9);
     expect(first.stdout).toMatch(/\| alpha0 \| \d+ \| [\d.]+ \[/);
+    // the default run is scored into ablate/default (eval --out): reproduce's own result is untouched
+    expect(readFileSync(join(work, 'study', 'runs', 'stage1', 'eval.json'), 'utf8')).toBe(reproduced);
+    expect(existsSync(join(work, 'study', 'ablate', 'default', 'eval.json'))).toBe(true);
     const again = await run(['ablate', '--study', 'study', '--quick', '--only', 'alpha0', '--lengths', '1,4']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/alpha0 — already done, kept/);

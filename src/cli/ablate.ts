@@ -6,7 +6,7 @@
 //   nofilter  Stage 1 data without the visual-similarity filter (threshold 1)
 //   timing    step time of the anchor-only vs the full-context reference, run every step
 // DIR is a `longvpo reproduce --out DIR` folder. Every finished variant is kept; rerun to resume.
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { CliContext } from './context';
@@ -79,47 +79,33 @@ export function ablateCommand(ctx: CliContext): Command {
       const evalArgs = ['--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
       const dir = (name: string): string => join(o.study, 'ablate', name);
       const results: Record<string, Record<string, unknown>> = {};
+      const record = async (name: string, evalFile: string, extra: { args: string[]; data: string | null; train_seconds: number | null }): Promise<void> => {
+        const e = JSON.parse(await readFile(evalFile, 'utf8')) as EvalJson;
+        const per = <T,>(f: (p: EvalJson['summed']['byLength'][string]) => T): Record<string, T> => Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, f(p)]));
+        results[name] = { ...extra, by_length: e.by_length, ci95: per((p) => p.ci95), n: per((p) => p.n), stage2_full: e.stage2?.full?.accuracy ?? null };
+      };
+      // The study's default Stage 1 run, scored at these lengths (the result kept under ablate/, so
+      // reproduce's own RUN/eval.json stays as it was).
+      const base = join(o.study, 'runs', 'stage1');
+      if (await exists(join(base, 'checkpoint.json'))) {
+        const file = join(dir('default'), 'eval.json');
+        if (!(await exists(file))) await runCli(['eval', '--run', base, '--data', held, ...evalArgs, '--out', file, ...q], ctx.signal);
+        await record('default', file, { args: [], data: data, train_seconds: null });
+      }
       const trainAndEval = async (name: string, trainArgs: string[], dataDir = data): Promise<void> => {
         const run = dir(name);
         const state = await trainState(run);
-        let seconds: number | undefined;
         if (state !== 'done') {
           note(`ablate: ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
           await rm(join(run, 'eval.json'), { force: true });
           const t = Date.now();
           await runCli(state === 'partial' ? ['train', '--resume', run, ...q] : ['train', '--data', dataDir, '--stage', '1', '--init', sft, ...stage1Settings(o.quick), ...trainArgs, '--out', run, ...q], ctx.signal);
-          seconds = (Date.now() - t) / 1000;
-          await writeOutputs(run, { done: 'finished\n', ...(seconds !== undefined && { 'train_seconds.txt': `${seconds}\n` }) });
+          await writeOutputs(run, { done: 'finished\n', 'train_seconds.txt': `${(Date.now() - t) / 1000}\n` });
         } else note(`ablate: ${name} — already done, kept`, o.quiet);
         if (!(await exists(join(run, 'eval.json')))) await runCli(['eval', '--run', run, '--data', held, ...evalArgs, ...q], ctx.signal);
-        const e = JSON.parse(await readFile(join(run, 'eval.json'), 'utf8')) as EvalJson;
-        const trainSeconds = await readFile(join(run, 'train_seconds.txt'), 'utf8').then((t) => Number(t.trim()), () => undefined);
-        results[name] = { args: trainArgs, data: dataDir, by_length: e.by_length, ci95: Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, p.ci95])), n: Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, p.n])), stage2_full: e.stage2?.full?.accuracy ?? null, train_seconds: trainSeconds ?? null };
+        const trainSeconds = await readFile(join(run, 'train_seconds.txt'), 'utf8').then((t) => Number(t.trim()), () => null);
+        await record(name, join(run, 'eval.json'), { args: trainArgs, data: dataDir, train_seconds: trainSeconds });
       };
-      // The study's default Stage 1 run, for comparison: its own evaluation when it covers the
-      // lengths (reproduce's), else one at these lengths kept under ablate/ (its eval.json put back).
-      const base = join(o.study, 'runs', 'stage1');
-      if (await exists(join(base, 'checkpoint.json'))) {
-        const read = async (path: string): Promise<EvalJson | undefined> => readFile(path, 'utf8').then((t) => JSON.parse(t) as EvalJson, () => undefined);
-        let e = await read(join(base, 'eval.json'));
-        const lengths = o.lengths.split(',');
-        if (!e || lengths.some((l) => e?.by_length[l] === undefined)) {
-          const kept = join(dir('default'), 'eval.json');
-          e = await read(kept);
-          if (!e) {
-            const own = await readFile(join(base, 'eval.json')).catch(() => undefined);
-            try {
-              await runCli(['eval', '--run', base, '--data', held, ...evalArgs, ...q], ctx.signal);
-              await mkdir(dir('default'), { recursive: true });
-              await copyFile(join(base, 'eval.json'), kept);
-            } finally {
-              if (own) await writeOutputs(base, { 'eval.json': own.toString('utf8') });
-            }
-            e = await read(kept);
-          }
-        }
-        if (e) results.default = { args: [], by_length: e.by_length, ci95: Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, p.ci95])), n: Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, p.n])), stage2_full: e.stage2?.full?.accuracy ?? null, train_seconds: null };
-      }
       let timing: Record<string, number> | null = null;
       for (const v of variants) {
         if (v === 'ref-full') await trainAndEval(v, ['--ref', 'full']);

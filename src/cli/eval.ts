@@ -3,7 +3,7 @@
 // the demo world's oracle (rebuilt from DIR/report.json) writes the questions and the answers on
 // distractors. Writes RUN/eval.json and prints accuracy by length and anchor position.
 import { Command } from 'commander';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseClipsJsonl } from '../core/clipsJsonl';
 import type { DemoSize } from '../core/demo';
@@ -35,13 +35,14 @@ interface EvalOptions {
   questionsPerClip: number;
   backend: NodeBackend;
   quiet: boolean;
+  out?: string;
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(1) : '—');
 
 export function evalCommand(ctx: CliContext): Command {
   return new Command('eval')
-    .description('Held-out probe: multiple-choice accuracy of a run’s latest checkpoint by composite length and anchor position (demo data of another world seed). Writes RUN/eval.json.')
+    .description('Held-out probe: multiple-choice accuracy of a run’s latest checkpoint by composite length and anchor position (demo data of another world seed). Writes RUN/eval.json (or --out).')
     .requiredOption('--run <run>', 'run folder (`longvpo train --out`)')
     .requiredOption('--data <dir>', 'held-out demo folder (`longvpo demo --seed S --out DIR` with a seed the training never saw)')
     .option('--lengths <list>', 'composite lengths in clips', PROBE_DEFAULTS.lengths.join(','))
@@ -50,6 +51,7 @@ export function evalCommand(ctx: CliContext): Command {
     .option('--max-anchors <n>', 'anchor clips sampled', integer(1), PROBE_DEFAULTS.maxAnchors)
     .option('--questions-per-clip <n>', 'questions asked of each anchor', integer(1, 16), PROBE_DEFAULTS.questionsPerClip)
     .option('--backend <name>', 'TensorFlow.js backend (wasm, cpu)', 'wasm')
+    .option('--out <file>', 'where to write the result (default RUN/eval.json)')
     .option('--quiet', 'no progress on stderr', false)
     .action(async (o: EvalOptions) => {
       if (!(NODE_BACKENDS as readonly string[]).includes(o.backend)) throw new CliError(`Unknown backend ${o.backend}.`, 'Use wasm or cpu.');
@@ -119,7 +121,8 @@ export function evalCommand(ctx: CliContext): Command {
         probe: { settings, report: probe.report },
         seconds: (Date.now() - t0) / 1000,
       };
-      await writeOutputs(o.run, { 'eval.json': JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
+      const file = o.out ?? join(o.run, 'eval.json');
+      await writeOutputs(dirname(file), { [basename(file)]: JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       const rows = Object.entries(sum.byLength).map(([l, p]) => `| ${l} | ${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}] | ${pct(mean.byLength[l]?.accuracy ?? NaN)} | ${(sum.byLengthPosition[l] ?? []).map((x) => pct(x.accuracy)).join(' / ')} | ${p.n} | ${pct(sum.chance[l] ?? NaN)} |`);
       const s2 = stage2 ? [`Stage 2 probe (correct vs degraded-context answer, chance 50): full video ${pct(stage2.full?.accuracy ?? NaN)} [${pct(stage2.full?.ci95[0] ?? NaN)}, ${pct(stage2.full?.ci95[1] ?? NaN)}], cited scenes only ${pct(stage2.cited?.accuracy ?? NaN)}; n ${stage2.full?.n ?? 0}`] : [];
       process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2].join('\n') + '\n');
