@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { importSmallDemo, synthesizeStage1 } from './studio';
+import { importSmallDemo, lassoLeftHalf, storeRecords, synthesizeStage1 } from './studio';
 import { reviewFileText } from '../src/core/review/reviewFile';
 
 const TRIPLES = 40_000;
@@ -81,33 +81,14 @@ test('UMAP map filters the queue and is seeded; Cancel mid-way through a large r
   // UMAP on the demo's clips: a lasso over the left half filters the queue to the triples anchored there.
   await page.keyboard.press('3');
   await expect(page.getByTestId('queue-count')).toHaveText('12 of 12 triples shown · 0 reviewed');
-  const anchors = await page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('longvpo-studio');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('triples').objectStore('triples').getAll();
-          req.onsuccess = () => {
-            open.result.close();
-            resolve((req.result as { body: { clips: { id: string }[]; anchor_index: number } }[]).map((t) => t.body.clips[t.body.anchor_index]!.id));
-          };
-        };
-      }),
-  );
+  const anchors = (await storeRecords<{ body: { clips: { id: string }[]; anchor_index: number } }>(page, 'triples')).map((t) => t.body.clips[t.body.anchor_index]!.id);
   await page.getByLabel('Projection').selectOption('umap');
   await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('42');
   await page.getByRole('button', { name: 'Compute map (UMAP)' }).click();
   await expect(page.getByTestId('map-summary')).toContainText(/^\d+ clips of .*; UMAP \(seed 42, \d+ neighbours, \d+ epochs\) of /, { timeout: 60_000 });
   await expect(page.getByTestId('embedding-map')).toHaveAttribute('data-method', 'umap');
   const first = await mapPoints(page);
-  const box = (await page.getByTestId('embedding-map').boundingBox())!;
-  await page.mouse.move(box.x + 2, box.y + 2);
-  await page.mouse.down();
-  for (const [x, y] of [[box.width / 2, 2], [box.width / 2, box.height - 2], [2, box.height - 2], [2, 4]] as const) await page.mouse.move(box.x + x, box.y + y, { steps: 5 });
-  await page.mouse.up();
-  await expect(page.getByRole('button', { name: /Clear map selection/ })).toBeVisible();
-  const selected = new Set(await page.locator('[data-testid=embedding-map] circle[data-selected=true]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-clip-id') ?? '')));
+  const selected = await lassoLeftHalf(page);
   expect(selected.size).toBeGreaterThan(0);
   expect(selected.size).toBeLessThan(first.length);
   await expect(page.getByTestId('queue-count')).toHaveText(`${anchors.filter((a) => selected.has(a)).length} of 12 triples shown · 0 reviewed`);

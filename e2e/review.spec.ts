@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { importSmallDemo, synthesizeStage1 } from './studio';
+import { importSmallDemo, lassoLeftHalf, storeRecords, synthesizeStage1 } from './studio';
 import { cohenKappa, verdictOf } from '../src/core/review/agreement';
 import { parseReviewFile, type ReviewLine } from '../src/core/review/reviewFile';
 import { TRL_KEYS } from '../src/core/triples/exports';
@@ -35,23 +35,7 @@ interface StoredEvent {
   after: { status: string; original?: Record<string, unknown>; edit?: Record<string, unknown> } | null;
 }
 
-function auditEvents(page: Page): Promise<StoredEvent[]> {
-  return page.evaluate(
-    () =>
-      new Promise<StoredEvent[]>((resolve, reject) => {
-        const open = indexedDB.open('longvpo-studio');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('auditEvents').objectStore('auditEvents').getAll();
-          req.onsuccess = () => {
-            resolve(req.result as StoredEvent[]);
-            open.result.close();
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-  );
-}
+const auditEvents = (page: Page): Promise<StoredEvent[]> => storeRecords<StoredEvent>(page, 'auditEvents');
 
 const status = (page: Page) => page.getByTestId('review-status');
 
@@ -216,13 +200,7 @@ test('review the demo triples by keyboard; decisions, audit log and exports surv
   // The embedding map: a lasso over its left half filters the queue to the triples anchored there.
   await page.getByRole('button', { name: 'Compute map (PCA)' }).click();
   await expect(page.getByTestId('map-summary')).toContainText(/\d+ clips of .*PCA axes explain/);
-  const box = (await page.getByTestId('embedding-map').boundingBox())!;
-  await page.mouse.move(box.x + 2, box.y + 2);
-  await page.mouse.down();
-  for (const [x, y] of [[box.width / 2, 2], [box.width / 2, box.height - 2], [2, box.height - 2], [2, 4]] as const) await page.mouse.move(box.x + x, box.y + y, { steps: 5 });
-  await page.mouse.up();
-  await expect(page.getByRole('button', { name: /Clear map selection/ })).toBeVisible();
-  const selected = new Set(await page.locator('[data-testid=embedding-map] circle[data-selected=true]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-clip-id') ?? '')));
+  const selected = await lassoLeftHalf(page);
   expect(selected.size).toBeGreaterThan(0);
   const anchored = stored.triples.filter((t) => selected.has(t.clips[t.anchor_index!]!.id)).length;
   await expect(page.getByTestId('queue-count')).toHaveText(`${anchored} of 6 triples shown · 4 reviewed`);

@@ -21,3 +21,34 @@ export async function synthesizeStage1(page: Page, count: number, summary: RegEx
   await s1.getByRole('button', { name: 'Synthesize Stage 1' }).click();
   await expect(page.getByTestId('stage1-summary')).toContainText(summary, { timeout: 120_000 });
 }
+
+/** Drags a lasso around the left half of the Review page's embedding map; the ids of the clips it selected. */
+export async function lassoLeftHalf(page: Page): Promise<Set<string>> {
+  const box = (await page.getByTestId('embedding-map').boundingBox())!;
+  await page.mouse.move(box.x + 2, box.y + 2);
+  await page.mouse.down();
+  for (const [x, y] of [[box.width / 2, 2], [box.width / 2, box.height - 2], [2, box.height - 2], [2, 4]] as const) await page.mouse.move(box.x + x, box.y + y, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByRole('button', { name: /Clear map selection/ })).toBeVisible();
+  return new Set(await page.locator('[data-testid=embedding-map] circle[data-selected=true]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-clip-id') ?? '')));
+}
+
+/** Every record of one store of the studio's IndexedDB, read in the page. */
+export function storeRecords<T>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(
+    (name) =>
+      new Promise<T[]>((resolve, reject) => {
+        const open = indexedDB.open('longvpo-studio');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction(name).objectStore(name).getAll();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result as T[]);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    store,
+  );
+}
