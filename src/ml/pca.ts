@@ -59,7 +59,8 @@ export async function pca2(values: Float32Array, dim: number, iterations = PCA_I
       if (deflated !== cov) deflated.dispose();
       deflated = nextDeflated;
     }
-    const total = tf.tidy(() => tf.sum(tf.mul(tf.eye(dim), cov)));
+    // The total variance is the covariance's trace: Σ xc² / n, without a [d, d] identity.
+    const total = tf.tidy(() => tf.div(tf.sum(tf.square(xc)), n));
     const projected = tf.tidy(() => tf.matMul(xc, tf.concat(axes, 1)));
     try {
       return { points: (await projected.data()) as Float32Array, variances: [variances[0] ?? 0, variances[1] ?? 0], totalVariance: (await total.data())[0] ?? 0 };

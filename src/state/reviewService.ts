@@ -72,10 +72,12 @@ export async function openTriple(id: string | null): Promise<void> {
   await refreshAudit();
 }
 
-async function refreshAudit(): Promise<void> {
+/** The open triple's audit events; with `count`, the log's size too (it changes only when a decision is stored). */
+async function refreshAudit({ count = false } = {}): Promise<void> {
   const id = review().currentId;
   const db = await studioDb();
-  setReview({ audit: id ? await listAudit(db, { tripleId: id }) : [], auditCount: await countAudit(db) });
+  const [audit, auditCount] = await Promise.all([id ? listAudit(db, { tripleId: id }) : [], count ? countAudit(db) : review().auditCount]);
+  setReview({ audit, auditCount });
 }
 
 /** Moves the open triple by `delta` in the filtered queue (j/k). */
@@ -111,7 +113,7 @@ function replaceReviews(changes: readonly { tripleId: string; after: Review | nu
 async function store(changes: ReviewChange[], patch: Parameters<typeof setReview>[0] = {}): Promise<void> {
   await applyReviewChanges(await studioDb(), changes);
   replaceReviews(changes, patch);
-  await refreshAudit();
+  await refreshAudit({ count: true });
 }
 
 /**
