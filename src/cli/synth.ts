@@ -5,7 +5,8 @@
 import { Command, Option } from 'commander';
 import { parseClipsJsonl } from '../core/clipsJsonl';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
-import { ImportedGenerator, parseAnnotations } from '../core/generators/imported';
+import { parseAnnotations } from '../core/generators/annotationsFile';
+import { ImportedGenerator } from '../core/generators/imported';
 import type { Generator } from '../core/generators/types';
 import { embedderId } from '../core/pipeline';
 import { parseSceneList } from '../core/sceneList';

@@ -5,7 +5,7 @@
 // Must: writing then reading gives back the same Float32 embeddings bit for bit (9 significant
 // digits round-trip any float32). Must: a file with any bad line gives no clips, and every bad
 // line is reported as `line N: <field> <what is wrong> (<how to fix>)`.
-import type { ImportIssue } from './generators/imported';
+import type { ImportIssue } from './jsonRecords';
 import type { SynthClip } from './synthesis/stage1';
 
 /** One line of clips.jsonl, as written. Times in seconds; `frames` at the sampling rate. */

@@ -4,7 +4,7 @@
 // Must: the API key goes only to IndexedDB (`endpointApiKey`) and to the ChatClient; it is never
 // put into an error, a notice or the `endpoint` setting.
 import { UserFacingError } from '../core/errors';
-import { parseAnnotations } from '../core/generators/imported';
+import { parseAnnotations } from '../core/generators/annotationsFile';
 import { annotationCounts, annotationSetFormat, importCaveats, importFailure } from '../core/generators/importReport';
 import type { Generator } from '../core/generators/types';
 import { ChatClient } from '../net/chatClient';

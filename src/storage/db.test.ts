@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { parseAnnotations } from '../core/generators/imported';
+import { parseAnnotations } from '../core/generators/annotationsFile';
 import { annotationCounts } from '../core/generators/importReport';
 import { deleteAnnotationSet, listAnnotationSets, putAnnotationSet } from './annotationsRepo';
 import { openStudioDb } from './db';

@@ -2,7 +2,7 @@
 // block in db.ts for every change here; never rename a store or index without a migration —
 // users' stored videos, triples and checkpoints live under these names.
 import type { DBSchema } from 'idb';
-import type { AnnotationFormat, ImportedAnnotation } from '../core/generators/imported';
+import type { AnnotationFormat, ImportedAnnotation } from '../core/generators/annotationsFile';
 import type { AnnotationCounts } from '../core/generators/importReport';
 import type { AuditEvent, Review } from '../core/review/decisions';
 import type { SceneCaptionRecord } from '../core/synthesis/stage2Settings';

@@ -4,7 +4,7 @@
 // transaction, and the captions it wrote in one transaction per video.
 import { SpanMeans, type FrameSpan } from '../core/clips';
 import { UserFacingError } from '../core/errors';
-import type { ImportIssue } from '../core/generators/imported';
+import type { ImportIssue } from '../core/jsonRecords';
 import { parseSceneList } from '../core/sceneList';
 import { captionScenes, STAGE2_DEFAULTS, synthesizeStage2, type SceneCaptionRecord, type Stage2Video } from '../core/synthesis/stage2';
 import type { Stage2Report } from '../core/synthesis/stage2';

@@ -7,7 +7,7 @@ import { UserFacingError } from '../core/errors';
 import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips } from '../core/train/sftSynthesis';
 import type { ClipRef } from '../core/generators/types';
 import { STAGE1_DEFAULTS, synthesizeStage1, type Stage1Report, type SynthClip } from '../core/synthesis/stage1';
-import type { ImportIssue } from '../core/generators/imported';
+import type { ImportIssue } from '../core/jsonRecords';
 import { reviewedForExport, type ExportSelection } from '../core/review/decisions';
 import { longvpoJsonlChunks, ROWS_PER_CHUNK, studioJsonlChunks, trlJsonlChunks } from '../core/triples/exports';
 import { parseTriples, type TripleFileFormat } from '../core/triples/import';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toUserMessage } from '../errors';
-import { parseAnnotations } from './imported';
+import { parseAnnotations } from './annotationsFile';
 import { annotationCounts, annotationSetFormat, importCaveats, importFailure, issueList } from './importReport';
 
 const studio = [

@@ -3,7 +3,8 @@
 // Pure: the UI and state layers only pass the parser's result through these.
 
 import { UserFacingError, type UserMessage } from '../errors';
-import type { AnnotationFormat, ImportedAnnotation, ImportIssue } from './imported';
+import type { ImportIssue } from '../jsonRecords';
+import type { AnnotationFormat, ImportedAnnotation } from './annotationsFile';
 
 /** How many issues an alert lists by line; the rest are counted ("and K more"). */
 export const LISTED_ISSUES = 10;

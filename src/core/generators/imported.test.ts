@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ImportedGenerator, normalizeQuestion, parseAnnotations, type ImportedAnnotation } from './imported';
+import { parseAnnotations, type ImportedAnnotation } from './annotationsFile';
+import { ImportedGenerator, normalizeQuestion } from './imported';
 import { GeneratorUnavailableError, type ClipRef } from './types';
 
 function clip(videoName: string, startS: number, endS: number, videoId = 'hash-' + videoName): ClipRef {
