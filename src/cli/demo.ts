@@ -8,7 +8,7 @@ import { DEFAULT_PIPELINE, LIMITS } from '../core/pipeline';
 import { sceneListJsonl } from '../core/sceneList';
 import { studioJsonl } from '../core/triples/exports';
 import { buildWorld, createOracleGenerator, worldFingerprint, type World } from '../core/world';
-import { colourHistogramEmbedder, createDefaultEmbedder, DEFAULT_EMBEDDER_SPEC, withColourHistogram, type Embedder } from '../ml/embedder';
+import { colourHistogramEmbedder, createDefaultEmbedder, createRegionEmbedder, DEFAULT_EMBEDDER_SPEC, withColourHistogram, type Embedder } from '../ml/embedder';
 import { embedWorld, worldSampleTotal } from '../ml/worldEmbeddings';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
 import type { CliContext } from './context';
@@ -52,7 +52,7 @@ export function demoCommand(ctx: CliContext): Command {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...NODE_BACKENDS]).default('wasm'))
     .option('--quiet', 'no progress on stderr', false)
     .option('--sft-per-clip <n>', 'single-clip SFT questions per non-anchor clip, written to sft.jsonl (0: none)', integer(0, 64), 6)
-    .addOption(new Option('--features <kind>', 'frame features: the default embedder, it plus each frame\'s 64-bin colour histogram, or the histogram alone (docs/evaluation.md)').choices([...DEMO_FEATURES]).default('mobilenet'))
+    .addOption(new Option('--features <kind>', 'frame features: the default embedder, it plus each frame\'s 64-bin colour histogram, the histogram alone, or 5 tokens per clip: frame + quadrants (docs/evaluation.md)').choices([...DEMO_FEATURES]).default('mobilenet'))
     .option('--sft-share <fraction>', 'share of the clips reserved for SFT: never Stage 1 anchors (they may be distractors)', decimal(0, 0.95), SFT_SHARE);
   addStage1Options(cmd, 200);
   // The small world's one long video is about 75 s: 60 s keeps it Stage 2 material (the core default is issue #10's 2 min).
@@ -64,7 +64,14 @@ export function demoCommand(ctx: CliContext): Command {
     await startBackend(o.backend);
     const world = demoWorld(o.size, o.seed);
     const tWorld = Date.now();
-    const embedder: Embedder = o.features === 'colour' ? colourHistogramEmbedder(DEFAULT_EMBEDDER_SPEC.inputSize) : o.features === 'mobilenet+colour' ? withColourHistogram(await createDefaultEmbedder()) : await createDefaultEmbedder();
+    const embedder: Embedder =
+      o.features === 'colour'
+        ? colourHistogramEmbedder(DEFAULT_EMBEDDER_SPEC.inputSize)
+        : o.features === 'mobilenet+colour'
+          ? withColourHistogram(await createDefaultEmbedder())
+          : o.features === 'regions'
+            ? await createRegionEmbedder()
+            : await createDefaultEmbedder();
     const tModel = Date.now();
     const frames = worldSampleTotal(world, o.fps);
     note(`demo world (${o.size}, seed ${o.seed}): ${world.videos.length} videos, ${frames} frames at ${o.fps} fps; ${o.backend} backend, ${embedder.dim}-d embeddings`, o.quiet);
@@ -95,7 +102,7 @@ export function demoCommand(ctx: CliContext): Command {
       created_at: stamp,
       world: { version: world.version, fingerprint: worldFingerprint(world), config: world.config, videos: world.videos.length },
       sampling: { fps: o.fps, clip_s: o.clipS, frames },
-      embedder: { id: embedder.id, dim: embedder.dim, backend: o.backend },
+      embedder: { id: embedder.id, dim: embedder.dim, tokens: embedder.tokens ?? 1, backend: o.backend },
       clips: clips.length,
       scenes: scenes.length,
       stage1: report,
@@ -106,7 +113,7 @@ export function demoCommand(ctx: CliContext): Command {
     };
     const written = await writeOutputs(o.out, {
       'triples.jsonl': studioJsonl([...triples, ...stage2.triples]),
-      'clips.jsonl': clipsJsonl(clips),
+      'clips.jsonl': clipsJsonl(clips, embedder.tokens ?? 1),
       'scenes.jsonl': sceneListJsonl(videos),
       'sft.jsonl': sftJsonl(sft.lines),
       'report.json': JSON.stringify(summary, null, 2) + '\n',

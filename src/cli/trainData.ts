@@ -16,7 +16,7 @@ import { readTriples } from './triplesFile';
 const exists = async (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
 /** Clip (and scene) embeddings of a data folder, by id: clips.jsonl, plus scenes.jsonl spans. */
-export async function loadClipVectors(dir: string): Promise<{ dim: number; vectors: Map<string, Float32Array>; clips: EmbeddedSynthClip[] }> {
+export async function loadClipVectors(dir: string): Promise<{ dim: number; tokens: number; vectors: Map<string, Float32Array>; clips: EmbeddedSynthClip[] }> {
   if (!(await exists(dir))) throw new CliError(`The data folder ${dir} does not exist.`, 'Pass the folder `longvpo demo --out` wrote (clips.jsonl, sft.jsonl, triples.jsonl).');
   const clipsPath = join(dir, 'clips.jsonl');
   if (!(await exists(clipsPath))) throw new CliError(`${dir} has no clips.jsonl (the clip embeddings).`, 'Pass the folder `longvpo demo --out` wrote, or write clips.jsonl as docs/cli.md describes.');
@@ -42,11 +42,11 @@ export async function loadClipVectors(dir: string): Promise<{ dim: number; vecto
       if (v) vectors.set(scene.id, v);
     }
   }
-  return { dim: parsed.dim, vectors, clips: parsed.clips };
+  return { dim: parsed.dim, tokens: parsed.tokens, vectors, clips: parsed.clips };
 }
 
 export async function loadTrainData(dir: string, stage: TrainStage, o: { quiet: boolean }): Promise<TrainData> {
-  const { dim, vectors } = await loadClipVectors(dir);
+  const { dim, tokens, vectors } = await loadClipVectors(dir);
   let sft: SftSample[] = [];
   const sftPath = join(dir, 'sft.jsonl');
   if (await exists(sftPath)) {
@@ -67,5 +67,5 @@ export async function loadTrainData(dir: string, stage: TrainStage, o: { quiet: 
   const missing = missingClips(used, new Set(vectors.keys()));
   if (missing.length > 0)
     throw new CliError(`${missing.length} clip(s) used by the samples have no embedding in clips.jsonl (first: ${missing.slice(0, 3).join(', ')}).`, 'Use the clips.jsonl written with those samples (same `longvpo demo` or `synth` run).');
-  return { clips: { dim, vector: (id) => vectors.get(id) }, sft, pairs, source: dir };
+  return { clips: { dim, tokens, vector: (id) => vectors.get(id) }, sft, pairs, source: dir };
 }

@@ -27,6 +27,22 @@ describe('clips.jsonl', () => {
     expect(back.clips).toEqual(clips);
   });
 
+  it('writes and reads visual tokens per clip, and rejects a count that does not divide the embedding', () => {
+    const text = clipsJsonl([clip('a', [1, 0, 0, 1]), clip('b', [0, 1, 1, 0])], 2);
+    expect(JSON.parse(text.split('\n')[0]!)).toMatchObject({ tokens: 2 });
+    const back = parseClipsJsonl(text);
+    expect(back.ok && back.tokens).toBe(2);
+    expect('tokens' in (JSON.parse(clipsJsonl([clip('a', [1, 0])])) as object)).toBe(false);
+    const one = parseClipsJsonl(clipsJsonl([clip('a', [1, 0])]));
+    expect(one.ok && one.tokens).toBe(1);
+    const bad = parseClipsJsonl('{"id": "a", "video": "v", "start_s": 0, "end_s": 8, "embedding": [1, 0, 0], "tokens": 2}\n{"id": "b", "video": "v", "start_s": 0, "end_s": 8, "embedding": [1, 0, 0], "tokens": 3}\n{"id": "c", "video": "v", "start_s": 0, "end_s": 8, "embedding": [1, 0, 0]}\n');
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors.map((e) => e.line)).toEqual([1, 3]);
+    expect(bad.errors[0]?.message).toMatch(/tokens must be a whole number ≥ 1 that divides/);
+    expect(bad.errors[1]?.message).toMatch(/tokens is 1 but line 2 has 3/);
+  });
+
   it('fills video_name and frames from video and the sampling rate when absent', () => {
     const back = parseClipsJsonl('{"id": "x", "video": "talk.webm", "start_s": 2, "end_s": 6, "embedding": [1, 0]}\n', { fps: 2 });
     expect(back.ok && back.clips[0]).toMatchObject({ videoId: 'talk.webm', videoName: 'talk.webm', frameCount: 8 });

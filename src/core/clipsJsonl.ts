@@ -20,6 +20,8 @@ export interface ClipLine {
   /** Sampled frames in the clip; defaults to round((end_s − start_s) · fps). */
   frames?: number;
   embedding: number[];
+  /** Visual tokens the embedding is made of (equal parts; `demo --features regions`: 5). Absent: 1. */
+  tokens?: number;
 }
 
 /** A clip with its embedding, as synthesis takes it. */
@@ -27,18 +29,18 @@ export interface EmbeddedSynthClip extends SynthClip {
   embedding: Float32Array;
 }
 
-export type ClipsParseResult = { ok: true; clips: EmbeddedSynthClip[]; dim: number } | { ok: false; errors: ImportIssue[] };
+export type ClipsParseResult = { ok: true; clips: EmbeddedSynthClip[]; dim: number; tokens: number } | { ok: false; errors: ImportIssue[] };
 
 /** Shortest decimal that reads back as the same float32 (≤ 9 significant digits). */
 function float32Number(x: number): number {
   return Number(Math.fround(x).toPrecision(9));
 }
 
-/** The JSONL text: one line per clip, keys in ClipLine order, every line ending in "\n". */
-export function clipsJsonl(clips: readonly EmbeddedSynthClip[]): string {
+/** The JSONL text: one line per clip, keys in ClipLine order, every line ending in "\n"; `tokens` only when above 1. */
+export function clipsJsonl(clips: readonly EmbeddedSynthClip[], tokens = 1): string {
   let out = '';
   for (const c of clips) {
-    const line: ClipLine = { id: c.id, video: c.videoId, video_name: c.videoName, start_s: c.startS, end_s: c.endS, frames: c.frameCount, embedding: Array.from(c.embedding, float32Number) };
+    const line: ClipLine = { id: c.id, video: c.videoId, video_name: c.videoName, start_s: c.startS, end_s: c.endS, frames: c.frameCount, embedding: Array.from(c.embedding, float32Number), ...(tokens > 1 && { tokens }) };
     out += JSON.stringify(line) + '\n';
   }
   return out;
@@ -59,6 +61,8 @@ export function parseClipsJsonl(text: string, options: { fps?: number } = {}): C
   const ids = new Map<string, number>();
   let dim = 0;
   let dimLine = 0;
+  let tokens = 0;
+  let tokensLine = 0;
   text
     .replace(/^\uFEFF/, '')
     .split('\n')
@@ -107,6 +111,12 @@ export function parseClipsJsonl(text: string, options: { fps?: number } = {}): C
       } else if (e.length !== dim) {
         bad(`embedding has ${e.length} numbers but line ${dimLine} has ${dim} (all clips must come from one embedder)`);
       }
+      const t = v.tokens ?? 1;
+      if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || (Array.isArray(e) && e.length % t !== 0)) bad(`tokens must be a whole number ≥ 1 that divides the embedding's length, got ${JSON.stringify(v.tokens)} (visual tokens per clip; leave it out for 1)`);
+      else if (tokens === 0) {
+        tokens = t;
+        tokensLine = line;
+      } else if (t !== tokens) bad(`tokens is ${t} but line ${tokensLine} has ${tokens} (all clips must come from one embedder)`);
       const earlier = ids.get(id);
       if (id && earlier !== undefined) bad(`id ${JSON.stringify(id)} is also used on line ${earlier} (clip ids must be unique)`);
       if (errors.length > before) return;
@@ -114,5 +124,5 @@ export function parseClipsJsonl(text: string, options: { fps?: number } = {}): C
       clips.push({ id, videoId: video, videoName, startS, endS, frameCount: frames as number, embedding: Float32Array.from(e as number[]) });
     });
   if (errors.length === 0 && clips.length === 0) errors.push({ line: 1, message: 'the file holds no clips (one JSON object per line; see docs/cli.md)' });
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, clips, dim };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, clips, dim, tokens };
 }

@@ -9,6 +9,10 @@ export const DEMO_SIZES: Record<DemoSize, { label: string; config: Partial<World
   full: { label: 'Full: 60 short clips and 4 long videos of 5–10 minutes (a few minutes)', config: { seed: 42 } },
 };
 
-/** Frame features of the demo: the default embedder, it with each frame's colour histogram appended, or the histogram alone (docs/evaluation.md). */
-export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour', 'colour'] as const;
+/**
+ * Frame features of the demo: the default embedder, it with each frame's colour histogram
+ * appended, the histogram alone, or five visual tokens per clip (the whole frame and its four
+ * quadrants, each CNN features + colour histogram; docs/evaluation.md).
+ */
+export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour', 'colour', 'regions'] as const;
 export type DemoFeatures = (typeof DEMO_FEATURES)[number];

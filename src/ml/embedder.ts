@@ -16,6 +16,8 @@ export interface Embedder {
   /** Stable id: part of the embedding cache key. */
   readonly id: string;
   readonly dim: number;
+  /** Visual tokens a vector is made of (equal parts, e.g. whole frame + quadrants); 1 when absent. */
+  readonly tokens?: number;
   /** Square input size in pixels. */
   readonly inputSize: number;
   /** RGB pixels (inputSize² · 3 bytes per frame) → L2-normalised embeddings, [n, dim] row-major. */
@@ -167,6 +169,85 @@ export function withColourHistogram(base: Embedder, levels = COLOUR_LEVELS): Emb
       return out;
     },
     dispose: () => base.dispose(),
+  };
+}
+
+/** The default model's last 7×7 feature map (before its global pooling), [n, 7, 7, 1792]. */
+export const DEFAULT_FEATURE_MAP_NODE =
+  'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/MobilenetV2/Conv_1/Relu6';
+
+/** RGB bytes of the square [x0, x1) × [y0, y1) of a size×size frame. */
+export function cropRgb(rgb: Uint8Array, size: number, x0: number, x1: number, y0: number, y1: number): Uint8Array {
+  const out = new Uint8Array((x1 - x0) * (y1 - y0) * 3);
+  let o = 0;
+  for (let y = y0; y < y1; y++) {
+    out.set(rgb.subarray((y * size + x0) * 3, (y * size + x1) * 3), o);
+    o += (x1 - x0) * 3;
+  }
+  return out;
+}
+
+/** Tokens of `regionEmbedder`: the whole frame, then the 2×2 quadrants (top-left, top-right, bottom-left, bottom-right). */
+export const REGION_TOKENS = 5;
+
+/**
+ * Five visual tokens per frame (issue #13, docs/evaluation.md): the whole frame and its four
+ * overlapping quadrants. Each token is the CNN's feature map mean-pooled over that region
+ * (4×4 of the 7×7 cells, stride 3) with the region's 64-bin colour histogram appended, each part
+ * of length 1/√2; the five tokens have length 1/√5 each, so the vector has length 1 and a cosine
+ * similarity is the mean of the tokens'. What a quadrant holds stays together (this shape is
+ * this colour), which a pooled vector loses.
+ */
+export async function createRegionEmbedder(model?: GraphModel): Promise<Embedder> {
+  const graph = model ?? (await loadDefaultGraphModel());
+  const size = DEFAULT_INPUT_SIZE;
+  const bins = COLOUR_LEVELS ** 3;
+  const probe = tf.tidy(() => graph.execute(tf.zeros([1, size, size, 3]), DEFAULT_FEATURE_MAP_NODE) as tf.Tensor);
+  const [, gh, gw, channels] = probe.shape as [number, number, number, number];
+  probe.dispose();
+  if (gh !== 7 || gw !== 7) throw new Error(`the feature map is ${gh}×${gw}; regions expect 7×7`);
+  const token = channels + bins;
+  const dim = REGION_TOKENS * token;
+  const cell = size / 7;
+  // Pixel squares of the tokens: the frame, then quadrants over cells [0, 4) and [3, 7).
+  const boxes: [number, number, number, number][] = [[0, size, 0, size]];
+  for (const [y0, y1] of [[0, 4 * cell], [3 * cell, size]] as const) for (const [x0, x1] of [[0, 4 * cell], [3 * cell, size]] as const) boxes.push([x0, x1, y0, y1]);
+  const wToken = 1 / Math.sqrt(REGION_TOKENS);
+  const wPart = Math.SQRT1_2 * wToken;
+  return {
+    id: `${DEFAULT_EMBEDDER_SPEC.id}+regions5+rgb-hist-${COLOUR_LEVELS}`,
+    dim,
+    tokens: REGION_TOKENS,
+    inputSize: size,
+    async embed(frames: Uint8Array[]): Promise<Float32Array> {
+      if (frames.length === 0) return new Float32Array(0);
+      for (const f of frames) if (f.length !== size * size * 3) throw new RangeError(`a frame has ${f.length} bytes; expected ${size}×${size}×3`);
+      const pooled = tf.tidy(() => {
+        const pixels = tf.stack(frames.map((f) => tf.tensor3d(f, [size, size, 3], 'int32')));
+        const map = graph.execute(tf.div(tf.cast(pixels, 'float32'), 255), DEFAULT_FEATURE_MAP_NODE) as tf.Tensor4D; // [n, 7, 7, C]
+        const whole = tf.reshape(tf.mean(map, [1, 2]), [frames.length, 1, channels]);
+        const quads = tf.reshape(tf.avgPool(map, 4, 3, 'valid'), [frames.length, 4, channels]); // row-major: TL, TR, BL, BR
+        const all = tf.concat([whole, quads], 1); // [n, 5, C]
+        return tf.div(all, tf.add(tf.norm(all, 'euclidean', 2, true), 1e-12));
+      });
+      let features: Float32Array;
+      try {
+        features = (await pooled.data()) as Float32Array;
+      } finally {
+        pooled.dispose();
+      }
+      const out = new Float32Array(frames.length * dim);
+      frames.forEach((f, n) => {
+        boxes.forEach(([x0, x1, y0, y1], r) => {
+          const base = n * dim + r * token;
+          for (let i = 0; i < channels; i++) out[base + i] = (features[(n * REGION_TOKENS + r) * channels + i] as number) * wPart;
+          const h = colourHistogram(cropRgb(f, size, x0, x1, y0, y1), COLOUR_LEVELS);
+          for (let i = 0; i < bins; i++) out[base + channels + i] = (h[i] as number) * wPart;
+        });
+      });
+      return out;
+    },
+    dispose: () => graph.dispose(),
   };
 }
 

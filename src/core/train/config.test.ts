@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTrainConfig, validateTrainConfig, type TrainConfig } from './config';
+import { DEFAULT_MODEL, defaultTrainConfig, parameterCount, validateModelConfig, validateTrainConfig, type TrainConfig } from './config';
 
 describe('training settings', () => {
   it('accept the defaults and name the field and the fix when a value is bad', () => {
@@ -8,5 +8,16 @@ describe('training settings', () => {
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), dataSelection: 'mine' } as unknown as TrainConfig)).toThrow(/data selection is mine/);
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), lr: 0 })).toThrow(/learning rate is 0/);
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), labelSmoothing: 0.5 })).toThrow(/label smoothing/);
+  });
+});
+
+describe('model settings', () => {
+  const base = { ...DEFAULT_MODEL, visualDim: 1856 * 5, vocabSize: 40 };
+  it('take several visual tokens per clip when they divide the embedding, with one shared projector', () => {
+    expect(validateModelConfig({ ...base, visualTokens: 5 }).visualTokens).toBe(5);
+    expect(() => validateModelConfig({ ...base, visualTokens: 3 })).toThrow(/visual tokens per clip is 3 for 9280-d/);
+    expect(() => validateModelConfig({ ...base, visualTokens: 0 })).toThrow(/visual tokens per clip is 0/);
+    // Five tokens: a projector of 1856 inputs and five region vectors instead of 9280 inputs.
+    expect(parameterCount(base) - parameterCount({ ...base, visualTokens: 5 })).toBe((9280 - 1856) * 64 - 5 * 64);
   });
 });

@@ -21,6 +21,17 @@ export interface ModelConfig {
   mlpRatio: number;
   /** Longest sequence (visual + text tokens) the model accepts. Rotary positions extrapolate past training lengths. */
   maxContext: number;
+  /**
+   * Visual tokens per clip (default 1): a clip's embedding is that many equal parts (e.g. the
+   * whole frame and its four quadrants, `demo --features regions`), each projected by the same
+   * projector and told apart by a learned region embedding. Absent in checkpoints made before it.
+   */
+  visualTokens?: number;
+}
+
+/** Visual tokens per clip of a model (1 unless it says otherwise). */
+export function visualTokensOf(m: Pick<ModelConfig, 'visualTokens'>): number {
+  return m.visualTokens ?? 1;
 }
 
 export interface TrainConfig {
@@ -94,6 +105,8 @@ export function validateModelConfig(m: ModelConfig): ModelConfig {
   check(positiveInt(m.mlpRatio), 'MLP ratio', `is ${m.mlpRatio}`, 'Use a whole number ≥ 1, e.g. 4.');
   check(positiveInt(m.maxContext) && m.maxContext >= 16, 'context', `is ${m.maxContext}`, 'Use at least 16 tokens.');
   check(positiveInt(m.visualDim), 'visual size', `is ${m.visualDim}`, 'The clips need embeddings: import videos first.');
+  const r = visualTokensOf(m);
+  check(positiveInt(r) && m.visualDim % r === 0, 'visual tokens per clip', `is ${r} for ${m.visualDim}-d clip embeddings`, 'Use a whole number that divides the embedding size (the clips file says how many: its "tokens" field).');
   check(positiveInt(m.vocabSize) && m.vocabSize > 5, 'vocabulary', `has ${m.vocabSize} tokens`, 'The data has no text: check the triples or SFT samples.');
   return m;
 }
@@ -102,7 +115,8 @@ export function validateModelConfig(m: ModelConfig): ModelConfig {
 export function parameterCount(m: ModelConfig): number {
   const d = m.dModel;
   const h = m.mlpRatio * d;
-  const projector = m.visualDim * d + d + d * d + d;
+  const r = visualTokensOf(m);
+  const projector = (m.visualDim / r) * d + d + d * d + d + (r > 1 ? r * d : 0);
   const perLayer = 2 * d /* norms */ + 3 * d * d + d * d + d * h + h + h * d + d;
   return projector + m.vocabSize * d + m.layers * perLayer + d /* final norm */ + d * m.vocabSize;
 }

@@ -4,11 +4,11 @@
 // predictions of the answer tokens and <eos>. Pure: numbers in, typed arrays out.
 //
 // Must: causal attention needs no padding mask with right padding (a real token never attends a
-// later pad). Must: `clipRows` index a clip table whose row 0 is all zeros (text positions).
+// later pad). Must: `clipRows` index a visual-token table whose first rows (clip row 0) are zeros.
 import { ANS, BOS, EOS, PAD } from './tokenizer';
 
 export interface SequenceSpec {
-  /** Rows of the clip table (≥ 1), one visual token each, in playback order. */
+  /** Rows of the visual-token table (≥ 1; r per clip with r tokens per clip), in playback order. */
   clipRows: readonly number[];
   question: readonly number[];
   answer: readonly number[];

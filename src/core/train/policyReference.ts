@@ -1,7 +1,7 @@
 // The policy's forward pass in plain JavaScript, float64 (issue #12): the reference that the
 // TensorFlow.js model (src/ml/policy/model.ts) is checked against on every backend, and that the
 // finite-difference gradient check differentiates. Slow on purpose: loops, no tricks.
-import type { ModelConfig } from './config';
+import { visualTokensOf, type ModelConfig } from './config';
 import type { PackedBatch } from './layout';
 
 export type RefParams = Record<string, { shape: readonly number[]; values: ArrayLike<number> }>;
@@ -59,10 +59,17 @@ export function referenceAnswerLogps(params: RefParams, m: ModelConfig, batch: P
   const d = m.dModel;
   const dh = d / m.heads;
   const h = m.mlpRatio * d;
-  const table: Mat = { rows: clipRows, cols: m.visualDim, data: Float64Array.from(clipTable) };
+  // r visual tokens per clip: row k's part j (scaled by √r) is token k·r + j, plus region j's embedding.
+  const r = visualTokensOf(m);
+  const scale = r > 1 ? Math.sqrt(r) : 1;
+  const table: Mat = { rows: clipRows * r, cols: m.visualDim / r, data: Float64Array.from(clipTable, (v) => v * scale) };
   const h1 = linear(table, param(params, 'projector.fc1.weight'), d, param(params, 'projector.fc1.bias'));
   h1.data.forEach((v, i) => (h1.data[i] = geluScalar(v)));
   const projected = linear(h1, param(params, 'projector.fc2.weight'), d, param(params, 'projector.fc2.bias'));
+  if (r > 1) {
+    const region = param(params, 'projector.region.weight');
+    for (let i = 0; i < projected.rows; i++) for (let j = 0; j < d; j++) projected.data[i * d + j] = (projected.data[i * d + j] as number) + (region[(i % r) * d + j] as number);
+  }
   const embed = param(params, 'embed.weight');
   const out: number[] = [];
   for (let b = 0; b < batch.n; b++) {

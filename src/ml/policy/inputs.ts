@@ -3,13 +3,15 @@
 // answers, log π(y | x), for reference log-probs and evaluation.
 import * as tf from '@tensorflow/tfjs-core';
 import { UserFacingError } from '../../core/errors';
-import type { ModelConfig } from '../../core/train/config';
+import { visualTokensOf, type ModelConfig } from '../../core/train/config';
 import { packBatch } from '../../core/train/layout';
 import { answerLogps, type ForwardInputs, type ParamTensors } from './model';
 
 /** Clip embeddings by id (the library's clip records, or clips.jsonl). */
 export interface ClipSource {
   dim: number;
+  /** Visual tokens per clip vector (equal parts); 1 when absent. */
+  tokens?: number;
   vector(id: string): Float32Array | undefined;
 }
 
@@ -30,8 +32,10 @@ export function forwardInputs(items: readonly ScoredItem[], clips: ClipSource, m
     if (v.length !== m.visualDim) throw new UserFacingError(`Clip ${id} has a ${v.length}-d embedding; the model takes ${m.visualDim}-d.`, 'Train on clips made with the same embedder as the checkpoint.');
     clipTable.set(v, row * m.visualDim);
   }
+  const r = visualTokensOf(m);
+  const tokens = (c: string): number[] => Array.from({ length: r }, (_, j) => (rows.get(c) as number) * r + j);
   const batch = packBatch(
-    items.map((it) => ({ clipRows: it.clips.map((c) => rows.get(c) as number), question: it.question, answer: it.answer })),
+    items.map((it) => ({ clipRows: it.clips.flatMap(tokens), question: it.question, answer: it.answer })),
     m.maxContext,
   );
   return { batch, clipTable, clipRows };

@@ -4,7 +4,7 @@
 // embeddings are one-hot matmuls, not `gather` (its gradient needs UnsortedSegmentSum, which the
 // wasm backend lacks). Checked against the plain-JS forward in src/core/train/policyReference.ts.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from '../../core/train/config';
+import { visualTokensOf, type ModelConfig } from '../../core/train/config';
 import type { PackedBatch } from '../../core/train/layout';
 
 /** Swaps the last two axes. */
@@ -87,6 +87,7 @@ export interface ForwardInputs {
   batch: PackedBatch;
   /** [C, visualDim] clip table; row 0 is zeros (text positions). */
   clipTable: Float32Array;
+  /** C. The batch's `visualRows` index the C·r visual tokens: clip row k's token j is k·r + j. */
   clipRows: number;
 }
 
@@ -97,11 +98,17 @@ export function forwardLogits(params: ParamTensors, m: ModelConfig, inputs: Forw
   const d = m.dModel;
   const heads = m.heads;
   const dh = d / heads;
-  // Visual tokens: project the batch's clip table once, then pick rows by a one-hot matmul.
-  const table = tf.tensor2d(inputs.clipTable, [inputs.clipRows, m.visualDim]);
+  // Visual tokens: project the batch's clip table once, then pick rows by a one-hot matmul. With
+  // r tokens per clip the table is read as [C·r, visualDim / r], each part scaled by √r (a unit
+  // clip vector of r equal-norm parts has parts of length 1/√r), plus its region embedding.
+  const r = visualTokensOf(m);
+  const rows = inputs.clipRows * r;
+  let table: tf.Tensor = tf.tensor2d(inputs.clipTable, [rows, m.visualDim / r]);
+  if (r > 1) table = tf.mul(table, Math.sqrt(r));
   const h1 = tf.add(mm(table, p(params, 'projector.fc1.weight')), p(params, 'projector.fc1.bias'));
-  const projected = tf.add(mm(gelu(h1), p(params, 'projector.fc2.weight')), p(params, 'projector.fc2.bias')); // [C, d]
-  const visualOneHot = tf.cast(tf.oneHot(tf.tensor1d(batch.visualRows, 'int32'), inputs.clipRows), 'float32'); // [N·T, C]
+  let projected = tf.add(mm(gelu(h1), p(params, 'projector.fc2.weight')), p(params, 'projector.fc2.bias')); // [C·r, d]
+  if (r > 1) projected = tf.reshape(tf.add(tf.reshape(projected, [inputs.clipRows, r, d]), p(params, 'projector.region.weight')), [rows, d]);
+  const visualOneHot = tf.cast(tf.oneHot(tf.tensor1d(batch.visualRows, 'int32'), rows), 'float32'); // [N·T, C·r]
   const isVisual = tf.tensor2d(batch.isVisual, [n * t, 1]);
   const tokenOneHot = tf.cast(tf.oneHot(tf.tensor1d(batch.tokenIds, 'int32'), m.vocabSize), 'float32'); // [N·T, V]
   const visual = tf.mul(mm(visualOneHot, projected), isVisual);

@@ -1,7 +1,7 @@
 // The policy's parameters (issue #12, docs/training.md): names, shapes and seeded initial values,
 // as plain Float32Arrays so they are the same on every backend and in the safetensors file.
 // Names follow the Hugging Face habit (`layers.0.attn.qkv.weight`), so Python tools read them.
-import type { ModelConfig } from '../../core/train/config';
+import { visualTokensOf, type ModelConfig } from '../../core/train/config';
 import { mulberry32, seedFrom } from '../../core/world/random';
 
 export interface ParamSpec {
@@ -16,14 +16,18 @@ export function paramSpecs(m: ModelConfig): ParamSpec[] {
   const h = m.mlpRatio * d;
   const std = 0.02;
   const resid = std / Math.sqrt(2 * m.layers); // GPT-2: residual projections scaled by depth
+  const r = visualTokensOf(m);
   const specs: ParamSpec[] = [
-    // Visual inputs are L2-normalised (‖x‖ = 1): std 1 gives projector activations of order 1.
-    { name: 'projector.fc1.weight', shape: [m.visualDim, d], init: { kind: 'normal', std: 1 } },
+    // Visual inputs are L2-normalised (‖x‖ = 1; each of r parts is scaled back to ≈ 1 in the
+    // forward pass): std 1 gives projector activations of order 1.
+    { name: 'projector.fc1.weight', shape: [m.visualDim / r, d], init: { kind: 'normal', std: 1 } },
     { name: 'projector.fc1.bias', shape: [d], init: { kind: 'fill', value: 0 } },
     { name: 'projector.fc2.weight', shape: [d, d], init: { kind: 'normal', std: 1 / Math.sqrt(d) } },
     { name: 'projector.fc2.bias', shape: [d], init: { kind: 'fill', value: 0 } },
     { name: 'embed.weight', shape: [m.vocabSize, d], init: { kind: 'normal', std } },
   ];
+  // Which part of the clip a visual token is (whole frame, a quadrant, …); only with several.
+  if (r > 1) specs.push({ name: 'projector.region.weight', shape: [r, d], init: { kind: 'normal', std } });
   for (let i = 0; i < m.layers; i++) {
     const p = `layers.${i}`;
     specs.push(

@@ -7,7 +7,7 @@
 // Must: metrics are stored before the checkpoint that covers them, and a resume drops stored
 // metrics past its checkpoint's step, so the metric history always matches the weights.
 import { checkpointId, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointMeta } from '../../core/train/checkpointMeta';
-import { DEFAULT_MODEL, validateModelConfig, validateTrainConfig, type ModelConfig, type TrainConfig } from '../../core/train/config';
+import { DEFAULT_MODEL, validateModelConfig, validateTrainConfig, visualTokensOf, type ModelConfig, type TrainConfig } from '../../core/train/config';
 import { sampleTexts, type PreferenceSample, type SftSample } from '../../core/train/samples';
 import { WordTokenizer } from '../../core/train/tokenizer';
 import { UserFacingError } from '../../core/errors';
@@ -45,6 +45,14 @@ export interface SessionEnd {
 /** Which cached reference log-probs a run may reuse: same reference weights, same context mode. */
 export const refCacheKey = (referenceId: string, mode: string): string => `${referenceId}|${mode}`;
 
+/** A checkpoint reads clip vectors as its visual tokens per clip; other data would be misread. */
+function checkTokens(model: ModelConfig, clips: ClipSource): void {
+  const want = visualTokensOf(model);
+  const have = clips.tokens ?? 1;
+  if (want !== have)
+    throw new UserFacingError(`The checkpoint reads each clip as ${want} visual token(s); the data's clips have ${have}.`, 'Train on clips made with the frame features the checkpoint was trained with (`demo --features`).');
+}
+
 export class TrainSession {
   private lastSaved: number;
   private pending: StepMetrics[] = [];
@@ -75,7 +83,8 @@ export class TrainSession {
     if (config.stage === 'sft') {
       if (o.init) throw new UserFacingError('SFT starts from a fresh model.', 'Leave the initial checkpoint empty for SFT, or choose Stage 1/2.');
       const tokenizer = WordTokenizer.build(sampleTexts([...o.data.sft, ...o.data.pairs]));
-      const model = validateModelConfig({ ...DEFAULT_MODEL, ...o.model, visualDim: o.data.clips.dim, vocabSize: tokenizer.size });
+      const tokens = o.data.clips.tokens ?? 1;
+      const model = validateModelConfig({ ...DEFAULT_MODEL, ...o.model, visualDim: o.data.clips.dim, vocabSize: tokenizer.size, ...(tokens > 1 && { visualTokens: tokens }) });
       const trainer = new PolicyTrainer({ config, model, tokenizer, clips: o.data.clips, sft: o.data.sft, params: initialParams(model, config.seed) });
       return new TrainSession(o.runId, trainer, tokenizer, null, null, null, o.data);
     }
@@ -83,6 +92,7 @@ export class TrainSession {
     const { meta, weights } = o.init.contents;
     if (meta.model.visualDim !== o.data.clips.dim)
       throw new UserFacingError(`The checkpoint takes ${meta.model.visualDim}-d clip embeddings; the data has ${o.data.clips.dim}-d.`, 'Train on clips made with the embedder the checkpoint was trained with.');
+    checkTokens(meta.model, o.data.clips);
     const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
     const trainer = new PolicyTrainer({ config, model: meta.model, tokenizer, clips: o.data.clips, pairs: o.data.pairs, params: weights, reference: weights });
     return new TrainSession(o.runId, trainer, tokenizer, o.init.id, o.init.id, weights, o.data);
@@ -94,6 +104,7 @@ export class TrainSession {
     const config = validateTrainConfig({ ...meta.config, ...(overrides.maxSteps !== undefined && { maxSteps: overrides.maxSteps }) });
     const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
     if (meta.model.visualDim !== data.clips.dim) throw new UserFacingError(`The run takes ${meta.model.visualDim}-d clip embeddings; the data has ${data.clips.dim}-d.`, 'Resume on the data the run was started with.');
+    checkTokens(meta.model, data.clips);
     if (config.stage !== 'sft' && !contents.reference) throw new UserFacingError('The checkpoint has no reference weights.', 'Choose a checkpoint written by this version of the studio.');
     const trainer = new PolicyTrainer({
       config,

@@ -18,6 +18,7 @@ import { AdamW } from './adamw';
 import { decodeCheckpoint, encodeCheckpoint } from '../../core/train/checkpointFile';
 import { tokenMeanNll } from './losses';
 import { PolicyTrainer, type StepMetrics } from './trainer';
+import { TrainSession, type RunStore, type TrainData } from './session';
 
 beforeAll(async () => {
   expect((await activateBackend('cpu', { wasmPaths: wasmDir })).ok).toBe(true);
@@ -195,5 +196,28 @@ describe('PolicyTrainer', () => {
     const after = await t.weights();
     expect(Array.from((after['lm_head.weight'] as { values: Float32Array }).values)).toEqual(Array.from((before['lm_head.weight'] as { values: Float32Array }).values));
     t.dispose();
+  });
+});
+
+describe('TrainSession with several visual tokens per clip', () => {
+  // Clips of 12 numbers read as 3 tokens of 4 (e.g. a frame and its regions).
+  const tokens3: ClipSource = { ...CLIPS, tokens: 3 };
+  const data = (clips: ClipSource): TrainData => ({ clips, sft: SFT, pairs: PAIRS, source: 'test' });
+
+  it('reads the data’s tokens per clip into the model, learns, and refuses data with another count', async () => {
+    const s = TrainSession.start({ runId: 'r', config: { ...defaultTrainConfig('sft'), batchSize: 12, maxSteps: 4, lr: 1e-2, warmupRatio: 0 }, data: data(tokens3), model: { dModel: 16, heads: 2, layers: 2, mlpRatio: 2, maxContext: 64 } });
+    expect(s.model.visualTokens).toBe(3);
+    expect(s.trainer.params['projector.fc1.weight']?.shape).toEqual([4, 16]);
+    const losses: number[] = [];
+    while (!s.trainer.done) losses.push((await s.trainer.trainStep()).loss);
+    expect(losses.at(-1)).toBeLessThan(losses[0] as number);
+    let saved: Uint8Array | undefined;
+    const store: RunStore = { saveCheckpoint: async (bytes) => void (saved = bytes), loadRefLogps: async () => undefined, saveRefLogps: async () => undefined };
+    await s.checkpoint(store);
+    const contents = decodeCheckpoint(saved as Uint8Array);
+    expect(contents.meta.model.visualTokens).toBe(3);
+    expect(() => TrainSession.start({ runId: 'd', config: defaultTrainConfig('stage1'), data: data(CLIPS), init: { id: 'sft', contents } })).toThrow(/reads each clip as 3 visual token\(s\); the data's clips have 1/);
+    expect(() => TrainSession.resume(contents, data(CLIPS))).toThrow(/3 visual token/);
+    s.trainer.dispose();
   });
 });
