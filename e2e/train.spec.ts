@@ -136,6 +136,12 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   }
   await expect(page.getByTestId(`stage2-full-${sftId}`)).toContainText(/\d+\.\d \[\d+\.\d, \d+\.\d\] n \d+/);
   await expect(page.getByRole('table', { name: 'Stage 2 probe by task' })).toBeVisible();
+  // The family table has a column per length; its cells' n add up to the length's n.
+  const families = page.getByRole('table', { name: 'Accuracy by question family' });
+  await expect(families.getByRole('columnheader')).toHaveText(['family', 'all lengths', '1 clip', '4 clips', 'n']);
+  for (const e of evaluations as unknown as { summed: { byLength: Record<string, { n: number }>; byLengthFamily: Record<string, Record<string, { n: number }>> } }[])
+    for (const l of ['1', '4']) expect(Object.values(e.summed.byLengthFamily[l] ?? {}).reduce((n, p) => n + p.n, 0)).toBe(e.summed.byLength[l]?.n);
+  await expect(families.locator('tbody tr').first().locator('td').nth(2)).toHaveText(/^\d+\.\d$|^—$/);
   // The library's own demo world cannot serve as held-out data.
   await page.getByLabel('Held-out world seed').fill(String(DEMO_SIZES.small.config.seed ?? 42));
   await page.getByRole('button', { name: `Evaluate ${sftId}` }).click();

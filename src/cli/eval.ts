@@ -15,6 +15,7 @@ import { createOracleGenerator } from '../core/world';
 import { multipleChoice } from '../ml/eval/multipleChoice';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { WordTokenizer } from '../core/train/tokenizer';
+import { visualTokensOf } from '../core/train/config';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
 import type { CliContext } from './context';
 import { demoWorld } from './demo';
@@ -71,6 +72,7 @@ export function evalCommand(ctx: CliContext): Command {
       if (!parsed.ok) throw new FileProblemsError(clipsPath, parsed.errors, 0, 'Fix those lines of clips.jsonl.');
       const { meta, weights } = latest.contents;
       if (parsed.dim !== meta.model.visualDim) throw new CliError(`The run takes ${meta.model.visualDim}-d clip embeddings; ${clipsPath} has ${parsed.dim}-d.`, 'Evaluate on data made with the same embedder.');
+      if (parsed.tokens !== visualTokensOf(meta.model)) throw new CliError(`The run reads each clip as ${visualTokensOf(meta.model)} visual token(s); ${clipsPath} has ${parsed.tokens}.`, 'Evaluate on data made with the same frame features (`demo --features`).');
       await startBackend(o.backend);
       const settings: ProbeSettings = { ...PROBE_DEFAULTS, seed: o.seed, lengths, positions: o.positions, maxAnchors: o.maxAnchors, questionsPerClip: o.questionsPerClip, embedder: 'clips.jsonl' };
       const world = demoWorld(report.size, report.seed);
@@ -85,7 +87,7 @@ export function evalCommand(ctx: CliContext): Command {
       note(`probe: ${probe.report.items} items (${probe.report.questions} questions on ${probe.report.anchors} held-out clips; ${probe.report.dropped} cells without enough distractors)`, o.quiet);
       // Clip and scene vectors (scenes for the Stage 2 probe), and the held-out Stage 2 triples.
       const { vectors } = await loadClipVectors(o.data);
-      const clipSource = { dim: parsed.dim, vector: (id: string) => vectors.get(id) };
+      const clipSource = { dim: parsed.dim, tokens: parsed.tokens, vector: (id: string) => vectors.get(id) };
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let stage2Items: ReturnType<typeof stage2ProbeItems> = [];
       try {
@@ -125,6 +127,13 @@ export function evalCommand(ctx: CliContext): Command {
       await writeOutputs(dirname(file), { [basename(file)]: JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       const rows = Object.entries(sum.byLength).map(([l, p]) => `| ${l} | ${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}] | ${pct(mean.byLength[l]?.accuracy ?? NaN)} | ${(sum.byLengthPosition[l] ?? []).map((x) => pct(x.accuracy)).join(' / ')} | ${p.n} | ${pct(sum.chance[l] ?? NaN)} |`);
       const s2 = stage2 ? [`Stage 2 probe (correct vs degraded-context answer, chance 50): full video ${pct(stage2.full?.accuracy ?? NaN)} [${pct(stage2.full?.ci95[0] ?? NaN)}, ${pct(stage2.full?.ci95[1] ?? NaN)}], cited scenes only ${pct(stage2.cited?.accuracy ?? NaN)}; n ${stage2.full?.n ?? 0}`] : [];
-      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2].join('\n') + '\n');
+      const families = Object.keys(sum.byFamily);
+      const familyRows = [
+        '',
+        `| question family | ${Object.keys(sum.byLength).map((l) => `${l} clip${l === '1' ? '' : 's'}`).join(' | ')} |`,
+        `|---|${Object.keys(sum.byLength).map(() => '---|').join('')}`,
+        ...families.map((f) => `| ${f} | ${Object.keys(sum.byLength).map((l) => pct(sum.byLengthFamily?.[l]?.[f]?.accuracy ?? NaN)).join(' | ')} |`),
+      ];
+      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2, ...familyRows].join('\n') + '\n');
     });
 }

@@ -15,6 +15,8 @@ export interface ProbeSummary {
   /** Per length: one entry per position bucket (first … last). */
   byLengthPosition: Record<string, Proportion[]>;
   byFamily: Record<string, Proportion>;
+  /** Per length, per question family: where a context length loses (or a stage gains) its points. Absent in results stored before it. */
+  byLengthFamily?: Record<string, Record<string, Proportion>>;
   /** Mean 1/|candidates| per length: what guessing scores. */
   chance: Record<string, number>;
 }
@@ -31,6 +33,7 @@ export function summarise(items: readonly ProbeItem[], correct: readonly boolean
     add(`L${it.length}`, ok);
     add(`L${it.length}P${it.bucket}`, ok);
     add(`F${it.family}`, ok);
+    add(`L${it.length}F${it.family}`, ok);
     const c = chanceSum.get(it.length) ?? [0, 0];
     chanceSum.set(it.length, [c[0] + 1 / it.candidates.length, c[1] + 1]);
   });
@@ -45,6 +48,7 @@ export function summarise(items: readonly ProbeItem[], correct: readonly boolean
     byLength: Object.fromEntries(lengths.map((l) => [String(l), get(`L${l}`)])),
     byLengthPosition: Object.fromEntries(lengths.map((l) => [String(l), Array.from({ length: l === 1 ? 1 : buckets }, (_, b) => get(`L${l}P${b}`))])),
     byFamily: Object.fromEntries(families.map((f) => [f, get(`F${f}`)])),
+    byLengthFamily: Object.fromEntries(lengths.map((l) => [String(l), Object.fromEntries(families.filter((f) => tally.has(`L${l}F${f}`)).map((f) => [f, get(`L${l}F${f}`)]))])),
     chance: Object.fromEntries([...chanceSum].map(([l, [s, n]]) => [String(l), s / n])),
   };
 }

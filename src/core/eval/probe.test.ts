@@ -61,6 +61,15 @@ describe('probe', () => {
     const { items } = await buildProbe(clips, flat(clips.length), createOracleGenerator(world), { ...PROBE_DEFAULTS, lengths: [1, 8], maxAnchors: 40, questionsPerClip: 3, embedder: 'test' });
     const oracle = summarise(items, items.map(() => true), 'sum', 4);
     expect(oracle.byLength['8']?.accuracy).toBe(1);
+    // Every item is counted once per length in its family's cell.
+    for (const l of ['1', '8']) {
+      const cells = Object.values(oracle.byLengthFamily?.[l] ?? {});
+      expect(cells.reduce((n, p) => n + p.n, 0)).toBe(oracle.byLength[l]?.n);
+      expect(cells.every((p) => p.accuracy === 1)).toBe(true);
+    }
+    const onlyColour = summarise(items, items.map((it) => it.family === 'colour'), 'sum', 4);
+    expect(onlyColour.byLengthFamily?.['8']?.colour?.accuracy).toBe(1);
+    expect(onlyColour.byLengthFamily?.['8']?.shape?.accuracy).toBe(0);
     const constant = summarise(items, items.map((it) => it.candidates[0] === it.answer), 'sum', 4);
     for (const l of ['1', '8']) {
       const p = constant.byLength[l]!;

@@ -260,13 +260,33 @@ export function EvaluatePage() {
             </>
           ) : null}
           <h3>By question family</h3>
+          <p className="muted">Accuracy (%) per family over every length, then at each length: which questions a longer context costs, and which a stage wins back. Hover a cell for its interval and n.</p>
           <table className="results" aria-label="Accuracy by question family">
+            <thead>
+              <tr>
+                <th>family</th>
+                <th>all lengths</th>
+                {/* Results stored before the per-length breakdown have no byLengthFamily. */}
+                {shown.result.summed.byLengthFamily ? lengths.map((l) => <th key={l}>{l} clip{l === '1' ? '' : 's'}</th>) : null}
+                <th>n</th>
+              </tr>
+            </thead>
             <tbody>
               {Object.entries(shown.result.summed.byFamily).map(([f, p]) => (
-                <tr key={f}>
-                  <th>{f}</th>
+                <tr key={f} data-testid={`family-${f}`}>
+                  <th>{f.replace(/_/g, ' ')}</th>
                   <td>{withCi(p)}</td>
-                  <td className="muted">n {p.n}</td>
+                  {shown.result.summed.byLengthFamily
+                    ? lengths.map((l) => {
+                        const c = shown.result.summed.byLengthFamily?.[l]?.[f];
+                        return (
+                          <td key={l} title={c ? `${withCi(c)}, n ${c.n}` : 'no items'}>
+                            {c ? pct(c.accuracy) : '—'}
+                          </td>
+                        );
+                      })
+                    : null}
+                  <td className="muted">{p.n}</td>
                 </tr>
               ))}
             </tbody>
