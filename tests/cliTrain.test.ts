@@ -120,6 +120,19 @@ describe('longvpo reproduce', () => {
       expect(r.data.world_seed).toBe(1007); // evaluated on the held-out world only
     }
     expect(first.stdout).toMatch(/\| sft \| [\d.]+ \[/);
+    // The gain of Stage 1 over SFT is paired on the same items: its n is the length's n, and its
+    // difference is the difference of the two accuracies.
+    const full = comparison as unknown as { runs: Record<string, { by_length: Record<string, number>; n: Record<string, number>; per_item: { correct: string; group: number[] } }>; gains: { stage1_vs_sft: Record<string, { n: number; difference: number; ci95: [number, number]; p: number }> } };
+    for (const l of ['1', '4']) {
+      const g = full.gains.stage1_vs_sft[l]!;
+      expect(g.n).toBe(full.runs.sft!.n[l]);
+      expect(g.difference).toBeCloseTo(full.runs.stage1!.by_length[l]! - full.runs.sft!.by_length[l]!, 9);
+      expect(g.ci95[0]).toBeLessThanOrEqual(g.difference);
+      expect(g.ci95[1]).toBeGreaterThanOrEqual(g.difference);
+    }
+    expect(full.runs.sft!.per_item.correct).toMatch(/^[01]+$/);
+    expect(full.runs.sft!.per_item.group.length).toBe(full.runs.sft!.per_item.correct.length);
+    expect(first.stdout).toMatch(/Stage 1 − SFT, paired on the same items .*1 clip [+−]\d+\.\d \[/);
     const again = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--out', 'study']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/train stage1 — already done, kept/);

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parseClipsJsonl } from '../core/clipsJsonl';
 import type { DemoSize } from '../core/demo';
 import { summarise } from '../core/eval/aggregate';
+import { perItem } from '../core/eval/compare';
 import { buildProbe, PROBE_DEFAULTS, type ProbeSettings } from '../core/eval/probe';
 import { stage2ProbeItems, summariseStage2 } from '../core/eval/stage2Probe';
 import { parseTriples } from '../core/triples/import';
@@ -117,7 +118,13 @@ export function evalCommand(ctx: CliContext): Command {
         chance: sum.chance,
         summed: sum,
         length_normalised: mean,
-        stage2: stage2 && { ...stage2, note: 'choice between the correct answer and the degraded-context answer (chance 0.5), summed log-probs' },
+        stage2: stage2 && {
+          ...stage2,
+          note: 'choice between the correct answer and the degraded-context answer (chance 0.5), summed log-probs',
+          per_item: perItem(stage2Items, stage2Items.map((it) => it.context), stage2Items.map((_, i) => scored2?.chosenSum[i] === 0)),
+        },
+        // Per-item results (summed scoring) for paired comparisons of runs on this probe (`reproduce`, docs/evaluation.md).
+        per_item: perItem(probe.items, probe.items.map((it) => it.length), correctSum),
         checkpoint: latest.id,
         data: { dir: o.data, world_seed: report.seed, size: report.size },
         probe: { settings, report: probe.report },

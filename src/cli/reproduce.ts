@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { formatGain, pairedGains, type PerItem } from '../core/eval/compare';
 import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
 import { CliError } from './errors';
@@ -98,8 +99,17 @@ export function reproduceCommand(ctx: CliContext): Command {
         }
         await step(`evaluate ${name}`, () => exists(join(runs[name], 'eval.json')), ['eval', '--run', runs[name], '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])]);
       }
-      const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as { by_length: Record<string, number>; summed: { byLength: Record<string, { ci95: [number, number]; n: number }> }; stage2: { full?: { accuracy: number }; cited?: { accuracy: number } } | null }] as const));
-      const comparison = { seed: o.seed, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), seconds: (Date.now() - t0) / 1000 };
+      type Evaluation = { by_length: Record<string, number>; summed: { byLength: Record<string, { ci95: [number, number]; n: number }> }; stage2: { full?: { accuracy: number }; cited?: { accuracy: number }; per_item?: PerItem } | null; per_item?: PerItem };
+      const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as Evaluation] as const));
+      const byName = Object.fromEntries(evals) as Record<keyof typeof runs, Evaluation>;
+      // The effect as paired changes on the same items (Newcombe intervals, McNemar p): Stage 1
+      // over SFT on the probe by length; Stage 2 over Stage 1 on the Stage 2 probe by context.
+      const gains = {
+        stage1_vs_sft: pairedGains(byName.sft.per_item, byName.stage1.per_item) ?? null,
+        stage2_vs_stage1: pairedGains(byName.stage1.per_item, byName.stage2.per_item) ?? null,
+        stage2_probe_stage2_vs_stage1: pairedGains(byName.stage1.stage2?.per_item, byName.stage2.stage2?.per_item) ?? null,
+      };
+      const comparison = { seed: o.seed, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(evals[0]?.[1].by_length ?? {});
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
@@ -108,6 +118,8 @@ export function reproduceCommand(ctx: CliContext): Command {
         `|---|${lengths.map(() => '---').join('|')}|---|`,
         ...evals.map(([name, e]) => `| ${name} | ${lengths.map((l) => `${pct(e.by_length[l])} [${pct(e.summed.byLength[l]?.ci95[0])}, ${pct(e.summed.byLength[l]?.ci95[1])}]`).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
       ];
+      if (gains.stage1_vs_sft) lines.push('', `Stage 1 − SFT, paired on the same items [95% CI], McNemar p: ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(gains.stage1_vs_sft?.[l])}`).join('; ')}`);
+      if (gains.stage2_probe_stage2_vs_stage1) lines.push(`Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_probe_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_probe_stage2_vs_stage1.cited)}`);
       process.stdout.write(lines.join('\n') + '\n');
       note(`reproduce: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${join(o.out, 'comparison.json')}`, o.quiet);
     });

@@ -1,0 +1,54 @@
+// Comparing two runs on the same probe (issue #13): per-item results stored compactly, a
+// fingerprint that says whether two evaluations asked the same items, and the paired change in
+// accuracy per length (Newcombe interval, exact McNemar p). Pure.
+import { pairedDifference, type PairedDifference } from './stats';
+
+/** Per-item results of one evaluation, in probe order. */
+export interface PerItem {
+  /** FNV-1a of the items (ids, clips, answers, candidates): equal means the same probe. */
+  fingerprint: string;
+  /** Composite length (or, for the Stage 2 probe, the context: "full" / "cited") of each item. */
+  group: (number | string)[];
+  /** '1' where the (summed) scoring picked the correct candidate, '0' elsewhere. */
+  correct: string;
+}
+
+/** FNV-1a (32-bit) over the items' JSON. */
+export function itemsFingerprint(items: readonly { id: string; clips: readonly string[]; answer: string; candidates: readonly string[] }[]): string {
+  let h = 0x811c9dc5;
+  const text = JSON.stringify(items.map((it) => [it.id, it.clips, it.answer, it.candidates]));
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+export function perItem(items: readonly { id: string; clips: readonly string[]; answer: string; candidates: readonly string[] }[], group: readonly (number | string)[], correct: readonly boolean[]): PerItem {
+  return { fingerprint: itemsFingerprint(items), group: [...group], correct: correct.map((c) => (c ? '1' : '0')).join('') };
+}
+
+/**
+ * second − first per group (length or context), paired over the same items. Undefined when the
+ * two were not scored on the same probe (another held-out world, seed or setting).
+ */
+export function pairedGains(first: PerItem | undefined, second: PerItem | undefined): Record<string, PairedDifference> | undefined {
+  if (!first || !second || first.fingerprint !== second.fingerprint || first.correct.length !== second.correct.length) return undefined;
+  const groups = new Map<string, [boolean[], boolean[]]>();
+  first.group.forEach((g, i) => {
+    const key = String(g);
+    const pair = groups.get(key) ?? [[], []];
+    pair[0].push(first.correct[i] === '1');
+    pair[1].push(second.correct[i] === '1');
+    groups.set(key, pair);
+  });
+  return Object.fromEntries([...groups].map(([g, [a, b]]) => [g, pairedDifference(a, b)]));
+}
+
+/** "+4.0 [+1.1, +6.9], p = 0.006" (points). */
+export function formatGain(d: PairedDifference | undefined): string {
+  if (!d || !Number.isFinite(d.difference)) return '—';
+  const pts = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+  const p = d.p < 0.001 ? '< 0.001' : `= ${d.p.toFixed(3)}`;
+  return `${pts(d.difference)} [${pts(d.ci95[0])}, ${pts(d.ci95[1])}], p ${p}`;
+}
