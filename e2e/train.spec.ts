@@ -136,6 +136,11 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   }
   await expect(page.getByTestId(`stage2-full-${sftId}`)).toContainText(/\d+\.\d \[\d+\.\d, \d+\.\d\] n \d+/);
   await expect(page.getByRole('table', { name: 'Stage 2 probe by task' })).toBeVisible();
+  // The paired change of Stage 1 against SFT (the default baseline) is the difference of the two runs' accuracies.
+  const acc = (run: string, l: string): number => evaluations.find((e) => e.run === run)!.summed.byLength[l]!.accuracy;
+  const diff4 = 100 * (acc(straightId, '4') - acc(sftId, '4'));
+  await expect(page.getByTestId(`paired-${straightId}`)).toContainText(`${diff4 >= 0 ? '+' : '−'}${Math.abs(diff4).toFixed(1)} [`);
+  await expect(page.getByTestId(`paired-${straightId}`)).toContainText(/p [=<] \d/);
   // The family table has a column per length; its cells' n add up to the length's n.
   const families = page.getByRole('table', { name: 'Accuracy by question family' });
   await expect(families.getByRole('columnheader')).toHaveText(['family', 'all lengths', '1 clip', '4 clips', 'n']);

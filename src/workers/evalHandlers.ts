@@ -2,6 +2,7 @@
 // world (another seed than the library's demo) is built, rendered and embedded here with the
 // default embedder — never imported into the library, so no training run can see its clips —
 // and cached in IndexedDB for the next evaluation. Results are stored on the run record.
+import { perItem, type PerItem } from '../core/eval/compare';
 import { UserFacingError } from '../core/errors';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
@@ -56,6 +57,8 @@ export interface EvalResult {
    * video and with only the cited scenes as context; null when the world has no long video.
    */
   stage2: Record<'full' | 'cited', Stage2ContextSummary> | null;
+  /** The Stage 2 probe's per-item results, for paired comparisons (absent in results stored before them). */
+  stage2PerItem?: PerItem | null;
   seconds: number;
   at: number;
 }
@@ -130,6 +133,7 @@ export function createEvalHandlers(embedder: () => Promise<Embedder>): Handlers<
         report: probe.report,
         items,
         stage2: scored2 ? summariseStage2(stage2Items, scored2.chosenSum) : null,
+        stage2PerItem: scored2 ? perItem(stage2Items, stage2Items.map((it) => it.context), stage2Items.map((_, i) => scored2.chosenSum[i] === 0)) : null,
         seconds: (Date.now() - t0) / 1000,
         at: Date.now(),
       };

@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { formatGain, pairedGains, perItem, type PerItem } from '../../core/eval/compare';
 import type { Proportion } from '../../core/eval/stats';
 import { cancelEvaluation, evaluateRun, evaluationOf, exportEvaluationsCsv, exportEvaluationsJson } from '../../state/evalService';
 import { useStudio } from '../../state/store';
@@ -134,6 +135,73 @@ function CellItems({ result }: { result: EvalResult }) {
 }
 
 /** Evaluate (issue #13): the held-out probe per run, curves, a heatmap, per-family accuracy, items, exports. */
+/** The probe's per-item results of an evaluation (summed scoring), for paired comparisons. */
+function probePerItem(r: EvalResult): PerItem {
+  return perItem(r.items, r.items.map((i) => i.length), r.items.map((i) => i.correctSum));
+}
+
+/**
+ * Each run against a baseline on the same items: the change in accuracy per length with its paired
+ * 95% interval (Newcombe) and McNemar p, and on the Stage 2 probe. Separate intervals overlap far
+ * more than a real gain's paired interval does, so this is the table that says whether an effect
+ * is there.
+ */
+function PairedChanges({ evaluated, lengths }: { evaluated: { id: string; run: RunRecord; result: EvalResult }[]; lengths: string[] }) {
+  const [baseId, setBaseId] = useState<string | undefined>(undefined);
+  const base = evaluated.find((e) => e.id === baseId) ?? evaluated.find((e) => e.run.stage === 'sft') ?? evaluated[0];
+  const perItems = useMemo(() => new Map(evaluated.map((e) => [e.id, probePerItem(e.result)])), [evaluated]);
+  if (!base || evaluated.length < 2) return null;
+  const others = evaluated.filter((e) => e.id !== base.id);
+  return (
+    <>
+      <h3>Paired change against a baseline</h3>
+      <p className="muted">
+        Accuracy of each run minus the baseline&apos;s, on the same probe items: points, 95% interval for paired data (Newcombe), and the exact McNemar p.{' '}
+        <label htmlFor="paired-base">Baseline</label>{' '}
+        <select id="paired-base" value={base.id} onChange={(e) => setBaseId(e.target.value)}>
+          {evaluated.map((e) => (
+            <option key={e.id} value={e.id}>
+              {e.id} ({e.run.stage})
+            </option>
+          ))}
+        </select>
+      </p>
+      <table className="results" aria-label="Paired change against the baseline">
+        <thead>
+          <tr>
+            <th>run − {base.id}</th>
+            {lengths.map((l) => (
+              <th key={l}>{l === '1' ? '1 clip' : `${l} clips`}</th>
+            ))}
+            <th>Stage 2: full video</th>
+          </tr>
+        </thead>
+        <tbody>
+          {others.map((e) => {
+            const gains = pairedGains(perItems.get(base.id), perItems.get(e.id));
+            const stage2 = pairedGains(base.result.stage2PerItem ?? undefined, e.result.stage2PerItem ?? undefined);
+            return (
+              <tr key={e.id} data-testid={`paired-${e.id}`}>
+                <th>
+                  {e.id} ({e.run.stage})
+                </th>
+                {gains ? (
+                  lengths.map((l) => <td key={l}>{formatGain(gains[l])}</td>)
+                ) : (
+                  <td colSpan={lengths.length} className="muted">
+                    Not the same probe items (another held-out seed, size or lengths): evaluate both with the same settings.
+                  </td>
+                )}
+                <td>{stage2 ? formatGain(stage2.full) : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 export function EvaluatePage() {
   const runs = useStudio((s) => s.train.runs);
   const checkpoints = useStudio((s) => s.train.checkpoints);
@@ -171,7 +239,7 @@ export function EvaluatePage() {
                 <th>stage</th>
                 <th>reference</th>
                 {lengths.map((l) => (
-                  <th key={l}>{l} clips</th>
+                  <th key={l}>{l === '1' ? '1 clip' : `${l} clips`}</th>
                 ))}
                 <th title="Stage 2 probe: correct vs degraded-context answer on the held-out long videos (chance 50%)">Stage 2: full video</th>
                 <th title="The same questions with only the scenes each one cites">Stage 2: cited scenes</th>
@@ -206,6 +274,7 @@ export function EvaluatePage() {
             </tbody>
           </table>
         )}
+        <PairedChanges evaluated={evaluated} lengths={lengths} />
         {evaluated.length > 0 ? (
           <p className="actions">
             <button type="button" onClick={() => exportEvaluationsJson(evaluated.map((e) => e.run))}>
