@@ -51,4 +51,12 @@ test('a truncated mp4: rejected by name and reason when its index is lost; decod
   await expect(row(page, 'truncated.mp4')).toHaveCount(0);
   await expect(page.getByRole('alert')).toHaveCount(1);
   for (const text of await page.getByRole('alert').allInnerTexts()) expect(text).not.toMatch(/\bat \S+:\d+:\d+/);
+  // The same failure again is the same notice, not a second one; "Dismiss all" clears every notice.
+  await page.getByRole('alert').evaluate((el) => el.setAttribute('data-seen', '1'));
+  await page.getByLabel('Import videos').setInputFiles([fixture('truncated.mp4')]);
+  // The new notice (a new element) has replaced the old one.
+  await expect(page.locator('[role="alert"]:not([data-seen])')).toContainText('truncated.mp4: the file is incomplete', { timeout: 90_000 });
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Dismiss all (2)' }).click();
+  await expect(page.locator('.notices')).toHaveCount(0);
 });

@@ -42,6 +42,16 @@ export interface NoticesSlice {
   /** Something worked with a caveat the user must know (e.g. a file that ends early). */
   reportWarning(message: UserMessage): void;
   dismissNotice(id: number): void;
+  dismissAllNotices(): void;
+}
+
+/**
+ * The notices after `notice` arrives: the same title and message again replaces the earlier one
+ * (a retried failure is one notice, not a stack), and only the newest five are kept so a storm of
+ * errors cannot bury the page.
+ */
+export function withNotice(notices: readonly Notice[], notice: Notice): Notice[] {
+  return [...notices.filter((n) => n.title !== notice.title || n.message !== notice.message), notice].slice(-5);
 }
 
 export type StudioState = RouteSlice & ComputeSlice & NoticesSlice & LibrarySlice & GeneratorsSlice & SynthSlice & ReviewSlice & TrainSlice & EvalSlice & ReproduceSlice;
@@ -73,15 +83,17 @@ const createNoticesSlice: Slice<NoticesSlice> = (set) => ({
   notices: [],
   reportError(title, error) {
     const notice: Notice = { id: nextNoticeId++, level: 'error', ...toUserMessage(title, error) };
-    // Keep the newest five; a storm of errors must not bury the page.
-    set((s) => ({ notices: [...s.notices, notice].slice(-5) }));
+    set((s) => ({ notices: withNotice(s.notices, notice) }));
   },
   reportWarning(message) {
     const notice: Notice = { id: nextNoticeId++, level: 'warning', ...message };
-    set((s) => ({ notices: [...s.notices, notice].slice(-5) }));
+    set((s) => ({ notices: withNotice(s.notices, notice) }));
   },
   dismissNotice(id) {
     set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+  },
+  dismissAllNotices() {
+    set({ notices: [] });
   },
 });
 
