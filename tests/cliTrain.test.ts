@@ -151,6 +151,11 @@ describe('longvpo reproduce', () => {
       expect(Object.keys(v.by_length)).toEqual(['1', '4']);
       expect(v.n).toEqual(out.variants.default!.n);
     }
+    // ... so each variant's change against the default is paired on those items
+    const alpha0 = out.variants.alpha0 as unknown as { by_length: Record<string, number>; vs_default: Record<string, { n: number; difference: number }> };
+    expect(alpha0.vs_default['4']?.n).toBe(out.variants.default!.n['4']);
+    expect(alpha0.vs_default['4']?.difference).toBeCloseTo(alpha0.by_length['4']! - out.variants.default!.by_length['4']!, 9);
+    expect(first.stdout).toMatch(/alpha0 − default: 1 clip [+−]\d+\.\d \[/);
     // each variant changes only its one thing
     const cfg = (name: string) => JSON.parse(readFileSync(join(work, 'study', 'ablate', name, 'config.json'), 'utf8')) as { config: { alpha: number; lossType: string; refMode: string } };
     expect(cfg('alpha0').config).toMatchObject({ alpha: 0, lossType: 'sigmoid', refMode: 'anchor' });

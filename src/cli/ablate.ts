@@ -6,6 +6,8 @@
 //   nofilter  Stage 1 data without the visual-similarity filter (threshold 1)
 //   timing    step time of the anchor-only vs the full-context reference, run every step
 // DIR is a `longvpo reproduce --out DIR` folder. Every finished variant is kept; rerun to resume.
+import { formatGain, pairedGains, type PerItem } from '../core/eval/compare';
+import type { PairedDifference } from '../core/eval/stats';
 import { copyFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -31,6 +33,7 @@ interface EvalJson {
   by_length: Record<string, number>;
   summed: { byLength: Record<string, { ci95: [number, number]; n: number }> };
   stage2: { full?: { accuracy: number; n: number }; cited?: { accuracy: number } } | null;
+  per_item?: PerItem;
 }
 
 /** Median of the metrics' `step_time_s` after the first `skip` steps (compilation, caches). */
@@ -79,10 +82,12 @@ export function ablateCommand(ctx: CliContext): Command {
       const evalArgs = ['--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
       const dir = (name: string): string => join(o.study, 'ablate', name);
       const results: Record<string, Record<string, unknown>> = {};
+      const perItems: Record<string, PerItem | undefined> = {};
       const record = async (name: string, evalFile: string, extra: { args: string[]; data: string | null; train_seconds: number | null }): Promise<void> => {
         const e = JSON.parse(await readFile(evalFile, 'utf8')) as EvalJson;
         const per = <T,>(f: (p: EvalJson['summed']['byLength'][string]) => T): Record<string, T> => Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, f(p)]));
         results[name] = { ...extra, by_length: e.by_length, ci95: per((p) => p.ci95), n: per((p) => p.n), stage2_full: e.stage2?.full?.accuracy ?? null };
+        perItems[name] = e.per_item;
       };
       // The study's default Stage 1 run, scored at these lengths (the result kept under ablate/, so
       // reproduce's own RUN/eval.json stays as it was).
@@ -136,6 +141,9 @@ export function ablateCommand(ctx: CliContext): Command {
           timing = { steps, anchor_step_s: times.anchor as number, full_step_s: times.full as number, ratio: (times.anchor as number) / (times.full as number) };
         }
       }
+      // Each variant against the default run on the same items (paired interval, McNemar p).
+      const baseline = 'default';
+      for (const [name, r] of Object.entries(results)) if (name !== baseline && baseline in results) r.vs_default = pairedGains(perItems[baseline], perItems[name]) ?? null;
       const out = { study: o.study, lengths: o.lengths.split(','), variants: results, timing, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.study, { 'ablations.json': JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       const lengths = o.lengths.split(',');
@@ -147,6 +155,10 @@ export function ablateCommand(ctx: CliContext): Command {
           const by = r.by_length as Record<string, number>;
           const ci = r.ci95 as Record<string, [number, number]>;
           return `| ${name} | ${typeof r.train_seconds === 'number' ? r.train_seconds.toFixed(0) : ''} | ${lengths.map((l) => `${pct(by[l])} [${pct(ci[l]?.[0])}, ${pct(ci[l]?.[1])}]`).join(' | ')} | ${pct(r.stage2_full)} |`;
+        }),
+        ...Object.entries(results).flatMap(([name, r]) => {
+          const g = r.vs_default as Record<string, PairedDifference> | null | undefined;
+          return g ? [`${name} − ${baseline}: ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g[l])}`).join('; ')}`] : [];
         }),
         ...(timing ? [``, `Reference run every step (${timing.steps} steps, median after 2): anchor-only ${timing.anchor_step_s?.toFixed(3)} s, full ${timing.full_step_s?.toFixed(3)} s, ratio ${timing.ratio?.toFixed(2)}`] : []),
       ];
