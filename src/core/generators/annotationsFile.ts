@@ -15,7 +15,7 @@ export interface ImportedAnnotation {
   endS?: number;
   caption?: string;
   qa: AnchoredQA[];
-  crossScene: CrossSceneQuery[];
+  crossScene: ImportedCrossScene[];
   /** 0-based scene index within the video (informational). */
   sceneIndex?: number;
   format: AnnotationFormat;
@@ -23,6 +23,18 @@ export interface ImportedAnnotation {
   line: number;
 }
 
+/** What an answerer who sees only `scenes` of the video says: a Stage 2 rejected answer (y−). */
+export interface DegradedAnswer {
+  /** 0-based scene indices of the degraded context; never every cited scene. */
+  scenes: number[];
+  answer: string;
+}
+
+/** A cross-scene query as the file gives it: the query plus its answers from degraded contexts. */
+export interface ImportedCrossScene extends CrossSceneQuery {
+  /** Optional (records stored before the field existed have none). */
+  degradedAnswers?: DegradedAnswer[];
+}
 
 export type AnnotationParseResult =
   | { ok: true; annotations: ImportedAnnotation[]; warnings: ImportIssue[] }
@@ -70,6 +82,7 @@ export function parseAnnotations(text: string, options: { maxErrors?: number } =
   if (issues.errors.length === 0 && annotations.length === 0) issues.error(1, 'The file holds no annotations: write one JSON object per line (see docs/annotations.md).');
   if (issues.errors.length > 0) return { ok: false, errors: issues.errors, moreErrors: issues.dropped };
   warnDuplicates(annotations, issues);
+  warnNoRejected(annotations, issues);
   return { ok: true, annotations, warnings: issues.summariseWarnings() };
 }
 
@@ -141,11 +154,11 @@ function timeSpan(v: Record<string, unknown>, errors: string[]): { startS?: numb
   return {};
 }
 
-function list(v: Record<string, unknown>, key: string, errors: string[]): unknown[] {
+function list(v: Record<string, unknown>, key: string, errors: string[], path = key): unknown[] {
   const x = v[key];
   if (x === undefined || x === null) return [];
   if (Array.isArray(x)) return x;
-  errors.push(`"${key}" must be an array of objects (got ${describe(x)}).`);
+  errors.push(`"${path}" must be an array of objects (got ${describe(x)}).`);
   return [];
 }
 
@@ -161,7 +174,7 @@ function qaItem(q: unknown, path: string, errors: string[]): AnchoredQA | undefi
   return question && answer ? { question, answer, family, taskType } : undefined;
 }
 
-function crossSceneItem(q: unknown, path: string, errors: string[]): CrossSceneQuery | undefined {
+function crossSceneItem(q: unknown, path: string, errors: string[]): ImportedCrossScene | undefined {
   if (!isRecord(q)) {
     errors.push(`"${path}" must be an object {"question", "answer", "reasoning", "cited_scenes"} (got ${describe(q)}).`);
     return undefined;
@@ -171,10 +184,39 @@ function crossSceneItem(q: unknown, path: string, errors: string[]): CrossSceneQ
   const reasoning = readText(q, 'reasoning', `${path}.reasoning`, errors, true);
   const taskType = oneOf(q, 'task_type', `${path}.task_type`, STAGE2_TASKS, 'cross_scene_association', errors);
   const cited = q.cited_scenes;
-  const citedOk = Array.isArray(cited) && cited.length > 0 && cited.every((k) => Number.isInteger(k) && (k as number) >= 0);
+  const citedOk = Array.isArray(cited) && cited.length > 0 && cited.every((k) => isSceneIndex(k));
   if (!citedOk) errors.push(`"${path}.cited_scenes" must be a non-empty array of 0-based scene indices, e.g. [0, 3] (got ${describe(cited)}).`);
+  const citedScenes = citedOk ? [...new Set(cited as number[])] : [];
+  const degraded = list(q, 'degraded_answers', errors, `${path}.degraded_answers`).map((d, i) => degradedItem(d, `${path}.degraded_answers[${i}]`, citedOk ? citedScenes : undefined, errors));
   if (!question || !answer || !reasoning || !citedOk) return undefined;
-  return { question, answer, reasoning, citedScenes: [...new Set(cited as number[])], taskType };
+  const out: ImportedCrossScene = { question, answer, reasoning, citedScenes, taskType };
+  const degradedAnswers = degraded.filter((d) => d !== undefined);
+  if (degradedAnswers.length) out.degradedAnswers = degradedAnswers;
+  return out;
+}
+
+function isSceneIndex(k: unknown): k is number {
+  return Number.isInteger(k) && (k as number) >= 0;
+}
+
+/** `{"scenes": [0], "answer": "…"}`: the scenes must leave out at least one cited scene (else it is not degraded). */
+function degradedItem(d: unknown, path: string, cited: readonly number[] | undefined, errors: string[]): DegradedAnswer | undefined {
+  if (!isRecord(d)) {
+    errors.push(`"${path}" must be an object {"scenes": [0], "answer": "…"}: the answer of someone who sees only those scenes (got ${describe(d)}).`);
+    return undefined;
+  }
+  const answer = readText(d, 'answer', `${path}.answer`, errors, true);
+  const scenes = d.scenes;
+  if (!Array.isArray(scenes) || scenes.length === 0 || !scenes.every((k) => isSceneIndex(k))) {
+    errors.push(`"${path}.scenes" must be a non-empty array of 0-based scene indices, e.g. [0] (got ${describe(scenes)}).`);
+    return undefined;
+  }
+  const set = [...new Set(scenes as number[])].sort((a, b) => a - b);
+  if (cited && cited.every((k) => set.includes(k))) {
+    errors.push(`"${path}.scenes" holds every cited scene (${JSON.stringify([...cited].sort((a, b) => a - b))}): a degraded context must leave out at least one of them (partial evidence) or cite none (irrelevance).`);
+    return undefined;
+  }
+  return answer ? { scenes: set, answer } : undefined;
 }
 
 /** `<image>` / `<video>` placeholders of LLaVA-style prompts. */
@@ -228,6 +270,48 @@ function warnDuplicates(annotations: ImportedAnnotation[], issues: Issues): void
   }
 }
 
+/**
+ * One warning for the cross-scene queries Stage 2 cannot turn into triples: a triple's rejected
+ * answer comes from a degraded context, and the file gives none for them (no "degraded_answers",
+ * and no record of the video has a "qa" with the same question for a scene to answer alone).
+ */
+function warnNoRejected(annotations: readonly ImportedAnnotation[], issues: Issues): void {
+  const asked = new Map<string, Set<string>>();
+  for (const a of annotations) {
+    const key = videoKey(a.video);
+    const set = asked.get(key) ?? new Set<string>();
+    for (const q of a.qa) set.add(normalizeQuestion(q.question));
+    asked.set(key, set);
+  }
+  const lacking: string[] = [];
+  let firstLine = 0;
+  for (const a of annotations) {
+    a.crossScene.forEach((q, i) => {
+      if (q.degradedAnswers?.length || asked.get(videoKey(a.video))?.has(normalizeQuestion(q.question))) return;
+      if (!firstLine) firstLine = a.line;
+      lacking.push(`line ${a.line} cross_scene[${i}]`);
+    });
+  }
+  if (!lacking.length) return;
+  const shown = lacking.slice(0, 5).join(', ') + (lacking.length > 5 ? ` and ${lacking.length - 5} more` : '');
+  const n = lacking.length;
+  issues.warn(
+    firstLine,
+    `${n} cross-scene ${n === 1 ? 'query has' : 'queries have'} no rejected answer, so Stage 2 makes no triple from ${n === 1 ? 'it' : 'them'} (${shown}): a rejected answer is what someone who sees only some of the scenes says. Add "degraded_answers": [{"scenes": [0], "answer": "…"}] to each (0-based scenes, leaving out at least one cited scene), or a "qa" with the same question to a scene's record (docs/annotations.md).`,
+  );
+}
+
+/** The key records of one video share in warnNoRejected: last path segment without extension, lower-case. */
+function videoKey(video: string): string {
+  const name = (video.split(/[\\/]/).pop() ?? video).toLowerCase();
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/** Lower-case, media tokens removed, whitespace collapsed, trailing ?.! dropped: how questions are matched. */
+export function normalizeQuestion(q: string): string {
+  return q.replace(MEDIA_TOKEN, ' ').toLowerCase().replace(/\s+/g, ' ').trim().replace(/[?.!]+$/, '').trim();
+}
 
 /** "0–8 s" or "(whole video)", for messages. */
 export function spanText(startS: number | undefined, endS: number | undefined): string {

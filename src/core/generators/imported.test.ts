@@ -23,7 +23,19 @@ const STUDIO = jsonl(
   { video: 'talk.mp4', start_s: 16, end_s: 24, caption: 'A green cone.', scene_index: 2 },
   {
     video: 'talk.mp4',
-    cross_scene: [{ question: 'What appears after the ball?', answer: 'A blue cube.', reasoning: 'Scene #1 shows the ball, Scene #2 the cube.', cited_scenes: [0, 1], task_type: 'temporal_order' }],
+    cross_scene: [
+      {
+        question: 'What appears after the ball?',
+        answer: 'A blue cube.',
+        reasoning: 'Scene #1 shows the ball, Scene #2 the cube.',
+        cited_scenes: [0, 1],
+        task_type: 'temporal_order',
+        degraded_answers: [
+          { scenes: [0], answer: 'Nothing; the ball rolls away.' },
+          { scenes: [2], answer: 'A green cone.' },
+        ],
+      },
+    ],
   },
 );
 
@@ -37,8 +49,44 @@ describe('parseAnnotations: studio JSONL', () => {
     expect(r.annotations[0]?.qa[0]).toEqual({ question: 'What colour is the ball?', answer: 'Red.', family: 'colour', taskType: 'anchored_qa' });
     expect(r.annotations[1]?.qa[0]?.family).toBe('open');
     expect(r.annotations[2]?.sceneIndex).toBe(2);
-    expect(r.annotations[3]?.crossScene[0]).toMatchObject({ citedScenes: [0, 1], taskType: 'temporal_order' });
+    expect(r.annotations[3]?.crossScene[0]).toMatchObject({ citedScenes: [0, 1], taskType: 'temporal_order', degradedAnswers: [{ scenes: [0], answer: 'Nothing; the ball rolls away.' }, { scenes: [2], answer: 'A green cone.' }] });
     expect(r.warnings).toEqual([]);
+  });
+
+  it('checks degraded_answers: scenes are 0-based indices that leave out a cited scene, and an answer is given', () => {
+    const q = { question: 'q', answer: 'a', reasoning: 'Scene #1 then Scene #2.', cited_scenes: [0, 1] };
+    const r = parseAnnotations(
+      jsonl(
+        { video: 'a.mp4', cross_scene: [{ ...q, degraded_answers: [{ scenes: [1, 0], answer: 'x' }, { scenes: [], answer: 'y' }, { scenes: [2] }] }] },
+        { video: 'a.mp4', cross_scene: [{ ...q, degraded_answers: 'Scene #1 only' }] },
+      ),
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual([
+      { line: 1, message: expect.stringMatching(/^"cross_scene\[0\]\.degraded_answers\[0\]\.scenes" holds every cited scene \(\[0,1\]\): a degraded context must leave out/) },
+      { line: 1, message: expect.stringMatching(/^"cross_scene\[0\]\.degraded_answers\[1\]\.scenes" must be a non-empty array/) },
+      { line: 1, message: expect.stringMatching(/^"cross_scene\[0\]\.degraded_answers\[2\]\.answer" is missing/) },
+      { line: 2, message: expect.stringMatching(/^"cross_scene\[0\]\.degraded_answers" must be an array/) },
+    ]);
+  });
+
+  it('warns, naming the lines, about cross-scene queries Stage 2 cannot make a rejected answer for', () => {
+    const q = (question: string) => ({ question, answer: 'a', reasoning: 'Scene #1 then Scene #2.', cited_scenes: [0, 1] });
+    const r = parseAnnotations(
+      jsonl(
+        { video: 'a.mp4', start_s: 0, end_s: 8, caption: 'c', qa: [{ question: 'Answered by a scene?', answer: 'b' }] },
+        { video: 'a.mp4', cross_scene: [q('answered by a scene'), q('No rejected answer?')] },
+        { video: 'b.mp4', cross_scene: [q('Answered by a scene?'), { ...q('Degraded'), degraded_answers: [{ scenes: [0], answer: 'b' }] }] },
+      ),
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    // a.mp4's first query has a scene QA with its question; b.mp4 has no QA for it.
+    expect(r.warnings).toEqual([
+      { line: 2, message: expect.stringContaining('2 cross-scene queries have no rejected answer, so Stage 2 makes no triple from them (line 2 cross_scene[1], line 3 cross_scene[0])') },
+    ]);
+    expect(r.warnings[0]?.message).toMatch(/Add "degraded_answers": \[\{"scenes": \[0\], "answer": "…"\}\]/);
   });
 
   it('collects every error with its line number and names the field and the fix', () => {
@@ -196,10 +244,26 @@ describe('ImportedGenerator', () => {
     await expect(gen.answer({ question: 'How many cones?', clips: [clip('talk.mp4', 16, 24)] })).rejects.toBeInstanceOf(GeneratorUnavailableError);
   });
 
+  it('answer in Stage 2: the cross-scene answer from the cited scenes, a degraded answer from exactly its scenes', async () => {
+    const scenes = [clip('talk.mp4', 0, 8), clip('talk.mp4', 8, 16), clip('talk.mp4', 16, 24)];
+    const ask = (ks: number[], question = 'What appears after the ball?') => gen.answer({ question, clips: ks.map((k) => scenes[k]!), sceneNumbers: ks.map((k) => k + 1) });
+    expect((await ask([0, 1])).value).toBe('A blue cube.');
+    expect((await ask([0, 1])).provenance).toEqual({ generator: 'imported', model: 'notes.jsonl', promptId: 'annotations-jsonl', promptVersion: 1 });
+    expect((await ask([0])).value).toBe('Nothing; the ball rolls away.');
+    expect((await ask([2])).value).toBe('A green cone.');
+    // Scene #2 alone has no degraded answer in the file: unavailable, and the hint names the entry to add.
+    await expect(ask([1])).rejects.toMatchObject({ name: 'GeneratorUnavailableError', message: expect.stringMatching(/from Scene #2 alone \(line 4\): add \{"scenes": \[1\], "answer": "…"\} to that cross_scene entry's "degraded_answers"\.$/), hint: expect.stringContaining('What Stage 2 needs') });
+    // A Stage 2 question the file has only as scene QA is still answered from the scenes' QA.
+    expect((await ask([1, 2], 'What colour is the ball?')).value).toBe('There is no ball; a blue cube.');
+    // Without scene numbers (Stage 1), a cross-scene answer is never used.
+    await expect(gen.answer({ question: 'What appears after the ball?', clips: scenes.slice(0, 2) })).rejects.toThrow(/for the 2 clip\(s\) given/);
+  });
+
   it('crossSceneQuery returns a query whose cited scenes exist, else is unavailable', async () => {
     const scenes = [clip('talk.mp4', 0, 8), clip('talk.mp4', 8, 16), clip('talk.mp4', 16, 24)];
     const captions = scenes.map((_, index) => ({ index, caption: `scene ${index}` }));
     const got = await gen.crossSceneQuery({ video: scenes, captions });
+    expect(Object.keys(got.value).sort()).toEqual(['answer', 'citedScenes', 'question', 'reasoning', 'taskType']);
     expect(got.value).toMatchObject({ citedScenes: [0, 1], taskType: 'temporal_order', reasoning: expect.stringContaining('Scene #2') });
     await expect(gen.crossSceneQuery({ video: scenes.slice(0, 1), captions: captions.slice(0, 1) })).rejects.toThrow(/that fits its 1 scenes/);
     await expect(gen.crossSceneQuery({ video: [clip('other.mp4', 0, 8)], captions: [] })).rejects.toBeInstanceOf(GeneratorUnavailableError);

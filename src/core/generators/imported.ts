@@ -3,7 +3,9 @@
 // docs/annotations.md. Pure: nothing here reads files or knows a browser exists.
 import type { AnchoredQA, AnchoredQARequest, AnswerRequest, CancelSignal, CaptionRequest, ClipRef, CrossSceneQuery, CrossSceneQueryRequest, Generated, Generator, Provenance, SpecificityVerdict } from './types';
 import { GeneratorUnavailableError } from './types';
-import { MEDIA_TOKEN, spanText, type AnnotationFormat, type ImportedAnnotation } from './annotationsFile';
+import { normalizeQuestion, spanText, type AnnotationFormat, type ImportedAnnotation, type ImportedCrossScene } from './annotationsFile';
+
+export { normalizeQuestion } from './annotationsFile';
 
 export interface ImportedGeneratorOptions {
   /** The annotations file's name: shown in the UI and recorded as provenance `model`. */
@@ -77,14 +79,39 @@ export class ImportedGenerator implements Generator {
     return { value: { ...pick.qa }, provenance: this.provenance(pick.a.format) };
   }
 
+  /**
+   * Stage 2 (`sceneNumbers` given): a cross-scene query of the file with this question answers
+   * from its `answer` when every scene it cites is given (y+), and from the `degraded_answers`
+   * entry for exactly the given scenes otherwise (y−). Then, and for every other caller, the
+   * imported QA of the first given clip that has the question.
+   */
   async answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>> {
     throwIfCancelled(signal);
     const wanted = normalizeQuestion(req.question);
+    const scenes = req.sceneNumbers?.map((n) => n - 1);
+    const matching = scenes && req.clips[0] ? this.crossSceneOf(req.clips[0]).filter(({ q }) => normalizeQuestion(q.question) === wanted) : [];
+    if (scenes) {
+      const given = new Set(scenes);
+      for (const { q, a } of matching) {
+        if (q.citedScenes.every((k) => given.has(k))) return { value: q.answer, provenance: this.provenance(a.format) };
+        const d = q.degradedAnswers?.find((x) => x.scenes.length === given.size && x.scenes.every((k) => given.has(k)));
+        if (d) return { value: d.answer, provenance: this.provenance(a.format) };
+      }
+    }
     for (const clip of req.clips) {
       for (const a of this.annotationsFor(clip)) {
         const qa = a.qa.find((q) => normalizeQuestion(q.question) === wanted);
         if (qa) return { value: qa.answer, provenance: this.provenance(a.format) };
       }
+    }
+    if (scenes && matching.length) {
+      // The report keeps only the message (firstGeneratorProblem), so it names the fix too.
+      const context = scenes.map((k) => `Scene #${k + 1}`).join(', ');
+      const entry = `{"scenes": ${JSON.stringify([...scenes].sort((x, y) => x - y))}, "answer": "…"}`;
+      throw new GeneratorUnavailableError(
+        `${this.options.sourceName} has no answer to "${req.question.slice(0, 80)}" from ${context} alone (line ${matching[0]?.a.line}): add ${entry} to that cross_scene entry's "degraded_answers".`,
+        'Stage 2\'s rejected answer is what someone who sees only part of the video says; the file must give it (docs/annotations.md, "What Stage 2 needs from the file"), or use the demo oracle or an endpoint to answer.',
+      );
     }
     throw new GeneratorUnavailableError(
       `${this.options.sourceName} has no answer to "${req.question.slice(0, 80)}" for the ${req.clips.length} clip(s) given.`,
@@ -92,12 +119,17 @@ export class ImportedGenerator implements Generator {
     );
   }
 
+  /** The file's cross-scene queries for the clip's video, in file order. */
+  private crossSceneOf(clip: ClipRef): { q: ImportedCrossScene; a: ImportedAnnotation }[] {
+    return this.annotations.filter((a) => sameVideo(a.video, clip)).flatMap((a) => a.crossScene.map((q) => ({ q, a })));
+  }
+
   async crossSceneQuery(req: CrossSceneQueryRequest, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>> {
     throwIfCancelled(signal);
     const first = req.video[0];
     const sceneCount = Math.max(req.video.length, ...req.captions.map((c) => c.index + 1));
     // File order; a query citing a scene the video does not have (another scene split) is skipped.
-    const found = first ? this.annotations.filter((a) => sameVideo(a.video, first)).flatMap((a) => a.crossScene.map((q) => ({ q, a }))) : [];
+    const found = first ? this.crossSceneOf(first) : [];
     // Variant v takes the v-th query that fits (cycling), as anchoredQA does with a clip's QA.
     const fitting = found.filter(({ q }) => q.citedScenes.every((k) => k < sceneCount));
     const hit = fitting[Math.max(0, Math.floor(req.variant ?? 0)) % Math.max(1, fitting.length)];
@@ -107,7 +139,8 @@ export class ImportedGenerator implements Generator {
         'Add a record with "cross_scene" for this video (docs/annotations.md), or use an endpoint to write the query.',
       );
     }
-    return { value: { ...hit.q, citedScenes: [...hit.q.citedScenes] }, provenance: this.provenance(hit.a.format) };
+    const { question, answer, reasoning, citedScenes, taskType } = hit.q;
+    return { value: { question, answer, reasoning, citedScenes: [...citedScenes], taskType }, provenance: this.provenance(hit.a.format) };
   }
 
   /**
@@ -147,10 +180,6 @@ function normalizeAnswer(a: string): string {
   return a.toLowerCase().replace(/\s+/g, ' ').trim().replace(/[?.!]+$/, '').trim();
 }
 
-/** Lower-case, media tokens removed, whitespace collapsed, trailing ?.! dropped. */
-export function normalizeQuestion(q: string): string {
-  return q.replace(MEDIA_TOKEN, ' ').toLowerCase().replace(/\s+/g, ' ').trim().replace(/[?.!]+$/, '').trim();
-}
 
 function sameVideo(video: string, clip: ClipRef): boolean {
   if (video === clip.videoId) return true;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseAnnotations } from '../generators/annotationsFile';
+import { ImportedGenerator } from '../generators/imported';
 import { GeneratorReplyError, GeneratorUnavailableError, type CaptionRequest, type CrossSceneQuery, type Generated, type Generator } from '../generators/types';
 import { longvpoJsonl, studioJsonl, trlJsonl } from '../triples/exports';
 import { parseTriples } from '../triples/import';
@@ -267,5 +269,59 @@ describe('bad generator replies', () => {
   it('refuses overlapping scenes before any work', async () => {
     const bad = { ...videos[0]!, scenes: [videos[0]!.scenes[1]!, videos[0]!.scenes[0]!] };
     await expect(synthesizeStage2([bad], createOracleGenerator(world), params())).rejects.toMatchObject({ name: 'Stage2ParamsError', message: expect.stringMatching(/^Scene #2 of .* after a scene ending at/), hint: expect.stringMatching(/may not overlap/) });
+  });
+});
+
+describe('synthesizeStage2 with imported annotations', () => {
+  const jsonl = (...rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n');
+  const captions = ['A red ball rolls left.', 'A blue cube spins.', 'A green cone stands still.'].map((caption, k) => ({ video: 'long.mp4', start_s: 60 * k, end_s: 60 * (k + 1), caption }));
+  const after = { question: 'What appears after the ball stops?', answer: 'A spinning blue cube.', reasoning: 'Scene #1 shows the ball stop; Scene #2 shows the cube.', cited_scenes: [0, 1], task_type: 'temporal_order' };
+  const still = { question: 'Which shape never moves?', answer: 'The green cone.', reasoning: 'Scene #1 and Scene #2 move; Scene #3 stands still.', cited_scenes: [0, 1, 2] };
+  const video: Stage2Video = {
+    videoId: 'hash-long',
+    videoName: 'long.mp4',
+    durationS: 180,
+    scenes: [0, 1, 2].map((k) => ({ id: `hash-long|scene|${k}`, videoId: 'hash-long', videoName: 'long.mp4', startS: 60 * k, endS: 60 * (k + 1), frameCount: 60 })),
+  };
+  const generator = (text: string) => {
+    const r = parseAnnotations(text);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return { gen: new ImportedGenerator(r.annotations, { sourceName: 'mine.jsonl' }), warnings: r.warnings };
+  };
+
+  it('captions and cross-scene queries alone give no triple, and the report and the import say why', async () => {
+    const { gen, warnings } = generator(jsonl(...captions, { video: 'long.mp4', cross_scene: [after, still] }));
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('2 cross-scene queries have no rejected answer')]);
+    const { triples, report } = await synthesizeStage2([video], gen, params({ count: 10 }));
+    expect(triples).toEqual([]);
+    // The chosen answers come from the file; each attempt stops at the rejected answer.
+    expect(report.discarded.generator_unavailable).toBe(report.attempted);
+    expect(report.firstGeneratorProblem).toMatch(/^mine\.jsonl has no answer to "What appears after the ball stops\?" from Scene #\d alone \(line 4\): add \{"scenes": \[\d\], "answer": "…"\} to that cross_scene entry's "degraded_answers"\.$/);
+  });
+
+  it('with degraded answers, every query becomes a triple: chosen is the file\'s answer, rejected the answer of exactly the degraded context', async () => {
+    const degraded = (q: typeof after | typeof still, answers: [number[], string][]) => ({ ...q, degraded_answers: answers.map(([scenes, answer]) => ({ scenes, answer })) });
+    const file = jsonl(...captions, {
+      video: 'long.mp4',
+      cross_scene: [
+        degraded(after, [[[0], 'Nothing; the ball rolls away.'], [[1], 'A cube, but no ball is seen.'], [[2], 'A cone.']]),
+        degraded(still, [[[0], 'The cube.'], [[1], 'The ball.'], [[2], 'Cannot tell: only one shape is seen.'], [[0, 1], 'Neither moves... no, both move.'], [[0, 2], 'The cone.'], [[1, 2], 'The cone, maybe.']]),
+      ],
+    });
+    const { gen, warnings } = generator(file);
+    expect(warnings).toEqual([]);
+    const { triples, report } = await synthesizeStage2([video], gen, params({ count: 10 }));
+    expect(triples.map((t) => t.question).sort()).toEqual([after.question, still.question].sort());
+    expect(report.discarded.generator_unavailable).toBe(0);
+    const parsed = parseAnnotations(file);
+    if (!parsed.ok) throw new Error('parse');
+    for (const t of triples) {
+      const q = parsed.annotations.flatMap((a) => a.crossScene).find((x) => x.question === t.question)!;
+      expect(t).toMatchObject({ stage: 2, chosen: q.answer, relevant_clips: q.citedScenes, provenance: { generator: 'imported', model: 'mine.jsonl' } });
+      const context = (t.filters as { rejected_context: number[] }).rejected_context;
+      expect(t.rejected).toBe(q.degradedAnswers!.find((d) => JSON.stringify(d.scenes) === JSON.stringify(context))!.answer);
+      expect(t.scene_captions!.map((c) => c.text)).toEqual(captions.map((c) => c.caption));
+      expect(tripleIssues(t)).toEqual([]);
+    }
   });
 });
