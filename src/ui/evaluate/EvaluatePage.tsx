@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { formatGain, pairedGains, perItem, type PerItem } from '../../core/eval/compare';
 import type { Proportion } from '../../core/eval/stats';
 import { cancelEvaluation, evaluateRun, evaluationOf, exportEvaluationsCsv, exportEvaluationsJson } from '../../state/evalService';
@@ -135,9 +135,19 @@ function CellItems({ result }: { result: EvalResult }) {
 }
 
 /** Evaluate (issue #13): the held-out probe per run, curves, a heatmap, per-family accuracy, items, exports. */
-/** The probe's per-item results of an evaluation (summed scoring), for paired comparisons. */
+const perItemCache = new WeakMap<EvalResult, PerItem>();
+
+/**
+ * The probe's per-item results of an evaluation (summed scoring), for paired comparisons; once
+ * per stored result (its fingerprint reads every item, and the page re-renders on each progress tick).
+ */
 function probePerItem(r: EvalResult): PerItem {
-  return perItem(r.items, r.items.map((i) => i.length), r.items.map((i) => i.correctSum));
+  let p = perItemCache.get(r);
+  if (!p) {
+    p = perItem(r.items, r.items.map((i) => i.length), r.items.map((i) => i.correctSum));
+    perItemCache.set(r, p);
+  }
+  return p;
 }
 
 /**
@@ -149,7 +159,7 @@ function probePerItem(r: EvalResult): PerItem {
 function PairedChanges({ evaluated, lengths }: { evaluated: { id: string; run: RunRecord; result: EvalResult }[]; lengths: string[] }) {
   const [baseId, setBaseId] = useState<string | undefined>(undefined);
   const base = evaluated.find((e) => e.id === baseId) ?? evaluated.find((e) => e.run.stage === 'sft') ?? evaluated[0];
-  const perItems = useMemo(() => new Map(evaluated.map((e) => [e.id, probePerItem(e.result)])), [evaluated]);
+  const perItems = new Map(evaluated.map((e) => [e.id, probePerItem(e.result)]));
   if (!base || evaluated.length < 2) return null;
   const others = evaluated.filter((e) => e.id !== base.id);
   return (
