@@ -3,6 +3,7 @@
 // text comes in as a string. The generator that serves the records is in imported.ts.
 import type { AnchoredQA, CrossSceneQuery, Stage1TaskType, Stage2TaskType } from './types';
 import { Issues, isRecord, readRecords, type ImportIssue, type RecordFormat } from '../jsonRecords';
+import { citedSceneNumbers } from '../synthesis/stage2Citations';
 
 export type AnnotationFormat = 'annotations-jsonl' | 'llava-video';
 
@@ -179,6 +180,7 @@ function crossSceneItem(q: unknown, path: string, errors: string[]): ImportedCro
     errors.push(`"${path}" must be an object {"question", "answer", "reasoning", "cited_scenes"} (got ${describe(q)}).`);
     return undefined;
   }
+  const before = errors.length;
   const question = readText(q, 'question', `${path}.question`, errors, true);
   const answer = readText(q, 'answer', `${path}.answer`, errors, true);
   const reasoning = readText(q, 'reasoning', `${path}.reasoning`, errors, true);
@@ -188,7 +190,13 @@ function crossSceneItem(q: unknown, path: string, errors: string[]): ImportedCro
   if (!citedOk) errors.push(`"${path}.cited_scenes" must be a non-empty array of 0-based scene indices, e.g. [0, 3] (got ${describe(cited)}).`);
   const citedScenes = citedOk ? [...new Set(cited as number[])] : [];
   const degraded = list(q, 'degraded_answers', errors, `${path}.degraded_answers`).map((d, i) => degradedItem(d, `${path}.degraded_answers[${i}]`, citedOk ? citedScenes : undefined, errors));
-  if (!question || !answer || !reasoning || !citedOk) return undefined;
+  // Stage 2 takes the relevance chain from the reasoning's "Scene #k" and asks for the chosen
+  // answer with those scenes; cited_scenes decides which answer that is. If they disagreed, a
+  // degraded answer could be recorded as the chosen one.
+  const mentioned = reasoning ? citedSceneNumbers(reasoning).map((k) => k - 1) : [];
+  if (citedOk && mentioned.length > 0 && (mentioned.length !== citedScenes.length || mentioned.some((k) => !citedScenes.includes(k))))
+    errors.push(`"${path}.reasoning" cites ${mentioned.map((k) => `Scene #${k + 1}`).join(', ')} but "${path}.cited_scenes" is ${JSON.stringify(citedScenes)} (0-based): make them name the same scenes, since Stage 2 follows the reasoning's citations.`);
+  if (!question || !answer || !reasoning || !citedOk || errors.length > before) return undefined;
   const out: ImportedCrossScene = { question, answer, reasoning, citedScenes, taskType };
   const degradedAnswers = degraded.filter((d) => d !== undefined);
   if (degradedAnswers.length) out.degradedAnswers = degradedAnswers;

@@ -71,6 +71,13 @@ describe('parseAnnotations: studio JSONL', () => {
     ]);
   });
 
+  it('refuses a cross-scene query whose reasoning cites other scenes than cited_scenes (Stage 2 follows the reasoning)', () => {
+    const r = parseAnnotations(jsonl({ video: 'a.mp4', cross_scene: [{ question: 'q', answer: 'a', reasoning: 'Scene #1 and Scene #3.', cited_scenes: [0, 1, 2], degraded_answers: [{ scenes: [0, 2], answer: 'x' }] }] }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual([{ line: 1, message: expect.stringMatching(/^"cross_scene\[0\]\.reasoning" cites Scene #1, Scene #3 but "cross_scene\[0\]\.cited_scenes" is \[0,1,2\] \(0-based\): make them name the same scenes/) }]);
+  });
+
   it('warns, naming the lines, about cross-scene queries Stage 2 cannot make a rejected answer for', () => {
     const q = (question: string) => ({ question, answer: 'a', reasoning: 'Scene #1 then Scene #2.', cited_scenes: [0, 1] });
     const r = parseAnnotations(
