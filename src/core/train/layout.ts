@@ -5,6 +5,7 @@
 //
 // Must: causal attention needs no padding mask with right padding (a real token never attends a
 // later pad). Must: `clipRows` index a visual-token table whose first rows (clip row 0) are zeros.
+import { UserFacingError } from '../errors';
 import { ANS, BOS, EOS, PAD } from './tokenizer';
 
 export interface SequenceSpec {
@@ -45,7 +46,11 @@ export const LENGTH_BUCKET = 8;
 export function packBatch(specs: readonly SequenceSpec[], maxContext: number): PackedBatch {
   const n = specs.length;
   const longest = Math.max(...specs.map(sequenceLength));
-  if (longest > maxContext) throw new RangeError(`a sequence has ${longest} tokens, more than the model's context of ${maxContext}`);
+  if (longest > maxContext)
+    throw new UserFacingError(
+      `A sequence has ${longest} tokens (visual tokens of its clips + question + answer), more than the model's context of ${maxContext}.`,
+      'Use shorter composites (fewer clips: eval --lengths, a smaller Stage 1 frame budget) or train SFT with a longer context (train --context, Train page settings).',
+    );
   const t = Math.min(maxContext, Math.ceil(longest / LENGTH_BUCKET) * LENGTH_BUCKET);
   const tokenIds = new Int32Array(n * t);
   const visualRows = new Int32Array(n * t);

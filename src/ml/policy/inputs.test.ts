@@ -1,0 +1,59 @@
+// From clip ids to the tensors' inputs with several visual tokens per clip: clip row k's token j
+// is row k·r + j of the token table (row 0, the zero clip, is text), checked against a batch
+// built by hand; and a sequence longer than the context is a clear error, not a crash.
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UserFacingError } from '../../core/errors';
+import { packBatch } from '../../core/train/layout';
+import { referenceAnswerLogps } from '../../core/train/policyReference';
+import { wasmDir } from '../../../tests/helpers/tfNode';
+import { activateBackend } from '../backend/registry';
+import { tinyClipTable, TINY_MODEL } from './fixtures';
+import { forwardInputs, type ClipSource } from './inputs';
+import { answerLogps } from './model';
+import { initialParams } from './params';
+
+const model = { ...TINY_MODEL, visualTokens: 3 };
+const table = tinyClipTable(4, model.visualDim, 5); // rows 1..3 are clips a, b, c
+const clips: ClipSource = { dim: model.visualDim, tokens: 3, vector: (id) => table.slice('_abc'.indexOf(id) * model.visualDim, ('_abc'.indexOf(id) + 1) * model.visualDim) };
+
+beforeAll(async () => {
+  expect((await activateBackend('cpu', { wasmPaths: wasmDir })).ok).toBe(true);
+});
+
+describe('forwardInputs with 3 visual tokens per clip', () => {
+  it('gives each clip three consecutive token rows, in playback order, and the same log-probs as a hand-built batch', async () => {
+    const items = [
+      { clips: ['c', 'a'], question: [5, 6], answer: [7] },
+      { clips: ['b'], question: [5], answer: [8, 9] },
+    ];
+    const inputs = forwardInputs(items, clips, model);
+    // Clip table rows in first-seen order: c → 1, a → 2, b → 3.
+    expect(inputs.clipRows).toBe(4);
+    expect(Array.from(inputs.clipTable.subarray(1 * 12, 2 * 12))).toEqual(Array.from(table.subarray(3 * 12, 4 * 12)));
+    const t = inputs.batch.t;
+    expect(Array.from(inputs.batch.visualRows.subarray(0, 6))).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(Array.from(inputs.batch.isVisual.subarray(0, 7))).toEqual([1, 1, 1, 1, 1, 1, 0]);
+    expect(Array.from(inputs.batch.visualRows.subarray(t, t + 4))).toEqual([9, 10, 11, 0]);
+    // The same sequences packed by hand against the original table (a = 1, b = 2, c = 3).
+    const byHand = packBatch(
+      [
+        { clipRows: [9, 10, 11, 3, 4, 5], question: [5, 6], answer: [7] },
+        { clipRows: [6, 7, 8], question: [5], answer: [8, 9] },
+      ],
+      model.maxContext,
+    );
+    const values = initialParams(model, 2);
+    const params = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
+    const got = tf.tidy(() => answerLogps(params, model, inputs).logps);
+    const want = referenceAnswerLogps(values, model, byHand, table, 4);
+    Array.from(await got.data()).forEach((x, i) => expect(x).toBeCloseTo(want[i] as number, 4));
+    tf.dispose([got, ...Object.values(params)]);
+  });
+
+  it('names the context limit and the fix when a composite does not fit', () => {
+    const long = { clips: Array.from({ length: 30 }, (_, i) => 'abc'[i % 3] as string), question: [5], answer: [7] };
+    expect(() => forwardInputs([long], clips, model)).toThrow(UserFacingError);
+    expect(() => forwardInputs([long], clips, model)).toThrow(/A sequence has 95 tokens .*more than the model's context of 64/);
+  });
+});
