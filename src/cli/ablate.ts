@@ -156,11 +156,12 @@ export function ablateCommand(ctx: CliContext): Command {
           const ci = r.ci95 as Record<string, [number, number]>;
           return `| ${name} | ${typeof r.train_seconds === 'number' ? r.train_seconds.toFixed(0) : ''} | ${lengths.map((l) => `${pct(by[l])} [${pct(ci[l]?.[0])}, ${pct(ci[l]?.[1])}]`).join(' | ')} | ${pct(r.stage2_full)} |`;
         }),
+        '',
         ...Object.entries(results).flatMap(([name, r]) => {
           const g = r.vs_default as Record<string, PairedDifference> | null | undefined;
           return g ? [`${name} − ${baseline}: ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g[l])}`).join('; ')}`] : [];
         }),
-        ...(timing ? [``, `Reference run every step (${timing.steps} steps, median after 2): anchor-only ${timing.anchor_step_s?.toFixed(3)} s, full ${timing.full_step_s?.toFixed(3)} s, ratio ${timing.ratio?.toFixed(2)}`] : []),
+        ...(timing ? [`Reference run every step (${timing.steps} steps, median after 2): anchor-only ${timing.anchor_step_s?.toFixed(3)} s, full ${timing.full_step_s?.toFixed(3)} s, ratio ${timing.ratio?.toFixed(2)}`] : []),
       ];
       process.stdout.write(lines.join('\n') + '\n');
       note(`ablate: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${join(o.study, 'ablations.json')}`, o.quiet);
