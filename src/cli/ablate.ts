@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import type { CliContext } from './context';
 import { CliError } from './errors';
+import type { EvalFile } from './eval';
 import { writeOutputs } from './io';
 import { note } from './progress';
 import { exists, runCli, stage1Settings, trainState } from './reproduce';
@@ -27,13 +28,6 @@ interface AblateOptions {
   timingSteps: number;
   quick: boolean;
   quiet: boolean;
-}
-
-interface EvalJson {
-  by_length: Record<string, number>;
-  summed: { byLength: Record<string, { ci95: [number, number]; n: number }> };
-  stage2: { full?: { accuracy: number; n: number }; cited?: { accuracy: number } } | null;
-  per_item?: PerItem;
 }
 
 /** Median of the metrics' `step_time_s` after the first `skip` steps (compilation, caches). */
@@ -84,8 +78,8 @@ export function ablateCommand(ctx: CliContext): Command {
       const results: Record<string, Record<string, unknown>> = {};
       const perItems: Record<string, PerItem | undefined> = {};
       const record = async (name: string, evalFile: string, extra: { args: string[]; data: string | null; train_seconds: number | null }): Promise<void> => {
-        const e = JSON.parse(await readFile(evalFile, 'utf8')) as EvalJson;
-        const per = <T,>(f: (p: EvalJson['summed']['byLength'][string]) => T): Record<string, T> => Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, f(p)]));
+        const e = JSON.parse(await readFile(evalFile, 'utf8')) as EvalFile;
+        const per = <T,>(f: (p: EvalFile['summed']['byLength'][string]) => T): Record<string, T> => Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, f(p)]));
         results[name] = { ...extra, by_length: e.by_length, ci95: per((p) => p.ci95), n: per((p) => p.n), stage2_full: e.stage2?.full?.accuracy ?? null };
         perItems[name] = e.per_item;
       };

@@ -8,7 +8,7 @@ import { DEFAULT_PIPELINE, LIMITS } from '../core/pipeline';
 import { sceneListJsonl } from '../core/sceneList';
 import { studioJsonl } from '../core/triples/exports';
 import { buildWorld, createOracleGenerator, worldFingerprint, type World } from '../core/world';
-import { colourHistogramEmbedder, createDefaultEmbedder, createRegionEmbedder, DEFAULT_EMBEDDER_SPEC, withColourHistogram, type Embedder } from '../ml/embedder';
+import { createFeatureEmbedder, DEFAULT_EMBEDDER_SPEC } from '../ml/embedder';
 import { embedWorld, worldSampleTotal } from '../ml/worldEmbeddings';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
 import type { CliContext } from './context';
@@ -31,7 +31,6 @@ interface DemoOptions extends Stage1Options, Stage2Options {
   sftShare: number;
   features: DemoFeatures;
 }
-
 
 /**
  * The demo world rendered straight at the embedder's letterbox (4:3 inside a square, like the
@@ -64,14 +63,7 @@ export function demoCommand(ctx: CliContext): Command {
     await startBackend(o.backend);
     const world = demoWorld(o.size, o.seed);
     const tWorld = Date.now();
-    const embedder: Embedder =
-      o.features === 'colour'
-        ? colourHistogramEmbedder(DEFAULT_EMBEDDER_SPEC.inputSize)
-        : o.features === 'mobilenet+colour'
-          ? withColourHistogram(await createDefaultEmbedder())
-          : o.features === 'regions'
-            ? await createRegionEmbedder()
-            : await createDefaultEmbedder();
+    const embedder = await createFeatureEmbedder(o.features);
     const tModel = Date.now();
     const frames = worldSampleTotal(world, o.fps);
     note(`demo world (${o.size}, seed ${o.seed}): ${world.videos.length} videos, ${frames} frames at ${o.fps} fps; ${o.backend} backend, ${embedder.dim}-d embeddings`, o.quiet);

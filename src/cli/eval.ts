@@ -5,22 +5,21 @@
 import { Command } from 'commander';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseClipsJsonl } from '../core/clipsJsonl';
 import type { DemoSize } from '../core/demo';
-import { summarise } from '../core/eval/aggregate';
-import { perItem } from '../core/eval/compare';
-import { buildProbe, PROBE_DEFAULTS, type ProbeSettings } from '../core/eval/probe';
-import { stage2ProbeItems, summariseStage2 } from '../core/eval/stage2Probe';
+import { summarise, type ProbeSummary } from '../core/eval/aggregate';
+import { perItem, type PerItem } from '../core/eval/compare';
+import { buildProbe, PROBE_DEFAULTS, type ProbeReport, type ProbeSettings } from '../core/eval/probe';
+import { stage2ProbeItems, summariseStage2, type Stage2ContextSummary } from '../core/eval/stage2Probe';
 import { parseTriples } from '../core/triples/import';
 import { createOracleGenerator } from '../core/world';
 import { multipleChoice } from '../ml/eval/multipleChoice';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { WordTokenizer } from '../core/train/tokenizer';
-import { visualTokensOf } from '../core/train/config';
+import { clipMismatch } from '../core/train/config';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
 import type { CliContext } from './context';
 import { demoWorld } from './demo';
-import { CliError, FileProblemsError } from './errors';
+import { CliError } from './errors';
 import { readText, writeOutputs } from './io';
 import { integer } from './options';
 import { note } from './progress';
@@ -38,6 +37,25 @@ interface EvalOptions {
   backend: NodeBackend;
   quiet: boolean;
   out?: string;
+}
+
+/**
+ * RUN/eval.json, as `eval` writes it and `reproduce` and `ablate` read it. Files written before
+ * per-item results were kept have no `per_item`.
+ */
+export interface EvalFile {
+  by_length: Record<string, number>;
+  by_length_position: Record<string, number[]>;
+  n: Record<string, number>;
+  chance: Record<string, number>;
+  summed: ProbeSummary;
+  length_normalised: ProbeSummary;
+  stage2: (Record<'full' | 'cited', Stage2ContextSummary> & { note: string; per_item?: PerItem }) | null;
+  per_item?: PerItem;
+  checkpoint: string;
+  data: { dir: string; world_seed: number; size: DemoSize };
+  probe: { settings: ProbeSettings; report: ProbeReport };
+  seconds: number;
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(1) : '—');
@@ -68,12 +86,11 @@ export function evalCommand(ctx: CliContext): Command {
         throw e;
       }
       if (report.command !== 'demo' || report.size === undefined || report.seed === undefined) throw new CliError(`${o.data}/report.json was not written by \`longvpo demo\`.`, 'The probe needs the demo world’s oracle: evaluate on a demo folder.');
-      const clipsPath = join(o.data, 'clips.jsonl');
-      const parsed = parseClipsJsonl(await readText(clipsPath, 'Clips file'));
-      if (!parsed.ok) throw new FileProblemsError(clipsPath, parsed.errors, 0, 'Fix those lines of clips.jsonl.');
+      // Clip and scene vectors (scenes for the Stage 2 probe), read once.
+      const parsed = await loadClipVectors(o.data);
       const { meta, weights } = latest.contents;
-      if (parsed.dim !== meta.model.visualDim) throw new CliError(`The run takes ${meta.model.visualDim}-d clip embeddings; ${clipsPath} has ${parsed.dim}-d.`, 'Evaluate on data made with the same embedder.');
-      if (parsed.tokens !== visualTokensOf(meta.model)) throw new CliError(`The run reads each clip as ${visualTokensOf(meta.model)} visual token(s); ${clipsPath} has ${parsed.tokens}.`, 'Evaluate on data made with the same frame features (`demo --features`).');
+      const mismatch = clipMismatch(meta.model, parsed);
+      if (mismatch) throw new CliError(`${mismatch} (${join(o.data, 'clips.jsonl')})`, 'Evaluate on data made with the same embedder and `demo --features` as the run.');
       await startBackend(o.backend);
       const settings: ProbeSettings = { ...PROBE_DEFAULTS, seed: o.seed, lengths, positions: o.positions, maxAnchors: o.maxAnchors, questionsPerClip: o.questionsPerClip, embedder: 'clips.jsonl' };
       const world = demoWorld(report.size, report.seed);
@@ -86,8 +103,8 @@ export function evalCommand(ctx: CliContext): Command {
         similarity.dispose();
       }
       note(`probe: ${probe.report.items} items (${probe.report.questions} questions on ${probe.report.anchors} held-out clips; ${probe.report.dropped} cells without enough distractors)`, o.quiet);
-      // Clip and scene vectors (scenes for the Stage 2 probe), and the held-out Stage 2 triples.
-      const { vectors } = await loadClipVectors(o.data);
+      // The held-out Stage 2 triples.
+      const { vectors } = parsed;
       const clipSource = { dim: parsed.dim, tokens: parsed.tokens, vector: (id: string) => vectors.get(id) };
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let stage2Items: ReturnType<typeof stage2ProbeItems> = [];
@@ -111,7 +128,7 @@ export function evalCommand(ctx: CliContext): Command {
       const correctMean = probe.items.map((it, i) => it.candidates[scored.chosenMean[i] as number] === it.answer);
       const sum = summarise(probe.items, correctSum, 'sum', settings.positions);
       const mean = summarise(probe.items, correctMean, 'mean', settings.positions);
-      const out = {
+      const out: EvalFile = {
         by_length: Object.fromEntries(Object.entries(sum.byLength).map(([l, p]) => [l, p.accuracy])),
         by_length_position: Object.fromEntries(Object.entries(sum.byLengthPosition).map(([l, ps]) => [l, ps.map((p) => p.accuracy)])),
         n: Object.fromEntries(Object.entries(sum.byLength).map(([l, p]) => [l, p.n])),

@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { formatGain, pairedGains, type PerItem } from '../core/eval/compare';
+import { formatGain, pairedGains } from '../core/eval/compare';
 import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
 import { CliError } from './errors';
+import type { EvalFile } from './eval';
 import { writeOutputs } from './io';
 import { integer } from './options';
 import { note } from './progress';
@@ -99,9 +100,8 @@ export function reproduceCommand(ctx: CliContext): Command {
         }
         await step(`evaluate ${name}`, () => exists(join(runs[name], 'eval.json')), ['eval', '--run', runs[name], '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])]);
       }
-      type Evaluation = { by_length: Record<string, number>; summed: { byLength: Record<string, { ci95: [number, number]; n: number }> }; stage2: { full?: { accuracy: number }; cited?: { accuracy: number }; per_item?: PerItem } | null; per_item?: PerItem };
-      const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as Evaluation] as const));
-      const byName = Object.fromEntries(evals) as Record<keyof typeof runs, Evaluation>;
+      const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as EvalFile] as const));
+      const byName = Object.fromEntries(evals) as Record<keyof typeof runs, EvalFile>;
       // The effect as paired changes on the same items (Newcombe intervals, McNemar p): Stage 1
       // over SFT on the probe by length; Stage 2 over Stage 1 on the Stage 2 probe by context.
       const gains = {

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { colourHistogram } from '../core/colourHistogram';
+import type { DemoFeatures } from '../core/demo';
 import { UserFacingError } from '../core/errors';
 import { DEFAULT_INPUT_SIZE, embedderId, type EmbedderChoice } from '../core/pipeline';
 
@@ -198,8 +199,8 @@ export const REGION_TOKENS = 5;
  * similarity is the mean of the tokens'. What a quadrant holds stays together (this shape is
  * this colour), which a pooled vector loses.
  */
-export async function createRegionEmbedder(model?: GraphModel): Promise<Embedder> {
-  const graph = model ?? (await loadDefaultGraphModel());
+export async function createRegionEmbedder(): Promise<Embedder> {
+  const graph = await loadDefaultGraphModel();
   const size = DEFAULT_INPUT_SIZE;
   const bins = COLOUR_LEVELS ** 3;
   const probe = tf.tidy(() => graph.execute(tf.zeros([1, size, size, 3]), DEFAULT_FEATURE_MAP_NODE) as tf.Tensor);
@@ -249,6 +250,20 @@ export async function createRegionEmbedder(model?: GraphModel): Promise<Embedder
     },
     dispose: () => graph.dispose(),
   };
+}
+
+/** The embedder of a demo `--features` choice (docs/cli.md). */
+export async function createFeatureEmbedder(features: DemoFeatures): Promise<Embedder> {
+  switch (features) {
+    case 'colour':
+      return colourHistogramEmbedder(DEFAULT_EMBEDDER_SPEC.inputSize);
+    case 'mobilenet+colour':
+      return withColourHistogram(await createDefaultEmbedder());
+    case 'regions':
+      return createRegionEmbedder();
+    case 'mobilenet':
+      return createDefaultEmbedder();
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
 // world (another seed than the library's demo) is built, rendered and embedded here with the
 // default embedder — never imported into the library, so no training run can see its clips —
 // and cached in IndexedDB for the next evaluation. Results are stored on the run record.
+import { clipMismatch } from '../core/train/config';
 import { perItem, type PerItem } from '../core/eval/compare';
 import { UserFacingError } from '../core/errors';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
@@ -88,7 +89,8 @@ export function createEvalHandlers(embedder: () => Promise<Embedder>): Handlers<
       let cached = await getSetting(db, 'heldOutWorld');
       if (!cached || cached.seed !== req.heldOutSeed || cached.size !== req.size || !cached.scenes) {
         const e = await embedder();
-        if (e.dim !== meta.model.visualDim) throw new UserFacingError(`The run takes ${meta.model.visualDim}-d clip embeddings; the default embedder gives ${e.dim}-d.`, 'Evaluate runs trained on the default embedder’s clips.');
+        const mismatch = clipMismatch(meta.model, e);
+        if (mismatch) throw new UserFacingError(`${mismatch} (the held-out world is embedded with the default embedder)`, 'Evaluate runs trained on the default embedder’s clips.');
         const sceneOptions = { threshold: DEFAULT_PIPELINE.sceneThreshold, minSceneS: DEFAULT_PIPELINE.minSceneS };
         const embedded = await embedWorld(world, e, { fps: 1, clipS: 8, scenes: sceneOptions, signal, onProgress: (p) => progress({ done: p.framesDone, total: p.framesTotal, label: 'embedding the held-out world' }) });
         cached = { seed: req.heldOutSeed, size: req.size, clips: embedded.clips, scenes: embedded.scenes };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL, defaultTrainConfig, parameterCount, validateModelConfig, validateTrainConfig, type TrainConfig } from './config';
+import { clipMismatch, DEFAULT_MODEL, defaultTrainConfig, parameterCount, validateModelConfig, validateTrainConfig, type TrainConfig } from './config';
 
 describe('training settings', () => {
   it('accept the defaults and name the field and the fix when a value is bad', () => {
@@ -19,5 +19,15 @@ describe('model settings', () => {
     expect(() => validateModelConfig({ ...base, visualTokens: 0 })).toThrow(/visual tokens per clip is 0/);
     // Five tokens: a projector of 1856 inputs and five region vectors instead of 9280 inputs.
     expect(parameterCount(base) - parameterCount({ ...base, visualTokens: 5 })).toBe((9280 - 1856) * 64 - 5 * 64);
+  });
+});
+
+describe('clips for a model', () => {
+  it('fit when size and visual tokens per clip agree, and say which differs otherwise', () => {
+    const m = { visualDim: 9280, visualTokens: 5 };
+    expect(clipMismatch(m, { dim: 9280, tokens: 5 })).toBeNull();
+    expect(clipMismatch({ visualDim: 1792 }, { dim: 1792 })).toBeNull();
+    expect(clipMismatch(m, { dim: 1792 })).toBe('The model takes 9280-d clip embeddings; the data has 1792-d.');
+    expect(clipMismatch(m, { dim: 9280, tokens: 1 })).toBe("The model reads each clip as 5 visual token(s); the data's clips have 1.");
   });
 });

@@ -34,6 +34,18 @@ export function visualTokensOf(m: Pick<ModelConfig, 'visualTokens'>): number {
   return m.visualTokens ?? 1;
 }
 
+/**
+ * Why clips of this size and token count cannot feed the model (its own embedder's clips can), or
+ * null: a clip vector of another size or split into another number of tokens would be misread.
+ */
+export function clipMismatch(m: Pick<ModelConfig, 'visualDim' | 'visualTokens'>, clips: { dim: number; tokens?: number }): string | null {
+  const want = visualTokensOf(m);
+  const have = clips.tokens ?? 1;
+  if (clips.dim !== m.visualDim) return `The model takes ${m.visualDim}-d clip embeddings; the data has ${clips.dim}-d.`;
+  if (have !== want) return `The model reads each clip as ${want} visual token(s); the data's clips have ${have}.`;
+  return null;
+}
+
 export interface TrainConfig {
   stage: TrainStage;
   refMode: RefMode;

@@ -7,7 +7,7 @@
 // Must: metrics are stored before the checkpoint that covers them, and a resume drops stored
 // metrics past its checkpoint's step, so the metric history always matches the weights.
 import { checkpointId, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointMeta } from '../../core/train/checkpointMeta';
-import { DEFAULT_MODEL, validateModelConfig, validateTrainConfig, visualTokensOf, type ModelConfig, type TrainConfig } from '../../core/train/config';
+import { clipMismatch, DEFAULT_MODEL, validateModelConfig, validateTrainConfig, type ModelConfig, type TrainConfig } from '../../core/train/config';
 import { sampleTexts, type PreferenceSample, type SftSample } from '../../core/train/samples';
 import { WordTokenizer } from '../../core/train/tokenizer';
 import { UserFacingError } from '../../core/errors';
@@ -45,12 +45,10 @@ export interface SessionEnd {
 /** Which cached reference log-probs a run may reuse: same reference weights, same context mode. */
 export const refCacheKey = (referenceId: string, mode: string): string => `${referenceId}|${mode}`;
 
-/** A checkpoint reads clip vectors as its visual tokens per clip; other data would be misread. */
-function checkTokens(model: ModelConfig, clips: ClipSource): void {
-  const want = visualTokensOf(model);
-  const have = clips.tokens ?? 1;
-  if (want !== have)
-    throw new UserFacingError(`The checkpoint reads each clip as ${want} visual token(s); the data's clips have ${have}.`, 'Train on clips made with the frame features the checkpoint was trained with (`demo --features`).');
+/** A checkpoint reads clip vectors of its own size and token count; other data would be misread. */
+function checkClips(model: ModelConfig, clips: ClipSource, fix: string): void {
+  const why = clipMismatch(model, clips);
+  if (why) throw new UserFacingError(why, fix);
 }
 
 export class TrainSession {
@@ -90,9 +88,7 @@ export class TrainSession {
     }
     if (!o.init) throw new UserFacingError(`${config.stage === 'stage1' ? 'Stage 1' : 'Stage 2'} DPO needs an initial checkpoint.`, config.stage === 'stage1' ? 'Train SFT first and start Stage 1 from its checkpoint.' : 'Start Stage 2 from a Stage 1 checkpoint.');
     const { meta, weights } = o.init.contents;
-    if (meta.model.visualDim !== o.data.clips.dim)
-      throw new UserFacingError(`The checkpoint takes ${meta.model.visualDim}-d clip embeddings; the data has ${o.data.clips.dim}-d.`, 'Train on clips made with the embedder the checkpoint was trained with.');
-    checkTokens(meta.model, o.data.clips);
+    checkClips(meta.model, o.data.clips, 'Train on clips made with the embedder (and `demo --features`) the checkpoint was trained with.');
     const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
     const trainer = new PolicyTrainer({ config, model: meta.model, tokenizer, clips: o.data.clips, pairs: o.data.pairs, params: weights, reference: weights });
     return new TrainSession(o.runId, trainer, tokenizer, o.init.id, o.init.id, weights, o.data);
@@ -103,8 +99,7 @@ export class TrainSession {
     const { meta } = contents;
     const config = validateTrainConfig({ ...meta.config, ...(overrides.maxSteps !== undefined && { maxSteps: overrides.maxSteps }) });
     const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
-    if (meta.model.visualDim !== data.clips.dim) throw new UserFacingError(`The run takes ${meta.model.visualDim}-d clip embeddings; the data has ${data.clips.dim}-d.`, 'Resume on the data the run was started with.');
-    checkTokens(meta.model, data.clips);
+    checkClips(meta.model, data.clips, 'Resume on the data the run was started with.');
     if (config.stage !== 'sft' && !contents.reference) throw new UserFacingError('The checkpoint has no reference weights.', 'Choose a checkpoint written by this version of the studio.');
     const trainer = new PolicyTrainer({
       config,
