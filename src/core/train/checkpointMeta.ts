@@ -9,7 +9,12 @@ import type { ModelConfig, TrainConfig } from './config';
 import type { TokenizerJson } from './tokenizer';
 
 export const CHECKPOINT_FORMAT = 'longvpo-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+/**
+ * 2: `model.visualTokens` (several visual tokens per clip, `projector.region.weight`). 1: one
+ * token per clip, no such field; still read (as visualTokens 1).
+ */
+export const CHECKPOINT_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
@@ -48,6 +53,12 @@ export function parseCheckpointMeta(metadata: Record<string, string>): Checkpoin
     throw new UserFacingError('The checkpoint metadata is not valid JSON.', 'The file is damaged: download or copy it again.');
   }
   if (meta.format !== CHECKPOINT_FORMAT) throw new UserFacingError('This file is not a LongVPO Studio checkpoint.', 'Choose a checkpoint the studio or `npx longvpo train` wrote.');
-  if (meta.version !== CHECKPOINT_VERSION) throw new UserFacingError(`The checkpoint has format version ${meta.version}; this studio reads version ${CHECKPOINT_VERSION}.`, 'Open it with the studio version that wrote it.');
+  if (!READABLE_VERSIONS.includes(meta.version))
+    throw new UserFacingError(
+      `The checkpoint has format version ${String(meta.version)}; this studio reads versions ${READABLE_VERSIONS.join(' and ')}.`,
+      typeof meta.version === 'number' && meta.version > CHECKPOINT_VERSION ? 'It was written by a newer studio: update this one (git pull, npm ci).' : 'Open it with the studio version that wrote it.',
+    );
+  if (meta.version === 1 && meta.model?.visualTokens !== undefined && meta.model.visualTokens !== 1)
+    throw new UserFacingError('The checkpoint says format version 1 but several visual tokens per clip (a version 2 field).', 'The file is damaged or was edited by hand: copy it again from where it was written.');
   return meta;
 }

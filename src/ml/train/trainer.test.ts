@@ -16,6 +16,7 @@ import { answerLogps } from '../policy/model';
 import { initialParams, type ParamValues } from '../policy/params';
 import { AdamW } from './adamw';
 import { decodeCheckpoint, encodeCheckpoint } from '../../core/train/checkpointFile';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from '../../core/train/checkpointMeta';
 import { tokenMeanNll } from './losses';
 import { PolicyTrainer, type StepMetrics } from './trainer';
 import { TrainSession, type RunStore, type TrainData } from './session';
@@ -141,7 +142,7 @@ describe('PolicyTrainer', () => {
     const resumedMetrics: StepMetrics[] = [];
     for (let i = 0; i < 4; i++) resumedMetrics.push(await first.trainStep());
     const bytes = encodeCheckpoint({
-      meta: { format: 'longvpo-checkpoint', version: 1, runId: 'r', step: first.step, totalSteps: first.totalSteps, config: first.config, model: MODEL, tokenizer: tokenizer.toJson(), optimizerT: 0, referenceId: null, initId: null, data: { samples: 12, source: 'test' }, createdAt: '2026-01-01T00:00:00Z', lastMetrics: null },
+      meta: { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, runId: 'r', step: first.step, totalSteps: first.totalSteps, config: first.config, model: MODEL, tokenizer: tokenizer.toJson(), optimizerT: 0, referenceId: null, initId: null, data: { samples: 12, source: 'test' }, createdAt: '2026-01-01T00:00:00Z', lastMetrics: null },
       weights: await first.weights(),
       optimizer: await first.optimizerState(),
       reference: null,
