@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PIPELINE, embedderId, fpsOfSamplingKey, pipelineProblems, samplingKeyOf, segmentsKeyOf, staleness, type PipelineSettings } from './pipeline';
+import { DEFAULT_PIPELINE, embedderId, inputSizeOf, tokensOfEmbedderId, fpsOfSamplingKey, pipelineProblems, samplingKeyOf, segmentsKeyOf, staleness, type PipelineSettings } from './pipeline';
 
 const custom: PipelineSettings = {
   ...DEFAULT_PIPELINE,
@@ -19,6 +19,19 @@ describe('pipeline settings', () => {
     expect(problems[0]).toMatch(/Sampling rate must be between 0\.1 and 10/);
     expect(problems[1]).toMatch(/Clip length .* \(got 500\)/);
     expect(problems[2]).toMatch(/Scene threshold .* \(got nothing\)/);
+  });
+
+  it('names the built-in embedders by the ids their vectors carry, with their tokens per clip', () => {
+    const regions = { ...DEFAULT_PIPELINE, embedder: { kind: 'features', features: 'regions' } } as const;
+    const colour = { ...DEFAULT_PIPELINE, embedder: { kind: 'features', features: 'mobilenet+colour' } } as const;
+    expect(pipelineProblems(regions)).toEqual([]);
+    expect(embedderId(regions.embedder)).toBe('nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector+regions5+rgb-hist-4');
+    expect(embedderId(colour.embedder)).toBe('nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector+rgb-hist-4');
+    expect([regions, colour, DEFAULT_PIPELINE, custom].map((p) => tokensOfEmbedderId(embedderId(p.embedder)))).toEqual([5, 1, 1, 1]);
+    expect(inputSizeOf(regions.embedder)).toBe(224);
+    // Same frames (224 px), other vectors: a video imported with the default must be embedded again.
+    expect(staleness({ samplingKey: 'fps1-px224', embeddingModel: embedderId(DEFAULT_PIPELINE.embedder) }, regions)).toBe('resample');
+    expect(pipelineProblems({ ...DEFAULT_PIPELINE, embedder: { kind: 'features', features: 'colour' as never } })[0]).toMatch(/Built-in embedder must be one of mobilenet\+colour, regions/);
   });
 
   it('checks a custom model URL, output node and input size', () => {

@@ -1,9 +1,19 @@
 // The import pipeline's settings (issue #3): sampling rate, clip length, scene detection and
 // which embedder. Pure: validated here, stored by src/storage, applied by the compute worker.
 
+/**
+ * Built-in embedders beyond the default, made of the same shipped model (docs/evaluation.md):
+ * `mobilenet+colour` appends each frame's 64-bin colour histogram; `regions` gives five visual
+ * tokens per clip (the frame and its four quadrants, each pooled CNN features plus the region's
+ * colour histogram) — the CLI's `--features`.
+ */
+export const BUILTIN_FEATURES = ['mobilenet+colour', 'regions'] as const;
+export type BuiltinFeatures = (typeof BUILTIN_FEATURES)[number];
+
 /** Which image model embeds frames. The default ships inside an npm package (offline). */
 export type EmbedderChoice =
   | { kind: 'default' }
+  | { kind: 'features'; features: BuiltinFeatures }
   | {
       kind: 'url';
       /** A TF.js graph model's model.json (absolute http(s) URL, or a path on this origin). */
@@ -57,6 +67,9 @@ export function pipelineProblems(p: PipelineSettings): string[] {
   inRange('clipS', 'Clip length', p.clipS, ' s');
   inRange('sceneThreshold', 'Scene threshold', p.sceneThreshold);
   inRange('minSceneS', 'Minimum scene length', p.minSceneS, ' s');
+  if (p.embedder.kind === 'features' && !(BUILTIN_FEATURES as readonly string[]).includes(p.embedder.features)) {
+    problems.push(`Built-in embedder must be one of ${BUILTIN_FEATURES.join(', ')} (got ${String(p.embedder.features)}).`);
+  }
   if (p.embedder.kind === 'url') {
     const { url, outputNode, inputSize } = p.embedder;
     if (!/^(https?:\/\/|\/|\.\/)\S+$/.test(url.trim())) problems.push('Model URL must be an http(s) address or a path on this site (starting with / or ./) of a TF.js model.json.');
@@ -67,13 +80,47 @@ export function pipelineProblems(p: PipelineSettings): string[] {
   return problems;
 }
 
-/** Part of the embedding cache key: the same id means the same vectors. */
+export const DEFAULT_EMBEDDER_ID = 'nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector';
+/** Levels per channel of the built-in colour histograms (4³ = 64 bins). */
+export const COLOUR_LEVELS = 4;
+/** Visual tokens per clip of the `regions` embedder: the frame, then its 2×2 quadrants. */
+export const REGION_TOKENS = 5;
+
+/**
+ * Part of the embedding cache key: the same id means the same vectors. The built-in ids are the
+ * ones src/ml/embedder.ts gives its embedders (and `longvpo demo --features` writes to clips.jsonl).
+ */
 export function embedderId(choice: EmbedderChoice): string {
-  return choice.kind === 'default' ? 'nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector' : `url:${choice.url.trim()}#${choice.outputNode.trim()}@${choice.inputSize}/${choice.pixelRange}`;
+  switch (choice.kind) {
+    case 'default':
+      return DEFAULT_EMBEDDER_ID;
+    case 'features':
+      return choice.features === 'regions' ? `${DEFAULT_EMBEDDER_ID}+regions${REGION_TOKENS}+rgb-hist-${COLOUR_LEVELS}` : `${DEFAULT_EMBEDDER_ID}+rgb-hist-${COLOUR_LEVELS}`;
+    case 'url':
+      return `url:${choice.url.trim()}#${choice.outputNode.trim()}@${choice.inputSize}/${choice.pixelRange}`;
+  }
+}
+
+/** Visual tokens per clip of the vectors an embedder id names (1 unless it is a region embedder). */
+export function tokensOfEmbedderId(id: string): number {
+  const n = Number(/\+regions(\d+)(\+|$)/.exec(id)?.[1]);
+  return Number.isInteger(n) && n > 0 ? n : 1;
+}
+
+/** How the Library and Settings name an embedder. */
+export function embedderLabel(choice: EmbedderChoice): string {
+  switch (choice.kind) {
+    case 'default':
+      return 'default embedder';
+    case 'features':
+      return choice.features === 'regions' ? 'region tokens (5 per clip)' : 'MobileNet + colour histogram';
+    case 'url':
+      return 'custom model';
+  }
 }
 
 export function inputSizeOf(choice: EmbedderChoice): number {
-  return choice.kind === 'default' ? DEFAULT_INPUT_SIZE : choice.inputSize;
+  return choice.kind === 'url' ? choice.inputSize : DEFAULT_INPUT_SIZE;
 }
 
 /** Sampling part of the cache key (frames and embeddings). */

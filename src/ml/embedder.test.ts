@@ -7,7 +7,8 @@ import { cosine, row } from '../core/reference/similarity';
 import { wasmDir } from '../../tests/helpers/tfNode';
 import { activateBackend } from './backend/registry';
 import { colourHistogram } from '../core/colourHistogram';
-import { createDefaultEmbedder, createRegionEmbedder, cropRgb, DEFAULT_EMBEDDER_SPEC, DEFAULT_FEATURE_MAP_NODE, loadDefaultGraphModel, REGION_TOKENS, rgbaToRgb, type Embedder } from './embedder';
+import { BUILTIN_FEATURES, embedderId, tokensOfEmbedderId } from '../core/pipeline';
+import { createDefaultEmbedder, createEmbedder, createRegionEmbedder, cropRgb, DEFAULT_EMBEDDER_SPEC, DEFAULT_FEATURE_MAP_NODE, loadDefaultGraphModel, REGION_TOKENS, rgbaToRgb, type Embedder } from './embedder';
 
 const S = DEFAULT_EMBEDDER_SPEC.inputSize;
 
@@ -122,6 +123,21 @@ describe('region embedder', () => {
     } finally {
       regions.dispose();
     }
+  }, 60_000);
+
+  it('is what the Settings choice names: its id is the cache key embedderId gives, and says 5 tokens per clip', async () => {
+    for (const features of BUILTIN_FEATURES) {
+      const choice = { kind: 'features', features } as const;
+      const e = await createEmbedder(choice);
+      try {
+        expect(e.id).toBe(embedderId(choice));
+        expect(tokensOfEmbedderId(e.id)).toBe(e.tokens ?? 1);
+        expect(e.dim).toBe(features === 'regions' ? REGION_TOKENS * (1792 + 64) : 1792 + 64);
+      } finally {
+        e.dispose();
+      }
+    }
+    expect(tokensOfEmbedderId(embedderId({ kind: 'features', features: 'regions' }))).toBe(5);
   }, 60_000);
 
   it('crops RGB squares', () => {

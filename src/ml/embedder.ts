@@ -11,7 +11,7 @@ import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { colourHistogram } from '../core/colourHistogram';
 import type { DemoFeatures } from '../core/demo';
 import { UserFacingError } from '../core/errors';
-import { DEFAULT_INPUT_SIZE, embedderId, type EmbedderChoice } from '../core/pipeline';
+import { COLOUR_LEVELS, DEFAULT_INPUT_SIZE, embedderId, REGION_TOKENS, type EmbedderChoice } from '../core/pipeline';
 
 export interface Embedder {
   /** Stable id: part of the embedding cache key. */
@@ -126,8 +126,6 @@ export async function createDefaultEmbedder(): Promise<Embedder> {
   return GraphModelEmbedder.create(await loadDefaultGraphModel(), DEFAULT_EMBEDDER_SPEC);
 }
 
-/** Levels per channel of the colour histogram `withColourHistogram` appends (4³ = 64 bins). */
-export const COLOUR_LEVELS = 4;
 
 /** The colour histogram alone as a frame embedding (levels³-d, unit length; no network). */
 export function colourHistogramEmbedder(inputSize: number, levels = COLOUR_LEVELS): Embedder {
@@ -188,8 +186,8 @@ export function cropRgb(rgb: Uint8Array, size: number, x0: number, x1: number, y
   return out;
 }
 
-/** Tokens of `regionEmbedder`: the whole frame, then the 2×2 quadrants (top-left, top-right, bottom-left, bottom-right). */
-export const REGION_TOKENS = 5;
+// REGION_TOKENS (src/core/pipeline.ts): the whole frame, then the 2×2 quadrants (top-left, top-right, bottom-left, bottom-right).
+export { COLOUR_LEVELS, REGION_TOKENS };
 
 /**
  * Five visual tokens per frame (issue #13, docs/evaluation.md): the whole frame and its four
@@ -216,7 +214,7 @@ export async function createRegionEmbedder(): Promise<Embedder> {
   const wToken = 1 / Math.sqrt(REGION_TOKENS);
   const wPart = Math.SQRT1_2 * wToken;
   return {
-    id: `${DEFAULT_EMBEDDER_SPEC.id}+regions5+rgb-hist-${COLOUR_LEVELS}`,
+    id: embedderId({ kind: 'features', features: 'regions' }),
     dim,
     tokens: REGION_TOKENS,
     inputSize: size,
@@ -296,6 +294,7 @@ export async function createUrlEmbedder(url: string, spec: GraphModelSpec): Prom
 /** The embedder a pipeline setting names (its id is `embedderId(choice)`: the cache key). */
 export async function createEmbedder(choice: EmbedderChoice): Promise<Embedder> {
   if (choice.kind === 'default') return createDefaultEmbedder();
+  if (choice.kind === 'features') return createFeatureEmbedder(choice.features);
   const { url, outputNode, inputSize, pixelRange } = choice;
   return createUrlEmbedder(url, { id: embedderId(choice), outputNode, inputSize, pixelRange });
 }

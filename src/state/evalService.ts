@@ -1,6 +1,7 @@
 // Evaluation outside React (issue #13): run the held-out probe on a run's checkpoint in the
 // compute worker, cancel it, and export results as JSON or CSV.
 import { UserFacingError } from '../core/errors';
+import { DEFAULT_EMBEDDER_ID } from '../core/pipeline';
 import type { RunRecord } from '../storage/schema';
 import { computeEngine } from '../workers/computeClient';
 import type { EvalResult } from '../workers/evalHandlers';
@@ -31,7 +32,7 @@ export async function evaluateRun(runId: string): Promise<void> {
   setEvaluation({ active: { runId, progress: null } });
   try {
     await computeEngine()['eval.probe'](
-      { runId, heldOutSeed: evaluation.form.heldOutSeed, size: evaluation.form.size, lengths },
+      { runId, heldOutSeed: evaluation.form.heldOutSeed, size: evaluation.form.size, lengths, embedder: useStudio.getState().library.pipeline.embedder },
       { signal: own.signal, onProgress: (progress) => setEvaluation({ active: { runId, progress } }) },
     );
     setEvaluation({ shownRunId: runId, cell: null });
@@ -61,7 +62,7 @@ function download(name: string, text: string, type: string): void {
 export function exportEvaluationsJson(runs: readonly RunRecord[]): void {
   const out = runs.flatMap((r) => {
     const e = evaluationOf(r);
-    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report }] : [];
+    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report }] : [];
   });
   download('longvpo-evaluation.json', JSON.stringify(out, null, 2) + '\n', 'application/json');
 }

@@ -5,7 +5,7 @@
 // the button continues where the study stopped; a paused or interrupted run is resumed.
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { UserFacingError } from '../core/errors';
-import { embedderId } from '../core/pipeline';
+import { DEFAULT_EMBEDDER_ID, embedderId, staleness } from '../core/pipeline';
 import { studioDb } from '../storage/db';
 import { getSetting, setSetting } from '../storage/settingsRepo';
 import { countTriples } from '../storage/triplesRepo';
@@ -13,6 +13,7 @@ import { getRun } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
 import { cancelDemo, runDemo } from './demoService';
 import { cancelEvaluation, evaluateRun } from './evalService';
+import { updateVideo } from './libraryService';
 import { useStudio } from './store';
 import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
 import { pauseTraining, refreshTraining, resumeTraining, startTraining } from './trainService';
@@ -93,10 +94,28 @@ export async function reproduce(size: DemoSize): Promise<void> {
     const demo = await getSetting(db, 'demoWorld');
     const demoSeed = DEMO_SIZES[size].config.seed ?? 42;
     const current = await getSetting(db, 'reproduce');
-    if (!current || current.size !== size) await setSetting(db, 'reproduce', { size, runs: {} });
-    // 1. The demo world, unless this size is already in the library.
-    if (demo && demo.config.seed === demoSeed && (await db.count('videos')) > 0 && (current?.size ?? size) === size) setStep('demo', 'kept');
-    else {
+    // The study's clips are the import pipeline's embedder's (Settings, or the choice above the
+    // button): another embedder means other visual tokens, so the runs start again (triples are
+    // kept: they name clips by video and time, not by embedder).
+    const pipeline = await getSetting(db, 'pipeline');
+    const embedder = embedderId(pipeline.embedder);
+    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder) await setSetting(db, 'reproduce', { size, embedder, runs: {} });
+    // 1. The demo world, unless this size is already in the library (embedded again where it was
+    // imported with other settings).
+    if (demo && demo.config.seed === demoSeed && (await db.count('videos')) > 0 && (current?.size ?? size) === size) {
+      const stale = (await db.getAll('videos')).filter((v) => staleness(v, pipeline) !== 'current');
+      if (stale.length === 0) setStep('demo', 'kept');
+      else {
+        setStep('demo', 'running');
+        for (const v of stale) {
+          check();
+          await updateVideo(v.id);
+        }
+        const left = (await db.getAll('videos')).filter((v) => staleness(v, pipeline) !== 'current').length;
+        if (left > 0) throw new UserFacingError(`${left} of the library's videos could not be embedded with the ${embedder} embedder.`, 'See the message above, then click Reproduce LongVPO again.');
+        setStep('demo', 'done');
+      }
+    } else {
       setStep('demo', 'running');
       await runDemo(size);
       if ((await db.count('videos')) === 0) throw new UserFacingError('The demo world was not imported.', 'See the message above, then click Reproduce LongVPO again.');

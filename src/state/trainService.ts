@@ -5,6 +5,7 @@ import { UserFacingError } from '../core/errors';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
 import { checkpointId } from '../core/train/checkpointMeta';
 import { parameterCount } from '../core/train/config';
+import { embedderId } from '../core/pipeline';
 import { studioDb } from '../storage/db';
 import { deleteCheckpoint, deleteRun, getRun, listCheckpoints, listRuns, putRun, readCheckpoint, runMetrics, saveCheckpoint } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
@@ -98,7 +99,7 @@ export async function startTraining(form: TrainForm): Promise<string | null> {
   await driveRun(
     (signal) =>
       computeEngine()['train.start'](
-        { runId, stage, config: { ...config, stage }, ...(stage !== 'sft' ? { initCheckpointId } : { model: { dModel: width, layers: depth, heads } }) },
+        { runId, stage, config: { ...config, stage }, embedder: embedderId(useStudio.getState().library.pipeline.embedder), ...(stage !== 'sft' ? { initCheckpointId } : { model: { dModel: width, layers: depth, heads } }) },
         {
           signal,
           onProgress: (p) => {

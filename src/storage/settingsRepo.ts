@@ -94,9 +94,9 @@ export interface Settings {
   stage1Form: Stage1Form;
   stage2Form: Stage2Form;
   /** The one-click study's runs (issue #13), so a reload continues it instead of starting over. */
-  reproduce: { size: 'small' | 'full'; runs: Partial<Record<'sft' | 'stage1' | 'stage2', string>> } | null;
+  reproduce: { size: 'small' | 'full'; /** Embedder id of the study's clips (absent before the choice existed: the default). */ embedder?: string; runs: Partial<Record<'sft' | 'stage1' | 'stage2', string>> } | null;
   /** The held-out world of the last evaluation (issue #13), embedded once and never in the library: its clips and detected scenes (`scenes` missing in caches from before the Stage 2 probe). */
-  heldOutWorld: { seed: number; size: 'small' | 'full'; clips: EmbeddedSpan[]; scenes?: EmbeddedSpan[] } | null;
+  heldOutWorld: { seed: number; size: 'small' | 'full'; /** Absent in caches from before the embedder choice: the default embedder. */ embedderId?: string; clips: EmbeddedSpan[]; scenes?: EmbeddedSpan[] } | null;
   /** The reviewer name written on every review and audit event of this browser (issue #11); '' = not set yet. */
   reviewer: string;
 }

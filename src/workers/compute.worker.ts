@@ -11,7 +11,6 @@ import { createSynthHandlers } from './synthHandlers';
 import { createReviewHandlers } from './reviewHandlers';
 import { createTrainHandlers } from './trainHandlers';
 import { createEvalHandlers } from './evalHandlers';
-import { DEFAULT_PIPELINE } from '../core/pipeline';
 import { createDemoHandlers } from './demoHandlers';
 import { createMediaHandlers } from './mediaHandlers';
 import { createEmbedder, type Embedder } from '../ml/embedder';
@@ -70,7 +69,7 @@ const clipHandlers = createClipHandlers();
 const synthHandlers = createSynthHandlers();
 const trainHandlers = createTrainHandlers();
 const reviewHandlers = createReviewHandlers();
-const evalHandlers = createEvalHandlers(() => currentEmbedder(DEFAULT_PIPELINE.embedder));
+const evalHandlers = createEvalHandlers(currentEmbedder);
 serve<ComputeProtocol>(self, {
   ...backendHandlers,
   // ffmpeg.wasm's single-thread core, served unmodified from the app's own origin (GPL-2.0+).

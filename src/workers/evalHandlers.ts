@@ -1,7 +1,7 @@
 // Evaluation in the compute worker (issue #13): the held-out probe on a checkpoint. The held-out
 // world (another seed than the library's demo) is built, rendered and embedded here with the
-// default embedder — never imported into the library, so no training run can see its clips —
-// and cached in IndexedDB for the next evaluation. Results are stored on the run record.
+// library's embedder (Settings → Import pipeline) — never imported into the library, so no
+// training run can see its clips — and cached in IndexedDB for the next evaluation. Results are stored on the run record.
 import { clipMismatch } from '../core/train/config';
 import { perItem, type PerItem } from '../core/eval/compare';
 import { UserFacingError } from '../core/errors';
@@ -9,7 +9,7 @@ import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
 import { buildProbe, PROBE_DEFAULTS, type ProbeItem, type ProbeReport } from '../core/eval/probe';
 import { stage2ProbeItems, summariseStage2, worldStage2Videos, type Stage2ContextSummary } from '../core/eval/stage2Probe';
-import { DEFAULT_PIPELINE } from '../core/pipeline';
+import { DEFAULT_PIPELINE, embedderId, embedderLabel, tokensOfEmbedderId, type EmbedderChoice } from '../core/pipeline';
 import { synthesizeStage2 } from '../core/synthesis/stage2';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
 import { WordTokenizer } from '../core/train/tokenizer';
@@ -34,6 +34,8 @@ export interface EvalRequest {
   lengths: number[];
   maxAnchors?: number;
   questionsPerClip?: number;
+  /** The embedder of the held-out clips: the one the run's clips were made with (default: the default embedder). */
+  embedder?: EmbedderChoice;
 }
 
 /** One probe item as the page shows it: the composite, the candidates with their scores, the pick. */
@@ -48,6 +50,8 @@ export interface EvalResult {
   checkpointId: string;
   heldOutSeed: number;
   size: DemoSize;
+  /** Id of the embedder of the held-out clips (absent in results stored before the choice existed: the default). */
+  embedderId?: string;
   summed: ProbeSummary;
   lengthNormalised: ProbeSummary;
   report: ProbeReport;
@@ -72,7 +76,7 @@ export type EvalProtocol = {
 const STAGE2_PROBE_TRIPLES = 200;
 const STAGE2_PROBE_MIN_VIDEO_S = 60;
 
-export function createEvalHandlers(embedder: () => Promise<Embedder>): Handlers<EvalProtocol> {
+export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise<Embedder>): Handlers<EvalProtocol> {
   return {
     async 'eval.probe'(req, { signal, progress }) {
       const t0 = Date.now();
@@ -86,19 +90,28 @@ export function createEvalHandlers(embedder: () => Promise<Embedder>): Handlers<
       const world = buildWorld({ ...DEMO_SIZES[req.size].config, seed: req.heldOutSeed, width: s, height: (s * 3) / 4 });
       // Held-out clips and scenes: cached per (seed, size); embedding the full world takes minutes
       // on wasm. A cache from before the Stage 2 probe (no scenes) is embedded again.
+      const choice = req.embedder ?? DEFAULT_PIPELINE.embedder;
+      const wantedId = embedderId(choice);
+      const tokens = tokensOfEmbedderId(wantedId);
+      const mismatch = (dim: number) => clipMismatch(meta.model, { dim, tokens });
+      const refuse = (why: string) =>
+        new UserFacingError(`${why} (the held-out world is embedded with the ${embedderLabel(choice)}, Settings → Import pipeline).`, 'Choose the embedder this run was trained with in Library → Import settings, then evaluate again.');
       let cached = await getSetting(db, 'heldOutWorld');
-      if (!cached || cached.seed !== req.heldOutSeed || cached.size !== req.size || !cached.scenes) {
-        const e = await embedder();
-        const mismatch = clipMismatch(meta.model, e);
-        if (mismatch) throw new UserFacingError(`${mismatch} (the held-out world is embedded with the default embedder)`, 'Evaluate runs trained on the default embedder’s clips.');
+      if (!cached || cached.seed !== req.heldOutSeed || cached.size !== req.size || !cached.scenes || (cached.embedderId ?? DEFAULT_EMBEDDER_SPEC.id) !== wantedId) {
+        // Checked before minutes of embedding: the embedder's size is known once it is loaded.
+        const e = await embedder(choice);
+        const before = mismatch(e.dim);
+        if (before) throw refuse(before);
         const sceneOptions = { threshold: DEFAULT_PIPELINE.sceneThreshold, minSceneS: DEFAULT_PIPELINE.minSceneS };
         const embedded = await embedWorld(world, e, { fps: 1, clipS: 8, scenes: sceneOptions, signal, onProgress: (p) => progress({ done: p.framesDone, total: p.framesTotal, label: 'embedding the held-out world' }) });
-        cached = { seed: req.heldOutSeed, size: req.size, clips: embedded.clips, scenes: embedded.scenes };
+        cached = { seed: req.heldOutSeed, size: req.size, embedderId: wantedId, clips: embedded.clips, scenes: embedded.scenes };
         await setSetting(db, 'heldOutWorld', cached);
       }
+      const after = mismatch(cached.clips[0]?.embedding.length ?? meta.model.visualDim);
+      if (after) throw refuse(after);
       const scenes = cached.scenes ?? [];
       const clips = cached.clips.map((c) => ({ id: c.id, videoId: c.videoId, videoName: c.videoName, startS: c.startS, endS: c.endS, frameCount: c.frameCount }));
-      const settings = { ...PROBE_DEFAULTS, lengths: req.lengths, embedder: 'default', ...(req.maxAnchors !== undefined && { maxAnchors: req.maxAnchors }), ...(req.questionsPerClip !== undefined && { questionsPerClip: req.questionsPerClip }) };
+      const settings = { ...PROBE_DEFAULTS, lengths: req.lengths, embedder: wantedId, ...(req.maxAnchors !== undefined && { maxAnchors: req.maxAnchors }), ...(req.questionsPerClip !== undefined && { questionsPerClip: req.questionsPerClip }) };
       progress({ done: 0, total: 1, label: 'building the probe' });
       const similarity = TensorSimilaritySource.fromRows(cached.clips.map((c) => c.embedding));
       let probe;
@@ -114,7 +127,7 @@ export function createEvalHandlers(embedder: () => Promise<Embedder>): Handlers<
       const stage2Items = stage2ProbeItems(stage2Data.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
       progress({ done: 0, total: probe.items.length + stage2Items.length, label: 'scoring' });
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
-      const source = { dim: meta.model.visualDim, vector: (id: string) => vectors.get(id) };
+      const source = { dim: meta.model.visualDim, tokens, vector: (id: string) => vectors.get(id) };
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let scored;
       let scored2;
@@ -130,6 +143,7 @@ export function createEvalHandlers(embedder: () => Promise<Embedder>): Handlers<
         checkpointId: current.id,
         heldOutSeed: req.heldOutSeed,
         size: req.size,
+        embedderId: wantedId,
         summed: summarise(probe.items, items.map((i) => i.correctSum), 'sum', settings.positions),
         lengthNormalised: summarise(probe.items, items.map((i) => i.correctMean), 'mean', settings.positions),
         report: probe.report,

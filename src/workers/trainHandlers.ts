@@ -6,7 +6,8 @@
 // the last good step and marks the run failed with the reason; a run survives a reload (resume).
 import { UserFacingError } from '../core/errors';
 import { checkpointId } from '../core/train/checkpointMeta';
-import { flopsPerToken, parameterCount, type ModelConfig, type TrainConfig, type TrainStage } from '../core/train/config';
+import { clipMismatch, flopsPerToken, parameterCount, type ModelConfig, type TrainConfig, type TrainStage } from '../core/train/config';
+import { tokensOfEmbedderId } from '../core/pipeline';
 import { preferenceSample, type SftSample } from '../core/train/samples';
 import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft } from '../core/train/sftSynthesis';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
@@ -30,6 +31,8 @@ export interface TrainStartRequest {
   /** Checkpoint id the policy starts from (and the frozen reference); required for DPO stages. */
   initCheckpointId?: string;
   model?: Partial<Omit<ModelConfig, 'visualDim' | 'vocabSize'>>;
+  /** Id of the pipeline's embedder: its clips are trained on when stored (else the most common embedder's). */
+  embedder?: string;
   /** Stop (with a checkpoint) after this many steps of this call. */
   pauseAfter?: number;
 }
@@ -48,16 +51,27 @@ export type TrainProtocol = {
   'train.resume': { req: { runId: string; maxSteps?: number; pauseAfter?: number }; res: TrainRunResult };
 };
 
-/** The pipeline's embedder with stored clips (the most common one when several exist). */
-async function clipModel(db: StudioDatabase): Promise<string | null> {
-  const byModel = new Map<string, number>();
-  for (const c of await db.getAll('clips')) byModel.set(c.modelId, (byModel.get(c.modelId) ?? 0) + 1);
-  return [...byModel.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+/**
+ * The embedder whose clips to train on: of those with stored clips that fit `model` (the initial
+ * or resumed checkpoint's clip size and tokens), `wanted` (the pipeline's) when it has clips,
+ * else the one with the most. With none fitting, the most common one, whose mismatch the session
+ * then reports.
+ */
+async function clipModel(db: StudioDatabase, wanted?: string, model?: ModelConfig): Promise<string | null> {
+  const byModel = new Map<string, { n: number; dim: number }>();
+  for (const c of await db.getAll('clips')) {
+    const m = byModel.get(c.modelId) ?? { n: 0, dim: c.embedding.length };
+    byModel.set(c.modelId, { ...m, n: m.n + 1 });
+  }
+  const ranked = [...byModel.entries()].sort((a, b) => b[1].n - a[1].n);
+  const fitting = ranked.filter(([id, m]) => !model || clipMismatch(model, { dim: m.dim, tokens: tokensOfEmbedderId(id) }) === null);
+  if (wanted !== undefined && fitting.some(([id]) => id === wanted)) return wanted;
+  return (fitting[0] ?? ranked[0])?.[0] ?? null;
 }
 
 /** Library data for a stage. SFT questions are asked of the clips kept for SFT (never Stage 1 anchors). */
-async function libraryData(db: StudioDatabase, stage: TrainStage, signal: AbortSignal, selection: 'all' | 'accepted' = 'all'): Promise<TrainData> {
-  const modelId = await clipModel(db);
+async function libraryData(db: StudioDatabase, stage: TrainStage, signal: AbortSignal, selection: 'all' | 'accepted' = 'all', clipsOf: { embedder?: string; model?: ModelConfig } = {}): Promise<TrainData> {
+  const modelId = await clipModel(db, clipsOf.embedder, clipsOf.model);
   if (modelId === null) throw new UserFacingError('The library has no clips to train on.', 'Import videos or run the demo in the Library first.');
   const vectors = new Map((await db.getAll('clips')).filter((c) => c.modelId === modelId).map((c) => [c.id, c.embedding]));
   const dim = vectors.values().next().value?.length ?? 0;
@@ -78,7 +92,7 @@ async function libraryData(db: StudioDatabase, stage: TrainStage, signal: AbortS
     if (selection === 'accepted') throw new UserFacingError(`No Stage ${wanted} triple is accepted or edited in Review.`, 'Review some triples first, or train on all triples.');
     throw new UserFacingError(`There are no Stage ${wanted} triples to train on.`, wanted === 1 ? 'Synthesize Stage 1 triples first (Synthesize → Stage 1).' : 'Synthesize Stage 2 triples first (Synthesize → Stage 2).');
   }
-  return { clips: { dim, vector: (id) => vectors.get(id) }, sft, pairs, source: 'library' };
+  return { clips: { dim, tokens: tokensOfEmbedderId(modelId), vector: (id) => vectors.get(id) }, sft, pairs, source: 'library' };
 }
 
 /** The RunStore of a run in IndexedDB. */
@@ -127,13 +141,13 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       const db = await studioDb();
       await sweepOrphanChunks(db);
       ctx.progress({ done: 0, total: 1, label: 'loading data' });
-      const data = await libraryData(db, req.stage, ctx.signal, req.config.dataSelection);
       let init: { id: string; contents: ReturnType<typeof decodeCheckpoint> } | undefined;
       if (req.initCheckpointId !== undefined) {
         const bytes = await readCheckpoint(db, req.initCheckpointId);
         if (!bytes) throw new UserFacingError(`Checkpoint ${req.initCheckpointId} is not in this browser any more.`, 'Choose another initial checkpoint in the Train form.');
         init = { id: req.initCheckpointId, contents: decodeCheckpoint(bytes) };
       }
+      const data = await libraryData(db, req.stage, ctx.signal, req.config.dataSelection, { ...(req.embedder !== undefined && { embedder: req.embedder }), ...(init && { model: init.contents.meta.model }) });
       const runId = req.runId;
       if (await getRun(db, runId)) throw new UserFacingError(`A run named ${runId} exists already.`, 'Start the run again (a new name is chosen).');
       const session = TrainSession.start({ runId, config: { ...req.config, stage: req.stage }, data, ...(init && { init }), ...(req.model && { model: req.model }) });
@@ -162,7 +176,7 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       const contents = decodeCheckpoint(current.bytes);
       // An uploaded checkpoint is stored under a run id of its own: its next checkpoints go there.
       contents.meta.runId = req.runId;
-      const data = await libraryData(db, contents.meta.config.stage, ctx.signal, contents.meta.config.dataSelection);
+      const data = await libraryData(db, contents.meta.config.stage, ctx.signal, contents.meta.config.dataSelection, { model: contents.meta.model });
       const session = TrainSession.resume(contents, data, { ...(req.maxSteps !== undefined && { maxSteps: req.maxSteps }) });
       await truncateRunMetrics(db, req.runId, contents.meta.step);
       return drive(db, session, ctx, req.pauseAfter);

@@ -1,25 +1,56 @@
 import { useState } from 'react';
 import type { DemoSize } from '../../core/demo';
+import type { EmbedderChoice } from '../../core/pipeline';
+import { setPipeline } from '../../state/libraryService';
 import { cancelReproduce, reproduce, REPRODUCE_STEPS, STEP_LABELS } from '../../state/reproduceService';
 import { useStudio } from '../../state/store';
 
 const MARK = { waiting: '○', running: '◐', done: '●', kept: '●', failed: '✗' } as const;
 
+/** The study's embedders (docs/results.md compares them): the value is the import pipeline's choice. */
+const FEATURE_CHOICES = [
+  { value: 'default', label: 'one token per clip (MobileNet mean, the default)', choice: { kind: 'default' } },
+  { value: 'mobilenet+colour', label: 'one token per clip, + colour histogram', choice: { kind: 'features', features: 'mobilenet+colour' } },
+  { value: 'regions', label: 'five region tokens per clip (about 3× slower)', choice: { kind: 'features', features: 'regions' } },
+] as const satisfies readonly { value: string; label: string; choice: EmbedderChoice }[];
+
+const valueOf = (c: EmbedderChoice): string => (c.kind === 'features' ? c.features : c.kind);
+
 /** One click: demo → triples → SFT → Stage 1 → Stage 2 → evaluation of each, resumable after a reload. */
 export function ReproducePanel() {
   const state = useStudio((s) => s.reproduce);
   const [size, setSize] = useState<DemoSize>('small');
+  const pipeline = useStudio((s) => s.library.pipeline);
+  const current = valueOf(pipeline.embedder);
   return (
     <section className="card" aria-labelledby="reproduce-title">
       <h2 id="reproduce-title">Reproduce LongVPO</h2>
       <p className="muted">
-        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores.
+        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over.
       </p>
       <div className="row">
         <label htmlFor="r-size">World</label>
         <select id="r-size" value={size} disabled={state.running} onChange={(e) => setSize(e.target.value as DemoSize)}>
           <option value="small">small</option>
           <option value="full">full</option>
+        </select>
+        <label htmlFor="r-features">Visual tokens</label>
+        <select
+          id="r-features"
+          value={current}
+          disabled={state.running}
+          title="The Library's import setting (Library → Import settings): the demo's videos are embedded again with it"
+          onChange={(e) => {
+            const picked = FEATURE_CHOICES.find((f) => f.value === e.target.value);
+            if (picked) void setPipeline({ ...pipeline, embedder: picked.choice });
+          }}
+        >
+          {FEATURE_CHOICES.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+          {current === 'url' ? <option value="url">the custom model of Library → Import settings</option> : null}
         </select>
         <button type="button" disabled={state.running} onClick={() => void reproduce(size)}>
           Reproduce LongVPO

@@ -1,11 +1,16 @@
 import { useState, type FormEvent } from 'react';
-import { DEFAULT_PIPELINE, LIMITS, pipelineProblems, type EmbedderChoice, type PipelineSettings } from '../../core/pipeline';
+import { DEFAULT_PIPELINE, embedderLabel, LIMITS, pipelineProblems, type BuiltinFeatures, type EmbedderChoice, type PipelineSettings } from '../../core/pipeline';
 import { setPipeline } from '../../state/libraryService';
 import { useStudio } from '../../state/store';
 import { Problems } from '../common/Problems';
 
 type UrlChoice = Extract<EmbedderChoice, { kind: 'url' }>;
 const BLANK_URL: UrlChoice = { kind: 'url', url: '', outputNode: '', inputSize: 224, pixelRange: '0..1' };
+
+const BUILTIN_LABELS: Record<BuiltinFeatures, string> = {
+  'mobilenet+colour': 'Default + colour histogram (1856-d: keeps object colours the pooled CNN features lose)',
+  regions: 'Region tokens: 5 visual tokens per clip, the frame and its four quadrants, each CNN features + colour histogram (9280-d; embedding and training take about 3× longer)',
+};
 
 function NumberField({ id, label, value, step, range, unit, onChange }: { id: string; label: string; value: number; step: number; range: readonly [number, number]; unit: string; onChange: (v: number) => void }) {
   return (
@@ -39,7 +44,7 @@ export function PipelinePanel() {
   return (
     <details className="card" data-testid="pipeline-settings">
       <summary>
-        Import settings: {saved.fps} fps · {saved.clipS} s clips · scene cut at {saved.sceneThreshold} · {saved.embedder.kind === 'default' ? 'default embedder' : 'custom model'}
+        Import settings: {saved.fps} fps · {saved.clipS} s clips · scene cut at {saved.sceneThreshold} · {embedderLabel(saved.embedder)}
       </summary>
       <form onSubmit={onSubmit} aria-label="Import settings" noValidate>
         <div className="fields">
@@ -53,6 +58,11 @@ export function PipelinePanel() {
           <label>
             <input type="radio" name="embedder" checked={draft.embedder.kind === 'default'} onChange={() => patch({ embedder: { kind: 'default' } })} /> Default: MobileNetV2 ×1.4 (1792-d, 224 px, ships with the app, offline)
           </label>
+          {(Object.keys(BUILTIN_LABELS) as BuiltinFeatures[]).map((features) => (
+            <label key={features}>
+              <input type="radio" name="embedder" value={features} checked={draft.embedder.kind === 'features' && draft.embedder.features === features} onChange={() => patch({ embedder: { kind: 'features', features } })} /> {BUILTIN_LABELS[features]}
+            </label>
+          ))}
           <label>
             <input type="radio" name="embedder" checked={draft.embedder.kind === 'url'} onChange={() => patch({ embedder: customUrl })} /> A TF.js graph model by URL
           </label>
@@ -80,8 +90,9 @@ export function PipelinePanel() {
         <Problems items={problems} testId="pipeline-problems" />
         <p className="muted">
           New imports use these settings. Videos imported with other settings show <em>Update</em>: clip and scene changes are recomputed in seconds;
-          a new rate or model decodes again (embeddings already computed for a setting are reused, never computed twice). A custom model needs its
-          own scene threshold: see docs/results.md, “Scene threshold”.
+          a new rate or model decodes again (embeddings already computed for a setting are reused, never computed twice). Training uses the clips
+          of one embedder, and a run evaluates on a held-out world embedded with the embedder chosen here: keep it the one the run trained on.
+          The scene threshold was calibrated on the default embedder; a custom model needs its own: see docs/results.md, “Scene threshold”.
         </p>
         <p className="actions">
           <button type="submit" disabled={!dirty || problems.length > 0}>

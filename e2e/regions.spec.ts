@@ -1,0 +1,53 @@
+// Region tokens in the browser (issue #13): choosing "five region tokens per clip" above the
+// Reproduce button sets the import pipeline's embedder; the study then embeds the demo with it,
+// trains every stage on 5 visual tokens per clip, and evaluates on a held-out world embedded the
+// same way — as `longvpo reproduce --features regions` does in Node.
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+
+const REGIONS_ID = 'nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector+regions5+rgb-hist-4';
+
+test('the study with region tokens: 5 tokens per clip from import to evaluation', async ({ page }) => {
+  test.setTimeout(900_000);
+  await page.goto('/#/evaluate');
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await page.getByLabel('Visual tokens').selectOption('regions');
+  // The choice is the Library's import setting, stored.
+  await page.getByRole('link', { name: 'Library', exact: true }).click();
+  await expect(page.getByTestId('pipeline-settings')).toContainText('region tokens (5 per clip)');
+  await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
+  await expect(page.getByLabel('Visual tokens')).toHaveValue('regions');
+  await page.getByRole('button', { name: 'Reproduce LongVPO' }).click();
+  await expect(page.getByTestId('reproduce-eval-stage2')).toHaveAttribute('data-state', 'done', { timeout: 840_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // Every clip was embedded as 5 tokens of 1792 + 64, and every run reads 5 tokens per clip.
+  const stored = await page.evaluate(
+    () =>
+      new Promise<{ clipModels: string[]; dims: number[]; visualTokens: (number | undefined)[] }>((resolve, reject) => {
+        const open = indexedDB.open('longvpo-studio');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['clips', 'runs'], 'readonly');
+          const clips = tx.objectStore('clips').getAll();
+          const runs = tx.objectStore('runs').getAll();
+          tx.oncomplete = () => {
+            const cs = clips.result as { modelId: string; embedding: Float32Array }[];
+            const rs = runs.result as { model: { visualTokens?: number } }[];
+            resolve({ clipModels: [...new Set(cs.map((c) => c.modelId))], dims: [...new Set(cs.map((c) => c.embedding.length))], visualTokens: rs.map((r) => r.model.visualTokens) });
+          };
+        };
+      }),
+  );
+  expect(stored.clipModels).toEqual([REGIONS_ID]);
+  expect(stored.dims).toEqual([5 * (1792 + 64)]);
+  expect(stored.visualTokens).toEqual([5, 5, 5]);
+
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  const evaluations = JSON.parse(readFileSync((await json.path()) as string, 'utf8')) as { embedder: string; summed: { byLength: Record<string, { n: number }> } }[];
+  expect(evaluations).toHaveLength(3);
+  for (const e of evaluations) {
+    expect(e.embedder).toBe(REGIONS_ID);
+    expect(e.summed.byLength['1']!.n).toBeGreaterThan(0);
+  }
+});
