@@ -133,9 +133,20 @@ describe('longvpo reproduce', () => {
     expect(full.runs.sft!.per_item.correct).toMatch(/^[01]+$/);
     expect(full.runs.sft!.per_item.group.length).toBe(full.runs.sft!.per_item.correct.length);
     expect(first.stdout).toMatch(/Stage 1 − SFT, paired on the same items .*1 clip [+−]\d+\.\d \[/);
+    // Every run is also scored blind (clip vectors zeroed) on the same items: what looking adds.
+    const blind = comparison as unknown as { blind: Record<string, { by_length: Record<string, number> }>; gains: { looking: Record<string, Record<string, { n: number; difference: number }>>; stage1_vs_sft_blind: Record<string, { difference: number }> } };
+    expect(Object.keys(blind.blind)).toEqual(['sft', 'stage1', 'stage2']);
+    for (const r of ['sft', 'stage1', 'stage2'])
+      for (const l of ['1', '4']) {
+        expect(blind.gains.looking[r]![l]!.n).toBe(full.runs[r]!.n[l]);
+        expect(blind.gains.looking[r]![l]!.difference).toBeCloseTo(full.runs[r]!.by_length[l]! - blind.blind[r]!.by_length[l]!, 9);
+      }
+    expect(blind.gains.stage1_vs_sft_blind['4']!.difference).toBeCloseTo(blind.blind.stage1!.by_length['4']! - blind.blind.sft!.by_length['4']!, 9);
+    expect(first.stdout).toMatch(/Looking at the clips, sft \(seeing − blind\): 1 clip [+−]\d+\.\d \[/);
     const again = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--out', 'study']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/train stage1 — already done, kept/);
+    expect(again.stderr).toMatch(/evaluate stage2 blind \(clip vectors zeroed\) — already done, kept/);
     expect(again.stderr).not.toMatch(/train sft…/);
   }, 300_000);
 
@@ -175,4 +186,27 @@ describe('longvpo reproduce', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Unknown ablation alpha1/);
   }, 300_000);
+
+  it('eval --blind: the same items scored with zero clip vectors, paired against the run\'s eval.json', async () => {
+    // The full probe of the small held-out world (reproduce --quick's is too small to tell the two apart).
+    const seen = await run(['eval', '--run', 'study/runs/stage1', '--data', 'study/heldout', '--lengths', '1,4', '--quiet']);
+    expect(seen.code, seen.stderr).toBe(0);
+    const blind = await run(['eval', '--run', 'study/runs/stage1', '--data', 'study/heldout', '--lengths', '1,4', '--blind', '--quiet']);
+    expect(blind.code, blind.stderr).toBe(0);
+    type File = { visual?: string; checkpoint: string; by_length: Record<string, number>; n: Record<string, number>; per_item: { fingerprint: string; correct: string } };
+    const seeing = JSON.parse(readFileSync(join(work, 'study', 'runs', 'stage1', 'eval.json'), 'utf8')) as File;
+    const zeros = JSON.parse(readFileSync(join(work, 'study', 'runs', 'stage1', 'eval-blind.json'), 'utf8')) as File;
+    expect(zeros.visual).toBe('zeros');
+    expect(seeing.visual).toBeUndefined();
+    // Same probe, same checkpoint, other input: the fingerprints match and the answers differ somewhere
+    // (deterministic: the same seeds give the same items and scores on every run).
+    expect(zeros.per_item.fingerprint).toBe(seeing.per_item.fingerprint);
+    expect(zeros.checkpoint).toBe(seeing.checkpoint);
+    expect(zeros.n).toEqual(seeing.n);
+    expect(zeros.per_item.correct).not.toBe(seeing.per_item.correct);
+    const d4 = (seeing.by_length['4']! - zeros.by_length['4']!) * 100;
+    const shown = /Looking at the clips \(eval\.json − blind\).*4 clips ([+−])(\d+\.\d) \[/.exec(blind.stdout);
+    expect(shown, blind.stdout).not.toBeNull();
+    expect(Number(shown![2]) * (shown![1] === '−' ? -1 : 1)).toBeCloseTo(d4, 0);
+  }, 120_000);
 });

@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
-import { perItem, type PerItem } from '../core/eval/compare';
+import { formatGain, pairedGains, perItem, type PerItem } from '../core/eval/compare';
 import { buildProbe, PROBE_DEFAULTS, type ProbeReport, type ProbeSettings } from '../core/eval/probe';
 import { stage2ProbeItems, summariseStage2, type Stage2ContextSummary } from '../core/eval/stage2Probe';
 import { parseTriples } from '../core/triples/import';
@@ -36,6 +36,7 @@ interface EvalOptions {
   questionsPerClip: number;
   backend: NodeBackend;
   quiet: boolean;
+  blind: boolean;
   out?: string;
 }
 
@@ -55,10 +56,26 @@ export interface EvalFile {
   checkpoint: string;
   data: { dir: string; world_seed: number; size: DemoSize };
   probe: { settings: ProbeSettings; report: ProbeReport };
+  /** `zeros`: scored with every clip vector replaced by zeros (`--blind`, the question-only baseline); absent: the real clips. */
+  visual?: 'zeros';
   seconds: number;
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(1) : '—');
+
+/** With --blind: what looking at the clips adds, paired on the same items, against RUN/eval.json when it has them. */
+async function blindComparison(run: string, blind: EvalFile): Promise<string[]> {
+  let seeing: EvalFile;
+  try {
+    seeing = JSON.parse(await readText(join(run, 'eval.json'), 'Evaluation')) as EvalFile;
+  } catch {
+    return ['', `No ${join(run, 'eval.json')} to compare with: run \`longvpo eval\` without --blind on the same data for the change that looking at the clips makes.`];
+  }
+  if (seeing.checkpoint !== blind.checkpoint) return ['', `${join(run, 'eval.json')} scored checkpoint ${seeing.checkpoint}, not ${blind.checkpoint}: evaluate again without --blind for a paired comparison.`];
+  const gains = pairedGains(blind.per_item, seeing.per_item);
+  if (!gains) return ['', `${join(run, 'eval.json')} is another probe (other data, settings or checkpoint) or predates per-item results: evaluate again without --blind for a paired comparison.`];
+  return ['', `Looking at the clips (eval.json − blind), paired on the same items [95% CI], McNemar p: ${Object.keys(gains).map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(gains[l])}`).join('; ')}`];
+}
 
 export function evalCommand(ctx: CliContext): Command {
   return new Command('eval')
@@ -71,7 +88,8 @@ export function evalCommand(ctx: CliContext): Command {
     .option('--max-anchors <n>', 'anchor clips sampled', integer(1), PROBE_DEFAULTS.maxAnchors)
     .option('--questions-per-clip <n>', 'questions asked of each anchor', integer(1, 16), PROBE_DEFAULTS.questionsPerClip)
     .option('--backend <name>', 'TensorFlow.js backend (wasm, cpu)', 'wasm')
-    .option('--out <file>', 'where to write the result (default RUN/eval.json)')
+    .option('--out <file>', 'where to write the result (default RUN/eval.json; with --blind RUN/eval-blind.json)')
+    .option('--blind', 'question-only baseline: the same items, scored with every clip vector replaced by zeros (what the model answers without looking); prints the paired change against RUN/eval.json', false)
     .option('--quiet', 'no progress on stderr', false)
     .action(async (o: EvalOptions) => {
       if (!(NODE_BACKENDS as readonly string[]).includes(o.backend)) throw new CliError(`Unknown backend ${o.backend}.`, 'Use wasm or cpu.');
@@ -105,7 +123,10 @@ export function evalCommand(ctx: CliContext): Command {
       note(`probe: ${probe.report.items} items (${probe.report.questions} questions on ${probe.report.anchors} held-out clips; ${probe.report.dropped} cells without enough distractors)`, o.quiet);
       // The held-out Stage 2 triples.
       const { vectors } = parsed;
-      const clipSource = { dim: parsed.dim, tokens: parsed.tokens, vector: (id: string) => vectors.get(id) };
+      // The probe is built from the real clips either way (same items, same candidates); --blind
+      // changes only what the policy is shown.
+      const zeros = new Float32Array(parsed.dim);
+      const clipSource = { dim: parsed.dim, tokens: parsed.tokens, vector: o.blind ? (id: string) => (vectors.has(id) ? zeros : undefined) : (id: string) => vectors.get(id) };
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let stage2Items: ReturnType<typeof stage2ProbeItems> = [];
       try {
@@ -145,9 +166,10 @@ export function evalCommand(ctx: CliContext): Command {
         checkpoint: latest.id,
         data: { dir: o.data, world_seed: report.seed, size: report.size },
         probe: { settings, report: probe.report },
+        ...(o.blind && { visual: 'zeros' as const }),
         seconds: (Date.now() - t0) / 1000,
       };
-      const file = o.out ?? join(o.run, 'eval.json');
+      const file = o.out ?? join(o.run, o.blind ? 'eval-blind.json' : 'eval.json');
       await writeOutputs(dirname(file), { [basename(file)]: JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       const rows = Object.entries(sum.byLength).map(([l, p]) => `| ${l} | ${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}] | ${pct(mean.byLength[l]?.accuracy ?? NaN)} | ${(sum.byLengthPosition[l] ?? []).map((x) => pct(x.accuracy)).join(' / ')} | ${p.n} | ${pct(sum.chance[l] ?? NaN)} |`);
       const s2 = stage2 ? [`Stage 2 probe (correct vs degraded-context answer, chance 50): full video ${pct(stage2.full?.accuracy ?? NaN)} [${pct(stage2.full?.ci95[0] ?? NaN)}, ${pct(stage2.full?.ci95[1] ?? NaN)}], cited scenes only ${pct(stage2.cited?.accuracy ?? NaN)}; n ${stage2.full?.n ?? 0}`] : [];
@@ -158,6 +180,6 @@ export function evalCommand(ctx: CliContext): Command {
         `|---|${Object.keys(sum.byLength).map(() => '---|').join('')}`,
         ...families.map((f) => `| ${f} | ${Object.keys(sum.byLength).map((l) => pct(sum.byLengthFamily?.[l]?.[f]?.accuracy ?? NaN)).join(' | ')} |`),
       ];
-      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2, ...familyRows].join('\n') + '\n');
+      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2, ...familyRows, ...(o.blind ? await blindComparison(o.run, out) : [])].join('\n') + '\n');
     });
 }

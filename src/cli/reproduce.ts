@@ -94,22 +94,33 @@ export function reproduceCommand(ctx: CliContext): Command {
         if (state === 'done') note(`reproduce: train ${name} — already done, kept`, o.quiet);
         else {
           note(`reproduce: train ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
-          await rm(join(runs[name], 'eval.json'), { force: true }); // an evaluation of an earlier state of this run
+          // Evaluations of an earlier state of this run.
+          for (const f of ['eval.json', 'eval-blind.json']) await rm(join(runs[name], f), { force: true });
           await runCli(state === 'partial' ? ['train', '--resume', runs[name], ...q] : ['train', '--data', data, ...args, '--out', runs[name], ...q], ctx.signal);
           await writeOutputs(runs[name], { done: 'finished\n' });
         }
-        await step(`evaluate ${name}`, () => exists(join(runs[name], 'eval.json')), ['eval', '--run', runs[name], '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])]);
+        const probe = ['--run', runs[name], '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
+        await step(`evaluate ${name}`, () => exists(join(runs[name], 'eval.json')), ['eval', ...probe]);
+        // The question-only baseline on the same items: how much of the accuracy comes from looking.
+        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => exists(join(runs[name], 'eval-blind.json')), ['eval', ...probe, '--blind']);
       }
-      const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as EvalFile] as const));
+      const read = async (file: string): Promise<EvalFile> => JSON.parse(await readFile(file, 'utf8')) as EvalFile;
+      const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, await read(join(dir, 'eval.json'))] as const));
       const byName = Object.fromEntries(evals) as Record<keyof typeof runs, EvalFile>;
+      const blinds = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, await read(join(dir, 'eval-blind.json'))] as const));
+      const blindByName = Object.fromEntries(blinds) as Record<keyof typeof runs, EvalFile>;
       // The effect as paired changes on the same items (Newcombe intervals, McNemar p): Stage 1
       // over SFT on the probe by length; Stage 2 over Stage 1 on the Stage 2 probe by context.
       const gains = {
         stage1_vs_sft: pairedGains(byName.sft.per_item, byName.stage1.per_item) ?? null,
         stage2_vs_stage1: pairedGains(byName.stage1.per_item, byName.stage2.per_item) ?? null,
         stage2_probe_stage2_vs_stage1: pairedGains(byName.stage1.stage2?.per_item, byName.stage2.stage2?.per_item) ?? null,
+        // What looking adds (each run against its own blind score) and the Stage 1 change with the
+        // clips hidden: a gain that survives blinding is a change of the answer prior, not of looking.
+        looking: Object.fromEntries(Object.keys(runs).map((n) => [n, pairedGains(blindByName[n as keyof typeof runs].per_item, byName[n as keyof typeof runs].per_item) ?? null])),
+        stage1_vs_sft_blind: pairedGains(blindByName.sft.per_item, blindByName.stage1.per_item) ?? null,
       };
-      const comparison = { seed: o.seed, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), gains, seconds: (Date.now() - t0) / 1000 };
+      const comparison = { seed: o.seed, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), blind: Object.fromEntries(blinds.map(([n, e]) => [n, { by_length: e.by_length, n: e.n, per_item: e.per_item }])), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(evals[0]?.[1].by_length ?? {});
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
@@ -117,9 +128,13 @@ export function reproduceCommand(ctx: CliContext): Command {
         `| model | ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'}`).join(' | ')} | Stage 2 probe: full / cited |`,
         `|---|${lengths.map(() => '---').join('|')}|---|`,
         ...evals.map(([name, e]) => `| ${name} | ${lengths.map((l) => `${pct(e.by_length[l])} [${pct(e.summed.byLength[l]?.ci95[0])}, ${pct(e.summed.byLength[l]?.ci95[1])}]`).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
+        ...blinds.map(([name, e]) => `| ${name}, blind | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
       ];
       if (!byName.sft.per_item || !byName.stage1.per_item) lines.push('', `No paired gains: an evaluation was written before per-item results were kept. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
       if (gains.stage1_vs_sft) lines.push('', `Stage 1 − SFT, paired on the same items [95% CI], McNemar p: ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(gains.stage1_vs_sft?.[l])}`).join('; ')}`);
+      const byLength = (g: Record<string, Parameters<typeof formatGain>[0]> | null | undefined): string => lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g?.[l])}`).join('; ');
+      for (const [name, g] of Object.entries(gains.looking)) if (g) lines.push(`Looking at the clips, ${name} (seeing − blind): ${byLength(g)}`);
+      if (gains.stage1_vs_sft_blind) lines.push(`Stage 1 − SFT with the clips hidden (the answer prior's share of the gain): ${byLength(gains.stage1_vs_sft_blind)}`);
       if (gains.stage2_probe_stage2_vs_stage1) lines.push(`Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_probe_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_probe_stage2_vs_stage1.cited)}`);
       process.stdout.write(lines.join('\n') + '\n');
       note(`reproduce: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${join(o.out, 'comparison.json')}`, o.quiet);
