@@ -193,17 +193,19 @@ describe('longvpo reproduce', () => {
     expect(seen.code, seen.stderr).toBe(0);
     const blind = await run(['eval', '--run', 'study/runs/stage1', '--data', 'study/heldout', '--lengths', '1,4', '--blind', '--quiet']);
     expect(blind.code, blind.stderr).toBe(0);
-    type File = { visual?: string; checkpoint: string; by_length: Record<string, number>; n: Record<string, number>; per_item: { fingerprint: string; correct: string } };
+    type File = { visual?: string; checkpoint: string; by_length: Record<string, number>; n: Record<string, number>; correct_logp: Record<string, number>; per_item: { fingerprint: string; correct: string } };
     const seeing = JSON.parse(readFileSync(join(work, 'study', 'runs', 'stage1', 'eval.json'), 'utf8')) as File;
     const zeros = JSON.parse(readFileSync(join(work, 'study', 'runs', 'stage1', 'eval-blind.json'), 'utf8')) as File;
     expect(zeros.visual).toBe('zeros');
     expect(seeing.visual).toBeUndefined();
-    // Same probe, same checkpoint, other input: the fingerprints match and the answers differ somewhere
-    // (deterministic: the same seeds give the same items and scores on every run).
+    // Same probe, same checkpoint, other input: the fingerprints match and the scores differ.
     expect(zeros.per_item.fingerprint).toBe(seeing.per_item.fingerprint);
     expect(zeros.checkpoint).toBe(seeing.checkpoint);
     expect(zeros.n).toEqual(seeing.n);
-    expect(zeros.per_item.correct).not.toBe(seeing.per_item.correct);
+    for (const l of ['1', '4']) {
+      expect(Number.isFinite(zeros.correct_logp[l]) && Number.isFinite(seeing.correct_logp[l])).toBe(true);
+      expect(Math.abs(zeros.correct_logp[l]! - seeing.correct_logp[l]!)).toBeGreaterThan(1e-4);
+    }
     const d4 = (seeing.by_length['4']! - zeros.by_length['4']!) * 100;
     const shown = /Looking at the clips \(eval\.json − blind\).*4 clips ([+−])(\d+\.\d) \[/.exec(blind.stdout);
     expect(shown, blind.stdout).not.toBeNull();

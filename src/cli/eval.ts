@@ -56,12 +56,24 @@ export interface EvalFile {
   checkpoint: string;
   data: { dir: string; world_seed: number; size: DemoSize };
   probe: { settings: ProbeSettings; report: ProbeReport };
+  /** Mean summed log-prob of the correct answer per length (a likelihood view of the same items; absent in older files). */
+  correct_logp?: Record<string, number>;
   /** `zeros`: scored with every clip vector replaced by zeros (`--blind`, the question-only baseline); absent: the real clips. */
   visual?: 'zeros';
   seconds: number;
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(1) : '—');
+
+function meanCorrectLogp(items: readonly { length: number; answer: string; candidates: readonly string[] }[], scores: readonly (readonly number[])[]): Record<string, number> {
+  const sums = new Map<number, [number, number]>();
+  items.forEach((it, i) => {
+    const s = scores[i]?.[it.candidates.indexOf(it.answer)] ?? Number.NaN;
+    const [total, n] = sums.get(it.length) ?? [0, 0];
+    sums.set(it.length, [total + s, n + 1]);
+  });
+  return Object.fromEntries([...sums].map(([l, [total, n]]) => [String(l), total / n]));
+}
 
 /** With --blind: what looking at the clips adds, paired on the same items, against RUN/eval.json when it has them. */
 async function blindComparison(run: string, blind: EvalFile): Promise<string[]> {
@@ -163,6 +175,7 @@ export function evalCommand(ctx: CliContext): Command {
         },
         // Per-item results (summed scoring) for paired comparisons of runs on this probe (`reproduce`, docs/evaluation.md).
         per_item: perItem(probe.items, probe.items.map((it) => it.length), correctSum),
+        correct_logp: meanCorrectLogp(probe.items, scored.scores),
         checkpoint: latest.id,
         data: { dir: o.data, world_seed: report.seed, size: report.size },
         probe: { settings, report: probe.report },

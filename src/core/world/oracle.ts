@@ -32,6 +32,8 @@ interface WrittenCrossScene {
 }
 
 type Role = 'caption' | 'anchoredQA' | 'answer' | 'crossSceneQuery' | 'judgeSpecificity';
+/** anchoredQA 2: presence decoys all share one attribute with the true object (src/core/world/stage1.ts). */
+const PROMPT_VERSIONS: Record<Role, number> = { caption: 1, anchoredQA: 2, answer: 1, crossSceneQuery: 1, judgeSpecificity: 1 };
 
 const OTHER_GENERATOR_HINT = 'Choose another generator (imported annotations or a model endpoint) for these videos, or use clips of demo-world videos.';
 
@@ -56,7 +58,7 @@ export class OracleGenerator implements Generator {
   }
 
   private generated<T>(role: Role, value: T): Generated<T> {
-    return { value, provenance: { generator: 'oracle', model: `world-v${this.world.version}`, promptId: role, promptVersion: 1 } };
+    return { value, provenance: { generator: 'oracle', model: `world-v${this.world.version}`, promptId: role, promptVersion: PROMPT_VERSIONS[role] } };
   }
 
   /** The world span a clip shows; resolved by file name (with or without extension) or video id. */

@@ -78,6 +78,8 @@ function expectedFromTruth(qa: WorldQA, span: WorldSpan): string {
   }
 }
 
+type ObjectCueLike = { shape?: string; colour?: string; texture?: string; size?: string };
+
 describe('stage1Questions', () => {
   it('asks every family, with both task types', () => {
     const all = questions.flatMap((q) => q.qas);
@@ -87,6 +89,30 @@ describe('stage1Questions', () => {
     );
     for (const q of all) expect(q.taskType).toBe(q.family === 'detail' ? 'detail' : 'anchored_qa');
     for (const { qas } of questions.slice(0, 60)) expect(qas.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('gives presence questions decoys that do not give the answer away: all three options share a shape or a colour', () => {
+    let asked = 0;
+    let sharesMore = 0;
+    for (const { qas } of questions)
+      for (const qa of qas) {
+        if (qa.query.family !== 'presence') continue;
+        asked++;
+        const [a, b, c] = qa.query.options as [ObjectCueLike, ObjectCueLike, ObjectCueLike];
+        expect(a.shape === b.shape && b.shape === c.shape ? true : a.colour === b.colour && b.colour === c.colour, qa.question).toBe(true);
+        // The rule that used to find the answer: the option sharing the most attributes with the others.
+        const keys = ['shape', 'colour', 'texture', 'size'] as const;
+        const share = (x: ObjectCueLike, y: ObjectCueLike) => keys.filter((k) => x[k] === y[k]).length;
+        const opts = [a, b, c];
+        const scores = opts.map((x) => opts.reduce((n, y) => (y === x ? n : n + share(x, y)), 0));
+        const best = Math.max(...scores);
+        const top = opts.filter((_, i) => scores[i] === best);
+        const t = top[0]!;
+        if (top.length === 1 && qa.answer === `the ${t.size} ${t.texture} ${t.colour} ${t.shape}`) sharesMore++;
+      }
+    expect(asked).toBeGreaterThan(20);
+    // By symmetry the rule now finds the answer about a third of the time or less (it did in half).
+    expect(sharesMore / asked).toBeLessThan(0.4);
   });
 
   it('answers every question as describeSpan says', () => {

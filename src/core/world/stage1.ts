@@ -179,18 +179,23 @@ const askRelative: Writer = (a) => {
 const distinctive = (a: Anchor): Sighting[] => a.ev.sightings.filter((s) => !s.seen.recurring && uniqueLook(a.world, s.seen));
 const FULL_LOOK: LookKey[] = ['size', 'texture', 'colour', 'shape'];
 
-/** presence among three looks; the decoys are looks no entity has, so they are in no clip at all. */
+/**
+ * presence among three looks; the decoys are looks no entity has, so they are in no clip at all.
+ * Both decoys share the same attribute with the true object (its shape, or else its colour), so
+ * all three options share it and none is told apart by the text: before (oracle prompt version 1)
+ * each decoy shared a shape *or* a colour with it, and the option sharing most with the others was
+ * the answer in half the questions (docs/results.md, "Does the model look?").
+ */
 const askPresence: Writer = (a) => {
   const target = pickFrom(a.random, distinctive(a));
   if (!target) return;
   const o = target.seen;
   const unused = unusedLooks(a.world);
+  const keys = a.random.int(0, 1) === 0 ? (['shape', 'colour'] as const) : (['colour', 'shape'] as const);
+  const pool = keys.map((k) => unused.filter((l) => l[k] === o[k])).find((p) => p.length >= 2);
+  if (!pool) return;
   const chosen: Pick<Entity, LookKey>[] = [];
-  for (const pool of [unused.filter((l) => l.shape === o.shape || l.colour === o.colour), unused]) {
-    const left = pool.filter((l) => !chosen.includes(l));
-    while (chosen.length < 2 && left.length > 0) chosen.push(left.splice(a.random.int(0, left.length - 1), 1)[0] as Pick<Entity, LookKey>);
-  }
-  if (chosen.length < 2) return;
+  while (chosen.length < 2) chosen.push(pool.splice(a.random.int(0, pool.length - 1), 1)[0] as Pick<Entity, LookKey>);
   add(a, { family: 'presence', options: a.random.shuffle([o, ...chosen].map((l) => cueOf(l, FULL_LOOK))) }, [o.entityId]);
 };
 
