@@ -114,8 +114,8 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
   await page.getByLabel('Lengths').fill('1,4');
   for (const id of [sftId, straightId]) {
-    await page.getByRole('button', { name: `Evaluate ${id}` }).click();
-    await expect(page.getByRole('button', { name: `Evaluate ${id}` })).toHaveText('Evaluate again', { timeout: 180_000 });
+    await page.getByRole('button', { name: `Evaluate ${id}`, exact: true }).click();
+    await expect(page.getByRole('button', { name: `Evaluate ${id}`, exact: true })).toHaveText('Evaluate again', { timeout: 180_000 });
   }
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.getByTestId('accuracy-chart')).toBeVisible();
@@ -147,9 +147,22 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   for (const e of evaluations as unknown as { summed: { byLength: Record<string, { n: number }>; byLengthFamily: Record<string, Record<string, { n: number }>> } }[])
     for (const l of ['1', '4']) expect(Object.values(e.summed.byLengthFamily[l] ?? {}).reduce((n, p) => n + p.n, 0)).toBe(e.summed.byLength[l]?.n);
   await expect(families.locator('tbody tr').first().locator('td').nth(2)).toHaveText(/^\d+\.\d$|^—$/);
+  // The question-only baseline: the same items with the clips hidden, and what looking adds.
+  await page.getByRole('button', { name: `Evaluate ${straightId} blind`, exact: true }).click();
+  const looking = page.getByTestId(`looking-${straightId}`);
+  await expect(looking).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const [json2] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  type WithBlind = { run: string; checkpoint: string; summed: { byLength: Record<string, { n: number; accuracy: number }> }; blind: { checkpoint: string; summed: { byLength: Record<string, { n: number; accuracy: number }> } } | null };
+  const withBlind = (JSON.parse(readFileSync((await json2.path()) as string, 'utf8')) as WithBlind[]).find((e) => e.run === straightId)!;
+  expect(withBlind.blind?.checkpoint).toBe(withBlind.checkpoint);
+  expect(withBlind.blind?.summed.byLength['4']?.n).toBe(withBlind.summed.byLength['4']?.n);
+  const blind4 = withBlind.blind!.summed.byLength['4']!.accuracy;
+  const adds4 = 100 * (withBlind.summed.byLength['4']!.accuracy - blind4);
+  await expect(looking).toContainText(`${(100 * blind4).toFixed(1)} · ${adds4 >= 0 ? '+' : '−'}${Math.abs(adds4).toFixed(1)} [`);
   // The library's own demo world cannot serve as held-out data.
   await page.getByLabel('Held-out world seed').fill(String(DEMO_SIZES.small.config.seed ?? 42));
-  await page.getByRole('button', { name: `Evaluate ${sftId}` }).click();
+  await page.getByRole('button', { name: `Evaluate ${sftId}`, exact: true }).click();
   await expect(page.getByRole('alert')).toContainText("is the library's demo world");
   if (process.env.TRAIN_SCREENSHOT) await page.screenshot({ path: process.env.TRAIN_SCREENSHOT, fullPage: true });
 });

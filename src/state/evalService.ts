@@ -19,7 +19,13 @@ export function evaluationOf(run: RunRecord): EvalResult | null {
   return (run.evaluation as EvalResult | undefined) ?? null;
 }
 
-export async function evaluateRun(runId: string): Promise<void> {
+/** The run's question-only baseline (the probe with the clips hidden), if evaluated. */
+export function blindEvaluationOf(run: RunRecord): EvalResult | null {
+  return (run.blindEvaluation as EvalResult | undefined) ?? null;
+}
+
+/** `blind`: the question-only baseline, the same items with every clip vector zeroed. */
+export async function evaluateRun(runId: string, options: { blind?: boolean } = {}): Promise<void> {
   const { evaluation, setEvaluation, reportError } = useStudio.getState();
   const lengths = lengthsOf(evaluation.form.lengths);
   if (!lengths) {
@@ -32,10 +38,10 @@ export async function evaluateRun(runId: string): Promise<void> {
   setEvaluation({ active: { runId, progress: null } });
   try {
     await computeEngine()['eval.probe'](
-      { runId, heldOutSeed: evaluation.form.heldOutSeed, size: evaluation.form.size, lengths, embedder: useStudio.getState().library.pipeline.embedder },
+      { runId, heldOutSeed: evaluation.form.heldOutSeed, size: evaluation.form.size, lengths, embedder: useStudio.getState().library.pipeline.embedder, ...(options.blind && { blind: true }) },
       { signal: own.signal, onProgress: (progress) => setEvaluation({ active: { runId, progress } }) },
     );
-    setEvaluation({ shownRunId: runId, cell: null });
+    if (!options.blind) setEvaluation({ shownRunId: runId, cell: null });
   } catch (e) {
     if (!own.signal.aborted) reportError('Evaluation failed', e);
   } finally {
@@ -62,7 +68,8 @@ function download(name: string, text: string, type: string): void {
 export function exportEvaluationsJson(runs: readonly RunRecord[]): void {
   const out = runs.flatMap((r) => {
     const e = evaluationOf(r);
-    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report }] : [];
+    const blind = blindEvaluationOf(r);
+    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report, blind: blind ? { checkpoint: blind.checkpointId, held_out_seed: blind.heldOutSeed, summed: blind.summed, stage2: blind.stage2 ?? null } : null }] : [];
   });
   download('longvpo-evaluation.json', JSON.stringify(out, null, 2) + '\n', 'application/json');
 }

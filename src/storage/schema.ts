@@ -133,6 +133,8 @@ export interface RunRecord {
   error?: string;
   /** The last held-out probe of the run (EvalResult, src/workers/evalHandlers.ts; issue #13). */
   evaluation?: Record<string, unknown>;
+  /** The last question-only baseline of the run: the probe with the clip vectors zeroed (EvalResult with `blind`). */
+  blindEvaluation?: Record<string, unknown>;
   updatedAt?: number;
 }
 

@@ -36,6 +36,8 @@ export interface EvalRequest {
   questionsPerClip?: number;
   /** The embedder of the held-out clips: the one the run's clips were made with (default: the default embedder). */
   embedder?: EmbedderChoice;
+  /** The question-only baseline: the same items scored with every clip vector zeroed (stored as the run's blindEvaluation). */
+  blind?: boolean;
 }
 
 /** One probe item as the page shows it: the composite, the candidates with their scores, the pick. */
@@ -52,6 +54,8 @@ export interface EvalResult {
   size: DemoSize;
   /** Id of the embedder of the held-out clips (absent in results stored before the choice existed: the default). */
   embedderId?: string;
+  /** Scored with every clip vector zeroed (the question-only baseline). */
+  blind?: boolean;
   summed: ProbeSummary;
   lengthNormalised: ProbeSummary;
   report: ProbeReport;
@@ -127,7 +131,9 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
       const stage2Items = stage2ProbeItems(stage2Data.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
       progress({ done: 0, total: probe.items.length + stage2Items.length, label: 'scoring' });
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
-      const source = { dim: meta.model.visualDim, tokens, vector: (id: string) => vectors.get(id) };
+      // Blind: the probe above is built from the real clips (same items); only the policy sees zeros.
+      const zeros = new Float32Array(meta.model.visualDim);
+      const source = { dim: meta.model.visualDim, tokens, vector: req.blind ? (id: string) => (vectors.has(id) ? zeros : undefined) : (id: string) => vectors.get(id) };
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let scored;
       let scored2;
@@ -144,6 +150,7 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
         heldOutSeed: req.heldOutSeed,
         size: req.size,
         embedderId: wantedId,
+        ...(req.blind && { blind: true }),
         summed: summarise(probe.items, items.map((i) => i.correctSum), 'sum', settings.positions),
         lengthNormalised: summarise(probe.items, items.map((i) => i.correctMean), 'mean', settings.positions),
         report: probe.report,
@@ -154,7 +161,7 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
         at: Date.now(),
       };
       const run = await getRun(db, req.runId);
-      if (run) await putRun(db, { ...run, evaluation: result as unknown as Record<string, unknown> });
+      if (run) await putRun(db, { ...run, [req.blind ? 'blindEvaluation' : 'evaluation']: result as unknown as Record<string, unknown> });
       return result;
     },
   };

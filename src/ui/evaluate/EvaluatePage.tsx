@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { formatGain, pairedGains, perItem, type PerItem } from '../../core/eval/compare';
 import type { Proportion } from '../../core/eval/stats';
-import { cancelEvaluation, evaluateRun, evaluationOf, exportEvaluationsCsv, exportEvaluationsJson } from '../../state/evalService';
+import { blindEvaluationOf, cancelEvaluation, evaluateRun, evaluationOf, exportEvaluationsCsv, exportEvaluationsJson } from '../../state/evalService';
 import { useStudio } from '../../state/store';
 import { refreshTraining } from '../../state/trainService';
 import type { RunRecord } from '../../storage/schema';
@@ -212,6 +212,61 @@ function PairedChanges({ evaluated, lengths }: { evaluated: { id: string; run: R
   );
 }
 
+/**
+ * The question-only baseline per run: its accuracy with the clips hidden and what looking adds
+ * (seeing − blind, paired on the same items). A Stage 1 gain that is there blind too is a change of
+ * the answer prior, not of finding the anchor (docs/evaluation.md).
+ */
+function LookingTable({ evaluated, lengths }: { evaluated: { id: string; run: RunRecord; result: EvalResult }[]; lengths: string[] }) {
+  const rows = evaluated.flatMap((e) => {
+    const blind = blindEvaluationOf(e.run);
+    return blind ? [{ ...e, blind }] : [];
+  });
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h3>Does the model look?</h3>
+      <p className="muted">
+        Each run scored again with every clip hidden (its visual tokens zeroed) on the same items: the blind accuracy, and what looking adds — seeing minus blind, with the paired 95% interval and McNemar p. Near zero means the answers come from the question and the candidates alone.
+      </p>
+      <table className="results" aria-label="What looking at the clips adds">
+        <thead>
+          <tr>
+            <th>run</th>
+            {lengths.map((l) => (
+              <th key={l}>{l === '1' ? '1 clip' : `${l} clips`}: blind · looking adds</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => {
+            const same = e.blind.checkpointId === e.result.checkpointId;
+            const gains = same ? pairedGains(probePerItem(e.blind), probePerItem(e.result)) : undefined;
+            return (
+              <tr key={e.id} data-testid={`looking-${e.id}`}>
+                <th>
+                  {e.id} ({e.run.stage})
+                </th>
+                {gains ? (
+                  lengths.map((l) => (
+                    <td key={l}>
+                      {pct(e.blind.summed.byLength[l]?.accuracy)} · {formatGain(gains[l])}
+                    </td>
+                  ))
+                ) : (
+                  <td colSpan={lengths.length} className="muted">
+                    {same ? 'Not the same probe items: evaluate both with the same settings.' : 'The blind run scored another checkpoint: evaluate it blind again.'}
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 export function EvaluatePage() {
   const runs = useStudio((s) => s.train.runs);
   const checkpoints = useStudio((s) => s.train.checkpoints);
@@ -276,6 +331,15 @@ export function EvaluatePage() {
                     <td>
                       <button type="button" disabled={active !== null} onClick={() => void evaluateRun(r.id)} aria-label={`Evaluate ${r.id}`}>
                         {e ? 'Evaluate again' : 'Evaluate'}
+                      </button>{' '}
+                      <button
+                        type="button"
+                        disabled={active !== null}
+                        onClick={() => void evaluateRun(r.id, { blind: true })}
+                        aria-label={`Evaluate ${r.id} blind`}
+                        title="The question-only baseline: the same items with every clip hidden"
+                      >
+                        Blind
                       </button>
                     </td>
                   </tr>
@@ -285,6 +349,7 @@ export function EvaluatePage() {
           </table>
         )}
         <PairedChanges evaluated={evaluated} lengths={lengths} />
+        <LookingTable evaluated={evaluated} lengths={lengths} />
         {evaluated.length > 0 ? (
           <p className="actions">
             <button type="button" onClick={() => exportEvaluationsJson(evaluated.map((e) => e.run))}>
