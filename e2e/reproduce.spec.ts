@@ -14,10 +14,13 @@ test('one click runs the whole study; after a reload it continues with the finis
   await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Reproduce LongVPO' }).click();
   for (const step of ['demo', 'stage1-data', 'stage2-data', 'sft']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 });
-  await expect(page.getByTestId('reproduce-eval-stage2')).toHaveAttribute('data-state', 'done', { timeout: 400_000 });
+  await expect(page.getByTestId('reproduce-blind-stage2')).toHaveAttribute('data-state', 'done', { timeout: 400_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.getByTestId('accuracy-chart')).toBeVisible();
   const table = page.getByRole('table', { name: 'Runs to evaluate' });
   await expect(table.getByRole('button').filter({ hasText: 'Evaluate again' })).toHaveCount(3);
   await expect(page.getByRole('table', { name: 'Accuracy by length and anchor position' })).toBeVisible();
+  // Every run was also scored with the clips hidden: what looking adds, per run.
+  await expect(page.getByRole('table', { name: 'What looking at the clips adds' }).locator('tbody tr')).toHaveCount(3);
+  await expect(page.getByRole('table', { name: 'What looking at the clips adds' })).toContainText(/\d+\.\d · [+−]\d+\.\d \[/);
 });

@@ -19,7 +19,7 @@ import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
 import { pauseTraining, refreshTraining, resumeTraining, startTraining } from './trainService';
 import { defaultTrainForm } from './trainSlice';
 
-export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', 'sft', 'stage1', 'stage2', 'eval-sft', 'eval-stage1', 'eval-stage2'] as const;
+export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', 'sft', 'stage1', 'stage2', 'eval-sft', 'eval-stage1', 'eval-stage2', 'blind-sft', 'blind-stage1', 'blind-stage2'] as const;
 export type ReproduceStep = (typeof REPRODUCE_STEPS)[number];
 export type StepState = 'waiting' | 'running' | 'done' | 'kept' | 'failed';
 
@@ -33,6 +33,9 @@ export const STEP_LABELS: Record<ReproduceStep, string> = {
   'eval-sft': 'Evaluate SFT',
   'eval-stage1': 'Evaluate Stage 1',
   'eval-stage2': 'Evaluate Stage 2',
+  'blind-sft': 'SFT with the clips hidden (does it look?)',
+  'blind-stage1': 'Stage 1 with the clips hidden',
+  'blind-stage2': 'Stage 2 with the clips hidden',
 };
 
 let cancelled = false;
@@ -152,20 +155,22 @@ export async function reproduce(size: DemoSize): Promise<void> {
     }
     const heldOutSeed = demoSeed + 1000;
     setEvaluation({ form: { ...useStudio.getState().evaluation.form, heldOutSeed, size } });
-    for (const stage of ['sft', 'stage1', 'stage2'] as const) {
-      check();
-      step = `eval-${stage}`;
-      const runId = ids[stage] as string;
-      const run = await getRun(db, runId);
-      const evaluated = run?.evaluation as { heldOutSeed?: number; checkpointId?: string } | undefined;
-      if (evaluated?.heldOutSeed === heldOutSeed && evaluated.checkpointId === (await currentCheckpoint(runId))) setStep(step, 'kept');
-      else {
-        setStep(step, 'running');
-        await evaluateRun(runId);
-        if (!(await getRun(db, runId))?.evaluation) throw new UserFacingError(`The evaluation of ${stage} did not finish.`, 'Click Reproduce LongVPO again.');
-        setStep(step, 'done');
+    // Every run seeing, then blind (the question-only baseline on the same items).
+    for (const blind of [false, true])
+      for (const stage of ['sft', 'stage1', 'stage2'] as const) {
+        check();
+        step = `${blind ? 'blind' : 'eval'}-${stage}`;
+        const runId = ids[stage] as string;
+        const field = blind ? 'blindEvaluation' : 'evaluation';
+        const evaluated = (await getRun(db, runId))?.[field] as { heldOutSeed?: number; checkpointId?: string } | undefined;
+        if (evaluated?.heldOutSeed === heldOutSeed && evaluated.checkpointId === (await currentCheckpoint(runId))) setStep(step, 'kept');
+        else {
+          setStep(step, 'running');
+          await evaluateRun(runId, { blind });
+          if (!(await getRun(db, runId))?.[field]) throw new UserFacingError(`The ${blind ? 'blind ' : ''}evaluation of ${stage} did not finish.`, 'Click Reproduce LongVPO again.');
+          setStep(step, 'done');
+        }
       }
-    }
     await refreshTraining();
     reportWarning({ title: 'Reproduce LongVPO finished', message: `The study on the ${size} demo world finished in ${Math.round((Date.now() - t0) / 1000)} s; the comparison is below.`, hint: 'The full world gives more items and tighter intervals (docs/evaluation.md).' });
   } catch (e) {

@@ -26,7 +26,7 @@ export function ReproducePanel() {
     <section className="card" aria-labelledby="reproduce-title">
       <h2 id="reproduce-title">Reproduce LongVPO</h2>
       <p className="muted">
-        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over.
+        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over.
       </p>
       <div className="row">
         <label htmlFor="r-size">World</label>
