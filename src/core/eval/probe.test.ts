@@ -55,6 +55,23 @@ describe('probe', () => {
     expect(JSON.stringify(again.items)).toBe(JSON.stringify(items));
   });
 
+  it('asks a question that lists its answers over those answers, so the correct one is not the only candidate it names', async () => {
+    const world = buildWorld({ seed: 1042 });
+    const clips = worldClips(world);
+    const { items } = await buildProbe(clips, flat(clips.length), createOracleGenerator(world), { ...PROBE_DEFAULTS, lengths: [1, 8], maxAnchors: 60, questionsPerClip: 7, embedder: 'test' });
+    const presence = items.filter((it) => it.family === 'presence');
+    expect(presence.length).toBeGreaterThan(4);
+    for (const it of presence) {
+      // "Which of these appears in the video: a A, a B or a C?" → the A, the B, the C, none of them.
+      const named = /: (.*)\?$/.exec(it.question)![1]!.split(/, | or /).map((o) => `the ${o.replace(/^an? /, '')}`);
+      expect(named).toHaveLength(3);
+      expect([...named, 'none of them']).toEqual(expect.arrayContaining(it.candidates));
+      expect(it.candidates.filter((c) => named.includes(c)).length, it.question).toBeGreaterThanOrEqual(Math.min(3, it.candidates.length - 1));
+    }
+    // Other families still draw on the family's other answers.
+    expect(items.some((it) => it.family === 'colour' && it.candidates.length > 2)).toBe(true);
+  });
+
   it('an oracle scorer scores 100%; always answering the first candidate scores about chance', async () => {
     const world = buildWorld({ seed: 7 });
     const clips = worldClips(world);

@@ -2,7 +2,8 @@
 // clips of a world the training never saw, composites of L clips with the anchor at evenly spread
 // positions, distractors drawn as Stage 1 draws them (other videos, similarity filter on). Each
 // item is multiple choice over candidate answers: the correct one, the answers the question gets
-// on the item's distractors, and other values of the question's family. Pure and seeded.
+// on the item's distractors, and other values of the question's family (or, for a question that
+// lists its answers, those it lists). Pure and seeded.
 //
 // Must: the same clips, generator and settings give the same items. Must: candidates always hold
 // the correct answer once, and at most `maxCandidates` answers.
@@ -64,7 +65,7 @@ export async function buildProbe(clips: readonly SynthClip[], similarity: Simila
   const anchors = mulberry32(seedFrom('probe-anchors', s.seed)).shuffle([...usable]).slice(0, s.maxAnchors);
   const ref = (c: SynthClip) => ({ id: c.id, videoId: c.videoId, videoName: c.videoName, startS: c.startS, endS: c.endS });
   // Questions first (and every family's answers, the candidate pool).
-  const questions: { anchor: number; question: string; answer: string; family: string }[] = [];
+  const questions: { anchor: number; question: string; answer: string; family: string; choices?: string[] }[] = [];
   const familyValues = new Map<string, Set<string>>();
   for (const [c, i] of anchors) {
     const seen = new Set<string>();
@@ -80,7 +81,7 @@ export async function buildProbe(clips: readonly SynthClip[], similarity: Simila
       const key = normalizeText(qa.question);
       if (seen.has(key)) break;
       seen.add(key);
-      questions.push({ anchor: i, question: qa.question, answer: qa.answer, family: qa.family });
+      questions.push({ anchor: i, question: qa.question, answer: qa.answer, family: qa.family, ...(qa.choices && { choices: qa.choices }) });
       familyValues.set(qa.family, (familyValues.get(qa.family) ?? new Set()).add(qa.answer));
     }
   }
@@ -112,7 +113,10 @@ export async function buildProbe(clips: readonly SynthClip[], similarity: Simila
           const a = (await generator.answer({ question: q.question, clips: [ref(clips[d] as SynthClip)] }, signal)).value;
           if (normalizeText(a) !== normalizeText(q.answer) && !wrong.some((w) => normalizeText(w) === normalizeText(a))) wrong.push(a);
         }
-        const family = rng.shuffle([...(familyValues.get(q.family) ?? [])].filter((a) => normalizeText(a) !== normalizeText(q.answer) && !wrong.some((w) => normalizeText(w) === normalizeText(a))).sort());
+        // A question that lists its answers is asked over those (the others of its family would be the
+        // only candidates it does not name: a policy could pick the one it names without looking).
+        const pool = q.choices ?? [...(familyValues.get(q.family) ?? [])];
+        const family = rng.shuffle([...pool].filter((a) => normalizeText(a) !== normalizeText(q.answer) && !wrong.some((w) => normalizeText(w) === normalizeText(a))).sort());
         const candidates = [q.answer, ...rng.shuffle(wrong).slice(0, s.maxCandidates - 1)];
         candidates.push(...family.slice(0, Math.max(0, s.maxCandidates - candidates.length)));
         items.push({

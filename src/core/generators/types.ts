@@ -54,6 +54,12 @@ export interface AnchoredQA {
   taskType: Stage1TaskType;
   /** Question family, e.g. `colour`, `shape`, `direction`, `count`, `relative_position`, `presence`. */
   family: string;
+  /**
+   * The answers the question itself offers, when it lists them ("Which of these appears: a …, a …
+   * or a …?" → the three and "none of them"); `answer` is one of them. The held-out probe uses
+   * them as the candidates, so that the correct one is not the only candidate the question names.
+   */
+  choices?: string[];
 }
 
 export interface SceneCaption {

@@ -17,10 +17,11 @@ import {
 } from '../generators/types';
 import { spanCaption, spanFacts } from './describe';
 import { entityOf, findVideo } from './lookup';
-import { answerFrom, isSpecificTo } from './query';
+import { absentAnswer, answerFrom, isSpecificTo } from './query';
 import { seedFrom } from './random';
 import { questionFromText, stage1Questions } from './stage1';
 import { answerCrossScene, stage2Queries, type CrossSceneAsk } from './stage2';
+import { nounPhrase } from './text';
 import type { World, WorldQA, WorldSpan, WorldVideo } from './types';
 
 /** A cross-scene query this oracle wrote: enough to answer it again from any subset of its scenes. */
@@ -102,7 +103,8 @@ export class OracleGenerator implements Generator {
     const qa = ofFamily[(Math.floor(seed / 7) + Math.floor(v / nFamilies)) % Math.max(1, ofFamily.length)];
     if (!qa) throw new GeneratorUnavailableError(`Clip ${req.clip.id} shows no object long enough to ask about.`, 'Pick a longer clip (at least 2 s).');
     this.written.set(qa.question, qa);
-    return this.generated('anchoredQA', { question: qa.question, answer: qa.answer, taskType: qa.taskType, family: qa.family });
+    const choices = qa.query.family === 'presence' ? [...qa.query.options.map((o) => `the ${nounPhrase(o)}`), absentAnswer(qa.query)] : undefined;
+    return this.generated('anchoredQA', { question: qa.question, answer: qa.answer, taskType: qa.taskType, family: qa.family, ...(choices && { choices }) });
   }
 
   /** What an honest answerer says from `clips` alone (the Stage 1 y− when they are the distractors). */
