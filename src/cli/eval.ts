@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
 import { formatGain, pairedGains, perItem, type PerItem } from '../core/eval/compare';
-import { buildProbe, PROBE_DEFAULTS, type ProbeReport, type ProbeSettings } from '../core/eval/probe';
+import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, type ProbeReport, type ProbeSettings } from '../core/eval/probe';
 import { stage2ProbeItems, summariseStage2, type Stage2ContextSummary } from '../core/eval/stage2Probe';
 import { parseTriples } from '../core/triples/import';
 import { createOracleGenerator } from '../core/world';
@@ -55,7 +55,8 @@ export interface EvalFile {
   per_item?: PerItem;
   checkpoint: string;
   data: { dir: string; world_seed: number; size: DemoSize };
-  probe: { settings: ProbeSettings; report: ProbeReport };
+  /** `version`: PROBE_VERSION of the items (absent before version 2). */
+  probe: { settings: ProbeSettings; report: ProbeReport; version?: number };
   /** Mean summed log-prob of the correct answer per length (a likelihood view of the same items; absent in older files). */
   correct_logp?: Record<string, number>;
   /** `zeros`: scored with every clip vector replaced by zeros (`--blind`, the question-only baseline); absent: the real clips. */
@@ -178,7 +179,7 @@ export function evalCommand(ctx: CliContext): Command {
         correct_logp: meanCorrectLogp(probe.items, scored.scores),
         checkpoint: latest.id,
         data: { dir: o.data, world_seed: report.seed, size: report.size },
-        probe: { settings, report: probe.report },
+        probe: { settings, report: probe.report, version: PROBE_VERSION },
         ...(o.blind && { visual: 'zeros' as const }),
         seconds: (Date.now() - t0) / 1000,
       };

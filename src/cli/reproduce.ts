@@ -8,6 +8,7 @@ import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatGain, pairedGains } from '../core/eval/compare';
+import { PROBE_VERSION } from '../core/eval/probe';
 import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
 import { CliError } from './errors';
@@ -100,9 +101,11 @@ export function reproduceCommand(ctx: CliContext): Command {
           await writeOutputs(runs[name], { done: 'finished\n' });
         }
         const probe = ['--run', runs[name], '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
-        await step(`evaluate ${name}`, () => exists(join(runs[name], 'eval.json')), ['eval', ...probe]);
+        // Kept only when made by this probe version (other versions give other items: nothing pairs).
+        const current = async (file: string): Promise<boolean> => (await exists(file)) && (JSON.parse(await readFile(file, 'utf8')) as EvalFile).probe?.version === PROBE_VERSION;
+        await step(`evaluate ${name}`, () => current(join(runs[name], 'eval.json')), ['eval', ...probe]);
         // The question-only baseline on the same items: how much of the accuracy comes from looking.
-        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => exists(join(runs[name], 'eval-blind.json')), ['eval', ...probe, '--blind']);
+        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => current(join(runs[name], 'eval-blind.json')), ['eval', ...probe, '--blind']);
       }
       const read = async (file: string): Promise<EvalFile> => JSON.parse(await readFile(file, 'utf8')) as EvalFile;
       const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, await read(join(dir, 'eval.json'))] as const));
@@ -133,7 +136,8 @@ export function reproduceCommand(ctx: CliContext): Command {
       if (!byName.sft.per_item || !byName.stage1.per_item) lines.push('', `No paired gains: an evaluation was written before per-item results were kept. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
       if (gains.stage1_vs_sft) lines.push('', `Stage 1 − SFT, paired on the same items [95% CI], McNemar p: ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(gains.stage1_vs_sft?.[l])}`).join('; ')}`);
       const byLength = (g: Record<string, Parameters<typeof formatGain>[0]> | null | undefined): string => lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g?.[l])}`).join('; ');
-      for (const [name, g] of Object.entries(gains.looking)) if (g) lines.push(`Looking at the clips, ${name} (seeing − blind): ${byLength(g)}`);
+      for (const [name, g] of Object.entries(gains.looking))
+        lines.push(g ? `Looking at the clips, ${name} (seeing − blind): ${byLength(g)}` : `Looking at the clips, ${name}: eval.json and eval-blind.json scored different items (other settings or probe version); delete both and run reproduce again.`);
       if (gains.stage1_vs_sft_blind) lines.push(`Stage 1 − SFT with the clips hidden (the answer prior's share of the gain): ${byLength(gains.stage1_vs_sft_blind)}`);
       if (gains.stage2_probe_stage2_vs_stage1) lines.push(`Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_probe_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_probe_stage2_vs_stage1.cited)}`);
       process.stdout.write(lines.join('\n') + '\n');

@@ -103,8 +103,16 @@ export function embedderId(choice: EmbedderChoice): string {
 
 /** Visual tokens per clip of the vectors an embedder id names (1 unless it is a region embedder). */
 export function tokensOfEmbedderId(id: string): number {
+  if (id.startsWith('url:')) return 1;
   const n = Number(/\+regions(\d+)(\+|$)/.exec(id)?.[1]);
   return Number.isInteger(n) && n > 0 ? n : 1;
+}
+
+/** The built-in choice an embedder id names (default or `features`); null for a custom model's id. */
+export function builtinChoiceOf(id: string): EmbedderChoice | null {
+  if (id === DEFAULT_EMBEDDER_ID) return { kind: 'default' };
+  for (const features of BUILTIN_FEATURES) if (embedderId({ kind: 'features', features }) === id) return { kind: 'features', features };
+  return null;
 }
 
 /** How the Library and Settings name an embedder. */

@@ -12,7 +12,8 @@ import { countTriples } from '../storage/triplesRepo';
 import { getRun } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
 import { cancelDemo, runDemo } from './demoService';
-import { cancelEvaluation, evaluateRun } from './evalService';
+import { cancelEvaluation, evaluateRun, lengthsOf } from './evalService';
+import { PROBE_VERSION } from '../core/eval/probe';
 import { updateVideo } from './libraryService';
 import { useStudio } from './store';
 import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
@@ -162,12 +163,19 @@ export async function reproduce(size: DemoSize): Promise<void> {
         step = `${blind ? 'blind' : 'eval'}-${stage}`;
         const runId = ids[stage] as string;
         const field = blind ? 'blindEvaluation' : 'evaluation';
-        const evaluated = (await getRun(db, runId))?.[field] as { heldOutSeed?: number; checkpointId?: string } | undefined;
-        if (evaluated?.heldOutSeed === heldOutSeed && evaluated.checkpointId === (await currentCheckpoint(runId))) setStep(step, 'kept');
+        // Kept: this seed, this checkpoint, this probe version, these lengths (else nothing pairs).
+        const checkpoint = await currentCheckpoint(runId);
+        const lengths = useStudio.getState().evaluation.form.lengths;
+        const isCurrent = async (): Promise<boolean> => {
+          const e = (await getRun(db, runId))?.[field] as { heldOutSeed?: number; checkpointId?: string; probeVersion?: number; summed?: { byLength?: Record<string, unknown> } } | undefined;
+          const same = lengthsOf(lengths)?.join(',') === Object.keys(e?.summed?.byLength ?? {}).map(Number).sort((a, b) => a - b).join(',');
+          return e?.heldOutSeed === heldOutSeed && e.checkpointId === checkpoint && e.probeVersion === PROBE_VERSION && same;
+        };
+        if (await isCurrent()) setStep(step, 'kept');
         else {
           setStep(step, 'running');
           await evaluateRun(runId, { blind });
-          if (!(await getRun(db, runId))?.[field]) throw new UserFacingError(`The ${blind ? 'blind ' : ''}evaluation of ${stage} did not finish.`, 'Click Reproduce LongVPO again.');
+          if (!(await isCurrent())) throw new UserFacingError(`The ${blind ? 'blind ' : ''}evaluation of ${stage} did not finish.`, 'See the message above, then click Reproduce LongVPO again.');
           setStep(step, 'done');
         }
       }

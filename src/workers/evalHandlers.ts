@@ -7,9 +7,9 @@ import { perItem, type PerItem } from '../core/eval/compare';
 import { UserFacingError } from '../core/errors';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
-import { buildProbe, PROBE_DEFAULTS, type ProbeItem, type ProbeReport } from '../core/eval/probe';
+import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, type ProbeItem, type ProbeReport } from '../core/eval/probe';
 import { stage2ProbeItems, summariseStage2, worldStage2Videos, type Stage2ContextSummary } from '../core/eval/stage2Probe';
-import { DEFAULT_PIPELINE, embedderId, embedderLabel, tokensOfEmbedderId, type EmbedderChoice } from '../core/pipeline';
+import { builtinChoiceOf, DEFAULT_PIPELINE, embedderId, embedderLabel, inputSizeOf, tokensOfEmbedderId, type EmbedderChoice } from '../core/pipeline';
 import { synthesizeStage2 } from '../core/synthesis/stage2';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
 import { WordTokenizer } from '../core/train/tokenizer';
@@ -56,6 +56,8 @@ export interface EvalResult {
   embedderId?: string;
   /** Scored with every clip vector zeroed (the question-only baseline). */
   blind?: boolean;
+  /** PROBE_VERSION of the items (absent in results stored before version 2). */
+  probeVersion?: number;
   summed: ProbeSummary;
   lengthNormalised: ProbeSummary;
   report: ProbeReport;
@@ -90,11 +92,20 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
       const current = req.checkpointId !== undefined ? { id: req.checkpointId, bytes: await readCheckpoint(db, req.checkpointId) } : await readCurrentCheckpoint(db, req.runId);
       if (!current?.bytes) throw new UserFacingError('This run has no checkpoint to evaluate.', 'Train it until its first checkpoint, or choose another run.');
       const { meta, weights } = decodeCheckpoint(current.bytes);
-      const s = DEFAULT_EMBEDDER_SPEC.inputSize;
-      const world = buildWorld({ ...DEMO_SIZES[req.size].config, seed: req.heldOutSeed, width: s, height: (s * 3) / 4 });
+      // The held-out clips must be the run's embedder's: the one its checkpoint names (runs from
+      // before it did: the request's, the Library's import setting).
+      const requested = req.embedder ?? DEFAULT_PIPELINE.embedder;
+      const trained = meta.data.embedder;
+      const choice = trained === undefined || trained === embedderId(requested) ? requested : builtinChoiceOf(trained);
+      if (!choice)
+        throw new UserFacingError(
+          `This run trained on clips of the custom model ${trained ?? ''}, and Library → Import settings now names another embedder.`,
+          'Choose that custom model again in Library → Import settings, then evaluate.',
+        );
+      const s = Math.min(DEFAULT_EMBEDDER_SPEC.inputSize, inputSizeOf(choice));
+      const world = buildWorld({ ...DEMO_SIZES[req.size].config, seed: req.heldOutSeed, width: s, height: Math.round((s * 3) / 4) });
       // Held-out clips and scenes: cached per (seed, size); embedding the full world takes minutes
       // on wasm. A cache from before the Stage 2 probe (no scenes) is embedded again.
-      const choice = req.embedder ?? DEFAULT_PIPELINE.embedder;
       const wantedId = embedderId(choice);
       const tokens = tokensOfEmbedderId(wantedId);
       const mismatch = (dim: number) => clipMismatch(meta.model, { dim, tokens });
@@ -151,6 +162,7 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
         size: req.size,
         embedderId: wantedId,
         ...(req.blind && { blind: true }),
+        probeVersion: PROBE_VERSION,
         summed: summarise(probe.items, items.map((i) => i.correctSum), 'sum', settings.positions),
         lengthNormalised: summarise(probe.items, items.map((i) => i.correctMean), 'mean', settings.positions),
         report: probe.report,

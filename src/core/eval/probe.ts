@@ -29,6 +29,13 @@ export interface ProbeSettings {
   embedder: string;
 }
 
+/**
+ * Bumped when the same world and settings give other items: 2 (2026-12-02) asks questions that
+ * list their answers over those, and the world's presence decoys changed. Results of another
+ * version are not comparable, and a study evaluates again rather than keep them.
+ */
+export const PROBE_VERSION = 2;
+
 export const PROBE_DEFAULTS: Omit<ProbeSettings, 'embedder'> = { seed: 1, lengths: [1, 4, 8, 16, 32], positions: 4, questionsPerClip: 3, maxAnchors: 60, similarityThreshold: 0.85, maxCandidates: 6 };
 
 export interface ProbeItem {

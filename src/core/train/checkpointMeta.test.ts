@@ -44,8 +44,8 @@ describe('parseCheckpointMeta', () => {
     expect((error as UserFacingError).hint).toContain('newer studio');
   });
 
-  it('refuses a version 1 checkpoint that claims several visual tokens', () => {
-    expect(() => parseCheckpointMeta(meta(1, { visualTokens: 5 }))).toThrow(/version 2 field/);
+  it('reads version 1 region-token checkpoints (written before the bump) with their tokens', () => {
+    expect(parseCheckpointMeta(meta(1, { visualTokens: 5 })).model.visualTokens).toBe(5);
   });
 
   it('refuses files that are not checkpoints', () => {

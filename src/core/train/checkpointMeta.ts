@@ -10,8 +10,9 @@ import type { TokenizerJson } from './tokenizer';
 
 export const CHECKPOINT_FORMAT = 'longvpo-checkpoint';
 /**
- * 2: `model.visualTokens` (several visual tokens per clip, `projector.region.weight`). 1: one
- * token per clip, no such field; still read (as visualTokens 1).
+ * 2: `model.visualTokens` is always understood (several visual tokens per clip,
+ * `projector.region.weight`), and `data.embedder` names the clips' embedder. 1: read too; its
+ * `visualTokens`, when present (region-token runs made before the bump), means the same.
  */
 export const CHECKPOINT_VERSION = 2;
 const READABLE_VERSIONS: readonly number[] = [1, 2];
@@ -33,7 +34,7 @@ export interface CheckpointMeta {
   /** Where the run started: a checkpoint id, or null for a fresh init. */
   initId: string | null;
   /** The run's data, summarised (what it trained on). */
-  data: { samples: number; source: string };
+  data: { samples: number; source: string; /** Id of the embedder of the clips it trained on (absent before version 2). */ embedder?: string };
   createdAt: string;
   /** Metrics of the last step before the checkpoint. */
   lastMetrics: Record<string, number> | null;
@@ -58,7 +59,5 @@ export function parseCheckpointMeta(metadata: Record<string, string>): Checkpoin
       `The checkpoint has format version ${String(meta.version)}; this studio reads versions ${READABLE_VERSIONS.join(' and ')}.`,
       typeof meta.version === 'number' && meta.version > CHECKPOINT_VERSION ? 'It was written by a newer studio: update this one (git pull, npm ci).' : 'Open it with the studio version that wrote it.',
     );
-  if (meta.version === 1 && meta.model?.visualTokens !== undefined && meta.model.visualTokens !== 1)
-    throw new UserFacingError('The checkpoint says format version 1 but several visual tokens per clip (a version 2 field).', 'The file is damaged or was edited by hand: copy it again from where it was written.');
   return meta;
 }

@@ -22,6 +22,8 @@ export interface TrainData {
   pairs: readonly PreferenceSample[];
   /** Where the data came from (a folder, "library"), recorded in checkpoints. */
   source: string;
+  /** Id of the embedder of the clips (the library's; a folder's clips.jsonl does not say), recorded in checkpoints. */
+  embedder?: string;
 }
 
 /** Where a run keeps its checkpoints, metrics and reference cache. */
@@ -134,7 +136,7 @@ export class TrainSession {
       optimizerT: 0,
       referenceId: this.referenceId,
       initId: this.initId,
-      data: { samples: t.samples, source: this.data.source },
+      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }) },
       createdAt: new Date().toISOString(),
       lastMetrics: this.lastMetrics,
     };
