@@ -13,6 +13,7 @@ import { stage2ProbeItems, summariseStage2, type Stage2ContextSummary } from '..
 import { parseTriples } from '../core/triples/import';
 import { createOracleGenerator } from '../core/world';
 import { multipleChoice } from '../ml/eval/multipleChoice';
+import { blindSource } from '../ml/policy/inputs';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { WordTokenizer } from '../core/train/tokenizer';
 import { clipMismatch } from '../core/train/config';
@@ -138,8 +139,8 @@ export function evalCommand(ctx: CliContext): Command {
       const { vectors } = parsed;
       // The probe is built from the real clips either way (same items, same candidates); --blind
       // changes only what the policy is shown.
-      const zeros = new Float32Array(parsed.dim);
-      const clipSource = { dim: parsed.dim, tokens: parsed.tokens, vector: o.blind ? (id: string) => (vectors.has(id) ? zeros : undefined) : (id: string) => vectors.get(id) };
+      const seeing = { dim: parsed.dim, tokens: parsed.tokens, vector: (id: string) => vectors.get(id) };
+      const clipSource = o.blind ? blindSource(seeing) : seeing;
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let stage2Items: ReturnType<typeof stage2ProbeItems> = [];
       try {

@@ -134,8 +134,8 @@ export function reproduceCommand(ctx: CliContext): Command {
         ...blinds.map(([name, e]) => `| ${name}, blind | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
       ];
       if (!byName.sft.per_item || !byName.stage1.per_item) lines.push('', `No paired gains: an evaluation was written before per-item results were kept. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
-      if (gains.stage1_vs_sft) lines.push('', `Stage 1 − SFT, paired on the same items [95% CI], McNemar p: ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(gains.stage1_vs_sft?.[l])}`).join('; ')}`);
-      const byLength = (g: Record<string, Parameters<typeof formatGain>[0]> | null | undefined): string => lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g?.[l])}`).join('; ');
+      const byLength = (g: Record<string, Parameters<typeof formatGain>[0]>): string => lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g[l])}`).join('; ');
+      if (gains.stage1_vs_sft) lines.push('', `Stage 1 − SFT, paired on the same items [95% CI], McNemar p: ${byLength(gains.stage1_vs_sft)}`);
       for (const [name, g] of Object.entries(gains.looking))
         lines.push(g ? `Looking at the clips, ${name} (seeing − blind): ${byLength(g)}` : `Looking at the clips, ${name}: eval.json and eval-blind.json scored different items (other settings or probe version); delete both and run reproduce again.`);
       if (gains.stage1_vs_sft_blind) lines.push(`Stage 1 − SFT with the clips hidden (the answer prior's share of the gain): ${byLength(gains.stage1_vs_sft_blind)}`);

@@ -107,7 +107,8 @@ export async function reproduce(size: DemoSize): Promise<void> {
     // 1. The demo world, unless this size is already in the library (embedded again where it was
     // imported with other settings).
     if (demo && demo.config.seed === demoSeed && (await db.count('videos')) > 0 && (current?.size ?? size) === size) {
-      const stale = (await db.getAll('videos')).filter((v) => staleness(v, pipeline) !== 'current');
+      const staleVideos = async () => (await db.getAll('videos')).filter((v) => staleness(v, pipeline) !== 'current');
+      const stale = await staleVideos();
       if (stale.length === 0) setStep('demo', 'kept');
       else {
         setStep('demo', 'running');
@@ -115,7 +116,7 @@ export async function reproduce(size: DemoSize): Promise<void> {
           check();
           await updateVideo(v.id);
         }
-        const left = (await db.getAll('videos')).filter((v) => staleness(v, pipeline) !== 'current').length;
+        const left = (await staleVideos()).length;
         if (left > 0) throw new UserFacingError(`${left} of the library's videos could not be embedded with the ${embedder} embedder.`, 'See the message above, then click Reproduce LongVPO again.');
         setStep('demo', 'done');
       }

@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Embedder } from '../ml/embedder';
 import { DEFAULT_EMBEDDER_SPEC } from '../ml/embedder';
 import { multipleChoice } from '../ml/eval/multipleChoice';
+import { blindSource } from '../ml/policy/inputs';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { embedWorld } from '../ml/worldEmbeddings';
 import { studioDb } from '../storage/db';
@@ -143,8 +144,8 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
       progress({ done: 0, total: probe.items.length + stage2Items.length, label: 'scoring' });
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
       // Blind: the probe above is built from the real clips (same items); only the policy sees zeros.
-      const zeros = new Float32Array(meta.model.visualDim);
-      const source = { dim: meta.model.visualDim, tokens, vector: req.blind ? (id: string) => (vectors.has(id) ? zeros : undefined) : (id: string) => vectors.get(id) };
+      const seeing = { dim: meta.model.visualDim, tokens, vector: (id: string) => vectors.get(id) };
+      const source = req.blind ? blindSource(seeing) : seeing;
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let scored;
       let scored2;

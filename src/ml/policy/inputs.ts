@@ -15,6 +15,15 @@ export interface ClipSource {
   vector(id: string): Float32Array | undefined;
 }
 
+/**
+ * The same clips with every vector zeroed (the question-only baseline, `eval --blind`): a clip
+ * the source has reads as zeros, one it lacks stays missing, so packing refuses the same items.
+ */
+export function blindSource(source: ClipSource): ClipSource {
+  const zeros = new Float32Array(source.dim);
+  return { ...source, vector: (id) => (source.vector(id) ? zeros : undefined) };
+}
+
 export interface ScoredItem {
   clips: readonly string[];
   question: readonly number[];

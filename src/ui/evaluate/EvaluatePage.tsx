@@ -1,13 +1,13 @@
-import { useEffect, useState } from 'react';
-import { formatGain, pairedGains, perItem, type PerItem } from '../../core/eval/compare';
+import { useEffect } from 'react';
 import type { Proportion } from '../../core/eval/stats';
-import { blindEvaluationOf, cancelEvaluation, evaluateRun, evaluationOf, exportEvaluationsCsv, exportEvaluationsJson } from '../../state/evalService';
+import { cancelEvaluation, evaluateRun, evaluationOf, exportEvaluationsCsv, exportEvaluationsJson } from '../../state/evalService';
 import { useStudio } from '../../state/store';
 import { refreshTraining } from '../../state/trainService';
 import type { RunRecord } from '../../storage/schema';
 import type { EvalResult } from '../../workers/evalHandlers';
 import { ProgressBar } from '../common/ProgressBar';
 import { AccuracyChart } from './AccuracyChart';
+import { LookingTable, PairedChanges } from './PairedTables';
 import { ReproducePanel } from './ReproducePanel';
 
 const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}`);
@@ -135,138 +135,6 @@ function CellItems({ result }: { result: EvalResult }) {
 }
 
 /** Evaluate (issue #13): the held-out probe per run, curves, a heatmap, per-family accuracy, items, exports. */
-const perItemCache = new WeakMap<EvalResult, PerItem>();
-
-/**
- * The probe's per-item results of an evaluation (summed scoring), for paired comparisons; once
- * per stored result (its fingerprint reads every item, and the page re-renders on each progress tick).
- */
-function probePerItem(r: EvalResult): PerItem {
-  let p = perItemCache.get(r);
-  if (!p) {
-    p = perItem(r.items, r.items.map((i) => i.length), r.items.map((i) => i.correctSum));
-    perItemCache.set(r, p);
-  }
-  return p;
-}
-
-/**
- * Each run against a baseline on the same items: the change in accuracy per length with its paired
- * 95% interval (Newcombe) and McNemar p, and on the Stage 2 probe. Separate intervals overlap far
- * more than a real gain's paired interval does, so this is the table that says whether an effect
- * is there.
- */
-function PairedChanges({ evaluated, lengths }: { evaluated: { id: string; run: RunRecord; result: EvalResult }[]; lengths: string[] }) {
-  const [baseId, setBaseId] = useState<string | undefined>(undefined);
-  const base = evaluated.find((e) => e.id === baseId) ?? evaluated.find((e) => e.run.stage === 'sft') ?? evaluated[0];
-  const perItems = new Map(evaluated.map((e) => [e.id, probePerItem(e.result)]));
-  if (!base || evaluated.length < 2) return null;
-  const others = evaluated.filter((e) => e.id !== base.id);
-  return (
-    <>
-      <h3>Paired change against a baseline</h3>
-      <p className="muted">
-        Accuracy of each run minus the baseline&apos;s, on the same probe items: points, 95% interval for paired data (Newcombe), and the exact McNemar p.{' '}
-        <label htmlFor="paired-base">Baseline</label>{' '}
-        <select id="paired-base" value={base.id} onChange={(e) => setBaseId(e.target.value)}>
-          {evaluated.map((e) => (
-            <option key={e.id} value={e.id}>
-              {e.id} ({e.run.stage})
-            </option>
-          ))}
-        </select>
-      </p>
-      <table className="results" aria-label="Paired change against the baseline">
-        <thead>
-          <tr>
-            <th>run − {base.id}</th>
-            {lengths.map((l) => (
-              <th key={l}>{l === '1' ? '1 clip' : `${l} clips`}</th>
-            ))}
-            <th>Stage 2: full video</th>
-          </tr>
-        </thead>
-        <tbody>
-          {others.map((e) => {
-            const gains = pairedGains(perItems.get(base.id), perItems.get(e.id));
-            const stage2 = pairedGains(base.result.stage2PerItem ?? undefined, e.result.stage2PerItem ?? undefined);
-            return (
-              <tr key={e.id} data-testid={`paired-${e.id}`}>
-                <th>
-                  {e.id} ({e.run.stage})
-                </th>
-                {gains ? (
-                  lengths.map((l) => <td key={l}>{formatGain(gains[l])}</td>)
-                ) : (
-                  <td colSpan={lengths.length} className="muted">
-                    Not the same probe items (another held-out seed, size or lengths): evaluate both with the same settings.
-                  </td>
-                )}
-                <td>{stage2 ? formatGain(stage2.full) : '—'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </>
-  );
-}
-
-/**
- * The question-only baseline per run: its accuracy with the clips hidden and what looking adds
- * (seeing − blind, paired on the same items). A Stage 1 gain that is there blind too is a change of
- * the answer prior, not of finding the anchor (docs/evaluation.md).
- */
-function LookingTable({ evaluated, lengths }: { evaluated: { id: string; run: RunRecord; result: EvalResult }[]; lengths: string[] }) {
-  const rows = evaluated.flatMap((e) => {
-    const blind = blindEvaluationOf(e.run);
-    return blind ? [{ ...e, blind }] : [];
-  });
-  if (rows.length === 0) return null;
-  return (
-    <>
-      <h3>Does the model look?</h3>
-      <p className="muted">
-        Each run scored again with every clip hidden (its visual tokens zeroed) on the same items: the blind accuracy, and what looking adds — seeing minus blind, with the paired 95% interval and McNemar p. Near zero means the answers come from the question and the candidates alone.
-      </p>
-      <table className="results" aria-label="What looking at the clips adds">
-        <thead>
-          <tr>
-            <th>run</th>
-            {lengths.map((l) => (
-              <th key={l}>{l === '1' ? '1 clip' : `${l} clips`}: blind · looking adds</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((e) => {
-            const same = e.blind.checkpointId === e.result.checkpointId;
-            const gains = same ? pairedGains(probePerItem(e.blind), probePerItem(e.result)) : undefined;
-            return (
-              <tr key={e.id} data-testid={`looking-${e.id}`}>
-                <th>
-                  {e.id} ({e.run.stage})
-                </th>
-                {gains ? (
-                  lengths.map((l) => (
-                    <td key={l}>
-                      {pct(e.blind.summed.byLength[l]?.accuracy)} · {formatGain(gains[l])}
-                    </td>
-                  ))
-                ) : (
-                  <td colSpan={lengths.length} className="muted">
-                    {same ? 'Not the same probe items: evaluate both with the same settings.' : 'The blind run scored another checkpoint: evaluate it blind again.'}
-                  </td>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </>
-  );
-}
-
 export function EvaluatePage() {
   const runs = useStudio((s) => s.train.runs);
   const checkpoints = useStudio((s) => s.train.checkpoints);
