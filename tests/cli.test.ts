@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseClipsJsonl } from '../src/core/clipsJsonl';
+import { DEMO_SIZES } from '../src/core/demo';
+import { buildWorld } from '../src/core/world';
+import { spanFacts } from '../src/core/world/describe';
+import { FACT_FEATURES_DIM, FACT_FEATURES_ID, factFeatures } from '../src/core/world/factFeatures';
 import { studioJsonl } from '../src/core/triples/exports';
 import { exampleTriple } from '../src/core/triples/fixtures';
 import { parseTriples } from '../src/core/triples/import';
@@ -151,6 +155,25 @@ describe('longvpo demo (small world)', () => {
     expect(second.stderr).toBe('');
     expect(readFileSync(join(out('demo-b'), 'triples.jsonl'))).toEqual(readFileSync(join(out('demo-a'), 'triples.jsonl')));
     expect(readFileSync(join(out('demo-b'), 'clips.jsonl'))).toEqual(readFileSync(join(out('demo-a'), 'clips.jsonl')));
+  }, 150_000);
+
+  it('--features facts: clips carry the world’s ground truth under the oracle id; scenes are the pixel embedder’s', async () => {
+    const r = await run(['demo', '--size', 'small', '--seed', '7', '--out', 'demo-facts', '--count', '40', '--quiet', '--features', 'facts']);
+    expect(r.code, r.stderr).toBe(0);
+    const clips = parseClipsJsonl(readFileSync(join(out('demo-facts'), 'clips.jsonl'), 'utf8'));
+    if (!clips.ok) throw new Error(JSON.stringify(clips.errors.slice(0, 3)));
+    expect(clips.dim).toBe(FACT_FEATURES_DIM);
+    const world = buildWorld({ ...DEMO_SIZES.small.config, seed: 7 });
+    const first = clips.clips[0]!;
+    const video = world.videos.find((v) => v.id === first.videoId)!;
+    const want = factFeatures(spanFacts(world, video, first.startS, first.endS), world.config.width / world.config.height);
+    expect(Array.from(first.embedding)).toEqual(Array.from(want).map((x) => expect.closeTo(x, 5)));
+    const report = JSON.parse(readFileSync(join(out('demo-facts'), 'report.json'), 'utf8')) as { embedder: { id: string; pixels: string } };
+    expect(report.embedder.id).toBe(FACT_FEATURES_ID);
+    expect(report.embedder.pixels).not.toBe(FACT_FEATURES_ID);
+    // The scene cuts (and so the Stage 2 material) are the pixel embedder's: the same as without facts.
+    expect(readFileSync(join(out('demo-facts'), 'scenes.jsonl'), 'utf8')).toBe(readFileSync(join(out('demo-a'), 'scenes.jsonl'), 'utf8'));
+    for (const t of readLines(join(out('demo-facts'), 'triples.jsonl')).map((l) => JSON.parse(l) as { stage: number; filters: { embedder?: string } })) if (t.stage === 1) expect(t.filters.embedder).toBe(FACT_FEATURES_ID);
   }, 150_000);
 
   it('synth on the demo’s clips.jsonl with the same oracle and seed rebuilds the same triples', async () => {

@@ -8,6 +8,7 @@ import { DEFAULT_PIPELINE, LIMITS } from '../core/pipeline';
 import { sceneListJsonl } from '../core/sceneList';
 import { studioJsonl } from '../core/triples/exports';
 import { buildWorld, createOracleGenerator, worldFingerprint, type World } from '../core/world';
+import { FACT_FEATURES_DIM, FACT_FEATURES_ID, withFactFeatures } from '../core/world/factFeatures';
 import { createFeatureEmbedder, DEFAULT_EMBEDDER_SPEC } from '../ml/embedder';
 import { embedWorld, worldSampleTotal } from '../ml/worldEmbeddings';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
@@ -51,7 +52,7 @@ export function demoCommand(ctx: CliContext): Command {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...NODE_BACKENDS]).default('wasm'))
     .option('--quiet', 'no progress on stderr', false)
     .option('--sft-per-clip <n>', 'single-clip SFT questions per non-anchor clip, written to sft.jsonl (0: none)', integer(0, 64), 6)
-    .addOption(new Option('--features <kind>', 'frame features: the default embedder, it plus each frame\'s 64-bin colour histogram, the histogram alone, or 5 tokens per clip: frame + quadrants (docs/evaluation.md)').choices([...DEMO_FEATURES]).default('mobilenet'))
+    .addOption(new Option('--features <kind>', 'frame features: the default embedder, it plus each frame\'s 64-bin colour histogram, the histogram alone, 5 tokens per clip: frame + quadrants, or `facts`: each clip written from the world\'s ground truth, an oracle diagnostic (docs/evaluation.md)').choices([...DEMO_FEATURES]).default('mobilenet'))
     .option('--sft-share <fraction>', 'share of the clips reserved for SFT: never Stage 1 anchors (they may be distractors)', decimal(0, 0.95), SFT_SHARE);
   addStage1Options(cmd, 200);
   // The small world's one long video is about 75 s: 60 s keeps it Stage 2 material (the core default is issue #10's 2 min).
@@ -63,19 +64,23 @@ export function demoCommand(ctx: CliContext): Command {
     await startBackend(o.backend);
     const world = demoWorld(o.size, o.seed);
     const tWorld = Date.now();
-    const embedder = await createFeatureEmbedder(o.features);
+    // `facts` embeds the pixels with the default embedder (its scene cuts are the studio's) and then
+    // replaces every clip's vector with the world's ground truth of its span (the oracle diagnostic).
+    const pixelEmbedder = await createFeatureEmbedder(o.features === 'facts' ? 'mobilenet' : o.features);
+    const embedder = o.features === 'facts' ? { id: FACT_FEATURES_ID, dim: FACT_FEATURES_DIM, tokens: 1 } : { id: pixelEmbedder.id, dim: pixelEmbedder.dim, tokens: pixelEmbedder.tokens ?? 1 };
     const tModel = Date.now();
     const frames = worldSampleTotal(world, o.fps);
-    note(`demo world (${o.size}, seed ${o.seed}): ${world.videos.length} videos, ${frames} frames at ${o.fps} fps; ${o.backend} backend, ${embedder.dim}-d embeddings`, o.quiet);
+    note(`demo world (${o.size}, seed ${o.seed}): ${world.videos.length} videos, ${frames} frames at ${o.fps} fps; ${o.backend} backend, ${embedder.dim}-d embeddings${o.features === 'facts' ? ' (oracle: written from the world\'s ground truth, a diagnostic)' : ''}`, o.quiet);
     const progress = new Progress('embedding frames', 'frames', o.quiet);
     let clips, scenes;
     try {
       const sceneOptions = { threshold: DEFAULT_PIPELINE.sceneThreshold, minSceneS: DEFAULT_PIPELINE.minSceneS };
-      ({ clips, scenes } = await embedWorld(world, embedder, { fps: o.fps, clipS: o.clipS, scenes: sceneOptions, signal: ctx.signal, onProgress: (p) => progress.update(p.framesDone, p.framesTotal) }));
+      ({ clips, scenes } = await embedWorld(world, pixelEmbedder, { fps: o.fps, clipS: o.clipS, scenes: sceneOptions, signal: ctx.signal, onProgress: (p) => progress.update(p.framesDone, p.framesTotal) }));
     } finally {
       progress.finish();
-      embedder.dispose();
+      pixelEmbedder.dispose();
     }
+    if (o.features === 'facts') clips = withFactFeatures(world, clips);
     const tEmbed = Date.now();
     const oracle = createOracleGenerator(world);
     // A seeded share of the clips is kept for single-clip SFT (issue #12): never a Stage 1 anchor.
@@ -94,7 +99,7 @@ export function demoCommand(ctx: CliContext): Command {
       created_at: stamp,
       world: { version: world.version, fingerprint: worldFingerprint(world), config: world.config, videos: world.videos.length },
       sampling: { fps: o.fps, clip_s: o.clipS, frames },
-      embedder: { id: embedder.id, dim: embedder.dim, tokens: embedder.tokens ?? 1, backend: o.backend },
+      embedder: { id: embedder.id, dim: embedder.dim, tokens: embedder.tokens, backend: o.backend, ...(o.features === 'facts' ? { pixels: pixelEmbedder.id } : {}) },
       clips: clips.length,
       scenes: scenes.length,
       stage1: report,
@@ -105,7 +110,7 @@ export function demoCommand(ctx: CliContext): Command {
     };
     const written = await writeOutputs(o.out, {
       'triples.jsonl': studioJsonl([...triples, ...stage2.triples]),
-      'clips.jsonl': clipsJsonl(clips, embedder.tokens ?? 1),
+      'clips.jsonl': clipsJsonl(clips, embedder.tokens),
       'scenes.jsonl': sceneListJsonl(videos),
       'sft.jsonl': sftJsonl(sft.lines),
       'report.json': JSON.stringify(summary, null, 2) + '\n',

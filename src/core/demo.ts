@@ -12,7 +12,11 @@ export const DEMO_SIZES: Record<DemoSize, { label: string; config: Partial<World
 /**
  * Frame features of the demo: the default embedder, it with each frame's colour histogram
  * appended, the histogram alone, or five visual tokens per clip (the whole frame and its four
- * quadrants, each CNN features + colour histogram; docs/evaluation.md).
+ * quadrants, each CNN features + colour histogram; docs/evaluation.md) — or `facts`: the oracle
+ * diagnostic, each clip's vector written from the world's ground truth (src/core/world/factFeatures.ts),
+ * which only the demo world can give.
  */
-export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour', 'colour', 'regions'] as const;
+export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour', 'colour', 'regions', 'facts'] as const;
 export type DemoFeatures = (typeof DEMO_FEATURES)[number];
+/** The features an embedder computes from pixels (all but the oracle `facts`). */
+export type PixelFeatures = Exclude<DemoFeatures, 'facts'>;

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { colourHistogram } from '../core/colourHistogram';
-import type { DemoFeatures } from '../core/demo';
+import type { PixelFeatures } from '../core/demo';
 import { UserFacingError } from '../core/errors';
 import { COLOUR_LEVELS, DEFAULT_INPUT_SIZE, embedderId, REGION_TOKENS, type EmbedderChoice } from '../core/pipeline';
 
@@ -251,7 +251,7 @@ export async function createRegionEmbedder(): Promise<Embedder> {
 }
 
 /** The embedder of a demo `--features` choice (docs/cli.md). */
-export async function createFeatureEmbedder(features: DemoFeatures): Promise<Embedder> {
+export async function createFeatureEmbedder(features: PixelFeatures): Promise<Embedder> {
   switch (features) {
     case 'colour':
       return colourHistogramEmbedder(DEFAULT_EMBEDDER_SPEC.inputSize);

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { spanFacts } from './describe';
+import { FACT_FEATURES_DIM, factFeatures, withFactFeatures } from './factFeatures';
+import { buildWorld } from './index';
+import type { SpanFacts } from './types';
+
+describe('factFeatures (oracle clip features)', () => {
+  const world = buildWorld({ seed: 42, shortClips: 8, longVideos: 1, scenesPerLongVideo: [3, 3], sceneSeconds: [20, 30] });
+  const aspect = world.config.width / world.config.height;
+  const video = world.videos.find((v) => v.kind === 'short')!;
+  const facts = spanFacts(world, video, 0, Math.min(8, video.durationS));
+
+  it('is a unit vector of the documented length, the same for the same span', () => {
+    expect(facts.objects.length).toBeGreaterThan(0);
+    const v = factFeatures(facts, aspect);
+    expect(v.length).toBe(FACT_FEATURES_DIM);
+    expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+    expect(Array.from(factFeatures(spanFacts(world, video, 0, Math.min(8, video.durationS)), aspect))).toEqual(Array.from(v));
+  });
+
+  it('binds colour to shape: swapping two objects’ colours changes the vector, not its bag of colours and shapes', () => {
+    const base = facts.objects[0]!;
+    const a = { ...base, colour: 'red' as const, shape: 'circle' as const };
+    const b = { ...base, colour: 'blue' as const, shape: 'square' as const };
+    const swapped = { ...base, colour: 'blue' as const, shape: 'circle' as const };
+    const swapped2 = { ...base, colour: 'red' as const, shape: 'square' as const };
+    const one: SpanFacts = { ...facts, objects: [a, b] };
+    const two: SpanFacts = { ...facts, objects: [swapped, swapped2] };
+    const x = factFeatures(one, aspect);
+    const y = factFeatures(two, aspect);
+    let dot = 0;
+    for (let i = 0; i < x.length; i++) dot += (x[i] as number) * (y[i] as number);
+    expect(dot).toBeLessThan(0.9);
+  });
+
+  it('names an unknown value instead of writing a wrong vector', () => {
+    const bad: SpanFacts = { ...facts, objects: [{ ...facts.objects[0]!, colour: 'mauve' as never }] };
+    expect(() => factFeatures(bad, aspect)).toThrow(/unknown colour "mauve"/);
+  });
+});
+
+describe('withFactFeatures', () => {
+  it('replaces each clip’s embedding with its span’s facts and refuses a clip of another world', () => {
+    const world = buildWorld({ seed: 7, shortClips: 4, longVideos: 1, scenesPerLongVideo: [3, 3], sceneSeconds: [20, 30] });
+    const video = world.videos[0]!;
+    const clips = [{ id: 'a', videoId: video.id, startS: 0, endS: 8, embedding: new Float32Array(3) }];
+    const [out] = withFactFeatures(world, clips);
+    expect(out!.id).toBe('a');
+    expect(out!.embedding.length).toBe(FACT_FEATURES_DIM);
+    expect(Array.from(out!.embedding)).toEqual(Array.from(factFeatures(spanFacts(world, video, 0, 8), world.config.width / world.config.height)));
+    expect(() => withFactFeatures(world, [{ ...clips[0]!, videoId: 'w1-short-000' }])).toThrow(/not a video of this world/);
+  });
+});

@@ -1,0 +1,127 @@
+// Oracle clip features for the demo world (issue #13, a diagnostic): a clip's embedding written
+// from the world's ground truth of its span instead of from its pixels — a "perfect perception"
+// stand-in for the capable vision encoder the paper's base model has. It separates the two things
+// the study measures: whether the short-context policy can see an answer in one clip, and whether
+// Stage 1 DPO teaches it to find that clip in a long context. Never a default, never for imported
+// videos (it needs the world), and named in every file it reaches (its embedder id).
+//
+// One vector per clip, a bag of *bound* facts: for every object seen in the span, the outer
+// products of its colour and its shape with each other and with its texture, size, direction of
+// motion, position, and appear / collide flags — so "a red circle and a blue square" differs from
+// "a blue circle and a red square" — plus the span's backgrounds and object count; L2-normalised
+// like every clip embedding. Pure.
+
+import { spanFacts } from './describe';
+import type { SpanFacts, World } from './types';
+import { BACKGROUND_COLOUR_NAMES, DIRECTIONS, OBJECT_COLOUR_NAMES, PATTERNS, SHAPES, SIZES, TEXTURES } from './vocabulary';
+
+/** Embedder id of the fact features (`demo --features facts`); bump the version when the layout changes. */
+export const FACT_FEATURES_ID = 'oracle:world-facts-v1';
+
+const C = OBJECT_COLOUR_NAMES.length;
+const S = SHAPES.length;
+const T = TEXTURES.length;
+const Z = SIZES.length;
+const D = DIRECTIONS.length;
+/** Most objects the count one-hot distinguishes; more land in the last slot. */
+const MAX_COUNT = 8;
+
+// Block sizes, in layout order.
+const BLOCKS = {
+  colourShape: C * S,
+  colourTexture: C * T,
+  shapeTexture: S * T,
+  colourSize: C * Z,
+  shapeSize: S * Z,
+  colourDirection: C * D,
+  shapeDirection: S * D,
+  colourPosition: C * 2,
+  shapePosition: S * 2,
+  colourFlags: C * 2,
+  shapeFlags: S * 2,
+  backgroundBase: BACKGROUND_COLOUR_NAMES.length,
+  backgroundAccent: BACKGROUND_COLOUR_NAMES.length,
+  backgroundPattern: PATTERNS.length,
+  count: MAX_COUNT + 1,
+} as const;
+
+const OFFSETS = (() => {
+  const out = {} as Record<keyof typeof BLOCKS, number>;
+  let at = 0;
+  for (const [k, n] of Object.entries(BLOCKS) as [keyof typeof BLOCKS, number][]) {
+    out[k] = at;
+    at += n;
+  }
+  return out;
+})();
+
+/** Length of a fact-feature vector. */
+export const FACT_FEATURES_DIM = Object.values(BLOCKS).reduce((a, b) => a + b, 0);
+
+function index<T>(list: readonly T[], value: T, what: string): number {
+  const i = list.indexOf(value);
+  if (i < 0) throw new RangeError(`fact features: unknown ${what} "${String(value)}"`);
+  return i;
+}
+
+/**
+ * The fact-feature vector of a span (spanFacts of a clip). `frameAspect` (width / height) maps
+ * positions, which are in frame heights, to [0, 1] across the frame.
+ */
+export function factFeatures(facts: SpanFacts, frameAspect: number): Float32Array {
+  const v = new Float32Array(FACT_FEATURES_DIM);
+  const add = (block: keyof typeof BLOCKS, i: number, x = 1): void => {
+    v[OFFSETS[block] + i] = (v[OFFSETS[block] + i] as number) + x;
+  };
+  for (const o of facts.objects) {
+    const c = index(OBJECT_COLOUR_NAMES, o.colour, 'colour');
+    const s = index(SHAPES, o.shape, 'shape');
+    const t = index(TEXTURES, o.texture, 'texture');
+    const z = index(SIZES, o.size, 'size');
+    const d = index(DIRECTIONS, o.direction, 'direction');
+    // Mean position over the span, centred: −0.5 … 0.5 across and down the frame.
+    const x = (o.from.x + o.to.x) / 2 / frameAspect - 0.5;
+    const y = (o.from.y + o.to.y) / 2 - 0.5;
+    add('colourShape', c * S + s);
+    add('colourTexture', c * T + t);
+    add('shapeTexture', s * T + t);
+    add('colourSize', c * Z + z);
+    add('shapeSize', s * Z + z);
+    add('colourDirection', c * D + d);
+    add('shapeDirection', s * D + d);
+    add('colourPosition', c * 2, x);
+    add('colourPosition', c * 2 + 1, y);
+    add('shapePosition', s * 2, x);
+    add('shapePosition', s * 2 + 1, y);
+    if (o.appears) {
+      add('colourFlags', c * 2);
+      add('shapeFlags', s * 2);
+    }
+    if (o.collidesWith.length > 0) {
+      add('colourFlags', c * 2 + 1);
+      add('shapeFlags', s * 2 + 1);
+    }
+  }
+  for (const b of facts.backgrounds) {
+    add('backgroundBase', index(BACKGROUND_COLOUR_NAMES, b.background.base, 'background colour'));
+    add('backgroundAccent', index(BACKGROUND_COLOUR_NAMES, b.background.accent, 'background colour'));
+    add('backgroundPattern', index(PATTERNS, b.background.pattern, 'pattern'));
+  }
+  add('count', Math.min(MAX_COUNT, facts.counts.objects));
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / norm;
+  return v;
+}
+
+/** Spans (clips of world videos, by `videoId`) with their embedding replaced by their fact features. */
+export function withFactFeatures<T extends { videoId: string; startS: number; endS: number; embedding: Float32Array }>(world: World, spans: readonly T[]): T[] {
+  const videos = new Map(world.videos.map((v) => [v.id, v]));
+  const aspect = world.config.width / world.config.height;
+  return spans.map((span) => {
+    const video = videos.get(span.videoId);
+    if (!video) throw new RangeError(`fact features: ${span.videoId} is not a video of this world`);
+    return { ...span, embedding: factFeatures(spanFacts(world, video, span.startS, span.endS), aspect) };
+  });
+}
