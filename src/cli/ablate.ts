@@ -16,7 +16,7 @@ import { CliError } from './errors';
 import type { EvalFile } from './eval';
 import { writeOutputs } from './io';
 import { note } from './progress';
-import { exists, runCli, stage1Settings, trainState } from './reproduce';
+import { currentEval, exists, runCli, stage1Settings, trainState } from './reproduce';
 
 export const ABLATIONS = ['ref-full', 'alpha0', 'ipo', 'nofilter', 'timing'] as const;
 export type Ablation = (typeof ABLATIONS)[number];
@@ -88,7 +88,7 @@ export function ablateCommand(ctx: CliContext): Command {
       const base = join(o.study, 'runs', 'stage1');
       if (await exists(join(base, 'checkpoint.json'))) {
         const file = join(dir('default'), 'eval.json');
-        if (!(await exists(file))) await runCli(['eval', '--run', base, '--data', held, ...evalArgs, '--out', file, ...q], ctx.signal);
+        if (!(await currentEval(file, o.lengths))) await runCli(['eval', '--run', base, '--data', held, ...evalArgs, '--out', file, ...q], ctx.signal);
         await record('default', file, { args: [], data: data, train_seconds: null });
       }
       const trainAndEval = async (name: string, trainArgs: string[], dataDir = data): Promise<void> => {
@@ -101,7 +101,7 @@ export function ablateCommand(ctx: CliContext): Command {
           await runCli(state === 'partial' ? ['train', '--resume', run, ...q] : ['train', '--data', dataDir, '--stage', '1', '--init', sft, ...stage1Settings(o.quick), ...trainArgs, '--out', run, ...q], ctx.signal);
           await writeOutputs(run, { done: 'finished\n', 'train_seconds.txt': `${(Date.now() - t) / 1000}\n` });
         } else note(`ablate: ${name} — already done, kept`, o.quiet);
-        if (!(await exists(join(run, 'eval.json')))) await runCli(['eval', '--run', run, '--data', held, ...evalArgs, ...q], ctx.signal);
+        if (!(await currentEval(join(run, 'eval.json'), o.lengths))) await runCli(['eval', '--run', run, '--data', held, ...evalArgs, ...q], ctx.signal);
         const trainSeconds = await readFile(join(run, 'train_seconds.txt'), 'utf8').then((t) => Number(t.trim()), () => null);
         await record(name, join(run, 'eval.json'), { args: trainArgs, data: dataDir, train_seconds: trainSeconds });
       };

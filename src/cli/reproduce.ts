@@ -30,6 +30,18 @@ interface ReproduceOptions {
 
 export const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
+/**
+ * True when `file` is an evaluation a study can keep: made by the current probe version (other
+ * versions give other items, so nothing pairs) at the lengths asked for (`--lengths`, e.g. "1,16,32").
+ */
+export async function currentEval(file: string, lengths: string): Promise<boolean> {
+  if (!(await exists(file))) return false;
+  const e = JSON.parse(await readFile(file, 'utf8')) as EvalFile;
+  const wanted = lengths.split(',').map((l) => Number(l.trim()));
+  const had = e.probe?.settings?.lengths ?? [];
+  return e.probe?.version === PROBE_VERSION && had.length === wanted.length && had.every((l, i) => l === wanted[i]);
+}
+
 /** Runs `longvpo ARGS` as a child process (its stderr shown), rejecting with the step on failure. */
 export function runCli(args: string[], signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -101,11 +113,9 @@ export function reproduceCommand(ctx: CliContext): Command {
           await writeOutputs(runs[name], { done: 'finished\n' });
         }
         const probe = ['--run', runs[name], '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
-        // Kept only when made by this probe version (other versions give other items: nothing pairs).
-        const current = async (file: string): Promise<boolean> => (await exists(file)) && (JSON.parse(await readFile(file, 'utf8')) as EvalFile).probe?.version === PROBE_VERSION;
-        await step(`evaluate ${name}`, () => current(join(runs[name], 'eval.json')), ['eval', ...probe]);
+        await step(`evaluate ${name}`, () => currentEval(join(runs[name], 'eval.json'), o.lengths), ['eval', ...probe]);
         // The question-only baseline on the same items: how much of the accuracy comes from looking.
-        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => current(join(runs[name], 'eval-blind.json')), ['eval', ...probe, '--blind']);
+        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(runs[name], 'eval-blind.json'), o.lengths), ['eval', ...probe, '--blind']);
       }
       const read = async (file: string): Promise<EvalFile> => JSON.parse(await readFile(file, 'utf8')) as EvalFile;
       const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, await read(join(dir, 'eval.json'))] as const));
