@@ -3,12 +3,12 @@
 // DIR/report.json (docs/cli.md).
 import { Command, Option } from 'commander';
 import { clipsJsonl } from '../core/clipsJsonl';
-import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
+import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize, type PixelFeatures } from '../core/demo';
 import { DEFAULT_PIPELINE, LIMITS } from '../core/pipeline';
 import { sceneListJsonl } from '../core/sceneList';
 import { studioJsonl } from '../core/triples/exports';
 import { buildWorld, createOracleGenerator, worldFingerprint, type World } from '../core/world';
-import { FACT_FEATURES_DIM, FACT_FEATURES_ID, withFactFeatures } from '../core/world/factFeatures';
+import { FACT_FEATURES_DIM, FACT_FEATURES_ID, FACT_TOKEN_DIM, FACT_TOKENS, FACT_TOKENS_ID, withFactFeatures } from '../core/world/factFeatures';
 import { createFeatureEmbedder, DEFAULT_EMBEDDER_SPEC } from '../ml/embedder';
 import { embedWorld, worldSampleTotal } from '../ml/worldEmbeddings';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
@@ -66,11 +66,15 @@ export function demoCommand(ctx: CliContext): Command {
     const tWorld = Date.now();
     // `facts` embeds the pixels with the default embedder (its scene cuts are the studio's) and then
     // replaces every clip's vector with the world's ground truth of its span (the oracle diagnostic).
-    const pixelEmbedder = await createFeatureEmbedder(o.features === 'facts' ? 'mobilenet' : o.features);
-    const embedder = o.features === 'facts' ? { id: FACT_FEATURES_ID, dim: FACT_FEATURES_DIM, tokens: 1 } : { id: pixelEmbedder.id, dim: pixelEmbedder.dim, tokens: pixelEmbedder.tokens ?? 1 };
+    const oracleFacts = o.features === 'facts' || o.features === 'fact-tokens';
+    const pixelEmbedder = await createFeatureEmbedder(oracleFacts ? 'mobilenet' : (o.features as PixelFeatures));
+    const embedder =
+      o.features === 'facts' ? { id: FACT_FEATURES_ID, dim: FACT_FEATURES_DIM, tokens: 1 }
+      : o.features === 'fact-tokens' ? { id: FACT_TOKENS_ID, dim: FACT_TOKENS * FACT_TOKEN_DIM, tokens: FACT_TOKENS }
+      : { id: pixelEmbedder.id, dim: pixelEmbedder.dim, tokens: pixelEmbedder.tokens ?? 1 };
     const tModel = Date.now();
     const frames = worldSampleTotal(world, o.fps);
-    note(`demo world (${o.size}, seed ${o.seed}): ${world.videos.length} videos, ${frames} frames at ${o.fps} fps; ${o.backend} backend, ${embedder.dim}-d embeddings${o.features === 'facts' ? ' (oracle: written from the world\'s ground truth, a diagnostic)' : ''}`, o.quiet);
+    note(`demo world (${o.size}, seed ${o.seed}): ${world.videos.length} videos, ${frames} frames at ${o.fps} fps; ${o.backend} backend, ${embedder.dim}-d embeddings${oracleFacts ? ' (oracle: written from the world\'s ground truth, a diagnostic)' : ''}`, o.quiet);
     const progress = new Progress('embedding frames', 'frames', o.quiet);
     let clips, scenes;
     try {
@@ -80,7 +84,7 @@ export function demoCommand(ctx: CliContext): Command {
       progress.finish();
       pixelEmbedder.dispose();
     }
-    if (o.features === 'facts') clips = withFactFeatures(world, clips);
+    if (oracleFacts) clips = withFactFeatures(world, clips, o.features === 'facts' ? 'bag' : 'tokens');
     const tEmbed = Date.now();
     const oracle = createOracleGenerator(world);
     // A seeded share of the clips is kept for single-clip SFT (issue #12): never a Stage 1 anchor.
@@ -99,7 +103,7 @@ export function demoCommand(ctx: CliContext): Command {
       created_at: stamp,
       world: { version: world.version, fingerprint: worldFingerprint(world), config: world.config, videos: world.videos.length },
       sampling: { fps: o.fps, clip_s: o.clipS, frames },
-      embedder: { id: embedder.id, dim: embedder.dim, tokens: embedder.tokens, backend: o.backend, ...(o.features === 'facts' ? { pixels: pixelEmbedder.id } : {}) },
+      embedder: { id: embedder.id, dim: embedder.dim, tokens: embedder.tokens, backend: o.backend, ...(oracleFacts ? { pixels: pixelEmbedder.id } : {}) },
       clips: clips.length,
       scenes: scenes.length,
       stage1: report,

@@ -14,9 +14,9 @@ export const DEMO_SIZES: Record<DemoSize, { label: string; config: Partial<World
  * appended, the histogram alone, or five visual tokens per clip (the whole frame and its four
  * quadrants, each CNN features + colour histogram; docs/evaluation.md) — or `facts`: the oracle
  * diagnostic, each clip's vector written from the world's ground truth (src/core/world/factFeatures.ts),
- * which only the demo world can give.
+ * which only the demo world can give; `fact-tokens` the same facts as one token per object.
  */
-export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour', 'colour', 'regions', 'facts'] as const;
+export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour', 'colour', 'regions', 'facts', 'fact-tokens'] as const;
 export type DemoFeatures = (typeof DEMO_FEATURES)[number];
 /** The features an embedder computes from pixels (all but the oracle `facts`). */
-export type PixelFeatures = Exclude<DemoFeatures, 'facts'>;
+export type PixelFeatures = Exclude<DemoFeatures, 'facts' | 'fact-tokens'>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spanFacts } from './describe';
-import { FACT_FEATURES_DIM, factFeatures, withFactFeatures } from './factFeatures';
+import { FACT_FEATURES_DIM, FACT_OBJECT_SLOTS, FACT_TOKEN_DIM, FACT_TOKENS, factFeatures, factTokens, withFactFeatures } from './factFeatures';
 import { buildWorld } from './index';
 import type { SpanFacts } from './types';
 
@@ -49,5 +49,45 @@ describe('withFactFeatures', () => {
     expect(out!.embedding.length).toBe(FACT_FEATURES_DIM);
     expect(Array.from(out!.embedding)).toEqual(Array.from(factFeatures(spanFacts(world, video, 0, 8), world.config.width / world.config.height)));
     expect(() => withFactFeatures(world, [{ ...clips[0]!, videoId: 'w1-short-000' }])).toThrow(/not a video of this world/);
+    const [slots] = withFactFeatures(world, clips, 'tokens');
+    expect(Array.from(slots!.embedding)).toEqual(Array.from(factTokens(spanFacts(world, video, 0, 8), world.config.width / world.config.height)));
+  });
+});
+
+describe('factTokens (the slot form)', () => {
+  const world = buildWorld({ seed: 42 });
+  const aspect = world.config.width / world.config.height;
+
+  it('one span token and one token per object, each of length 1/√tokens (empty slots zero); the demo world fits the slots', () => {
+    let over = 0;
+    let all = 0;
+    for (const video of world.videos) {
+      for (let t = 0; t + 8 <= video.durationS; t += 8) {
+        const facts = spanFacts(world, video, t, t + 8);
+        all++;
+        if (facts.objects.length > FACT_OBJECT_SLOTS) over++;
+        const n = Math.min(FACT_OBJECT_SLOTS, facts.objects.length);
+        const v = factTokens(facts, aspect);
+        expect(v.length).toBe(FACT_TOKENS * FACT_TOKEN_DIM);
+        expect(Math.hypot(...v)).toBeCloseTo(Math.sqrt((1 + n) / FACT_TOKENS), 5);
+        for (let k = 0; k < FACT_TOKENS; k++) {
+          const token = v.subarray(k * FACT_TOKEN_DIM, (k + 1) * FACT_TOKEN_DIM);
+          const norm = Math.hypot(...token) * Math.sqrt(FACT_TOKENS);
+          expect(norm).toBeCloseTo(k <= n ? 1 : 0, 5);
+        }
+      }
+    }
+    // Objects past the slots are left out: few clips of the full demo world have that many.
+    expect(over / all).toBeLessThan(0.06); // 5.3% in world 42
+  });
+
+  it('an object’s colour and shape are in the same token', () => {
+    const video = world.videos.find((v) => v.kind === 'short')!;
+    const facts = spanFacts(world, video, 0, 8);
+    const o = facts.objects[0]!;
+    const token = factTokens({ ...facts, objects: [o] }, aspect).subarray(FACT_TOKEN_DIM, 2 * FACT_TOKEN_DIM);
+    const colours = 12;
+    expect(token.findIndex((x) => x > 0)).toBeLessThan(colours);
+    expect(Array.from(token.subarray(colours, colours + 8)).filter((x) => x > 0)).toHaveLength(1);
   });
 });

@@ -115,13 +115,76 @@ export function factFeatures(facts: SpanFacts, frameAspect: number): Float32Arra
   return v;
 }
 
+/** Embedder id of the slot form (`demo --features fact-tokens`): one token for the span, one per object. */
+export const FACT_TOKENS_ID = 'oracle:world-fact-tokens-v1';
+/**
+ * Object tokens per clip; one more token holds the span. Objects past this many are left out:
+ * about 5% of the full demo world's 8 s clips hold more (mostly clips across a scene cut).
+ */
+export const FACT_OBJECT_SLOTS = 5;
+/** Width of every fact token (zero-padded). */
+export const FACT_TOKEN_DIM = 48;
+/** Visual tokens per clip of the slot form. */
+export const FACT_TOKENS = FACT_OBJECT_SLOTS + 1;
+
+/**
+ * The slot form of the fact features: FACT_TOKENS tokens of FACT_TOKEN_DIM, in order — the span
+ * (backgrounds, object count), then one per seen object in appearance order (colour, shape,
+ * texture, size, direction one-hots, mean position, appears / collides flags); empty slots are
+ * zeros. Where the bag form binds attributes by outer products, this one binds them by being in
+ * the same token, as a vision encoder's object or patch tokens do: the policy finds an object by
+ * attention instead of decoding a product. Each token is scaled to length 1/√tokens, so a full
+ * clip is a unit vector and the policy's √r scaling gives unit tokens, as with the region tokens.
+ */
+export function factTokens(facts: SpanFacts, frameAspect: number): Float32Array {
+  const v = new Float32Array(FACT_TOKENS * FACT_TOKEN_DIM);
+  const put = (token: number, i: number, x: number): void => {
+    if (i >= FACT_TOKEN_DIM) throw new RangeError(`fact tokens: index ${i} past the token width ${FACT_TOKEN_DIM}`);
+    v[token * FACT_TOKEN_DIM + i] = (v[token * FACT_TOKEN_DIM + i] as number) + x;
+  };
+  const nb = BACKGROUND_COLOUR_NAMES.length;
+  for (const b of facts.backgrounds) {
+    put(0, index(BACKGROUND_COLOUR_NAMES, b.background.base, 'background colour'), 1);
+    put(0, nb + index(BACKGROUND_COLOUR_NAMES, b.background.accent, 'background colour'), 1);
+    put(0, 2 * nb + index(PATTERNS, b.background.pattern, 'pattern'), 1);
+  }
+  put(0, 2 * nb + PATTERNS.length + Math.min(MAX_COUNT, facts.counts.objects), 1);
+  facts.objects.slice(0, FACT_OBJECT_SLOTS).forEach((o, k) => {
+    const t = k + 1;
+    let at = 0;
+    const hot = <V,>(list: readonly V[], value: V, what: string): void => {
+      put(t, at + index(list, value, what), 1);
+      at += list.length;
+    };
+    hot(OBJECT_COLOUR_NAMES, o.colour, 'colour');
+    hot(SHAPES, o.shape, 'shape');
+    hot(TEXTURES, o.texture, 'texture');
+    hot(SIZES, o.size, 'size');
+    hot(DIRECTIONS, o.direction, 'direction');
+    put(t, at++, (o.from.x + o.to.x) / 2 / frameAspect - 0.5);
+    put(t, at++, (o.from.y + o.to.y) / 2 - 0.5);
+    put(t, at++, o.appears ? 1 : 0);
+    put(t, at++, o.collidesWith.length > 0 ? 1 : 0);
+  });
+  const scale = 1 / Math.sqrt(FACT_TOKENS);
+  for (let t = 0; t < FACT_TOKENS; t++) {
+    let norm = 0;
+    for (let i = 0; i < FACT_TOKEN_DIM; i++) norm += (v[t * FACT_TOKEN_DIM + i] as number) ** 2;
+    if (norm === 0) continue;
+    const k = scale / Math.sqrt(norm);
+    for (let i = 0; i < FACT_TOKEN_DIM; i++) v[t * FACT_TOKEN_DIM + i] = (v[t * FACT_TOKEN_DIM + i] as number) * k;
+  }
+  return v;
+}
+
 /** Spans (clips of world videos, by `videoId`) with their embedding replaced by their fact features. */
-export function withFactFeatures<T extends { videoId: string; startS: number; endS: number; embedding: Float32Array }>(world: World, spans: readonly T[]): T[] {
+export function withFactFeatures<T extends { videoId: string; startS: number; endS: number; embedding: Float32Array }>(world: World, spans: readonly T[], form: 'bag' | 'tokens' = 'bag'): T[] {
   const videos = new Map(world.videos.map((v) => [v.id, v]));
   const aspect = world.config.width / world.config.height;
   return spans.map((span) => {
     const video = videos.get(span.videoId);
     if (!video) throw new RangeError(`fact features: ${span.videoId} is not a video of this world`);
-    return { ...span, embedding: factFeatures(spanFacts(world, video, span.startS, span.endS), aspect) };
+    const facts = spanFacts(world, video, span.startS, span.endS);
+    return { ...span, embedding: form === 'bag' ? factFeatures(facts, aspect) : factTokens(facts, aspect) };
   });
 }
