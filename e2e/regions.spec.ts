@@ -50,4 +50,28 @@ test('the study with region tokens: 5 tokens per clip from import to evaluation'
     expect(e.embedder).toBe(REGIONS_ID);
     expect(e.summed.byLength['1']!.n).toBeGreaterThan(0);
   }
+
+  // Back to one token: Cancel stops the demo's re-embedding in the middle of a video (its frames so
+  // far kept, the row "interrupted"), and Reproduce picks it up again.
+  await page.getByLabel('Visual tokens').selectOption('default');
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await page.getByRole('link', { name: 'Library', exact: true }).click();
+  const longRow = page.getByRole('row').filter({ hasText: 'long-001' });
+  await expect(longRow.getByTestId('video-frames')).toHaveText(/sampling ([1-9]|[1-3]\d)\//, { timeout: 120_000 });
+  await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Reproduce LongVPO', exact: true })).toBeEnabled({ timeout: 30_000 });
+  await expect(page.getByTestId('reproduce-demo')).not.toHaveAttribute('data-state', 'done');
+  await page.getByRole('link', { name: 'Library', exact: true }).click();
+  await expect(longRow.getByTestId('video-frames')).toContainText('interrupted');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await expect(page.getByTestId('reproduce-demo')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  // (Cancelled while SFT trains: that pause is reported as a notice, as always.)
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Reproduce LongVPO', exact: true })).toBeEnabled({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'Library', exact: true }).click();
+  await expect(page.getByTestId('video-frames').filter({ hasText: 'interrupted' })).toHaveCount(0);
+  await expect(page.getByTestId('video-embeddings').filter({ hasText: '× 1792' })).toHaveCount(9);
 });

@@ -52,10 +52,14 @@ function segmentVideo(record: VideoRecord, modelId: string, pipeline: PipelineSe
   });
 }
 
-async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'discard' | 'keep'): Promise<void> {
+/** `signal`: a caller's cancel (the Reproduce button's), stopping the job as its own Cancel does. */
+async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'discard' | 'keep', signal?: AbortSignal): Promise<void> {
   const { updateJob } = useStudio.getState();
   const controller = new AbortController();
   controllers.set(jobId, controller);
+  const abort = (): void => controller.abort();
+  if (signal?.aborted) abort();
+  signal?.addEventListener('abort', abort, { once: true });
   const startedAt = Date.now();
   let firstDone: number | null = null;
   updateJob(jobId, { id: jobId, name: record.name, videoId: record.id, stage: 'sampling', progress: null, startedAt });
@@ -103,6 +107,7 @@ async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'disca
       throw e;
     }
   } finally {
+    signal?.removeEventListener('abort', abort);
     controllers.delete(jobId);
     // Reload first: dropping the job before the row has its new frame count would flash a
     // stale "0 · interrupted".
@@ -195,7 +200,8 @@ export async function setPipeline(pipeline: PipelineSettings): Promise<boolean> 
  * Brings a video to the current settings: new clips and scenes only, when just they changed;
  * otherwise frames and embeddings for the new rate or model (reusing any already stored).
  */
-export async function updateVideo(videoId: string): Promise<void> {
+/** Brings a video to the current import settings; `signal` cancels a re-embedding (its frames so far are kept). */
+export async function updateVideo(videoId: string, signal?: AbortSignal): Promise<void> {
   try {
     const db = await studioDb();
     const record = await db.get('videos', videoId);
@@ -203,7 +209,7 @@ export async function updateVideo(videoId: string): Promise<void> {
     const pipeline = await getSetting(db, 'pipeline');
     const state = staleness(record, pipeline);
     if (state === 'current') return;
-    if (state === 'resample') return await sampleVideo(record, crypto.randomUUID(), 'keep');
+    if (state === 'resample') return await sampleVideo(record, crypto.randomUUID(), 'keep', signal);
     const jobId = crypto.randomUUID();
     useStudio.getState().updateJob(jobId, { id: jobId, name: record.name, videoId, stage: 'segmenting', progress: null, startedAt: Date.now() });
     try {

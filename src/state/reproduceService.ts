@@ -40,6 +40,8 @@ export const STEP_LABELS: Record<ReproduceStep, string> = {
 };
 
 let cancelled = false;
+/** Cancels the demo's re-embedding (step 1) when the embedder changed. */
+let reembedding: AbortController | null = null;
 
 function setStep(step: ReproduceStep, state: StepState): void {
   const { reproduce, setReproduce } = useStudio.getState();
@@ -112,10 +114,16 @@ export async function reproduce(size: DemoSize): Promise<void> {
       if (stale.length === 0) setStep('demo', 'kept');
       else {
         setStep('demo', 'running');
-        for (const v of stale) {
-          check();
-          await updateVideo(v.id);
+        reembedding = new AbortController();
+        try {
+          for (const v of stale) {
+            check();
+            await updateVideo(v.id, reembedding.signal);
+          }
+        } finally {
+          reembedding = null;
         }
+        check();
         const left = (await staleVideos()).length;
         if (left > 0) throw new UserFacingError(`${left} of the library's videos could not be embedded with the ${embedder} embedder.`, 'See the message above, then click Reproduce LongVPO again.');
         setStep('demo', 'done');
@@ -193,7 +201,9 @@ export async function reproduce(size: DemoSize): Promise<void> {
 /** Stops after the current step's work is cancelled; finished steps stay stored. */
 export function cancelReproduce(): void {
   cancelled = true;
-  // The running step's own cancel: training pauses with a checkpoint, evaluation stops.
+  // The running step's own cancel: re-embedding stops (its frames kept), training pauses with a
+  // checkpoint, evaluation stops.
+  reembedding?.abort();
   pauseTraining();
   cancelEvaluation();
   cancelDemo();
