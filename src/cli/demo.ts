@@ -3,12 +3,12 @@
 // DIR/report.json (docs/cli.md).
 import { Command, Option } from 'commander';
 import { clipsJsonl } from '../core/clipsJsonl';
-import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize, type PixelFeatures } from '../core/demo';
+import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import { DEFAULT_PIPELINE, LIMITS } from '../core/pipeline';
 import { sceneListJsonl } from '../core/sceneList';
 import { studioJsonl } from '../core/triples/exports';
 import { buildWorld, createOracleGenerator, worldFingerprint, type World } from '../core/world';
-import { FACT_FEATURES_DIM, FACT_FEATURES_ID, FACT_TOKEN_DIM, FACT_TOKENS, FACT_TOKENS_ID, withFactFeatures } from '../core/world/factFeatures';
+import { FACT_FORMS, isFactForm, withFactFeatures } from '../core/world/factFeatures';
 import { createFeatureEmbedder, DEFAULT_EMBEDDER_SPEC } from '../ml/embedder';
 import { embedWorld, worldSampleTotal } from '../ml/worldEmbeddings';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
@@ -52,7 +52,7 @@ export function demoCommand(ctx: CliContext): Command {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...NODE_BACKENDS]).default('wasm'))
     .option('--quiet', 'no progress on stderr', false)
     .option('--sft-per-clip <n>', 'single-clip SFT questions per non-anchor clip, written to sft.jsonl (0: none)', integer(0, 64), 6)
-    .addOption(new Option('--features <kind>', 'frame features: the default embedder, it plus each frame\'s 64-bin colour histogram, the histogram alone, 5 tokens per clip: frame + quadrants, or `facts`: each clip written from the world\'s ground truth, an oracle diagnostic (docs/evaluation.md)').choices([...DEMO_FEATURES]).default('mobilenet'))
+    .addOption(new Option('--features <kind>', 'frame features: the default embedder, it plus each frame\'s 64-bin colour histogram, the histogram alone, 5 tokens per clip: frame + quadrants, or `facts` / `fact-tokens`: each clip written from the world\'s ground truth as one vector or one token per object, an oracle diagnostic (docs/evaluation.md)').choices([...DEMO_FEATURES]).default('mobilenet'))
     .option('--sft-share <fraction>', 'share of the clips reserved for SFT: never Stage 1 anchors (they may be distractors)', decimal(0, 0.95), SFT_SHARE);
   addStage1Options(cmd, 200);
   // The small world's one long video is about 75 s: 60 s keeps it Stage 2 material (the core default is issue #10's 2 min).
@@ -64,17 +64,14 @@ export function demoCommand(ctx: CliContext): Command {
     await startBackend(o.backend);
     const world = demoWorld(o.size, o.seed);
     const tWorld = Date.now();
-    // `facts` embeds the pixels with the default embedder (its scene cuts are the studio's) and then
-    // replaces every clip's vector with the world's ground truth of its span (the oracle diagnostic).
-    const oracleFacts = o.features === 'facts' || o.features === 'fact-tokens';
-    const pixelEmbedder = await createFeatureEmbedder(oracleFacts ? 'mobilenet' : (o.features as PixelFeatures));
-    const embedder =
-      o.features === 'facts' ? { id: FACT_FEATURES_ID, dim: FACT_FEATURES_DIM, tokens: 1 }
-      : o.features === 'fact-tokens' ? { id: FACT_TOKENS_ID, dim: FACT_TOKENS * FACT_TOKEN_DIM, tokens: FACT_TOKENS }
-      : { id: pixelEmbedder.id, dim: pixelEmbedder.dim, tokens: pixelEmbedder.tokens ?? 1 };
+    // The oracle forms embed the pixels with the default embedder (its scene cuts are the studio's)
+    // and then replace every clip's vector with the world's ground truth of its span.
+    const facts = isFactForm(o.features) ? FACT_FORMS[o.features] : null;
+    const pixelEmbedder = await createFeatureEmbedder(isFactForm(o.features) ? 'mobilenet' : o.features);
+    const embedder = facts ?? { id: pixelEmbedder.id, dim: pixelEmbedder.dim, tokens: pixelEmbedder.tokens ?? 1 };
     const tModel = Date.now();
     const frames = worldSampleTotal(world, o.fps);
-    note(`demo world (${o.size}, seed ${o.seed}): ${world.videos.length} videos, ${frames} frames at ${o.fps} fps; ${o.backend} backend, ${embedder.dim}-d embeddings${oracleFacts ? ' (oracle: written from the world\'s ground truth, a diagnostic)' : ''}`, o.quiet);
+    note(`demo world (${o.size}, seed ${o.seed}): ${world.videos.length} videos, ${frames} frames at ${o.fps} fps; ${o.backend} backend, ${embedder.dim}-d embeddings${facts ? ' (oracle: written from the world\'s ground truth, a diagnostic)' : ''}`, o.quiet);
     const progress = new Progress('embedding frames', 'frames', o.quiet);
     let clips, scenes;
     try {
@@ -84,7 +81,7 @@ export function demoCommand(ctx: CliContext): Command {
       progress.finish();
       pixelEmbedder.dispose();
     }
-    if (oracleFacts) clips = withFactFeatures(world, clips, o.features === 'facts' ? 'bag' : 'tokens');
+    if (isFactForm(o.features)) clips = withFactFeatures(world, clips, o.features);
     const tEmbed = Date.now();
     const oracle = createOracleGenerator(world);
     // A seeded share of the clips is kept for single-clip SFT (issue #12): never a Stage 1 anchor.
@@ -103,7 +100,7 @@ export function demoCommand(ctx: CliContext): Command {
       created_at: stamp,
       world: { version: world.version, fingerprint: worldFingerprint(world), config: world.config, videos: world.videos.length },
       sampling: { fps: o.fps, clip_s: o.clipS, frames },
-      embedder: { id: embedder.id, dim: embedder.dim, tokens: embedder.tokens, backend: o.backend, ...(oracleFacts ? { pixels: pixelEmbedder.id } : {}) },
+      embedder: { id: embedder.id, dim: embedder.dim, tokens: embedder.tokens, backend: o.backend, ...(facts ? { pixels: pixelEmbedder.id } : {}) },
       clips: clips.length,
       scenes: scenes.length,
       stage1: report,

@@ -18,5 +18,5 @@ export const DEMO_SIZES: Record<DemoSize, { label: string; config: Partial<World
  */
 export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour', 'colour', 'regions', 'facts', 'fact-tokens'] as const;
 export type DemoFeatures = (typeof DEMO_FEATURES)[number];
-/** The features an embedder computes from pixels (all but the oracle `facts`). */
+/** The features an embedder computes from pixels (all but the oracle `facts` and `fact-tokens`). */
 export type PixelFeatures = Exclude<DemoFeatures, 'facts' | 'fact-tokens'>;

@@ -49,7 +49,7 @@ describe('withFactFeatures', () => {
     expect(out!.embedding.length).toBe(FACT_FEATURES_DIM);
     expect(Array.from(out!.embedding)).toEqual(Array.from(factFeatures(spanFacts(world, video, 0, 8), world.config.width / world.config.height)));
     expect(() => withFactFeatures(world, [{ ...clips[0]!, videoId: 'w1-short-000' }])).toThrow(/not a video of this world/);
-    const [slots] = withFactFeatures(world, clips, 'tokens');
+    const [slots] = withFactFeatures(world, clips, 'fact-tokens');
     expect(Array.from(slots!.embedding)).toEqual(Array.from(factTokens(spanFacts(world, video, 0, 8), world.config.width / world.config.height)));
   });
 });

@@ -177,14 +177,25 @@ export function factTokens(facts: SpanFacts, frameAspect: number): Float32Array 
   return v;
 }
 
+/** The two forms of the fact features, as `demo --features` names them, with what a clips file records. */
+export const FACT_FORMS = {
+  facts: { id: FACT_FEATURES_ID, dim: FACT_FEATURES_DIM, tokens: 1, vector: factFeatures },
+  'fact-tokens': { id: FACT_TOKENS_ID, dim: FACT_TOKENS * FACT_TOKEN_DIM, tokens: FACT_TOKENS, vector: factTokens },
+} as const;
+export type FactForm = keyof typeof FACT_FORMS;
+
+export function isFactForm(features: string): features is FactForm {
+  return Object.hasOwn(FACT_FORMS, features);
+}
+
 /** Spans (clips of world videos, by `videoId`) with their embedding replaced by their fact features. */
-export function withFactFeatures<T extends { videoId: string; startS: number; endS: number; embedding: Float32Array }>(world: World, spans: readonly T[], form: 'bag' | 'tokens' = 'bag'): T[] {
+export function withFactFeatures<T extends { videoId: string; startS: number; endS: number; embedding: Float32Array }>(world: World, spans: readonly T[], form: FactForm = 'facts'): T[] {
   const videos = new Map(world.videos.map((v) => [v.id, v]));
   const aspect = world.config.width / world.config.height;
+  const { vector } = FACT_FORMS[form];
   return spans.map((span) => {
     const video = videos.get(span.videoId);
     if (!video) throw new RangeError(`fact features: ${span.videoId} is not a video of this world`);
-    const facts = spanFacts(world, video, span.startS, span.endS);
-    return { ...span, embedding: form === 'bag' ? factFeatures(facts, aspect) : factTokens(facts, aspect) };
+    return { ...span, embedding: vector(spanFacts(world, video, span.startS, span.endS), aspect) };
   });
 }
