@@ -3,7 +3,7 @@
 // node_modules as dist-cli does, and a concurrent `npm run build:cli` cannot swap it mid-test);
 // commands run in a temporary directory. The small demo world keeps the file near a minute.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +52,9 @@ afterAll(() => {
 
 describe('longvpo --help', () => {
   it.each([
-    [[], ['demo', 'synth', 'validate', 'export', 'import', '--debug']],
+    [[], ['demo', 'synth', 'validate', 'export', 'import', 'merge', 'reproduce', '--debug']],
+    [['merge'], ['<folders...>', '--out <dir>']],
+    [['reproduce'], ['--train-worlds <n>', '--held-out-seed <n>', '--features <kind>']],
     [['demo'], ['--stage2-count <n>', '--partial-share <p>', '--out <dir>', '--size <size>', '--seed <n>', '--fps <n>', '--count <n>', '--threshold <cos>', '--now <iso>', '--backend <name>']],
     [['synth'], ['--stage <n>', '--scenes <file>', '--stage2-count <n>', '--clips <file>', '--annotations <file>', '--oracle <size>', '--out <dir>', '--embedder <id>']],
     [['validate'], ['<file>', 'Exit status']],
@@ -175,6 +177,27 @@ describe('longvpo demo (small world)', () => {
     expect(readFileSync(join(out('demo-facts'), 'scenes.jsonl'), 'utf8')).toBe(readFileSync(join(out('demo-a'), 'scenes.jsonl'), 'utf8'));
     for (const t of readLines(join(out('demo-facts'), 'triples.jsonl')).map((l) => JSON.parse(l) as { stage: number; filters: { embedder?: string } })) if (t.stage === 1) expect(t.filters.embedder).toBe(FACT_FEATURES_ID);
   }, 150_000);
+
+  it('merge: folders of one embedder become one (every line kept, counted per source); repeated ids and mixed embedders are refused', async () => {
+    // A second folder: demo-a with every id renamed (as another world's would differ).
+    mkdirSync(out('renamed'));
+    for (const f of ['clips.jsonl', 'scenes.jsonl', 'sft.jsonl', 'triples.jsonl'])
+      writeFileSync(join(out('renamed'), f), readLines(join(out('demo-a'), f)).map((l) => JSON.stringify({ ...(JSON.parse(l) as object), id: `other-${(JSON.parse(l) as { id: string }).id}` })).join('\n') + '\n');
+    const r = await run(['merge', '--out', 'merged', 'demo-a', 'renamed']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('merged');
+    for (const f of ['clips.jsonl', 'scenes.jsonl', 'sft.jsonl', 'triples.jsonl']) expect(readLines(join(out('merged'), f)), f).toEqual([...readLines(join(out('demo-a'), f)), ...readLines(join(out('renamed'), f))]);
+    const report = JSON.parse(readFileSync(join(out('merged'), 'report.json'), 'utf8')) as { command: string; sources: { dir: string; seed?: number }[]; embedder: { dim: number } };
+    expect(report.command).toBe('merge');
+    expect(report.sources.map((s) => [s.dir, s.seed])).toEqual([['demo-a', 7], ['renamed', undefined]]);
+    expect(report.embedder.dim).toBe(1792);
+    const twice = await run(['merge', '--out', 'merged2', 'demo-a', 'demo-a']);
+    expect([twice.code, twice.stderr.trim()]).toEqual([1, 'longvpo: demo-a is named twice. Name each folder once.']);
+    const mixed = await run(['merge', '--out', 'merged2', 'demo-a', 'demo-facts']);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toMatch(/^longvpo: demo-facts is embedded with oracle:world-facts-v1 \(541-d, 1 token per clip\), but demo-a with .*Merge folders made with the same embedder/);
+    expect(existsSync(out('merged2'))).toBe(false);
+  }, 60_000);
 
   it('synth on the demo’s clips.jsonl with the same oracle and seed rebuilds the same triples', async () => {
     const r = await run(['synth', '--clips', join('demo-a', 'clips.jsonl'), '--oracle', 'small', '--seed', '7', '--count', '40', '--out', 'synth', '--now', '2000-01-01T00:00:00Z', '--quiet']);
