@@ -2,7 +2,7 @@
 // Node process on the small demo world. SFT, then Stage 1 DPO paused halfway and resumed: its
 // metrics must equal an uninterrupted run's (1e-3 relative); bad input exits 1 and writes nothing.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,8 @@ function run(args: string[], script = CLI): Promise<{ code: number | null; stdou
     execFile(process.execPath, [script, ...args], { cwd: work, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
   });
 }
+
+const readLines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
 
 const metrics = (run: string): Record<string, number>[] =>
   readFileSync(join(work, run, 'metrics.jsonl'), 'utf8')
@@ -148,6 +150,27 @@ describe('longvpo reproduce', () => {
     expect(again.stderr).toMatch(/train stage1 — already done, kept/);
     expect(again.stderr).toMatch(/evaluate stage2 blind \(clip vectors zeroed\) — already done, kept/);
     expect(again.stderr).not.toMatch(/train sft…/);
+  }, 300_000);
+
+  it('--train-worlds 2: a second world (seed + 1) is made and merged into DIR/train, which every stage trains on', async () => {
+    // The first world and the held-out world are the study's above (copied, not remade).
+    for (const d of ['data', 'heldout']) cpSync(join(work, 'study', d), join(work, 'study2', d), { recursive: true });
+    const r = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--train-worlds', '2', '--lengths', '1', '--out', 'study2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/training world \(seed 7\) — already done, kept/);
+    expect(r.stderr).toMatch(/training world 2 of 2 \(seed 8\)…/);
+    const merged = JSON.parse(readFileSync(join(work, 'study2', 'train', 'report.json'), 'utf8')) as { command: string; sources: { seed: number; lines: Record<string, number> }[]; lines: Record<string, number> };
+    expect(merged.command).toBe('merge');
+    expect(merged.sources.map((s) => s.seed)).toEqual([7, 8]);
+    for (const f of ['clips.jsonl', 'sft.jsonl', 'triples.jsonl']) {
+      expect(merged.sources[1]!.lines[f], f).toBeGreaterThan(0);
+      expect(merged.lines[f]).toBe(merged.sources[0]!.lines[f]! + merged.sources[1]!.lines[f]!);
+      expect(readLines(join(work, 'study2', 'train', f)).length).toBe(merged.lines[f]);
+    }
+    for (const stage of ['sft', 'stage1', 'stage2']) expect((JSON.parse(readFileSync(join(work, 'study2', 'runs', stage, 'config.json'), 'utf8')) as { data: string }).data).toBe(join('study2', 'train'));
+    const comparison = JSON.parse(readFileSync(join(work, 'study2', 'comparison.json'), 'utf8')) as { training_seeds: number[]; held_out_seed: number };
+    expect(comparison.training_seeds).toEqual([7, 8]);
+    expect(comparison.held_out_seed).toBe(1007);
   }, 300_000);
 
   it('ablate: each variant is a Stage 1 run from the study\'s SFT, evaluated on its held-out world; reruns keep them', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROBE_VERSION } from '../src/core/eval/probe';
-import { currentEval } from '../src/cli/reproduce';
+import { currentEval, sameTrainingData, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
 
 describe('currentEval', () => {
   const dir = mkdtempSync(join(tmpdir(), 'longvpo-current-'));
@@ -27,5 +27,39 @@ describe('currentEval', () => {
     expect(await currentEval(write('d.json', { version: PROBE_VERSION, settings: { lengths: [1, 4, 8, 16, 32] } }), '1,16,32')).toBe(false);
     expect(await currentEval(write('e.json', { version: PROBE_VERSION, settings: { lengths: [1, 16] } }), '1,16,32')).toBe(false);
     expect(await currentEval(join(dir, 'missing.json'), '1,16,32')).toBe(false);
+  });
+});
+
+describe('a study on several training worlds (--train-worlds)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'longvpo-worlds-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('trains on seeds seed, seed + 1, …, and refuses a held-out seed among them', () => {
+    expect(trainingSeeds(42, 1, 1042)).toEqual([42]);
+    expect(trainingSeeds(42, 4, 1042)).toEqual([42, 43, 44, 45]);
+    expect(() => trainingSeeds(42, 4, 44)).toThrow(/held-out world \(seed 44\) would be one of the 4 training worlds \(seeds 42–45\)/);
+  });
+
+  it('gives SFT fewer epochs on more worlds (20 on one, never under 4), and --quick 4', () => {
+    expect(sftEpochs(1, false)).toEqual([]);
+    expect(sftEpochs(2, false)).toEqual(['--epochs', '10']);
+    expect(sftEpochs(9, false)).toEqual(['--epochs', '4']);
+    expect(sftEpochs(1, true)).toEqual(['--epochs', '4']);
+  });
+
+  it('keeps a run only when it was trained on the data the study now uses', async () => {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ data: 'study/data' }));
+    await expect(sameTrainingData(dir, 'study/data')).resolves.toBeUndefined();
+    await expect(sameTrainingData(dir, 'study/train')).rejects.toThrow(/was trained on study\/data, but this study now trains on study\/train/);
+    await expect(sameTrainingData(join(dir, 'none'), 'study/train')).resolves.toBeUndefined();
+  });
+});
+
+describe('stage1Settings', () => {
+  it('3 epochs on one world, fewer on more (never under 1), 1 with --quick', () => {
+    expect(stage1Settings(false)).toEqual(['--lr', '1e-3', '--epochs', '3']);
+    expect(stage1Settings(false, 2)).toEqual(['--lr', '1e-3', '--epochs', '2']);
+    expect(stage1Settings(false, 9)).toEqual(['--lr', '1e-3', '--epochs', '1']);
+    expect(stage1Settings(true, 1)).toEqual(['--lr', '1e-3', '--epochs', '1']);
   });
 });

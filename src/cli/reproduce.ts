@@ -25,7 +25,25 @@ interface ReproduceOptions {
   lengths: string;
   quick: boolean;
   features: DemoFeatures;
+  trainWorlds: number;
   quiet: boolean;
+}
+
+/** SFT epochs of a study on `worlds` training worlds: the default 20 on one world, fewer on more (about the same steps from 2 on, never under 4). */
+export function sftEpochs(worlds: number, quick: boolean): string[] {
+  if (quick) return ['--epochs', '4'];
+  return worlds > 1 ? ['--epochs', String(Math.max(4, Math.round(20 / worlds)))] : [];
+}
+
+/** Seeds of a study's training worlds: seed, seed + 1, … (`--train-worlds`); the held-out seed must not be one of them. */
+export function trainingSeeds(seed: number, worlds: number, heldOut: number): number[] {
+  const seeds = Array.from({ length: worlds }, (_, i) => seed + i);
+  if (seeds.includes(heldOut))
+    throw new CliError(
+      `The held-out world (seed ${heldOut}) would be one of the ${worlds} training worlds (seeds ${seed}–${seed + worlds - 1}).`,
+      'Pass a --held-out-seed outside that range, or fewer --train-worlds.',
+    );
+  return seeds;
 }
 
 export const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
@@ -63,9 +81,24 @@ export async function trainState(run: string): Promise<'done' | 'partial' | 'non
   return (await exists(join(run, 'checkpoint.json'))) ? 'partial' : 'none';
 }
 
-/** The study's Stage 1 settings (a 5× learning rate and 3 epochs: docs/results.md), shared by `ablate`. */
-export function stage1Settings(quick: boolean): string[] {
-  return ['--lr', '1e-3', '--epochs', quick ? '1' : '3'];
+/**
+ * The study's Stage 1 settings (a 5× learning rate and 3 epochs: docs/results.md), shared by
+ * `ablate`; on `worlds` training worlds (N× the triples) fewer epochs, never under 1.
+ */
+export function stage1Settings(quick: boolean, worlds = 1): string[] {
+  return ['--lr', '1e-3', '--epochs', quick ? '1' : String(Math.max(1, Math.round(3 / worlds)))];
+}
+
+/** A kept run of a study must have been trained on the data this rerun would use (e.g. not on one world when --train-worlds now asks for more). */
+export async function sameTrainingData(run: string, data: string): Promise<void> {
+  let had: unknown;
+  try {
+    had = (JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as { data?: unknown }).data;
+  } catch {
+    return; // no readable config: `train --resume` reports what is wrong with the run
+  }
+  if (typeof had === 'string' && had !== data)
+    throw new CliError(`${run} was trained on ${had}, but this study now trains on ${data} (other --train-worlds than before?).`, 'Use a new --out for the new settings, or run reproduce with the settings that made this study.');
 }
 
 export function reproduceCommand(ctx: CliContext): Command {
@@ -77,11 +110,13 @@ export function reproduceCommand(ctx: CliContext): Command {
     .addOption(new Option('--size <size>', 'demo world size (small: a quick check, not a measurement)').choices(Object.keys(DEMO_SIZES)).default('full'))
     .option('--lengths <list>', 'probe composite lengths', '1,4,8,16,32')
     .addOption(new Option('--features <kind>', 'frame features of both worlds (`demo --features`)').choices([...DEMO_FEATURES]).default('mobilenet'))
+    .option('--train-worlds <n>', 'training worlds (seeds --seed, --seed + 1, …), merged into DIR/train for every stage: more worlds, more varied questions, a policy that reads a world it never saw (docs/results.md)', integer(1, 64), 1)
     .option('--quick', 'a smoke run in about a minute with --size small: few SFT epochs, a small probe (not a measurement)', false)
     .option('--quiet', 'less progress on stderr', false)
     .action(async (o: ReproduceOptions) => {
       const heldOut = o.heldOutSeed ?? o.seed + 1000;
       if (heldOut === o.seed) throw new CliError('The held-out world must have another seed than the training world.', 'Pass a different --held-out-seed (or leave it out: --seed + 1000).');
+      const seeds = trainingSeeds(o.seed, o.trainWorlds, heldOut);
       const q = o.quiet ? ['--quiet'] : [];
       const data = join(o.out, 'data');
       const held = join(o.out, 'heldout');
@@ -95,21 +130,32 @@ export function reproduceCommand(ctx: CliContext): Command {
         note(`reproduce: ${label}…`, false);
         await runCli([...args, ...q], ctx.signal);
       };
-      await step(`training world (seed ${o.seed})`, () => exists(join(data, 'report.json')), ['demo', '--size', o.size, '--seed', String(o.seed), '--count', '2000', '--features', o.features, '--out', data]);
+      const world = (seed: number, dir: string): string[] => ['demo', '--size', o.size, '--seed', String(seed), '--count', '2000', '--features', o.features, '--out', dir];
+      await step(`training world (seed ${o.seed})`, () => exists(join(data, 'report.json')), world(o.seed, data));
+      // More training worlds: each made as the first one, then all merged into DIR/train, which
+      // every stage trains on (the first world stays DIR/data, as `ablate` reads it).
+      let trainData = data;
+      if (seeds.length > 1) {
+        const extra = seeds.slice(1).map((s) => [s, join(o.out, 'worlds', `seed-${s}`)] as const);
+        for (const [s, dir] of extra) await step(`training world ${s - o.seed + 1} of ${seeds.length} (seed ${s})`, () => exists(join(dir, 'report.json')), world(s, dir));
+        trainData = join(o.out, 'train');
+        await step(`merge the ${seeds.length} training worlds`, () => exists(join(trainData, 'report.json')), ['merge', '--out', trainData, data, ...extra.map(([, dir]) => dir)]);
+      }
       await step(`held-out world (seed ${heldOut})`, () => exists(join(held, 'report.json')), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--features', o.features, '--out', held]);
       const stages: [keyof typeof runs, string[]][] = [
-        ['sft', ['--stage', 'sft', ...(o.quick ? ['--epochs', '4'] : [])]],
-        ['stage1', ['--stage', '1', '--init', runs.sft, ...stage1Settings(o.quick)]],
+        ['sft', ['--stage', 'sft', ...sftEpochs(seeds.length, o.quick)]],
+        ['stage1', ['--stage', '1', '--init', runs.sft, ...stage1Settings(o.quick, seeds.length)]],
         ['stage2', ['--stage', '2', '--init', runs.stage1]],
       ];
       for (const [name, args] of stages) {
         const state = await trainState(runs[name]);
+        if (state !== 'none') await sameTrainingData(runs[name], trainData);
         if (state === 'done') note(`reproduce: train ${name} — already done, kept`, o.quiet);
         else {
           note(`reproduce: train ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
           // Evaluations of an earlier state of this run.
           for (const f of ['eval.json', 'eval-blind.json']) await rm(join(runs[name], f), { force: true });
-          await runCli(state === 'partial' ? ['train', '--resume', runs[name], ...q] : ['train', '--data', data, ...args, '--out', runs[name], ...q], ctx.signal);
+          await runCli(state === 'partial' ? ['train', '--resume', runs[name], ...q] : ['train', '--data', trainData, ...args, '--out', runs[name], ...q], ctx.signal);
           await writeOutputs(runs[name], { done: 'finished\n' });
         }
         const probe = ['--run', runs[name], '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
@@ -133,7 +179,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         looking: Object.fromEntries(Object.keys(runs).map((n) => [n, pairedGains(blindByName[n as keyof typeof runs].per_item, byName[n as keyof typeof runs].per_item) ?? null])),
         stage1_vs_sft_blind: pairedGains(blindByName.sft.per_item, blindByName.stage1.per_item) ?? null,
       };
-      const comparison = { seed: o.seed, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), blind: Object.fromEntries(blinds.map(([n, e]) => [n, { by_length: e.by_length, n: e.n, per_item: e.per_item }])), gains, seconds: (Date.now() - t0) / 1000 };
+      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), blind: Object.fromEntries(blinds.map(([n, e]) => [n, { by_length: e.by_length, n: e.n, per_item: e.per_item }])), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(evals[0]?.[1].by_length ?? {});
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
