@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROBE_VERSION } from '../src/core/eval/probe';
-import { currentEval, sameTrainingData, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
+import { currentEval, sameSftQuestions, sameTrainingData, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
 
 describe('currentEval', () => {
   const dir = mkdtempSync(join(tmpdir(), 'longvpo-current-'));
@@ -52,6 +52,20 @@ describe('a study on several training worlds (--train-worlds)', () => {
     await expect(sameTrainingData(dir, 'study/data')).resolves.toBeUndefined();
     await expect(sameTrainingData(dir, 'study/train')).rejects.toThrow(/was trained on study\/data, but this study now trains on study\/train/);
     await expect(sameTrainingData(join(dir, 'none'), 'study/train')).resolves.toBeUndefined();
+  });
+});
+
+describe('a study with clip-only SFT questions (--sft-questions)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'longvpo-sftq-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps a training world only when its SFT questions have the wording asked for (none recorded: anchored)', async () => {
+    writeFileSync(join(dir, 'report.json'), JSON.stringify({ sft: { samples: 10, questions: 'both' } }));
+    await expect(sameSftQuestions(dir, 'both')).resolves.toBeUndefined();
+    await expect(sameSftQuestions(dir, 'anchored')).rejects.toThrow(/holds SFT questions of the form both, but this study asks for anchored/);
+    writeFileSync(join(dir, 'report.json'), JSON.stringify({ sft: { samples: 10 } }));
+    await expect(sameSftQuestions(dir, 'anchored')).resolves.toBeUndefined();
+    await expect(sameSftQuestions(dir, 'clip-only')).rejects.toThrow(/form anchored/);
   });
 });
 

@@ -19,7 +19,7 @@ import { note, Progress } from './progress';
 import { addStage1Options, runStage1, type Stage1Options } from './stage1';
 import { addStage2Options, runStage2, worldStage2Videos, type Stage2Options } from './stage2';
 import { sftJsonl } from '../core/train/sftData';
-import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft } from '../core/train/sftSynthesis';
+import { SFT_CLIP_SEED, SFT_QUESTION_FORMS, SFT_SHARE, sftReservedClips, synthesizeSft, type SftQuestionForm } from '../core/train/sftSynthesis';
 
 interface DemoOptions extends Stage1Options, Stage2Options {
   out: string;
@@ -30,6 +30,7 @@ interface DemoOptions extends Stage1Options, Stage2Options {
   quiet: boolean;
   sftPerClip: number;
   sftShare: number;
+  sftQuestions: SftQuestionForm;
   features: DemoFeatures;
 }
 
@@ -53,6 +54,7 @@ export function demoCommand(ctx: CliContext): Command {
     .option('--quiet', 'no progress on stderr', false)
     .option('--sft-per-clip <n>', 'single-clip SFT questions per non-anchor clip, written to sft.jsonl (0: none)', integer(0, 64), 6)
     .addOption(new Option('--features <kind>', 'frame features: the default embedder, it plus each frame\'s 64-bin colour histogram, the histogram alone, 5 tokens per clip: frame + quadrants, or `facts` / `fact-tokens`: each clip written from the world\'s ground truth as one vector or one token per object, an oracle diagnostic (docs/evaluation.md)').choices([...DEMO_FEATURES]).default('mobilenet'))
+    .addOption(new Option('--sft-questions <form>', 'wording of the SFT questions: anchored ("On the … background, …", as Stage 1 and the probe ask), clip-only (that anchor dropped where the clip alone answers the same; the words then recur across clips with other answers) or both, two samples per question (docs/training.md)').choices([...SFT_QUESTION_FORMS]).default('anchored'))
     .option('--sft-share <fraction>', 'share of the clips reserved for SFT: never Stage 1 anchors (they may be distractors)', decimal(0, 0.95), SFT_SHARE);
   addStage1Options(cmd, 200);
   // The small world's one long video is about 75 s: 60 s keeps it Stage 2 material (the core default is issue #10's 2 min).
@@ -88,7 +90,7 @@ export function demoCommand(ctx: CliContext): Command {
     const reserved = sftReservedClips(clips, SFT_CLIP_SEED, o.sftPerClip > 0 ? o.sftShare : 0);
     const { triples, report } = await runStage1(clips, oracle, embedder.id, { ...o, createdAt: stamp, quiet: o.quiet, signal: ctx.signal, excludedAnchors: reserved });
     const anchors = new Set(triples.flatMap((t) => (t.stage === 1 && t.anchor_index !== undefined ? [t.video[t.anchor_index] as string] : [])));
-    const sft = await synthesizeSft(clips.filter((c) => reserved.has(c.id)), oracle, { exclude: anchors, questionsPerClip: o.sftPerClip, signal: ctx.signal });
+    const sft = await synthesizeSft(clips.filter((c) => reserved.has(c.id)), oracle, { exclude: anchors, questionsPerClip: o.sftPerClip, questionForm: o.sftQuestions, signal: ctx.signal });
     const tSynth = Date.now();
     const videos = worldStage2Videos(world, scenes);
     const stage2 = await runStage2(videos, createOracleGenerator(world), { ...o, createdAt: stamp, signal: ctx.signal });
@@ -105,7 +107,7 @@ export function demoCommand(ctx: CliContext): Command {
       scenes: scenes.length,
       stage1: report,
       stage2: stage2.report,
-      sft: sft.report,
+      sft: { ...sft.report, questions: o.sftQuestions },
       timings_ms: { world: tWorld - t0, model_load: tModel - tWorld, embed: tEmbed - tModel, synthesis: tSynth - tEmbed, stage2: tStage2 - tSynth, total: tStage2 - t0 },
       embed_frames_per_s: Math.round((frames / Math.max(1, tEmbed - tModel)) * 1000 * 10) / 10,
     };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatGain, pairedGains } from '../core/eval/compare';
 import { PROBE_VERSION } from '../core/eval/probe';
+import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
 import { CliError } from './errors';
@@ -26,6 +27,7 @@ interface ReproduceOptions {
   quick: boolean;
   features: DemoFeatures;
   trainWorlds: number;
+  sftQuestions: SftQuestionForm;
   quiet: boolean;
 }
 
@@ -101,6 +103,13 @@ export async function sameTrainingData(run: string, data: string): Promise<void>
     throw new CliError(`${run} was trained on ${had}, but this study now trains on ${data} (other --train-worlds than before?).`, 'Use a new --out for the new settings, or run reproduce with the settings that made this study.');
 }
 
+/** A kept training world must have the SFT wording this rerun asks for (`--sft-questions`); worlds made before the option are anchored. */
+export async function sameSftQuestions(dir: string, form: SftQuestionForm): Promise<void> {
+  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { sft?: { questions?: string } };
+  const had = report.sft?.questions ?? 'anchored';
+  if (had !== form) throw new CliError(`${dir} holds SFT questions of the form ${had}, but this study asks for ${form}.`, 'Use a new --out for the new settings, or run reproduce with the settings that made this study.');
+}
+
 export function reproduceCommand(ctx: CliContext): Command {
   return new Command('reproduce')
     .description('The whole LongVPO study on the demo world: train world + held-out world, SFT → Stage 1 → Stage 2 DPO, the held-out probe on every checkpoint, and the comparison (DIR/comparison.json). Rerun with the same --out to resume.')
@@ -111,6 +120,7 @@ export function reproduceCommand(ctx: CliContext): Command {
     .option('--lengths <list>', 'probe composite lengths', '1,4,8,16,32')
     .addOption(new Option('--features <kind>', 'frame features of both worlds (`demo --features`)').choices([...DEMO_FEATURES]).default('mobilenet'))
     .option('--train-worlds <n>', 'training worlds (seeds --seed, --seed + 1, …), merged into DIR/train for every stage: more worlds, more varied questions, a policy that reads a world it never saw (docs/results.md)', integer(1, 64), 1)
+    .addOption(new Option('--sft-questions <form>', 'wording of the training worlds\' SFT questions (`demo --sft-questions`); the held-out probe always asks the anchored form').choices([...SFT_QUESTION_FORMS]).default('anchored'))
     .option('--quick', 'a smoke run in about a minute with --size small: few SFT epochs, a small probe (not a measurement)', false)
     .option('--quiet', 'less progress on stderr', false)
     .action(async (o: ReproduceOptions) => {
@@ -130,14 +140,15 @@ export function reproduceCommand(ctx: CliContext): Command {
         note(`reproduce: ${label}…`, false);
         await runCli([...args, ...q], ctx.signal);
       };
-      const world = (seed: number, dir: string): string[] => ['demo', '--size', o.size, '--seed', String(seed), '--count', '2000', '--features', o.features, '--out', dir];
-      await step(`training world (seed ${o.seed})`, () => exists(join(data, 'report.json')), world(o.seed, data));
+      const world = (seed: number, dir: string): string[] => ['demo', '--size', o.size, '--seed', String(seed), '--count', '2000', '--features', o.features, '--sft-questions', o.sftQuestions, '--out', dir];
+      const keptWorld = (dir: string) => async (): Promise<boolean> => (await exists(join(dir, 'report.json'))) && (await sameSftQuestions(dir, o.sftQuestions), true);
+      await step(`training world (seed ${o.seed})`, keptWorld(data), world(o.seed, data));
       // More training worlds: each made as the first one, then all merged into DIR/train, which
       // every stage trains on (the first world stays DIR/data, as `ablate` reads it).
       let trainData = data;
       if (seeds.length > 1) {
         const extra = seeds.slice(1).map((s) => [s, join(o.out, 'worlds', `seed-${s}`)] as const);
-        for (const [s, dir] of extra) await step(`training world ${s - o.seed + 1} of ${seeds.length} (seed ${s})`, () => exists(join(dir, 'report.json')), world(s, dir));
+        for (const [s, dir] of extra) await step(`training world ${s - o.seed + 1} of ${seeds.length} (seed ${s})`, keptWorld(dir), world(s, dir));
         trainData = join(o.out, 'train');
         await step(`merge the ${seeds.length} training worlds`, () => exists(join(trainData, 'report.json')), ['merge', '--out', trainData, data, ...extra.map(([, dir]) => dir)]);
       }

@@ -60,6 +60,12 @@ export interface AnchoredQA {
    * them as the candidates, so that the correct one is not the only candidate the question names.
    */
   choices?: string[];
+  /**
+   * The same question without what ties it to the anchor among other clips (the demo oracle: its
+   * scene's background), when the anchor alone still answers it the same: single-clip SFT can ask
+   * it too, so the words alone do not give the answer away (docs/training.md).
+   */
+  clipOnlyQuestion?: string;
 }
 
 export interface SceneCaption {

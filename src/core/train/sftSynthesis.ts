@@ -8,10 +8,21 @@ import type { SynthClip } from '../synthesis/stage1Settings';
 import type { SftLine } from './sftData';
 import { mulberry32, seedFrom } from '../world/random';
 
+/**
+ * Which wording of each question SFT trains on: the anchored one Stage 1 and the probe ask
+ * ("On the … background, …"), the generator's clip-only form where it has one (else the anchored
+ * one), or both as two samples. Clip-only questions recur across clips with other answers, so
+ * the words alone do not give the answer away (docs/training.md, "SFT questions").
+ */
+export const SFT_QUESTION_FORMS = ['anchored', 'clip-only', 'both'] as const;
+export type SftQuestionForm = (typeof SFT_QUESTION_FORMS)[number];
+
 export interface SftSynthesisReport {
   clips: number;
   excludedAnchors: number;
   samples: number;
+  /** Samples asked in the generator's clip-only form. */
+  clipOnly: number;
   /** Clips the generator had no question for. */
   skippedClips: number;
   byFamily: Record<string, number>;
@@ -20,11 +31,13 @@ export interface SftSynthesisReport {
 export async function synthesizeSft(
   clips: readonly SynthClip[],
   generator: Generator,
-  options: { exclude: ReadonlySet<string>; questionsPerClip: number; signal?: CancelSignal; onProgress?: (done: number, total: number) => void },
+  options: { exclude: ReadonlySet<string>; questionsPerClip: number; questionForm?: SftQuestionForm; signal?: CancelSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<{ lines: SftLine[]; report: SftSynthesisReport }> {
   const lines: SftLine[] = [];
   const byFamily: Record<string, number> = {};
   let skipped = 0;
+  let clipOnly = 0;
+  const form = options.questionForm ?? 'anchored';
   const usable = clips.filter((c) => !options.exclude.has(c.id));
   for (const [i, c] of usable.entries()) {
     throwIfCancelled(options.signal);
@@ -43,12 +56,18 @@ export async function synthesizeSft(
       seen.add(key);
       asked++;
       byFamily[qa.value.family] = (byFamily[qa.value.family] ?? 0) + 1;
-      lines.push({ id: `sft-${c.id}-${variant}`, clip: c.id, video: c.videoId, start_s: c.startS, end_s: c.endS, task_type: qa.value.family, question: qa.value.question, answer: qa.value.answer, generator: qa.provenance.generator });
+      const line = (id: string, question: string): SftLine => ({ id, clip: c.id, video: c.videoId, start_s: c.startS, end_s: c.endS, task_type: qa.value.family, question, answer: qa.value.answer, generator: qa.provenance.generator });
+      const short = form === 'anchored' ? undefined : qa.value.clipOnlyQuestion;
+      if (form !== 'clip-only' || short === undefined) lines.push(line(`sft-${c.id}-${variant}`, qa.value.question));
+      if (short !== undefined) {
+        lines.push(line(`sft-${c.id}-${variant}${form === 'both' ? '-clip' : ''}`, short));
+        clipOnly++;
+      }
     }
     if (asked === 0) skipped++;
     options.onProgress?.(i + 1, usable.length);
   }
-  return { lines, report: { clips: clips.length, excludedAnchors: clips.length - usable.length, samples: lines.length, skippedClips: skipped, byFamily } };
+  return { lines, report: { clips: clips.length, excludedAnchors: clips.length - usable.length, samples: lines.length, clipOnly, skippedClips: skipped, byFamily } };
 }
 
 /** Share of the library's clips kept for SFT, and the fixed seed that picks them (by clip id, not by any run's seed). */

@@ -8,7 +8,7 @@ export { OracleGenerator, createOracleGenerator } from './oracle';
 export { answerFrom, isSpecificTo } from './query';
 export { mulberry32, seedFrom, type Rng } from './random';
 export { frameHash, renderFrame, videoFormat, type VideoFormat } from './raster';
-export { questionFromText, stage1Questions } from './stage1';
+export { clipOnlyQuestion, questionFromText, stage1Questions } from './stage1';
 export { answerCrossScene, stage2Queries, type CrossSceneAsk, type WorldCrossSceneQuery } from './stage2';
 export { formatQuestion, parseQuestion } from './text';
 export type {

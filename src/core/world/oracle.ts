@@ -19,7 +19,7 @@ import { spanCaption, spanFacts } from './describe';
 import { entityOf, findVideo } from './lookup';
 import { absentAnswer, answerFrom, isSpecificTo } from './query';
 import { seedFrom } from './random';
-import { questionFromText, stage1Questions } from './stage1';
+import { clipOnlyQuestion, questionFromText, stage1Questions } from './stage1';
 import { answerCrossScene, stage2Queries, type CrossSceneAsk } from './stage2';
 import { nounPhrase } from './text';
 import type { World, WorldQA, WorldSpan, WorldVideo } from './types';
@@ -104,7 +104,8 @@ export class OracleGenerator implements Generator {
     if (!qa) throw new GeneratorUnavailableError(`Clip ${req.clip.id} shows no object long enough to ask about.`, 'Pick a longer clip (at least 2 s).');
     this.written.set(qa.question, qa);
     const choices = qa.query.family === 'presence' ? [...qa.query.options.map((o) => `the ${nounPhrase(o)}`), absentAnswer(qa.query)] : undefined;
-    return this.generated('anchoredQA', { question: qa.question, answer: qa.answer, taskType: qa.taskType, family: qa.family, ...(choices && { choices }) });
+    const clipOnly = clipOnlyQuestion(this.world, qa, { video, startS, endS });
+    return this.generated('anchoredQA', { question: qa.question, answer: qa.answer, taskType: qa.taskType, family: qa.family, ...(choices && { choices }), ...(clipOnly !== undefined && { clipOnlyQuestion: clipOnly }) });
   }
 
   /** What an honest answerer says from `clips` alone (the Stage 1 y− when they are the distractors). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerFrom, buildWorld, describeSpan, isSpecificTo, parseQuestion, questionFromText, stage1Questions, type WorldQA, type WorldSpan, type WorldVideo } from './index';
+import { answerFrom, buildWorld, clipOnlyQuestion, describeSpan, isSpecificTo, parseQuestion, questionFromText, stage1Questions, type WorldQA, type WorldSpan, type WorldVideo } from './index';
 import { positionAt } from './motion';
 import { matchesCue } from './query';
 import { mulberry32 } from './random';
@@ -203,5 +203,39 @@ describe('answerFrom and isSpecificTo', () => {
     };
     const [first, second] = scenes.map((s) => ({ video, startS: s.startS, endS: s.endS }));
     expect(isSpecificTo(world, qa, first!, [second!]).answerableBy).toEqual([0]);
+  });
+});
+
+describe('clipOnlyQuestion (single-clip SFT wording)', () => {
+  const forms = questions.flatMap(({ span, qas }) => qas.map((qa) => ({ span, qa, short: clipOnlyQuestion(world, qa, span) })));
+  const written = forms.filter((f) => f.short !== undefined);
+
+  it('drops the background anchor and still names one object, whose answer describeSpan gives', () => {
+    expect(written.length).toBeGreaterThan(forms.length / 3);
+    for (const { span, qa, short } of written) {
+      expect(short).not.toMatch(/background,/);
+      const query = parseQuestion(world, short!);
+      expect(query, short).toBeDefined();
+      expect(expectedFromTruth({ ...qa, question: short!, query: query! }, span), short).toBe(qa.answer);
+    }
+  });
+
+  it('is never written for presence, "appears", or a clip that shows two backgrounds', () => {
+    for (const { span, qa, short } of forms) {
+      const kind = qa.query.family === 'detail' ? qa.query.aspect : qa.query.family;
+      if (kind === 'presence' || kind === 'appear' || kind === 'background') expect(short, qa.question).toBeUndefined();
+      if (describeSpan(world, span.video, span.startS, span.endS).backgrounds.length > 1) expect(short, qa.question).toBeUndefined();
+    }
+    expect(forms.some(({ span }) => describeSpan(world, span.video, span.startS, span.endS).backgrounds.length > 1)).toBe(true);
+  });
+
+  it('recurs across clips with other answers, so the words alone do not give the answer away', () => {
+    const answers = new Map<string, Set<string>>();
+    for (const { qa, short } of written) answers.set(short!, (answers.get(short!) ?? new Set()).add(qa.answer));
+    const anchored = new Map<string, Set<string>>();
+    for (const { qa } of written) anchored.set(qa.question, (anchored.get(qa.question) ?? new Set()).add(qa.answer));
+    const ambiguous = (m: Map<string, Set<string>>): number => [...m.values()].filter((s) => s.size > 1).length;
+    expect(ambiguous(anchored)).toBe(0);
+    expect(ambiguous(answers)).toBeGreaterThan(5);
   });
 });

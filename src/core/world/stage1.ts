@@ -292,3 +292,36 @@ export function questionFromText(world: World, text: string, anchor?: WorldSpan)
     query,
   };
 }
+
+/** The query with its cues' background anchor removed (presence and "appears" keep none / need one). */
+function unanchored(query: WorldQuery): WorldQuery | undefined {
+  const strip = ({ backgroundId: _, ...cue }: ObjectCue): ObjectCue => cue;
+  if (query.family === 'presence' || query.cue.backgroundId === undefined) return undefined;
+  if (query.family === 'relative_position') return { ...query, cue: strip(query.cue), other: strip(query.other) };
+  if (query.family === 'detail' && query.aspect === 'appear') return undefined;
+  return { ...query, cue: strip(query.cue) };
+}
+
+/**
+ * The clip-only form of an anchored question: the same question without its "On the …
+ * background," anchor, for single-clip training where the clip is the only context. Written only
+ * when the span shows one background (so the anchor picks nothing out the clip alone does not),
+ * every cue still names exactly one object seen in it, and the answer on the span is unchanged.
+ * Why (docs/results.md, "Is perception the limit?"): a background name is unique within a world,
+ * so an anchored question's text alone identifies its clip and a small policy memorises the
+ * answer from the words; "what shape is the cyan object?" is asked of many clips with different
+ * answers, and only looking at the clip answers it.
+ */
+export function clipOnlyQuestion(world: World, qa: WorldQA, span: WorldSpan): string | undefined {
+  const query = unanchored(qa.query);
+  if (!query) return undefined;
+  const facts = spanFacts(world, span.video, span.startS, span.endS);
+  if (facts.backgrounds.length !== 1) return undefined;
+  const ev = evidenceOf(world, [span]);
+  const named = (cue: ObjectCue): number => new Set(ev.sightings.filter((s) => matchesCue(s.seen, cue)).map((s) => s.seen.entityId)).size;
+  if (query.family === 'presence') return undefined;
+  if (query.family !== 'count' && named(query.cue) !== 1) return undefined;
+  if (query.family === 'relative_position' && named(query.other) !== 1) return undefined;
+  if (answerOf(world, query, ev) !== qa.answer) return undefined;
+  return formatQuestion(world, query);
+}
