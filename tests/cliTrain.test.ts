@@ -145,11 +145,20 @@ describe('longvpo reproduce', () => {
       }
     expect(blind.gains.stage1_vs_sft_blind['4']!.difference).toBeCloseTo(blind.blind.stage1!.by_length['4']! - blind.blind.sft!.by_length['4']!, 9);
     expect(first.stdout).toMatch(/Looking at the clips, sft \(seeing − blind\): 1 clip [+−]\d+\.\d \[/);
+    // The memorisation check: SFT's one-clip probe on its own training world (seed 7), seeing and blind.
+    const own = JSON.parse(readFileSync(join(work, 'study', 'runs', 'sft', 'eval-train-world.json'), 'utf8')) as { by_length: Record<string, number>; data: { world_seed: number } };
+    const ownBlind = JSON.parse(readFileSync(join(work, 'study', 'runs', 'sft', 'eval-train-world-blind.json'), 'utf8')) as { by_length: Record<string, number> };
+    expect(own.data.world_seed).toBe(7);
+    expect(Object.keys(own.by_length)).toEqual(['1']);
+    const memo = (comparison as unknown as { gains: { memorisation: { training_world: { difference: number } } } }).gains.memorisation;
+    expect(memo.training_world.difference).toBeCloseTo(own.by_length['1']! - ownBlind.by_length['1']!, 9);
+    expect(first.stdout).toMatch(/SFT looking at one clip \(seeing − blind\): on its training world [+−]\d+\.\d \[.*; on the held-out world [+−]\d+\.\d \[/);
     const again = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--out', 'study']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/train stage1 — already done, kept/);
     expect(again.stderr).toMatch(/evaluate stage2 blind \(clip vectors zeroed\) — already done, kept/);
     expect(again.stderr).not.toMatch(/train sft…/);
+    expect(again.stderr).toMatch(/evaluate sft on its training world blind — already done, kept/);
   }, 300_000);
 
   it('--train-worlds 2: a second world (seed + 1) is made and merged into DIR/train, which every stage trains on', async () => {

@@ -8,6 +8,7 @@ import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatGain, pairedGains } from '../core/eval/compare';
+import type { PairedDifference } from '../core/eval/stats';
 import { PROBE_VERSION } from '../core/eval/probe';
 import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
@@ -103,6 +104,18 @@ export async function sameTrainingData(run: string, data: string): Promise<void>
     throw new CliError(`${run} was trained on ${had}, but this study now trains on ${data} (other --train-worlds than before?).`, 'Use a new --out for the new settings, or run reproduce with the settings that made this study.');
 }
 
+/** The SFT run's one-clip probe on its own first training world, seeing and blind (`reproduce`'s memorisation check). */
+export const TRAIN_WORLD_EVAL = 'eval-train-world.json';
+export const TRAIN_WORLD_BLIND = 'eval-train-world-blind.json';
+
+/** What looking adds at one clip on the SFT run's training world (paired), or null when either file is missing or they do not pair. */
+export async function memorisationGap(run: string): Promise<{ training_world: PairedDifference } | null> {
+  const read = async (f: string): Promise<EvalFile | undefined> => ((await exists(join(run, f))) ? (JSON.parse(await readFile(join(run, f), 'utf8')) as EvalFile) : undefined);
+  const [seeing, blind] = [await read(TRAIN_WORLD_EVAL), await read(TRAIN_WORLD_BLIND)];
+  const gap = pairedGains(blind?.per_item, seeing?.per_item)?.['1'];
+  return gap ? { training_world: gap } : null;
+}
+
 /** A kept training world must have the SFT wording this rerun asks for (`--sft-questions`); worlds made before the option are anchored. */
 export async function sameSftQuestions(dir: string, form: SftQuestionForm): Promise<void> {
   const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { sft?: { questions?: string } };
@@ -173,6 +186,14 @@ export function reproduceCommand(ctx: CliContext): Command {
         await step(`evaluate ${name}`, () => currentEval(join(runs[name], 'eval.json'), o.lengths), ['eval', ...probe]);
         // The question-only baseline on the same items: how much of the accuracy comes from looking.
         await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(runs[name], 'eval-blind.json'), o.lengths), ['eval', ...probe, '--blind']);
+        if (name === 'sft') {
+          // The memorisation check: the same one-clip probe on the first *training* world. Looking
+          // that helps there and not on the held-out world is recall of the training clips, not
+          // reading (docs/evaluation.md, "Memorisation").
+          const own = ['eval', '--run', runs.sft, '--data', data, '--lengths', '1', ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
+          for (const [file, extra] of [[TRAIN_WORLD_EVAL, []], [TRAIN_WORLD_BLIND, ['--blind']]] as const)
+            await step(`evaluate sft on its training world${extra.length ? ' blind' : ''}`, () => currentEval(join(runs.sft, file), '1'), [...own, ...extra, '--out', join(runs.sft, file)]);
+        }
       }
       const read = async (file: string): Promise<EvalFile> => JSON.parse(await readFile(file, 'utf8')) as EvalFile;
       const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, await read(join(dir, 'eval.json'))] as const));
@@ -189,6 +210,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         // clips hidden: a gain that survives blinding is a change of the answer prior, not of looking.
         looking: Object.fromEntries(Object.keys(runs).map((n) => [n, pairedGains(blindByName[n as keyof typeof runs].per_item, byName[n as keyof typeof runs].per_item) ?? null])),
         stage1_vs_sft_blind: pairedGains(blindByName.sft.per_item, blindByName.stage1.per_item) ?? null,
+        memorisation: await memorisationGap(runs.sft),
       };
       const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), blind: Object.fromEntries(blinds.map(([n, e]) => [n, { by_length: e.by_length, n: e.n, per_item: e.per_item }])), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
@@ -206,6 +228,8 @@ export function reproduceCommand(ctx: CliContext): Command {
       for (const [name, g] of Object.entries(gains.looking))
         lines.push(g ? `Looking at the clips, ${name} (seeing − blind): ${byLength(g)}` : `Looking at the clips, ${name}: eval.json and eval-blind.json scored different items (other settings or probe version); delete both and run reproduce again.`);
       if (gains.stage1_vs_sft_blind) lines.push(`Stage 1 − SFT with the clips hidden (the answer prior's share of the gain): ${byLength(gains.stage1_vs_sft_blind)}`);
+      if (gains.memorisation)
+        lines.push(`SFT looking at one clip (seeing − blind): on its training world ${formatGain(gains.memorisation.training_world)}; on the held-out world ${formatGain(gains.looking.sft?.['1'])} — a gain on the first and not the second is memorisation of the training clips`);
       if (gains.stage2_probe_stage2_vs_stage1) lines.push(`Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_probe_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_probe_stage2_vs_stage1.cited)}`);
       process.stdout.write(lines.join('\n') + '\n');
       note(`reproduce: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${join(o.out, 'comparison.json')}`, o.quiet);
