@@ -8,7 +8,10 @@
 // Run: STUDIES=out/study,out/study-colour npm run bench:features
 //      (each a `npx longvpo reproduce --out DIR` folder, or any DIR with data/ and heldout/ made by
 //      `npx longvpo demo`)
-import { readFileSync } from 'node:fs';
+//      TRAIN_WORLDS=1,4,16 (with a `reproduce --train-worlds 16` study): the probe fitted on the
+//      first N training worlds (data/, then worlds/seed-* by seed), to see whether what a clip
+//      vector carries that transfers to a new world grows with the number of clips.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { demoWorld } from '../src/cli/demo';
@@ -109,16 +112,35 @@ export function probe(train: Labelled, test: Labelled, lambda = 1): Record<'colo
   return { colour: sums.colour / counts.colour, shape: sums.shape / counts.shape, texture: sums.texture / counts.texture };
 }
 
+/** The study's training worlds in seed order: data/, then worlds/seed-* (`reproduce --train-worlds`). */
+function trainingWorlds(study: string): string[] {
+  let extra: string[] = [];
+  try {
+    extra = readdirSync(join(study, 'worlds')).filter((d) => d.startsWith('seed-')).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).map((d) => join(study, 'worlds', d));
+  } catch {
+    // one training world
+  }
+  return [join(study, 'data'), ...extra];
+}
+
+function concat(parts: Labelled[]): Labelled {
+  return { xs: parts.flatMap((p) => p.xs), labels: parts.flatMap((p) => p.labels), dim: parts[0]!.dim, embedder: parts[0]!.embedder };
+}
+
 it('linear probes of object colour, shape and texture from clip embeddings', { timeout: 3_600_000 }, () => {
   const studies = (process.env.STUDIES ?? 'out/study').split(',').filter(Boolean);
-  const rows = studies.map((s) => {
-    const train = labelled(join(s, 'data'));
+  const counts = (process.env.TRAIN_WORLDS ?? '1').split(',').map(Number);
+  const rows = studies.flatMap((s) => {
+    const worlds = trainingWorlds(s);
     const test = labelled(join(s, 'heldout'));
-    const t0 = performance.now();
-    const acc = probe(train, test);
-    return { study: s, embedder: train.embedder, dim: train.dim, train_clips: train.xs.length, held_out_clips: test.xs.length, ...acc, ms: Math.round(performance.now() - t0) };
+    return counts.filter((n) => n <= worlds.length).map((n) => {
+      const train = concat(worlds.slice(0, n).map(labelled));
+      const t0 = performance.now();
+      const acc = probe(train, test);
+      return { study: s, train_worlds: n, embedder: train.embedder, dim: train.dim, train_clips: train.xs.length, held_out_clips: test.xs.length, ...acc, ms: Math.round(performance.now() - t0) };
+    });
   });
   console.log(JSON.stringify(rows, null, 1));
-  console.log(['study | embedder | dim | colour | shape | texture', ...rows.map((r) => `${r.study} | ${r.embedder} | ${r.dim} | ${r.colour.toFixed(3)} | ${r.shape.toFixed(3)} | ${r.texture.toFixed(3)}`)].join('\n'));
+  console.log(['study | worlds | clips | embedder | dim | colour | shape | texture', ...rows.map((r) => `${r.study} | ${r.train_worlds} | ${r.train_clips} | ${r.embedder} | ${r.dim} | ${r.colour.toFixed(3)} | ${r.shape.toFixed(3)} | ${r.texture.toFixed(3)}`)].join('\n'));
   for (const r of rows) expect(r.colour).toBeGreaterThan(0);
 });
