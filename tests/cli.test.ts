@@ -52,9 +52,10 @@ afterAll(() => {
 
 describe('longvpo --help', () => {
   it.each([
-    [[], ['demo', 'synth', 'validate', 'export', 'import', 'merge', 'reproduce', '--debug']],
+    [[], ['demo', 'synth', 'validate', 'export', 'import', 'merge', 'refeature', 'reproduce', '--debug']],
+    [['refeature'], ['<folder>', '--features <form>', '--out <dir>']],
     [['merge'], ['<folders...>', '--out <dir>']],
-    [['reproduce'], ['--train-worlds <n>', '--held-out-seed <n>', '--features <kind>']],
+    [['reproduce'], ['--train-worlds <n>', '--held-out-seed <n>', '--features <kind>', '--sft-questions <form>']],
     [['demo'], ['--stage2-count <n>', '--partial-share <p>', '--out <dir>', '--size <size>', '--seed <n>', '--fps <n>', '--count <n>', '--threshold <cos>', '--now <iso>', '--backend <name>']],
     [['synth'], ['--stage <n>', '--scenes <file>', '--stage2-count <n>', '--clips <file>', '--annotations <file>', '--oracle <size>', '--out <dir>', '--embedder <id>']],
     [['validate'], ['<file>', 'Exit status']],
@@ -197,6 +198,25 @@ describe('longvpo demo (small world)', () => {
     expect(mixed.code).toBe(1);
     expect(mixed.stderr).toMatch(/^longvpo: demo-facts is embedded with oracle:world-facts-v1 \(541-d, 1 token per clip\), but demo-a with .*Merge folders made with the same embedder/);
     expect(existsSync(out('merged2'))).toBe(false);
+  }, 60_000);
+
+  it('refeature: a demo folder’s clips rewritten from the ground truth are the clips `demo --features facts` writes; other files copied; a merged folder is refused', async () => {
+    const r = await run(['refeature', '--features', 'facts', '--out', 'demo-a-facts', 'demo-a']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('demo-a-facts');
+    expect(r.stderr).toMatch(/refeature: \d+ clips of demo world 7 → demo-a-facts \(oracle:world-facts-v1\)/);
+    expect(readFileSync(join(out('demo-a-facts'), 'clips.jsonl'), 'utf8')).toBe(readFileSync(join(out('demo-facts'), 'clips.jsonl'), 'utf8'));
+    for (const f of ['scenes.jsonl', 'sft.jsonl', 'triples.jsonl']) expect(readFileSync(join(out('demo-a-facts'), f), 'utf8'), f).toBe(readFileSync(join(out('demo-a'), f), 'utf8'));
+    const report = JSON.parse(readFileSync(join(out('demo-a-facts'), 'report.json'), 'utf8')) as { seed: number; embedder: { id: string; dim: number; pixels: string } };
+    expect([report.seed, report.embedder.id, report.embedder.dim]).toEqual([7, FACT_FEATURES_ID, FACT_FEATURES_DIM]);
+    const tokens = await run(['refeature', '--features', 'fact-tokens', '--out', 'demo-a-tokens', 'demo-a', '--quiet']);
+    expect(tokens.code, tokens.stderr).toBe(0);
+    const tokenClips = parseClipsJsonl(readFileSync(join(out('demo-a-tokens'), 'clips.jsonl'), 'utf8'));
+    expect(tokenClips.ok && tokenClips.tokens).toBe(6);
+    const merged = await run(['refeature', '--features', 'facts', '--out', 'nope', 'merged']);
+    expect(merged.code).toBe(1);
+    expect(merged.stderr).toMatch(/^longvpo: merged was not written by `longvpo demo`.*refeature each of its worlds, then merge them/);
+    expect(existsSync(out('nope'))).toBe(false);
   }, 60_000);
 
   it('synth on the demo’s clips.jsonl with the same oracle and seed rebuilds the same triples', async () => {
