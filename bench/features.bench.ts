@@ -117,8 +117,8 @@ function trainingWorlds(study: string): string[] {
   let extra: string[] = [];
   try {
     extra = readdirSync(join(study, 'worlds')).filter((d) => d.startsWith('seed-')).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).map((d) => join(study, 'worlds', d));
-  } catch {
-    // one training world
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ENOENT') throw e; // no worlds/: one training world
   }
   return [join(study, 'data'), ...extra];
 }
@@ -130,9 +130,12 @@ function concat(parts: Labelled[]): Labelled {
 it('linear probes of object colour, shape and texture from clip embeddings', { timeout: 3_600_000 }, () => {
   const studies = (process.env.STUDIES ?? 'out/study').split(',').filter(Boolean);
   const counts = (process.env.TRAIN_WORLDS ?? '1').split(',').map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`TRAIN_WORLDS must be whole numbers ≥ 1, e.g. 1,4,16 (got ${process.env.TRAIN_WORLDS})`);
   const rows = studies.flatMap((s) => {
     const worlds = trainingWorlds(s);
     const test = labelled(join(s, 'heldout'));
+    const beyond = counts.filter((n) => n > worlds.length);
+    if (beyond.length > 0) console.warn(`${s} has ${worlds.length} training world(s): skipping TRAIN_WORLDS ${beyond.join(', ')}`);
     return counts.filter((n) => n <= worlds.length).map((n) => {
       const train = concat(worlds.slice(0, n).map(labelled));
       const t0 = performance.now();

@@ -56,7 +56,7 @@ describe('longvpo --help', () => {
     [['refeature'], ['<folder>', '--features <form>', '--out <dir>']],
     [['merge'], ['<folders...>', '--out <dir>']],
     [['reproduce'], ['--train-worlds <n>', '--held-out-seed <n>', '--features <kind>', '--sft-questions <form>']],
-    [['demo'], ['--stage2-count <n>', '--partial-share <p>', '--out <dir>', '--size <size>', '--seed <n>', '--fps <n>', '--count <n>', '--threshold <cos>', '--now <iso>', '--backend <name>']],
+    [['demo'], ['--sft-questions <form>', '--stage2-count <n>', '--partial-share <p>', '--out <dir>', '--size <size>', '--seed <n>', '--fps <n>', '--count <n>', '--threshold <cos>', '--now <iso>', '--backend <name>']],
     [['synth'], ['--stage <n>', '--scenes <file>', '--stage2-count <n>', '--clips <file>', '--annotations <file>', '--oracle <size>', '--out <dir>', '--embedder <id>']],
     [['validate'], ['<file>', 'Exit status']],
     [['export'], ['--format <format>', '"trl"', '"longvpo"', '--studio-columns', '<in>', '<out>']],
@@ -213,11 +213,28 @@ describe('longvpo demo (small world)', () => {
     expect(tokens.code, tokens.stderr).toBe(0);
     const tokenClips = parseClipsJsonl(readFileSync(join(out('demo-a-tokens'), 'clips.jsonl'), 'utf8'));
     expect(tokenClips.ok && tokenClips.tokens).toBe(6);
+    const self = await run(['refeature', '--features', 'facts', '--out', './demo-a/', 'demo-a']);
+    expect([self.code, self.stderr.trim()]).toEqual([1, 'longvpo: --out ./demo-a/ is the folder to rewrite. Write the rewrite to a new folder.']);
     const merged = await run(['refeature', '--features', 'facts', '--out', 'nope', 'merged']);
     expect(merged.code).toBe(1);
     expect(merged.stderr).toMatch(/^longvpo: merged was not written by `longvpo demo`.*refeature each of its worlds, then merge them/);
     expect(existsSync(out('nope'))).toBe(false);
   }, 60_000);
+
+  it('--sft-questions both: each SFT question that has a clip-only form is also asked without its background anchor; report.json says so', async () => {
+    const r = await run(['demo', '--size', 'small', '--seed', '7', '--out', 'demo-both', '--count', '40', '--quiet', '--sft-questions', 'both']);
+    expect(r.code, r.stderr).toBe(0);
+    const anchored = readLines(join(out('demo-a'), 'sft.jsonl')).map((l) => JSON.parse(l) as { id: string; question: string; answer: string });
+    const both = readLines(join(out('demo-both'), 'sft.jsonl')).map((l) => JSON.parse(l) as { id: string; question: string; answer: string });
+    const extra = both.filter((l) => l.id.endsWith('-clip'));
+    expect(both.filter((l) => !l.id.endsWith('-clip'))).toEqual(anchored);
+    expect(extra.length).toBeGreaterThan(anchored.length / 4);
+    for (const l of extra) expect(l.question, l.id).not.toMatch(/background,/);
+    const report = JSON.parse(readFileSync(join(out('demo-both'), 'report.json'), 'utf8')) as { features: string; sft: { questions: string; clipOnly: number; samples: number } };
+    expect([report.features, report.sft.questions, report.sft.clipOnly, report.sft.samples]).toEqual(['mobilenet', 'both', extra.length, both.length]);
+    // The triples do not depend on the SFT wording.
+    expect(readFileSync(join(out('demo-both'), 'triples.jsonl'), 'utf8')).toBe(readFileSync(join(out('demo-a'), 'triples.jsonl'), 'utf8'));
+  }, 150_000);
 
   it('synth on the demo’s clips.jsonl with the same oracle and seed rebuilds the same triples', async () => {
     const r = await run(['synth', '--clips', join('demo-a', 'clips.jsonl'), '--oracle', 'small', '--seed', '7', '--count', '40', '--out', 'synth', '--now', '2000-01-01T00:00:00Z', '--quiet']);

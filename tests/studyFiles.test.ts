@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROBE_VERSION } from '../src/core/eval/probe';
-import { currentEval, sameSftQuestions, sameTrainingData, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
+import { currentEval, keptMerge, keptWorld, sameTrainingData, worldMismatch, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
 
 describe('currentEval', () => {
   const dir = mkdtempSync(join(tmpdir(), 'longvpo-current-'));
@@ -55,17 +55,33 @@ describe('a study on several training worlds (--train-worlds)', () => {
   });
 });
 
-describe('a study with clip-only SFT questions (--sft-questions)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'longvpo-sftq-'));
+describe('kept worlds and merges of a study', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'longvpo-kept-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const want = { seed: 42, size: 'full', features: 'mobilenet', sftQuestions: 'both' } as const;
 
-  it('keeps a training world only when its SFT questions have the wording asked for (none recorded: anchored)', async () => {
-    writeFileSync(join(dir, 'report.json'), JSON.stringify({ sft: { samples: 10, questions: 'both' } }));
-    await expect(sameSftQuestions(dir, 'both')).resolves.toBeUndefined();
-    await expect(sameSftQuestions(dir, 'anchored')).rejects.toThrow(/holds SFT questions of the form both, but this study asks for anchored/);
-    writeFileSync(join(dir, 'report.json'), JSON.stringify({ sft: { samples: 10 } }));
-    await expect(sameSftQuestions(dir, 'anchored')).resolves.toBeUndefined();
-    await expect(sameSftQuestions(dir, 'clip-only')).rejects.toThrow(/form anchored/);
+  it('names what differs: seed, size, features (when recorded), SFT wording (none recorded: anchored)', () => {
+    expect(worldMismatch({ seed: 42, size: 'full', features: 'mobilenet', sft: { questions: 'both' } }, want)).toBeNull();
+    expect(worldMismatch({ seed: 42, size: 'full', sft: { questions: 'both' } }, want)).toBeNull();
+    expect(worldMismatch({ seed: 43, size: 'full', sft: { questions: 'both' } }, want)).toMatch(/seed 43, but this study asks for seed 42/);
+    expect(worldMismatch({ seed: 42, size: 'small', sft: { questions: 'both' } }, want)).toMatch(/size small/);
+    expect(worldMismatch({ seed: 42, size: 'full', features: 'regions', sft: { questions: 'both' } }, want)).toMatch(/features regions/);
+    expect(worldMismatch({ seed: 42, size: 'full', sft: {} }, want)).toMatch(/SFT questions of the form anchored, but this study asks for both/);
+  });
+
+  it('keeps a fitting world, makes a missing one, refuses another (never silently kept)', async () => {
+    expect(await keptWorld(join(dir, 'none'), want)).toBe(false);
+    writeFileSync(join(dir, 'report.json'), JSON.stringify({ seed: 42, size: 'full', sft: { questions: 'both' } }));
+    expect(await keptWorld(dir, want)).toBe(true);
+    await expect(keptWorld(dir, { ...want, sftQuestions: 'anchored' })).rejects.toThrow(/holds a demo world of SFT questions of the form both/);
+    writeFileSync(join(dir, 'report.json'), '{');
+    await expect(keptWorld(dir, want)).rejects.toThrow(/report\.json is not valid JSON/);
+  });
+
+  it('keeps a merge only of the same seeds, in order', async () => {
+    writeFileSync(join(dir, 'report.json'), JSON.stringify({ command: 'merge', sources: [{ seed: 42 }, { seed: 43 }] }));
+    expect(await keptMerge(dir, [42, 43])).toBe(true);
+    await expect(keptMerge(dir, [42, 43, 44])).rejects.toThrow(/merges the worlds of seeds 42, 43, but this study trains on seeds 42, 43, 44/);
   });
 });
 

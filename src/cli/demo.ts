@@ -99,6 +99,7 @@ export function demoCommand(ctx: CliContext): Command {
       command: 'demo',
       size: o.size,
       seed: o.seed,
+      features: o.features,
       created_at: stamp,
       world: { version: world.version, fingerprint: worldFingerprint(world), config: world.config, videos: world.videos.length },
       sampling: { fps: o.fps, clip_s: o.clipS, frames },

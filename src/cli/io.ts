@@ -3,13 +3,16 @@
 //
 // Must: `writeOutputs` writes every file to a temporary name first and renames them only when all
 // are written (a reader never sees a partial triples.jsonl).
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './errors';
 
 function code(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
 }
+
+/** True when `path` exists (file or folder). */
+export const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
 /** The whole text of `path` ('-' reads stdin). */
 export async function readText(path: string, what: string): Promise<string> {

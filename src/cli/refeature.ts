@@ -5,19 +5,17 @@
 // without making them again (docs/results.md, "Many training worlds"). The SFT questions and the
 // triples stay those of the source, so the two forms differ in the clip vectors alone.
 import { Command, Option } from 'commander';
-import { access, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { clipsJsonl, parseClipsJsonl } from '../core/clipsJsonl';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { FACT_FORMS, withFactFeatures, type FactForm } from '../core/world/factFeatures';
 import type { CliContext } from './context';
 import { demoWorld } from './demo';
 import { CliError, FileProblemsError } from './errors';
-import { readText, writeOutputs } from './io';
+import { exists, readText, writeOutputs } from './io';
 import { MERGED_FILES } from './merge';
 import { note } from './progress';
-
-const exists = async (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
 interface DemoReport {
   command?: string;
@@ -30,13 +28,13 @@ interface DemoReport {
 export async function refeatureFolder(src: string, out: string, form: FactForm, signal?: AbortSignal): Promise<{ clips: number; seed: number }> {
   const fix = 'Name a folder that `longvpo demo --out` wrote (its report.json names the world).';
   if (!(await exists(join(src, 'report.json')))) throw new CliError(`${src} has no report.json, so its demo world is unknown.`, fix);
-  let report: DemoReport;
+  let report: DemoReport | null;
   try {
-    report = JSON.parse(await readFile(join(src, 'report.json'), 'utf8')) as DemoReport;
+    report = JSON.parse(await readFile(join(src, 'report.json'), 'utf8')) as DemoReport | null;
   } catch (e) {
     throw new CliError(`${src}/report.json is not valid JSON.`, fix, { cause: e });
   }
-  if (report.command !== 'demo' || typeof report.seed !== 'number' || !(typeof report.size === 'string' && report.size in DEMO_SIZES))
+  if (report?.command !== 'demo' || typeof report.seed !== 'number' || !(typeof report.size === 'string' && Object.hasOwn(DEMO_SIZES, report.size)))
     throw new CliError(`${src} was not written by \`longvpo demo\` (its report.json has no demo seed and size), so the oracle cannot know its clips.`, `${fix} A merged folder: refeature each of its worlds, then merge them.`);
   const parsed = parseClipsJsonl(await readText(join(src, 'clips.jsonl'), 'Clips file'));
   if (!parsed.ok) throw new FileProblemsError(join(src, 'clips.jsonl'), parsed.errors, 0, 'Fix those lines of clips.jsonl, or make the folder again with `longvpo demo`.');
@@ -65,7 +63,7 @@ export function refeatureCommand(ctx: CliContext): Command {
     .option('--quiet', 'no summary on stderr', false)
     .addHelpText('after', '\nExample: npx longvpo refeature --features fact-tokens --out out/w42-tokens out/study/data')
     .action(async (folder: string, o: { features: FactForm; out: string; quiet: boolean }) => {
-      if (folder === o.out) throw new CliError(`--out ${o.out} is the folder to rewrite.`, 'Write the rewrite to a new folder.');
+      if (resolve(folder) === resolve(o.out)) throw new CliError(`--out ${o.out} is the folder to rewrite.`, 'Write the rewrite to a new folder.');
       const r = await refeatureFolder(folder, o.out, o.features, ctx.signal);
       note(`refeature: ${r.clips} clips of demo world ${r.seed} → ${o.out} (${FACT_FORMS[o.features].id})`, o.quiet);
       process.stdout.write(`${o.out}\n`);

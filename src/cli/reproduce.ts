@@ -108,19 +108,67 @@ export async function sameTrainingData(run: string, data: string): Promise<void>
 export const TRAIN_WORLD_EVAL = 'eval-train-world.json';
 export const TRAIN_WORLD_BLIND = 'eval-train-world-blind.json';
 
-/** What looking adds at one clip on the SFT run's training world (paired), or null when either file is missing or they do not pair. */
-export async function memorisationGap(run: string): Promise<{ training_world: PairedDifference } | null> {
-  const read = async (f: string): Promise<EvalFile | undefined> => ((await exists(join(run, f))) ? (JSON.parse(await readFile(join(run, f), 'utf8')) as EvalFile) : undefined);
-  const [seeing, blind] = [await read(TRAIN_WORLD_EVAL), await read(TRAIN_WORLD_BLIND)];
-  const gap = pairedGains(blind?.per_item, seeing?.per_item)?.['1'];
-  return gap ? { training_world: gap } : null;
+/** A study file as JSON, or undefined when it is missing; unreadable JSON is an error naming the file. */
+async function readStudyJson<T>(file: string): Promise<T | undefined> {
+  if (!(await exists(file))) return undefined;
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (e) {
+    throw new CliError(`${file} is not valid JSON.`, 'Delete it and run reproduce again with the same --out: the step that wrote it runs again.', { cause: e });
+  }
 }
 
-/** A kept training world must have the SFT wording this rerun asks for (`--sft-questions`); worlds made before the option are anchored. */
-export async function sameSftQuestions(dir: string, form: SftQuestionForm): Promise<void> {
-  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { sft?: { questions?: string } };
+/**
+ * What looking adds at one clip on the SFT run's training world (paired); null when either file is
+ * missing, 'unpaired' when they scored different items.
+ */
+export async function memorisationGap(run: string): Promise<{ training_world: PairedDifference } | 'unpaired' | null> {
+  const seeing = await readStudyJson<EvalFile>(join(run, TRAIN_WORLD_EVAL));
+  const blind = await readStudyJson<EvalFile>(join(run, TRAIN_WORLD_BLIND));
+  if (!seeing || !blind) return null;
+  const gap = pairedGains(blind.per_item, seeing.per_item)?.['1'];
+  return gap ? { training_world: gap } : 'unpaired';
+}
+
+/** What a study asks of each training world it makes (`demo`'s settings that change its files). */
+export interface WorldSettings {
+  seed: number;
+  size: DemoSize;
+  features: DemoFeatures;
+  sftQuestions: SftQuestionForm;
+}
+
+/**
+ * Why a kept world's report does not fit `want`, or null. Fields a report predates read as what
+ * was then the only choice (SFT wording: anchored) or are not compared (features: not recorded).
+ */
+export function worldMismatch(report: { seed?: unknown; size?: unknown; features?: unknown; sft?: { questions?: unknown } }, want: WorldSettings): string | null {
+  if (report.seed !== want.seed) return `seed ${String(report.seed)}, but this study asks for seed ${want.seed}`;
+  if (report.size !== want.size) return `size ${String(report.size)}, but this study asks for ${want.size}`;
+  if (report.features !== undefined && report.features !== want.features) return `features ${String(report.features)}, but this study asks for ${want.features}`;
   const had = report.sft?.questions ?? 'anchored';
-  if (had !== form) throw new CliError(`${dir} holds SFT questions of the form ${had}, but this study asks for ${form}.`, 'Use a new --out for the new settings, or run reproduce with the settings that made this study.');
+  if (had !== want.sftQuestions) return `SFT questions of the form ${String(had)}, but this study asks for ${want.sftQuestions}`;
+  return null;
+}
+
+const NEW_OUT = 'Use a new --out for the new settings, or run reproduce with the settings that made this study.';
+
+/** True when `dir` holds a finished world that fits `want`; throws when it holds another one (never silently kept). */
+export async function keptWorld(dir: string, want: WorldSettings): Promise<boolean> {
+  const report = await readStudyJson<Parameters<typeof worldMismatch>[0]>(join(dir, 'report.json'));
+  if (!report) return false;
+  const problem = worldMismatch(report, want);
+  if (problem) throw new CliError(`${dir} holds a demo world of ${problem}.`, NEW_OUT);
+  return true;
+}
+
+/** True when `dir` holds the merge of exactly these training worlds; throws when it merges others. */
+export async function keptMerge(dir: string, seeds: readonly number[]): Promise<boolean> {
+  const report = await readStudyJson<{ sources?: { seed?: number }[] }>(join(dir, 'report.json'));
+  if (!report) return false;
+  const had = (report.sources ?? []).map((s) => s.seed);
+  if (had.length !== seeds.length || had.some((s, i) => s !== seeds[i])) throw new CliError(`${dir} merges the worlds of seeds ${had.join(', ')}, but this study trains on seeds ${seeds.join(', ')}.`, NEW_OUT);
+  return true;
 }
 
 export function reproduceCommand(ctx: CliContext): Command {
@@ -154,18 +202,18 @@ export function reproduceCommand(ctx: CliContext): Command {
         await runCli([...args, ...q], ctx.signal);
       };
       const world = (seed: number, dir: string): string[] => ['demo', '--size', o.size, '--seed', String(seed), '--count', '2000', '--features', o.features, '--sft-questions', o.sftQuestions, '--out', dir];
-      const keptWorld = (dir: string) => async (): Promise<boolean> => (await exists(join(dir, 'report.json'))) && (await sameSftQuestions(dir, o.sftQuestions), true);
-      await step(`training world (seed ${o.seed})`, keptWorld(data), world(o.seed, data));
+      const fits = (seed: number, dir: string) => (): Promise<boolean> => keptWorld(dir, { seed, size: o.size, features: o.features, sftQuestions: o.sftQuestions });
+      await step(`training world (seed ${o.seed})`, fits(o.seed, data), world(o.seed, data));
       // More training worlds: each made as the first one, then all merged into DIR/train, which
       // every stage trains on (the first world stays DIR/data, as `ablate` reads it).
       let trainData = data;
       if (seeds.length > 1) {
         const extra = seeds.slice(1).map((s) => [s, join(o.out, 'worlds', `seed-${s}`)] as const);
-        for (const [s, dir] of extra) await step(`training world ${s - o.seed + 1} of ${seeds.length} (seed ${s})`, keptWorld(dir), world(s, dir));
+        for (const [s, dir] of extra) await step(`training world ${s - o.seed + 1} of ${seeds.length} (seed ${s})`, fits(s, dir), world(s, dir));
         trainData = join(o.out, 'train');
-        await step(`merge the ${seeds.length} training worlds`, () => exists(join(trainData, 'report.json')), ['merge', '--out', trainData, data, ...extra.map(([, dir]) => dir)]);
+        await step(`merge the ${seeds.length} training worlds`, () => keptMerge(trainData, seeds), ['merge', '--out', trainData, data, ...extra.map(([, dir]) => dir)]);
       }
-      await step(`held-out world (seed ${heldOut})`, () => exists(join(held, 'report.json')), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--features', o.features, '--out', held]);
+      await step(`held-out world (seed ${heldOut})`, () => keptWorld(held, { seed: heldOut, size: o.size, features: o.features, sftQuestions: 'anchored' }), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--features', o.features, '--out', held]);
       const stages: [keyof typeof runs, string[]][] = [
         ['sft', ['--stage', 'sft', ...sftEpochs(seeds.length, o.quick)]],
         ['stage1', ['--stage', '1', '--init', runs.sft, ...stage1Settings(o.quick, seeds.length)]],
@@ -178,7 +226,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         else {
           note(`reproduce: train ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
           // Evaluations of an earlier state of this run.
-          for (const f of ['eval.json', 'eval-blind.json']) await rm(join(runs[name], f), { force: true });
+          for (const f of ['eval.json', 'eval-blind.json', ...(name === 'sft' ? [TRAIN_WORLD_EVAL, TRAIN_WORLD_BLIND] : [])]) await rm(join(runs[name], f), { force: true });
           await runCli(state === 'partial' ? ['train', '--resume', runs[name], ...q] : ['train', '--data', trainData, ...args, '--out', runs[name], ...q], ctx.signal);
           await writeOutputs(runs[name], { done: 'finished\n' });
         }
@@ -228,8 +276,9 @@ export function reproduceCommand(ctx: CliContext): Command {
       for (const [name, g] of Object.entries(gains.looking))
         lines.push(g ? `Looking at the clips, ${name} (seeing − blind): ${byLength(g)}` : `Looking at the clips, ${name}: eval.json and eval-blind.json scored different items (other settings or probe version); delete both and run reproduce again.`);
       if (gains.stage1_vs_sft_blind) lines.push(`Stage 1 − SFT with the clips hidden (the answer prior's share of the gain): ${byLength(gains.stage1_vs_sft_blind)}`);
-      if (gains.memorisation)
-        lines.push(`SFT looking at one clip (seeing − blind): on its training world ${formatGain(gains.memorisation.training_world)}; on the held-out world ${formatGain(gains.looking.sft?.['1'])} — a gain on the first and not the second is memorisation of the training clips`);
+      if (gains.memorisation === 'unpaired') lines.push(`SFT on its training world: ${TRAIN_WORLD_EVAL} and ${TRAIN_WORLD_BLIND} scored different items; delete both and run reproduce again.`);
+      else if (gains.memorisation)
+        lines.push(`SFT looking at one clip (seeing − blind): on its training world ${formatGain(gains.memorisation.training_world)}; on the held-out world ${gains.looking.sft?.['1'] ? formatGain(gains.looking.sft['1']) : '— (add 1 to --lengths)'} — a gain on the first and not the second is recall of that world, not reading`);
       if (gains.stage2_probe_stage2_vs_stage1) lines.push(`Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_probe_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_probe_stage2_vs_stage1.cited)}`);
       process.stdout.write(lines.join('\n') + '\n');
       note(`reproduce: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${join(o.out, 'comparison.json')}`, o.quiet);

@@ -31,7 +31,7 @@ describe('synthesizeSft question forms', () => {
     expect(extra).toHaveLength(report.clipOnly);
     for (const l of extra) {
       const twin = byId.get(l.id.slice(0, -'-clip'.length));
-      expect(l.answer).toBe(twin?.answer);
+      expect(twin, l.id).toBeDefined();
       expect(l.question).not.toBe(twin?.question);
       expect(l.question).not.toMatch(/^On the /);
     }
@@ -42,6 +42,5 @@ describe('synthesizeSft question forms', () => {
     const { lines, report } = await run('clip-only');
     expect(lines.map((l) => l.id)).toEqual(anchored.lines.map((l) => l.id));
     expect(lines.filter((l, i) => l.question !== anchored.lines[i]?.question)).toHaveLength(report.clipOnly);
-    expect(lines.map((l) => l.answer)).toEqual(anchored.lines.map((l) => l.answer));
   });
 });

@@ -217,6 +217,10 @@ describe('clipOnlyQuestion (single-clip SFT wording)', () => {
       const query = parseQuestion(world, short!);
       expect(query, short).toBeDefined();
       expect(expectedFromTruth({ ...qa, question: short!, query: query! }, span), short).toBe(qa.answer);
+      // Nor does a cue match an object seen too briefly to count on (it would make the answer unsure).
+      const truth = describeSpan(world, span.video, span.startS, span.endS);
+      const cues = query!.family === 'presence' ? [] : query!.family === 'relative_position' ? [query!.cue, query!.other] : [query!.cue];
+      for (const cue of cues) expect(truth.marginal.filter((m) => matchesCue(world.entities.find((e) => e.id === m.entityId)!, cue)), short).toEqual([]);
     }
   });
 

@@ -306,7 +306,7 @@ function unanchored(query: WorldQuery): WorldQuery | undefined {
  * The clip-only form of an anchored question: the same question without its "On the …
  * background," anchor, for single-clip training where the clip is the only context. Written only
  * when the span shows one background (so the anchor picks nothing out the clip alone does not),
- * every cue still names exactly one object seen in it, and the answer on the span is unchanged.
+ * every object cue still names exactly one object seen in it (a count cue names a class), and the answer on the span is unchanged.
  * Why (docs/results.md, "Is perception the limit?"): a background name is unique within a world,
  * so an anchored question's text alone identifies its clip and a small policy memorises the
  * answer from the words; "what shape is the cyan object?" is asked of many clips with different
