@@ -39,6 +39,21 @@ test('variable frame rate: one frame per second of clock time; 8K is letterboxed
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
+test('a video picked during an import stays selected while the import stores the next videos', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openLibrary(page);
+  await page.getByLabel('Import videos').setInputFiles([fixture('vfr.mp4')]);
+  await expect(row(page, 'vfr.mp4').getByTestId('video-frames')).toHaveText('9 · webcodecs', { timeout: 90_000 });
+  // A new import follows its videos: the 8K one is selected once stored, and vp9.webm is stored
+  // only after the 8K one is sampled, so the pick below always comes before it.
+  await page.getByLabel('Import videos').setInputFiles([fixture('huge-8k.mp4'), fixture('vp9.webm')]);
+  await expect(row(page, 'huge-8k.mp4')).toHaveAttribute('aria-selected', 'true', { timeout: 60_000 });
+  await row(page, 'vfr.mp4').getByRole('button', { name: 'vfr.mp4', exact: true }).click();
+  await expect(row(page, 'vp9.webm').getByTestId('video-frames')).toHaveText(/ · webcodecs$/, { timeout: 120_000 });
+  await expect(row(page, 'vfr.mp4')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('filmstrip-count')).toHaveText('9 sampled frames');
+});
+
 test('a truncated mp4: rejected by name and reason when its index is lost; decoded as far as it goes, with a warning, when not', async ({ page }) => {
   test.setTimeout(120_000);
   await openLibrary(page);

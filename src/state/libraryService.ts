@@ -129,8 +129,12 @@ async function importOne(file: File): Promise<void> {
     const contentHash = await sampledContentHash(file);
     const db = await studioDb();
     const existing = await db.getFromIndex('videos', 'byHash', contentHash);
+    // The selection follows what this import stores, unless the user picked a video meanwhile.
+    const follow = (id: string): void => {
+      if (!useStudio.getState().library.selectionByUser) setLibrary({ selectedVideoId: id });
+    };
     if (existing) {
-      setLibrary({ selectedVideoId: existing.id });
+      follow(existing.id);
       throw new UserFacingError(`${file.name} is already in the library (as ${existing.name}).`, 'Nothing was imported twice; select it in the list.');
     }
     const record: VideoRecord = {
@@ -155,7 +159,7 @@ async function importOne(file: File): Promise<void> {
     await db.put('videos', record);
     updateJob(jobId, null);
     await loadLibrary();
-    setLibrary({ selectedVideoId: record.id });
+    follow(record.id);
     await sampleVideo(record, jobId, 'discard');
   } catch (e) {
     reportError(`Could not import ${file.name}`, e);
@@ -166,6 +170,7 @@ async function importOne(file: File): Promise<void> {
 
 /** Imports files one after another (decoding shares two cores with everything else). */
 export async function importFiles(files: Iterable<File>): Promise<void> {
+  useStudio.getState().setLibrary({ selectionByUser: false });
   for (const file of files) await importOne(file);
 }
 

@@ -33,6 +33,11 @@ export interface LibrarySlice {
     videos: VideoSummary[];
     jobs: ImportJob[];
     selectedVideoId: string | null;
+    /**
+     * True once the user picks a video in the list during an import: the videos the import stores
+     * next no longer take the selection from it (a new import starts following them again).
+     */
+    selectionByUser: boolean;
     decoder: DecoderChoice;
     /** Settings for new imports; videos imported with others show "Update". */
     pipeline: PipelineSettings;
@@ -43,7 +48,7 @@ export interface LibrarySlice {
 }
 
 export const createLibrarySlice = <S extends LibrarySlice>(): StateCreator<S, [], [], LibrarySlice> => (set) => ({
-  library: { videos: [], jobs: [], selectedVideoId: null, decoder: 'auto', pipeline: DEFAULT_PIPELINE, demo: null },
+  library: { videos: [], jobs: [], selectedVideoId: null, selectionByUser: false, decoder: 'auto', pipeline: DEFAULT_PIPELINE, demo: null },
   setLibrary(patch) {
     set((s) => ({ library: { ...s.library, ...patch } }) as Partial<S>);
   },

@@ -115,7 +115,7 @@ export function LibraryPage() {
               return (
               <tr key={v.id} data-testid="video-row" data-name={v.name} aria-selected={v.id === selectedVideoId}>
                 <td>
-                  <button type="button" className="link" onClick={() => setLibrary({ selectedVideoId: v.id })}>
+                  <button type="button" className="link" onClick={() => setLibrary({ selectedVideoId: v.id, selectionByUser: true })}>
                     {v.name}
                   </button>
                 </td>
