@@ -14,9 +14,9 @@ import { Command } from 'commander';
 import type { CliContext } from './context';
 import { CliError } from './errors';
 import type { EvalFile } from './eval';
-import { writeOutputs } from './io';
+import { exists, writeOutputs } from './io';
 import { note } from './progress';
-import { currentEval, exists, runCli, stage1Settings, trainState } from './reproduce';
+import { currentEval, runCli, stage1Settings, trainState } from './reproduce';
 
 export const ABLATIONS = ['ref-full', 'alpha0', 'ipo', 'nofilter', 'timing'] as const;
 export type Ablation = (typeof ABLATIONS)[number];

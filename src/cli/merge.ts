@@ -2,16 +2,15 @@
 // become one, so `train` sees several worlds at once — what lets the small policy generalise to a
 // world it never saw (docs/results.md, "Many training worlds"). Used by `reproduce --train-worlds`.
 import { Command } from 'commander';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseClipsJsonl } from '../core/clipsJsonl';
 import { embedderMismatch, mergeJsonl, type SourceEmbedder } from '../core/dataMerge';
 import type { CliContext } from './context';
 import { CliError, FileProblemsError } from './errors';
-import { readText, writeOutputs } from './io';
+import { exists, readText, writeOutputs } from './io';
 import { note } from './progress';
 
-const exists = async (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
 /** The files a data folder may hold, in the order they are merged; clips.jsonl is required. */
 export const MERGED_FILES = ['clips.jsonl', 'scenes.jsonl', 'sft.jsonl', 'triples.jsonl'] as const;

@@ -4,7 +4,7 @@
 // process and is skipped when its output is already complete, so a rerun resumes where an
 // interrupted one stopped (a half-trained run continues with `train --resume`).
 import { spawn } from 'node:child_process';
-import { access, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatGain, pairedGains } from '../core/eval/compare';
@@ -15,7 +15,7 @@ import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../
 import type { CliContext } from './context';
 import { CliError } from './errors';
 import type { EvalFile } from './eval';
-import { writeOutputs } from './io';
+import { exists, writeOutputs } from './io';
 import { integer } from './options';
 import { note } from './progress';
 
@@ -49,7 +49,6 @@ export function trainingSeeds(seed: number, worlds: number, heldOut: number): nu
   return seeds;
 }
 
-export const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
 /**
  * True when `file` is an evaluation a study can keep: made by the current probe version (other
@@ -92,6 +91,8 @@ export function stage1Settings(quick: boolean, worlds = 1): string[] {
   return ['--lr', '1e-3', '--epochs', quick ? '1' : String(Math.max(1, Math.round(3 / worlds)))];
 }
 
+const NEW_OUT = 'Use a new --out for the new settings, or run reproduce with the settings that made this study.';
+
 /** A kept run of a study must have been trained on the data this rerun would use (e.g. not on one world when --train-worlds now asks for more). */
 export async function sameTrainingData(run: string, data: string): Promise<void> {
   let had: unknown;
@@ -101,7 +102,7 @@ export async function sameTrainingData(run: string, data: string): Promise<void>
     return; // no readable config: `train --resume` reports what is wrong with the run
   }
   if (typeof had === 'string' && had !== data)
-    throw new CliError(`${run} was trained on ${had}, but this study now trains on ${data} (other --train-worlds than before?).`, 'Use a new --out for the new settings, or run reproduce with the settings that made this study.');
+    throw new CliError(`${run} was trained on ${had}, but this study now trains on ${data} (other --train-worlds than before?).`, NEW_OUT);
 }
 
 /** The SFT run's one-clip probe on its own first training world, seeing and blind (`reproduce`'s memorisation check). */
@@ -151,7 +152,6 @@ export function worldMismatch(report: { seed?: unknown; size?: unknown; features
   return null;
 }
 
-const NEW_OUT = 'Use a new --out for the new settings, or run reproduce with the settings that made this study.';
 
 /** True when `dir` holds a finished world that fits `want`; throws when it holds another one (never silently kept). */
 export async function keptWorld(dir: string, want: WorldSettings): Promise<boolean> {

@@ -1,7 +1,6 @@
 // Reading a data folder for `longvpo train` (issue #12): clips.jsonl (embeddings), sft.jsonl
 // (single-clip samples) and triples.jsonl (Stage 1 / Stage 2 triples), as `longvpo demo` writes
 // them. Every problem names the file and the fix; nothing is written before the data is whole.
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseClipsJsonl, type EmbeddedSynthClip } from '../core/clipsJsonl';
 import { spanVector, type SpanClip } from '../core/train/spanVectors';
@@ -10,10 +9,9 @@ import { missingClips, preferenceSample, type PreferenceSample, type SftSample }
 import { parseSftJsonl } from '../core/train/sftData';
 import type { TrainData } from '../ml/train/session';
 import { CliError, FileProblemsError } from './errors';
-import { readText } from './io';
+import { exists, readText } from './io';
 import { readTriples } from './triplesFile';
 
-const exists = async (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
 /** Clip (and scene) embeddings of a data folder, by id: clips.jsonl, plus scenes.jsonl spans. */
 export async function loadClipVectors(dir: string): Promise<{ dim: number; tokens: number; vectors: Map<string, Float32Array>; clips: EmbeddedSynthClip[] }> {

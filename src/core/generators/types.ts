@@ -103,6 +103,8 @@ export interface AnchoredQARequest {
   clip: ClipRef;
   caption?: string;
   variant?: number;
+  /** Also write `AnchoredQA.clipOnlyQuestion` where the generator can (single-clip SFT asks; Stage 1 and the probe do not). */
+  clipOnly?: boolean;
 }
 
 export interface AnswerRequest {

@@ -46,7 +46,7 @@ export async function synthesizeSft(
     for (let variant = 0; variant < options.questionsPerClip; variant++) {
       let qa;
       try {
-        qa = await generator.anchoredQA({ clip: { id: c.id, videoId: c.videoId, videoName: c.videoName, startS: c.startS, endS: c.endS }, variant, ...(c.caption !== undefined && { caption: c.caption }) }, options.signal);
+        qa = await generator.anchoredQA({ clip: { id: c.id, videoId: c.videoId, videoName: c.videoName, startS: c.startS, endS: c.endS }, variant, ...(c.caption !== undefined && { caption: c.caption }), ...(form !== 'anchored' && { clipOnly: true }) }, options.signal);
       } catch (e) {
         if (e instanceof GeneratorUnavailableError) break;
         throw e;

@@ -104,7 +104,7 @@ export class OracleGenerator implements Generator {
     if (!qa) throw new GeneratorUnavailableError(`Clip ${req.clip.id} shows no object long enough to ask about.`, 'Pick a longer clip (at least 2 s).');
     this.written.set(qa.question, qa);
     const choices = qa.query.family === 'presence' ? [...qa.query.options.map((o) => `the ${nounPhrase(o)}`), absentAnswer(qa.query)] : undefined;
-    const clipOnly = clipOnlyQuestion(this.world, qa, { video, startS, endS });
+    const clipOnly = req.clipOnly ? clipOnlyQuestion(this.world, qa, { video, startS, endS }) : undefined;
     return this.generated('anchoredQA', { question: qa.question, answer: qa.answer, taskType: qa.taskType, family: qa.family, ...(choices && { choices }), ...(clipOnly !== undefined && { clipOnlyQuestion: clipOnly }) });
   }
 

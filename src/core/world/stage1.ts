@@ -294,7 +294,7 @@ export function questionFromText(world: World, text: string, anchor?: WorldSpan)
 }
 
 /** The query with its cues' background anchor removed (presence and "appears" keep none / need one). */
-function unanchored(query: WorldQuery): WorldQuery | undefined {
+function unanchored(query: WorldQuery): Exclude<WorldQuery, { family: 'presence' }> | undefined {
   const strip = ({ backgroundId: _, ...cue }: ObjectCue): ObjectCue => cue;
   if (query.family === 'presence' || query.cue.backgroundId === undefined) return undefined;
   if (query.family === 'relative_position') return { ...query, cue: strip(query.cue), other: strip(query.other) };
@@ -306,7 +306,8 @@ function unanchored(query: WorldQuery): WorldQuery | undefined {
  * The clip-only form of an anchored question: the same question without its "On the …
  * background," anchor, for single-clip training where the clip is the only context. Written only
  * when the span shows one background (so the anchor picks nothing out the clip alone does not),
- * every object cue still names exactly one object seen in it (a count cue names a class), and the answer on the span is unchanged.
+ * every object cue still names exactly one object seen in it (a count cue names a class), and the
+ * answer on the span is unchanged.
  * Why (docs/results.md, "Is perception the limit?"): a background name is unique within a world,
  * so an anchored question's text alone identifies its clip and a small policy memorises the
  * answer from the words; "what shape is the cyan object?" is asked of many clips with different
@@ -315,11 +316,10 @@ function unanchored(query: WorldQuery): WorldQuery | undefined {
 export function clipOnlyQuestion(world: World, qa: WorldQA, span: WorldSpan): string | undefined {
   const query = unanchored(qa.query);
   if (!query) return undefined;
-  const facts = spanFacts(world, span.video, span.startS, span.endS);
-  if (facts.backgrounds.length !== 1) return undefined;
   const ev = evidenceOf(world, [span]);
+  // Every scene has a background of its own: one background id is one scene.
+  if (ev.backgroundIds.size !== 1) return undefined;
   const named = (cue: ObjectCue): number => new Set(ev.sightings.filter((s) => matchesCue(s.seen, cue)).map((s) => s.seen.entityId)).size;
-  if (query.family === 'presence') return undefined;
   if (query.family !== 'count' && named(query.cue) !== 1) return undefined;
   if (query.family === 'relative_position' && named(query.other) !== 1) return undefined;
   if (answerOf(world, query, ev) !== qa.answer) return undefined;
