@@ -145,6 +145,18 @@ describe('longvpo reproduce', () => {
       }
     expect(blind.gains.stage1_vs_sft_blind['4']!.difference).toBeCloseTo(blind.blind.stage1!.by_length['4']! - blind.blind.sft!.by_length['4']!, 9);
     expect(first.stdout).toMatch(/Looking at the clips, sft \(seeing − blind\): 1 clip [+−]\d+\.\d \[/);
+    // And with only the anchor hidden: what reading the anchor adds. At one clip the anchor is the
+    // whole input, so that probe is the blind one, item for item.
+    const hid = comparison as unknown as { anchor_hidden: Record<string, { by_length: Record<string, number>; per_item: { correct: string; group: number[] } }>; blind: Record<string, { per_item: { correct: string; group: number[] } }>; gains: { reading: Record<string, Record<string, { n: number; difference: number }>>; stage1_vs_sft_anchor_hidden: Record<string, { difference: number }> } };
+    expect(Object.keys(hid.anchor_hidden)).toEqual(['sft', 'stage1', 'stage2']);
+    for (const r of ['sft', 'stage1', 'stage2']) {
+      for (const l of ['1', '4']) expect(hid.gains.reading[r]![l]!.difference).toBeCloseTo(full.runs[r]!.by_length[l]! - hid.anchor_hidden[r]!.by_length[l]!, 9);
+      const oneClip = (p: { correct: string; group: number[] }): string => [...p.correct].filter((_, i) => p.group[i] === 1).join('');
+      expect(oneClip(hid.anchor_hidden[r]!.per_item)).toBe(oneClip(hid.blind[r]!.per_item));
+    }
+    expect(hid.gains.stage1_vs_sft_anchor_hidden['4']!.difference).toBeCloseTo(hid.anchor_hidden.stage1!.by_length['4']! - hid.anchor_hidden.sft!.by_length['4']!, 9);
+    expect(first.stdout).toMatch(/Reading the anchor, stage1 \(seeing − anchor hidden\): 1 clip [+−]\d+\.\d \[/);
+    expect(first.stdout).toMatch(/\| stage1, anchor hidden \| [\d.]+ \|/);
     // The memorisation check: SFT's one-clip probe on its own training world (seed 7), seeing and blind.
     const own = JSON.parse(readFileSync(join(work, 'study', 'runs', 'sft', 'eval-train-world.json'), 'utf8')) as { by_length: Record<string, number>; data: { world_seed: number } };
     const ownBlind = JSON.parse(readFileSync(join(work, 'study', 'runs', 'sft', 'eval-train-world-blind.json'), 'utf8')) as { by_length: Record<string, number> };
@@ -159,6 +171,7 @@ describe('longvpo reproduce', () => {
     expect(again.stderr).toMatch(/evaluate stage2 blind \(clip vectors zeroed\) — already done, kept/);
     expect(again.stderr).not.toMatch(/train sft…/);
     expect(again.stderr).toMatch(/evaluate sft on its training world blind — already done, kept/);
+    expect(again.stderr).toMatch(/evaluate stage1 with the anchor hidden — already done, kept/);
   }, 300_000);
 
   it('--train-worlds 2: a second world (seed + 1) is made and merged into DIR/train, which every stage trains on', async () => {
@@ -242,5 +255,32 @@ describe('longvpo reproduce', () => {
     const shown = /Looking at the clips \(eval\.json − blind\).*4 clips ([+−])(\d+\.\d) \[/.exec(blind.stdout);
     expect(shown, blind.stdout).not.toBeNull();
     expect(Number(shown![2]) * (shown![1] === '−' ? -1 : 1)).toBeCloseTo(d4, 0);
-  }, 120_000);
+
+    // --hide-anchor zeroes only the anchor: at one clip that is the blind input (same answers,
+    // item for item); at four the distractors stay, so the scores move off the blind ones.
+    const hidden = await run(['eval', '--run', 'study/runs/stage1', '--data', 'study/heldout', '--lengths', '1,4', '--hide-anchor', '--items', 'study/items-hidden.jsonl', '--quiet']);
+    expect(hidden.code, hidden.stderr).toBe(0);
+    const noAnchor = JSON.parse(readFileSync(join(work, 'study', 'runs', 'stage1', 'eval-hide-anchor.json'), 'utf8')) as File & { stage2: unknown };
+    expect(noAnchor.visual).toBe('anchor-hidden');
+    expect(noAnchor.per_item.fingerprint).toBe(seeing.per_item.fingerprint);
+    expect(noAnchor.stage2).toBeNull();
+    expect(noAnchor.correct_logp['1']).toBeCloseTo(zeros.correct_logp['1']!, 4);
+    expect(Math.abs(noAnchor.correct_logp['4']! - zeros.correct_logp['4']!)).toBeGreaterThan(1e-4);
+    expect(Math.abs(noAnchor.correct_logp['4']! - seeing.correct_logp['4']!)).toBeGreaterThan(1e-4);
+    expect(hidden.stdout).toMatch(/Reading the anchor \(eval\.json − anchor hidden\).*4 clips [+−]\d+\.\d \[/);
+    // --items: one line per item, the choice is the best-scored candidate, and right where per_item says.
+    type Line = { length: number; family: string; question: string; answer: string; chosen: string; correct: boolean; candidates: { answer: string; logp: number }[]; clips: string[]; anchor: string; position: number };
+    const lines = readFileSync(join(work, 'study', 'items-hidden.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(lines.length).toBe(noAnchor.n['1']! + noAnchor.n['4']!);
+    lines.forEach((l, i) => {
+      const best = l.candidates.reduce((a, b) => (b.logp > a.logp ? b : a));
+      expect(l.chosen).toBe(best.answer);
+      expect(l.candidates.map((c) => c.answer)).toContain(l.answer);
+      expect(l.correct).toBe(noAnchor.per_item.correct[i] === '1');
+      expect(l.clips[l.position]).toBe(l.anchor); // the real clips, as the probe built them
+    });
+    const both = await run(['eval', '--run', 'study/runs/stage1', '--data', 'study/heldout', '--blind', '--hide-anchor']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/--blind and --hide-anchor/);
+  }, 180_000);
 });

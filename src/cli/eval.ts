@@ -8,12 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
 import { formatGain, pairedGains, perItem, type PerItem } from '../core/eval/compare';
-import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, type ProbeReport, type ProbeSettings } from '../core/eval/probe';
+import { buildProbe, withAnchorHidden, PROBE_DEFAULTS, PROBE_VERSION, type ProbeItem, type ProbeReport, type ProbeSettings } from '../core/eval/probe';
 import { stage2ProbeItems, summariseStage2, type Stage2ContextSummary } from '../core/eval/stage2Probe';
 import { parseTriples } from '../core/triples/import';
 import { createOracleGenerator } from '../core/world';
 import { multipleChoice } from '../ml/eval/multipleChoice';
-import { blindSource } from '../ml/policy/inputs';
+import { blindSource, HIDDEN_CLIP, hidingSource } from '../ml/policy/inputs';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { WordTokenizer } from '../core/train/tokenizer';
 import { clipMismatch } from '../core/train/config';
@@ -38,7 +38,9 @@ interface EvalOptions {
   backend: NodeBackend;
   quiet: boolean;
   blind: boolean;
+  hideAnchor: boolean;
   out?: string;
+  items?: string;
 }
 
 /**
@@ -60,8 +62,12 @@ export interface EvalFile {
   probe: { settings: ProbeSettings; report: ProbeReport; version?: number };
   /** Mean summed log-prob of the correct answer per length (a likelihood view of the same items; absent in older files). */
   correct_logp?: Record<string, number>;
-  /** `zeros`: scored with every clip vector replaced by zeros (`--blind`, the question-only baseline); absent: the real clips. */
-  visual?: 'zeros';
+  /**
+   * `zeros`: scored with every clip vector replaced by zeros (`--blind`, the question-only
+   * baseline); `anchor-hidden`: only the anchor's (`--hide-anchor`, distractors and positions
+   * kept); absent: the real clips.
+   */
+  visual?: 'zeros' | 'anchor-hidden';
   seconds: number;
 }
 
@@ -77,18 +83,48 @@ function meanCorrectLogp(items: readonly { length: number; answer: string; candi
   return Object.fromEntries([...sums].map(([l, [total, n]]) => [String(l), total / n]));
 }
 
-/** With --blind: what looking at the clips adds, paired on the same items, against RUN/eval.json when it has them. */
-async function blindComparison(run: string, blind: EvalFile): Promise<string[]> {
+/** `eval --items`: one JSON line per probe item with its candidates' summed log-probs and the choices. */
+export function itemLines(items: readonly ProbeItem[], scored: { scores: number[][]; chosenSum: number[]; chosenMean: number[] }): string {
+  return items
+    .map((it, i) => {
+      const scores = scored.scores[i] ?? [];
+      const chosen = it.candidates[scored.chosenSum[i] as number];
+      return JSON.stringify({
+        id: it.id,
+        length: it.length,
+        position: it.position,
+        bucket: it.bucket,
+        family: it.family,
+        anchor: it.anchor,
+        question: it.question,
+        answer: it.answer,
+        chosen,
+        chosen_per_token: it.candidates[scored.chosenMean[i] as number],
+        correct: chosen === it.answer,
+        candidates: it.candidates.map((c, j) => ({ answer: c, logp: Math.round((scores[j] ?? Number.NaN) * 1000) / 1000 })),
+        clips: it.clips,
+      });
+    })
+    .join('\n') + '\n';
+}
+
+/**
+ * With --blind or --hide-anchor: what the hidden vectors add (looking at the clips; reading the
+ * anchor), paired on the same items, against RUN/eval.json when it has them.
+ */
+async function blindComparison(run: string, blind: EvalFile, flag: '--blind' | '--hide-anchor'): Promise<string[]> {
+  const what = flag === '--blind' ? 'looking at the clips' : 'reading the anchor';
   let seeing: EvalFile;
   try {
     seeing = JSON.parse(await readText(join(run, 'eval.json'), 'Evaluation')) as EvalFile;
   } catch {
-    return ['', `No ${join(run, 'eval.json')} to compare with: run \`longvpo eval\` without --blind on the same data for the change that looking at the clips makes.`];
+    return ['', `No ${join(run, 'eval.json')} to compare with: run \`longvpo eval\` without ${flag} on the same data for the change that ${what} makes.`];
   }
-  if (seeing.checkpoint !== blind.checkpoint) return ['', `${join(run, 'eval.json')} scored checkpoint ${seeing.checkpoint}, not ${blind.checkpoint}: evaluate again without --blind for a paired comparison.`];
+  if (seeing.checkpoint !== blind.checkpoint) return ['', `${join(run, 'eval.json')} scored checkpoint ${seeing.checkpoint}, not ${blind.checkpoint}: evaluate again without ${flag} for a paired comparison.`];
   const gains = pairedGains(blind.per_item, seeing.per_item);
-  if (!gains) return ['', `${join(run, 'eval.json')} is another probe (other data, settings or checkpoint) or predates per-item results: evaluate again without --blind for a paired comparison.`];
-  return ['', `Looking at the clips (eval.json − blind), paired on the same items [95% CI], McNemar p: ${Object.keys(gains).map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(gains[l])}`).join('; ')}`];
+  if (!gains) return ['', `${join(run, 'eval.json')} is another probe (other data, settings or checkpoint) or predates per-item results: evaluate again without ${flag} for a paired comparison.`];
+  const label = flag === '--blind' ? 'Looking at the clips (eval.json − blind)' : 'Reading the anchor (eval.json − anchor hidden)';
+  return ['', `${label}, paired on the same items [95% CI], McNemar p: ${Object.keys(gains).map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(gains[l])}`).join('; ')}`];
 }
 
 export function evalCommand(ctx: CliContext): Command {
@@ -102,11 +138,14 @@ export function evalCommand(ctx: CliContext): Command {
     .option('--max-anchors <n>', 'anchor clips sampled', integer(1), PROBE_DEFAULTS.maxAnchors)
     .option('--questions-per-clip <n>', 'questions asked of each anchor', integer(1, 16), PROBE_DEFAULTS.questionsPerClip)
     .option('--backend <name>', 'TensorFlow.js backend (wasm, cpu)', 'wasm')
-    .option('--out <file>', 'where to write the result (default RUN/eval.json; with --blind RUN/eval-blind.json)')
+    .option('--out <file>', 'where to write the result (default RUN/eval.json; with --blind RUN/eval-blind.json; with --hide-anchor RUN/eval-hide-anchor.json)')
     .option('--blind', 'question-only baseline: the same items, scored with every clip vector replaced by zeros (what the model answers without looking); prints the paired change against RUN/eval.json', false)
+    .option('--hide-anchor', 'the same items, scored with only the anchor clip\'s vector replaced by zeros (distractors and positions kept: what reading the anchor adds, where --blind also removes the distractors); prints the paired change against RUN/eval.json; no Stage 2 probe', false)
+    .option('--items <file>', 'also write every probe item as JSON lines (length, position, family, question, answer, candidates with summed log-probs, the choice) to inspect what the model answers')
     .option('--quiet', 'no progress on stderr', false)
     .action(async (o: EvalOptions) => {
       if (!(NODE_BACKENDS as readonly string[]).includes(o.backend)) throw new CliError(`Unknown backend ${o.backend}.`, 'Use wasm or cpu.');
+      if (o.blind && o.hideAnchor) throw new CliError('--blind and --hide-anchor are two baselines; one run of eval scores one.', 'Run eval once with --blind and once with --hide-anchor.');
       const lengths = o.lengths.split(',').map((x) => Number(x.trim()));
       if (lengths.some((l) => !Number.isInteger(l) || l < 1 || l > 256)) throw new CliError(`--lengths ${o.lengths} is not a list of whole numbers from 1 to 256.`, 'Example: --lengths 1,4,8,16,32');
       const latest = await new RunFolder(o.run).latest();
@@ -140,12 +179,14 @@ export function evalCommand(ctx: CliContext): Command {
       // The probe is built from the real clips either way (same items, same candidates); --blind
       // changes only what the policy is shown.
       const seeing = { dim: parsed.dim, tokens: parsed.tokens, vector: (id: string) => vectors.get(id) };
-      const clipSource = o.blind ? blindSource(seeing) : seeing;
+      const clipSource = o.blind ? blindSource(seeing) : o.hideAnchor ? hidingSource(seeing) : seeing;
+      // --hide-anchor: each item's anchor becomes the zero clip; distractors and positions stay.
+      const scoredItems = o.hideAnchor ? withAnchorHidden(probe.items, HIDDEN_CLIP) : probe.items;
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let stage2Items: ReturnType<typeof stage2ProbeItems> = [];
       try {
         const triples = parseTriples(await readText(join(o.data, 'triples.jsonl'), 'Triples file'));
-        if (triples.ok) stage2Items = stage2ProbeItems(triples.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
+        if (triples.ok && !o.hideAnchor) stage2Items = stage2ProbeItems(triples.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
       } catch {
         /* no triples.jsonl: no Stage 2 probe */
       }
@@ -153,7 +194,7 @@ export function evalCommand(ctx: CliContext): Command {
       let scored;
       let scored2;
       try {
-        scored = await multipleChoice(params, meta.model, clipSource, tokenizer, probe.items, { batchSize: 64, signal: ctx.signal });
+        scored = await multipleChoice(params, meta.model, clipSource, tokenizer, scoredItems, { batchSize: 64, signal: ctx.signal });
         scored2 = stage2Items.length > 0 ? await multipleChoice(params, meta.model, clipSource, tokenizer, stage2Items, { batchSize: 32, signal: ctx.signal }) : null;
       } finally {
         tf.dispose(Object.values(params));
@@ -182,10 +223,12 @@ export function evalCommand(ctx: CliContext): Command {
         data: { dir: o.data, world_seed: report.seed, size: report.size },
         probe: { settings, report: probe.report, version: PROBE_VERSION },
         ...(o.blind && { visual: 'zeros' as const }),
+        ...(o.hideAnchor && { visual: 'anchor-hidden' as const }),
         seconds: (Date.now() - t0) / 1000,
       };
-      const file = o.out ?? join(o.run, o.blind ? 'eval-blind.json' : 'eval.json');
+      const file = o.out ?? join(o.run, o.blind ? 'eval-blind.json' : o.hideAnchor ? 'eval-hide-anchor.json' : 'eval.json');
       await writeOutputs(dirname(file), { [basename(file)]: JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
+      if (o.items) await writeOutputs(dirname(o.items), { [basename(o.items)]: itemLines(probe.items, scored) }, ctx.signal);
       const rows = Object.entries(sum.byLength).map(([l, p]) => `| ${l} | ${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}] | ${pct(mean.byLength[l]?.accuracy ?? NaN)} | ${(sum.byLengthPosition[l] ?? []).map((x) => pct(x.accuracy)).join(' / ')} | ${p.n} | ${pct(sum.chance[l] ?? NaN)} |`);
       const s2 = stage2 ? [`Stage 2 probe (correct vs degraded-context answer, chance 50): full video ${pct(stage2.full?.accuracy ?? NaN)} [${pct(stage2.full?.ci95[0] ?? NaN)}, ${pct(stage2.full?.ci95[1] ?? NaN)}], cited scenes only ${pct(stage2.cited?.accuracy ?? NaN)}; n ${stage2.full?.n ?? 0}`] : [];
       const families = Object.keys(sum.byFamily);
@@ -195,6 +238,6 @@ export function evalCommand(ctx: CliContext): Command {
         `|---|${Object.keys(sum.byLength).map(() => '---|').join('')}`,
         ...families.map((f) => `| ${f} | ${Object.keys(sum.byLength).map((l) => pct(sum.byLengthFamily?.[l]?.[f]?.accuracy ?? NaN)).join(' | ')} |`),
       ];
-      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2, ...familyRows, ...(o.blind ? await blindComparison(o.run, out) : [])].join('\n') + '\n');
+      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2, ...familyRows, ...(o.blind ? await blindComparison(o.run, out, '--blind') : o.hideAnchor ? await blindComparison(o.run, out, '--hide-anchor') : [])].join('\n') + '\n');
     });
 }

@@ -108,6 +108,8 @@ export async function sameTrainingData(run: string, data: string): Promise<void>
 /** The SFT run's one-clip probe on its own first training world, seeing and blind (`reproduce`'s memorisation check). */
 export const TRAIN_WORLD_EVAL = 'eval-train-world.json';
 export const TRAIN_WORLD_BLIND = 'eval-train-world-blind.json';
+/** Each run's probe with only the anchor hidden (`eval --hide-anchor`). */
+export const HIDDEN_ANCHOR_EVAL = 'eval-hide-anchor.json';
 
 /** A study file as JSON, or undefined when it is missing; unreadable JSON is an error naming the file. */
 async function readStudyJson<T>(file: string): Promise<T | undefined> {
@@ -226,7 +228,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         else {
           note(`reproduce: train ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
           // Evaluations of an earlier state of this run.
-          for (const f of ['eval.json', 'eval-blind.json', ...(name === 'sft' ? [TRAIN_WORLD_EVAL, TRAIN_WORLD_BLIND] : [])]) await rm(join(runs[name], f), { force: true });
+          for (const f of ['eval.json', 'eval-blind.json', HIDDEN_ANCHOR_EVAL, ...(name === 'sft' ? [TRAIN_WORLD_EVAL, TRAIN_WORLD_BLIND] : [])]) await rm(join(runs[name], f), { force: true });
           await runCli(state === 'partial' ? ['train', '--resume', runs[name], ...q] : ['train', '--data', trainData, ...args, '--out', runs[name], ...q], ctx.signal);
           await writeOutputs(runs[name], { done: 'finished\n' });
         }
@@ -234,6 +236,10 @@ export function reproduceCommand(ctx: CliContext): Command {
         await step(`evaluate ${name}`, () => currentEval(join(runs[name], 'eval.json'), o.lengths), ['eval', ...probe]);
         // The question-only baseline on the same items: how much of the accuracy comes from looking.
         await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(runs[name], 'eval-blind.json'), o.lengths), ['eval', ...probe, '--blind']);
+        // Only the anchor hidden, distractors kept: how much of the accuracy needs the anchor. A
+        // gain that survives it was won by ruling out what the distractors show, not by finding
+        // the anchor (docs/evaluation.md, "Reading the anchor").
+        await step(`evaluate ${name} with the anchor hidden`, () => currentEval(join(runs[name], HIDDEN_ANCHOR_EVAL), o.lengths), ['eval', ...probe, '--hide-anchor']);
         if (name === 'sft') {
           // The memorisation check: the same one-clip probe on the first *training* world. Looking
           // that helps there and not on the held-out world is recall of the training clips, not
@@ -248,6 +254,8 @@ export function reproduceCommand(ctx: CliContext): Command {
       const byName = Object.fromEntries(evals) as Record<keyof typeof runs, EvalFile>;
       const blinds = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, await read(join(dir, 'eval-blind.json'))] as const));
       const blindByName = Object.fromEntries(blinds) as Record<keyof typeof runs, EvalFile>;
+      const hiddens = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, await read(join(dir, HIDDEN_ANCHOR_EVAL))] as const));
+      const hiddenByName = Object.fromEntries(hiddens) as Record<keyof typeof runs, EvalFile>;
       // The effect as paired changes on the same items (Newcombe intervals, McNemar p): Stage 1
       // over SFT on the probe by length; Stage 2 over Stage 1 on the Stage 2 probe by context.
       const gains = {
@@ -258,9 +266,13 @@ export function reproduceCommand(ctx: CliContext): Command {
         // clips hidden: a gain that survives blinding is a change of the answer prior, not of looking.
         looking: Object.fromEntries(Object.keys(runs).map((n) => [n, pairedGains(blindByName[n as keyof typeof runs].per_item, byName[n as keyof typeof runs].per_item) ?? null])),
         stage1_vs_sft_blind: pairedGains(blindByName.sft.per_item, blindByName.stage1.per_item) ?? null,
+        // What the anchor adds (each run against itself with the anchor hidden), and the Stage 1
+        // change with the anchor hidden: the share of the gain that does not need the anchor.
+        reading: Object.fromEntries(Object.keys(runs).map((n) => [n, pairedGains(hiddenByName[n as keyof typeof runs].per_item, byName[n as keyof typeof runs].per_item) ?? null])),
+        stage1_vs_sft_anchor_hidden: pairedGains(hiddenByName.sft.per_item, hiddenByName.stage1.per_item) ?? null,
         memorisation: await memorisationGap(runs.sft),
       };
-      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), blind: Object.fromEntries(blinds.map(([n, e]) => [n, { by_length: e.by_length, n: e.n, per_item: e.per_item }])), gains, seconds: (Date.now() - t0) / 1000 };
+      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), blind: Object.fromEntries(blinds.map(([n, e]) => [n, { by_length: e.by_length, n: e.n, per_item: e.per_item }])), anchor_hidden: Object.fromEntries(hiddens.map(([n, e]) => [n, { by_length: e.by_length, n: e.n, per_item: e.per_item }])), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(evals[0]?.[1].by_length ?? {});
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
@@ -269,6 +281,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         `|---|${lengths.map(() => '---').join('|')}|---|`,
         ...evals.map(([name, e]) => `| ${name} | ${lengths.map((l) => `${pct(e.by_length[l])} [${pct(e.summed.byLength[l]?.ci95[0])}, ${pct(e.summed.byLength[l]?.ci95[1])}]`).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
         ...blinds.map(([name, e]) => `| ${name}, blind | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
+        ...hiddens.map(([name, e]) => `| ${name}, anchor hidden | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | — |`),
       ];
       if (!byName.sft.per_item || !byName.stage1.per_item) lines.push('', `No paired gains: an evaluation was written before per-item results were kept. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
       const byLength = (g: Record<string, Parameters<typeof formatGain>[0]>): string => lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g[l])}`).join('; ');
@@ -276,6 +289,9 @@ export function reproduceCommand(ctx: CliContext): Command {
       for (const [name, g] of Object.entries(gains.looking))
         lines.push(g ? `Looking at the clips, ${name} (seeing − blind): ${byLength(g)}` : `Looking at the clips, ${name}: eval.json and eval-blind.json scored different items (other settings or probe version); delete both and run reproduce again.`);
       if (gains.stage1_vs_sft_blind) lines.push(`Stage 1 − SFT with the clips hidden (the answer prior's share of the gain): ${byLength(gains.stage1_vs_sft_blind)}`);
+      for (const [name, g] of Object.entries(gains.reading))
+        lines.push(g ? `Reading the anchor, ${name} (seeing − anchor hidden): ${byLength(g)}` : `Reading the anchor, ${name}: eval.json and ${HIDDEN_ANCHOR_EVAL} scored different items; delete both and run reproduce again.`);
+      if (gains.stage1_vs_sft_anchor_hidden) lines.push(`Stage 1 − SFT with the anchor hidden (the share of the gain won from the distractors, not the anchor): ${byLength(gains.stage1_vs_sft_anchor_hidden)}`);
       if (gains.memorisation === 'unpaired') lines.push(`SFT on its training world: ${TRAIN_WORLD_EVAL} and ${TRAIN_WORLD_BLIND} scored different items; delete both and run reproduce again.`);
       else if (gains.memorisation)
         lines.push(`SFT looking at one clip (seeing − blind): on its training world ${formatGain(gains.memorisation.training_world)}; on the held-out world ${gains.looking.sft?.['1'] ? formatGain(gains.looking.sft['1']) : '— (add 1 to --lengths)'} — a gain on the first and not the second is recall of that world, not reading`);

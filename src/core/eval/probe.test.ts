@@ -7,7 +7,7 @@ import type { SimilaritySource } from '../synthesis/distractors';
 import type { SynthClip } from '../synthesis/stage1Settings';
 import { buildWorld, createOracleGenerator, type World } from '../world';
 import { summarise } from './aggregate';
-import { buildProbe, PROBE_DEFAULTS, spreadPositions } from './probe';
+import { buildProbe, PROBE_DEFAULTS, spreadPositions, withAnchorHidden } from './probe';
 import { proportion, wilson } from './stats';
 
 function worldClips(world: World): SynthClip[] {
@@ -53,6 +53,16 @@ describe('probe', () => {
     expect(items.some((it) => it.clips.some((c) => training.has(c)))).toBe(false);
     const again = await buildProbe(clips, flat(clips.length), createOracleGenerator(world), settings);
     expect(JSON.stringify(again.items)).toBe(JSON.stringify(items));
+    // eval --hide-anchor: only the anchor's slot changes, at every position.
+    const hidden = withAnchorHidden(items, 'HIDDEN');
+    hidden.forEach((h, i) => {
+      const it = items[i]!;
+      expect(h.clips).toHaveLength(it.length);
+      h.clips.forEach((c, k) => expect(c).toBe(k === it.position ? 'HIDDEN' : it.clips[k]));
+      expect(h.clips.filter((c) => c === it.anchor)).toHaveLength(0);
+    });
+    expect(new Set(hidden.filter((h) => h.length === 16).map((h) => h.position)).size).toBe(4);
+    expect(() => withAnchorHidden([{ ...items[1]!, position: (items[1]!.position + 1) % items[1]!.length }], 'HIDDEN')).toThrow(/not at position/);
   });
 
   it('asks a question that lists its answers over those answers, so the correct one is not the only candidate it names', async () => {

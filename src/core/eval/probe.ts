@@ -60,6 +60,17 @@ export interface ProbeReport {
   dropped: number;
 }
 
+/**
+ * The same items with each anchor replaced by `hidden` (`eval --hide-anchor`): distractors,
+ * their order and the anchor's position stay; only what the anchor shows is gone.
+ */
+export function withAnchorHidden<T extends Pick<ProbeItem, 'clips' | 'anchor' | 'position'>>(items: readonly T[], hidden: string): T[] {
+  return items.map((it) => {
+    if (it.clips[it.position] !== it.anchor) throw new RangeError(`probe item: the anchor ${it.anchor} is not at position ${it.position}`);
+    return { ...it, clips: it.clips.map((c, i) => (i === it.position ? hidden : c)) };
+  });
+}
+
 /** Evenly spread anchor positions in a composite of `length` clips (first and last included). */
 export function spreadPositions(length: number, count: number): number[] {
   if (length <= 1) return [0];

@@ -24,6 +24,18 @@ export function blindSource(source: ClipSource): ClipSource {
   return { ...source, vector: (id) => (source.vector(id) ? zeros : undefined) };
 }
 
+/** Clip id that stands for a hidden clip (`eval --hide-anchor`): `hidingSource` reads it as zeros. */
+export const HIDDEN_CLIP = '\u0000hidden';
+
+/**
+ * The same clips plus HIDDEN_CLIP, read as zeros: an item whose anchor is replaced by it keeps its
+ * distractors and every position, and loses only what the anchor shows.
+ */
+export function hidingSource(source: ClipSource): ClipSource {
+  const zeros = new Float32Array(source.dim);
+  return { ...source, vector: (id) => (id === HIDDEN_CLIP ? zeros : source.vector(id)) };
+}
+
 export interface ScoredItem {
   clips: readonly string[];
   question: readonly number[];
