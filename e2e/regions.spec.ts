@@ -18,7 +18,7 @@ test('the study with region tokens: 5 tokens per clip from import to evaluation'
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
   await expect(page.getByLabel('Visual tokens')).toHaveValue('regions');
   await page.getByRole('button', { name: 'Reproduce LongVPO' }).click();
-  await expect(page.getByTestId('reproduce-blind-stage2')).toHaveAttribute('data-state', 'done', { timeout: 840_000 });
+  await expect(page.getByTestId('reproduce-hidden-stage2')).toHaveAttribute('data-state', 'done', { timeout: 840_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
 
   // Every clip was embedded as 5 tokens of 1792 + 64, and every run reads 5 tokens per clip.

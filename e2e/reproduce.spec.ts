@@ -14,7 +14,8 @@ test('one click runs the whole study; after a reload it continues with the finis
   await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Reproduce LongVPO' }).click();
   for (const step of ['demo', 'stage1-data', 'stage2-data', 'sft']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 });
-  await expect(page.getByTestId('reproduce-blind-stage2')).toHaveAttribute('data-state', 'done', { timeout: 400_000 });
+  await expect(page.getByTestId('reproduce-hidden-stage2')).toHaveAttribute('data-state', 'done', { timeout: 400_000 });
+  await expect(page.getByTestId('reproduce-blind-stage2')).toHaveAttribute('data-state', 'done');
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.getByTestId('accuracy-chart')).toBeVisible();
   const table = page.getByRole('table', { name: 'Runs to evaluate' });
@@ -23,4 +24,7 @@ test('one click runs the whole study; after a reload it continues with the finis
   // Every run was also scored with the clips hidden: what looking adds, per run.
   await expect(page.getByRole('table', { name: 'What looking at the clips adds' }).locator('tbody tr')).toHaveCount(3);
   await expect(page.getByRole('table', { name: 'What looking at the clips adds' })).toContainText(/\d+\.\d · [+−]\d+\.\d \[/);
+  // And with only the anchor hidden: what reading the anchor adds, per run.
+  await expect(page.getByRole('table', { name: 'What reading the anchor adds' }).locator('tbody tr')).toHaveCount(3);
+  await expect(page.getByRole('table', { name: 'What reading the anchor adds' })).toContainText(/\d+\.\d · [+−]\d+\.\d \[/);
 });

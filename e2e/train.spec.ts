@@ -160,6 +160,21 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   const blind4 = withBlind.blind!.summed.byLength['4']!.accuracy;
   const adds4 = 100 * (withBlind.summed.byLength['4']!.accuracy - blind4);
   await expect(looking).toContainText(`${(100 * blind4).toFixed(1)} · ${adds4 >= 0 ? '+' : '−'}${Math.abs(adds4).toFixed(1)} [`);
+  // Only the anchor hidden: what reading the anchor adds. At one clip the anchor is the whole
+  // input, so that score is the blind one; at four the distractors are still seen.
+  await page.getByRole('button', { name: `Evaluate ${straightId} with the anchor hidden`, exact: true }).click();
+  const reading = page.getByTestId(`reading-${straightId}`);
+  await expect(reading).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const [json3] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  type WithHidden = WithBlind & { anchor_hidden: { checkpoint: string; summed: { byLength: Record<string, { n: number; accuracy: number }> } } | null };
+  const withHidden = (JSON.parse(readFileSync((await json3.path()) as string, 'utf8')) as WithHidden[]).find((e) => e.run === straightId)!;
+  expect(withHidden.anchor_hidden?.checkpoint).toBe(withHidden.checkpoint);
+  expect(withHidden.anchor_hidden?.summed.byLength['1']).toEqual(withHidden.blind?.summed.byLength['1']);
+  expect(withHidden.anchor_hidden?.summed.byLength['4']?.n).toBe(withHidden.summed.byLength['4']?.n);
+  const hidden4 = withHidden.anchor_hidden!.summed.byLength['4']!.accuracy;
+  const reads4 = 100 * (withHidden.summed.byLength['4']!.accuracy - hidden4);
+  await expect(reading).toContainText(`${(100 * hidden4).toFixed(1)} · ${reads4 >= 0 ? '+' : '−'}${Math.abs(reads4).toFixed(1)} [`);
   // The library's own demo world cannot serve as held-out data.
   await page.getByLabel('Held-out world seed').fill(String(DEMO_SIZES.small.config.seed ?? 42));
   await page.getByRole('button', { name: `Evaluate ${sftId}`, exact: true }).click();

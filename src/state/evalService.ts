@@ -24,8 +24,16 @@ export function blindEvaluationOf(run: RunRecord): EvalResult | null {
   return (run.blindEvaluation as EvalResult | undefined) ?? null;
 }
 
-/** `blind`: the question-only baseline, the same items with every clip vector zeroed. */
-export async function evaluateRun(runId: string, options: { blind?: boolean } = {}): Promise<void> {
+/** The run's probe with only the anchor hidden (distractors kept), if evaluated. */
+export function anchorHiddenEvaluationOf(run: RunRecord): EvalResult | null {
+  return (run.anchorHiddenEvaluation as EvalResult | undefined) ?? null;
+}
+
+/**
+ * `blind`: the question-only baseline, the same items with every clip vector zeroed;
+ * `hideAnchor`: the same items with only the anchor zeroed (what reading the anchor adds).
+ */
+export async function evaluateRun(runId: string, options: { blind?: boolean; hideAnchor?: boolean } = {}): Promise<void> {
   const { evaluation, setEvaluation, reportError } = useStudio.getState();
   const lengths = lengthsOf(evaluation.form.lengths);
   if (!lengths) {
@@ -38,10 +46,10 @@ export async function evaluateRun(runId: string, options: { blind?: boolean } = 
   setEvaluation({ active: { runId, progress: null } });
   try {
     await computeEngine()['eval.probe'](
-      { runId, heldOutSeed: evaluation.form.heldOutSeed, size: evaluation.form.size, lengths, embedder: useStudio.getState().library.pipeline.embedder, ...(options.blind && { blind: true }) },
+      { runId, heldOutSeed: evaluation.form.heldOutSeed, size: evaluation.form.size, lengths, embedder: useStudio.getState().library.pipeline.embedder, ...(options.blind && { blind: true }), ...(options.hideAnchor && { hideAnchor: true }) },
       { signal: own.signal, onProgress: (progress) => setEvaluation({ active: { runId, progress } }) },
     );
-    if (!options.blind) setEvaluation({ shownRunId: runId, cell: null });
+    if (!options.blind && !options.hideAnchor) setEvaluation({ shownRunId: runId, cell: null });
   } catch (e) {
     if (!own.signal.aborted) reportError('Evaluation failed', e);
   } finally {
@@ -69,7 +77,8 @@ export function exportEvaluationsJson(runs: readonly RunRecord[]): void {
   const out = runs.flatMap((r) => {
     const e = evaluationOf(r);
     const blind = blindEvaluationOf(r);
-    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report, blind: blind ? { checkpoint: blind.checkpointId, held_out_seed: blind.heldOutSeed, summed: blind.summed, stage2: blind.stage2 ?? null } : null }] : [];
+    const hidden = anchorHiddenEvaluationOf(r);
+    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report, blind: blind ? { checkpoint: blind.checkpointId, held_out_seed: blind.heldOutSeed, summed: blind.summed, stage2: blind.stage2 ?? null } : null, anchor_hidden: hidden ? { checkpoint: hidden.checkpointId, held_out_seed: hidden.heldOutSeed, summed: hidden.summed } : null }] : [];
   });
   download('longvpo-evaluation.json', JSON.stringify(out, null, 2) + '\n', 'application/json');
 }

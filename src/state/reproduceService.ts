@@ -20,7 +20,7 @@ import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
 import { pauseTraining, refreshTraining, resumeTraining, startTraining } from './trainService';
 import { defaultTrainForm } from './trainSlice';
 
-export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', 'sft', 'stage1', 'stage2', 'eval-sft', 'eval-stage1', 'eval-stage2', 'blind-sft', 'blind-stage1', 'blind-stage2'] as const;
+export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', 'sft', 'stage1', 'stage2', 'eval-sft', 'eval-stage1', 'eval-stage2', 'blind-sft', 'blind-stage1', 'blind-stage2', 'hidden-sft', 'hidden-stage1', 'hidden-stage2'] as const;
 export type ReproduceStep = (typeof REPRODUCE_STEPS)[number];
 export type StepState = 'waiting' | 'running' | 'done' | 'kept' | 'failed';
 
@@ -37,6 +37,9 @@ export const STEP_LABELS: Record<ReproduceStep, string> = {
   'blind-sft': 'SFT with the clips hidden (does it look?)',
   'blind-stage1': 'Stage 1 with the clips hidden',
   'blind-stage2': 'Stage 2 with the clips hidden',
+  'hidden-sft': 'SFT with the anchor hidden (does it read the anchor?)',
+  'hidden-stage1': 'Stage 1 with the anchor hidden',
+  'hidden-stage2': 'Stage 2 with the anchor hidden',
 };
 
 let cancelled = false;
@@ -165,13 +168,14 @@ export async function reproduce(size: DemoSize): Promise<void> {
     }
     const heldOutSeed = demoSeed + 1000;
     setEvaluation({ form: { ...useStudio.getState().evaluation.form, heldOutSeed, size } });
-    // Every run seeing, then blind (the question-only baseline on the same items).
-    for (const blind of [false, true])
+    // Every run seeing, then blind (the question-only baseline on the same items), then with only
+    // the anchor hidden (what reading the anchor adds; a gain that survives it came from the distractors).
+    for (const mode of ['eval', 'blind', 'hidden'] as const)
       for (const stage of ['sft', 'stage1', 'stage2'] as const) {
         check();
-        step = `${blind ? 'blind' : 'eval'}-${stage}`;
+        step = `${mode}-${stage}`;
         const runId = ids[stage] as string;
-        const field = blind ? 'blindEvaluation' : 'evaluation';
+        const field = mode === 'blind' ? 'blindEvaluation' : mode === 'hidden' ? 'anchorHiddenEvaluation' : 'evaluation';
         // Kept: this seed, this checkpoint, this probe version, these lengths (else nothing pairs).
         const checkpoint = await currentCheckpoint(runId);
         const lengths = useStudio.getState().evaluation.form.lengths;
@@ -183,8 +187,8 @@ export async function reproduce(size: DemoSize): Promise<void> {
         if (await isCurrent()) setStep(step, 'kept');
         else {
           setStep(step, 'running');
-          await evaluateRun(runId, { blind });
-          if (!(await isCurrent())) throw new UserFacingError(`The ${blind ? 'blind ' : ''}evaluation of ${stage} did not finish.`, 'See the message above, then click Reproduce LongVPO again.');
+          await evaluateRun(runId, { blind: mode === 'blind', hideAnchor: mode === 'hidden' });
+          if (!(await isCurrent())) throw new UserFacingError(`The ${mode === 'blind' ? 'blind ' : mode === 'hidden' ? 'anchor-hidden ' : ''}evaluation of ${stage} did not finish.`, 'See the message above, then click Reproduce LongVPO again.');
           setStep(step, 'done');
         }
       }

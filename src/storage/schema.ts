@@ -135,6 +135,8 @@ export interface RunRecord {
   evaluation?: Record<string, unknown>;
   /** The last question-only baseline of the run: the probe with the clip vectors zeroed (EvalResult with `blind`). */
   blindEvaluation?: Record<string, unknown>;
+  /** The last probe of the run with only each item's anchor zeroed, distractors kept (EvalResult with `anchorHidden`). */
+  anchorHiddenEvaluation?: Record<string, unknown>;
   updatedAt?: number;
 }
 

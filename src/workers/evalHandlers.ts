@@ -7,7 +7,7 @@ import { perItem, type PerItem } from '../core/eval/compare';
 import { UserFacingError } from '../core/errors';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
-import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, type ProbeItem, type ProbeReport } from '../core/eval/probe';
+import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, withAnchorHidden, type ProbeItem, type ProbeReport } from '../core/eval/probe';
 import { stage2ProbeItems, summariseStage2, worldStage2Videos, type Stage2ContextSummary } from '../core/eval/stage2Probe';
 import { builtinChoiceOf, DEFAULT_PIPELINE, embedderId, embedderLabel, inputSizeOf, tokensOfEmbedderId, type EmbedderChoice } from '../core/pipeline';
 import { synthesizeStage2 } from '../core/synthesis/stage2';
@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Embedder } from '../ml/embedder';
 import { DEFAULT_EMBEDDER_SPEC } from '../ml/embedder';
 import { multipleChoice } from '../ml/eval/multipleChoice';
-import { blindSource } from '../ml/policy/inputs';
+import { blindSource, HIDDEN_CLIP, hidingSource } from '../ml/policy/inputs';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { embedWorld } from '../ml/worldEmbeddings';
 import { studioDb } from '../storage/db';
@@ -39,6 +39,11 @@ export interface EvalRequest {
   embedder?: EmbedderChoice;
   /** The question-only baseline: the same items scored with every clip vector zeroed (stored as the run's blindEvaluation). */
   blind?: boolean;
+  /**
+   * The same items scored with only the anchor's vector zeroed, distractors and positions kept
+   * (stored as the run's anchorHiddenEvaluation; no Stage 2 probe): what reading the anchor adds.
+   */
+  hideAnchor?: boolean;
 }
 
 /** One probe item as the page shows it: the composite, the candidates with their scores, the pick. */
@@ -57,6 +62,8 @@ export interface EvalResult {
   embedderId?: string;
   /** Scored with every clip vector zeroed (the question-only baseline). */
   blind?: boolean;
+  /** Scored with only each item's anchor zeroed (distractors kept). */
+  anchorHidden?: boolean;
   /** PROBE_VERSION of the items (absent in results stored before version 2). */
   probeVersion?: number;
   summed: ProbeSummary;
@@ -87,6 +94,7 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
   return {
     async 'eval.probe'(req, { signal, progress }) {
       const t0 = Date.now();
+      if (req.blind && req.hideAnchor) throw new UserFacingError('An evaluation hides every clip (blind) or only the anchor, not both.', 'Evaluate once blind and once with the anchor hidden.');
       const db = await studioDb();
       const demo = await getSetting(db, 'demoWorld');
       if (demo && demo.config.seed === req.heldOutSeed) throw new UserFacingError(`Seed ${req.heldOutSeed} is the library's demo world: its clips were trained on.`, 'Choose another held-out seed (e.g. the demo seed + 1000).');
@@ -140,17 +148,19 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
       progress({ done: 0, total: 1, label: 'building the Stage 2 probe' });
       const vectors = new Map([...cached.clips, ...scenes].map((c) => [c.id, c.embedding]));
       const stage2Data = await synthesizeStage2(worldStage2Videos(world, scenes), createOracleGenerator(world), { seed: req.heldOutSeed, count: STAGE2_PROBE_TRIPLES, minVideoS: STAGE2_PROBE_MIN_VIDEO_S, now: '2000-01-01T00:00:00.000Z', signal });
-      const stage2Items = stage2ProbeItems(stage2Data.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
+      const stage2Items = req.hideAnchor ? [] : stage2ProbeItems(stage2Data.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
       progress({ done: 0, total: probe.items.length + stage2Items.length, label: 'scoring' });
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
       // Blind: the probe above is built from the real clips (same items); only the policy sees zeros.
       const seeing = { dim: meta.model.visualDim, tokens, vector: (id: string) => vectors.get(id) };
-      const source = req.blind ? blindSource(seeing) : seeing;
+      const source = req.blind ? blindSource(seeing) : req.hideAnchor ? hidingSource(seeing) : seeing;
+      // Anchor hidden: each item's anchor becomes the zero clip; the page still shows the real composite.
+      const scoredItems = req.hideAnchor ? withAnchorHidden(probe.items, HIDDEN_CLIP) : probe.items;
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let scored;
       let scored2;
       try {
-        scored = await multipleChoice(params, meta.model, source, tokenizer, probe.items, { batchSize: 64, signal });
+        scored = await multipleChoice(params, meta.model, source, tokenizer, scoredItems, { batchSize: 64, signal });
         scored2 = stage2Items.length > 0 ? await multipleChoice(params, meta.model, source, tokenizer, stage2Items, { batchSize: 32, signal }) : null;
       } finally {
         tf.dispose(Object.values(params));
@@ -163,6 +173,7 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
         size: req.size,
         embedderId: wantedId,
         ...(req.blind && { blind: true }),
+        ...(req.hideAnchor && { anchorHidden: true }),
         probeVersion: PROBE_VERSION,
         summed: summarise(probe.items, items.map((i) => i.correctSum), 'sum', settings.positions),
         lengthNormalised: summarise(probe.items, items.map((i) => i.correctMean), 'mean', settings.positions),
@@ -174,7 +185,7 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
         at: Date.now(),
       };
       const run = await getRun(db, req.runId);
-      if (run) await putRun(db, { ...run, [req.blind ? 'blindEvaluation' : 'evaluation']: result as unknown as Record<string, unknown> });
+      if (run) await putRun(db, { ...run, [req.blind ? 'blindEvaluation' : req.hideAnchor ? 'anchorHiddenEvaluation' : 'evaluation']: result as unknown as Record<string, unknown> });
       return result;
     },
   };

@@ -7,7 +7,7 @@ import type { RunRecord } from '../../storage/schema';
 import type { EvalResult } from '../../workers/evalHandlers';
 import { ProgressBar } from '../common/ProgressBar';
 import { AccuracyChart } from './AccuracyChart';
-import { LookingTable, PairedChanges } from './PairedTables';
+import { LookingTable, PairedChanges, ReadingTable } from './PairedTables';
 import { ReproducePanel } from './ReproducePanel';
 
 const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}`);
@@ -208,6 +208,15 @@ export function EvaluatePage() {
                         title="The question-only baseline: the same items with every clip hidden"
                       >
                         Blind
+                      </button>{' '}
+                      <button
+                        type="button"
+                        disabled={active !== null}
+                        onClick={() => void evaluateRun(r.id, { hideAnchor: true })}
+                        aria-label={`Evaluate ${r.id} with the anchor hidden`}
+                        title="The same items with only the anchor hidden, distractors kept: what reading the anchor adds"
+                      >
+                        Anchor hidden
                       </button>
                     </td>
                   </tr>
@@ -218,6 +227,7 @@ export function EvaluatePage() {
         )}
         <PairedChanges evaluated={evaluated} lengths={lengths} />
         <LookingTable evaluated={evaluated} lengths={lengths} />
+        <ReadingTable evaluated={evaluated} lengths={lengths} />
         {evaluated.length > 0 ? (
           <p className="actions">
             <button type="button" onClick={() => exportEvaluationsJson(evaluated.map((e) => e.run))}>

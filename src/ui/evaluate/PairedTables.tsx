@@ -1,8 +1,8 @@
 // The Evaluate page's paired tables (issue #13): each run against a baseline, and each run against
-// its own blind score, on the same probe items.
+// its own blind and anchor-hidden scores, on the same probe items.
 import { useState } from 'react';
 import { formatGain, pairedGains, perItem, type PerItem } from '../../core/eval/compare';
-import { blindEvaluationOf } from '../../state/evalService';
+import { anchorHiddenEvaluationOf, blindEvaluationOf } from '../../state/evalService';
 import type { RunRecord } from '../../storage/schema';
 import type { EvalResult } from '../../workers/evalHandlers';
 
@@ -92,50 +92,79 @@ export function PairedChanges({ evaluated, lengths }: { evaluated: readonly Eval
   );
 }
 
+interface BaselineKind {
+  of: (run: RunRecord) => EvalResult | null;
+  title: string;
+  description: string;
+  label: string;
+  column: (length: string) => string;
+  testId: string;
+  rerun: string;
+}
+
+const BASELINES: Record<'blind' | 'hidden', BaselineKind> = {
+  blind: {
+    of: blindEvaluationOf,
+    title: 'Does the model look?',
+    description: 'Each run scored again with every clip hidden (its visual tokens zeroed) on the same items: the blind accuracy, and what looking adds — seeing minus blind, with the paired 95% interval and McNemar p. Near zero means the answers come from the question and the candidates alone.',
+    label: 'What looking at the clips adds',
+    column: (l) => `${l === '1' ? '1 clip' : `${l} clips`}: blind · looking adds`,
+    testId: 'looking',
+    rerun: 'The blind run scored another checkpoint: evaluate it blind again.',
+  },
+  hidden: {
+    of: anchorHiddenEvaluationOf,
+    title: 'Does the model read the anchor?',
+    description: 'Each run scored again with only the anchor hidden — the distractors and every position kept — on the same items: that accuracy, and what reading the anchor adds (seeing minus anchor hidden, paired 95% interval, McNemar p). Looking that is not reading came from the distractors: ruling out what they show, not finding the anchor. At one clip it equals the blind score.',
+    label: 'What reading the anchor adds',
+    column: (l) => `${l === '1' ? '1 clip' : `${l} clips`}: anchor hidden · reading adds`,
+    testId: 'reading',
+    rerun: 'The anchor-hidden run scored another checkpoint: evaluate it with the anchor hidden again.',
+  },
+};
+
 /**
- * The question-only baseline per run: its accuracy with the clips hidden and what looking adds
- * (seeing − blind, paired on the same items). A Stage 1 gain that is there blind too is a change of
- * the answer prior, not of finding the anchor (docs/evaluation.md).
+ * Each run against its own baseline on the same items: with every clip hidden (what looking adds;
+ * a Stage 1 gain that is there blind too is a change of the answer prior), or with only the anchor
+ * hidden (what reading the anchor adds; a gain that is there too was won from the distractors).
  */
-export function LookingTable({ evaluated, lengths }: { evaluated: readonly Evaluated[]; lengths: string[] }) {
+function BaselineTable({ evaluated, lengths, kind }: { evaluated: readonly Evaluated[]; lengths: string[]; kind: BaselineKind }) {
   const rows = evaluated.flatMap((e) => {
-    const blind = blindEvaluationOf(e.run);
-    return blind ? [{ ...e, blind }] : [];
+    const base = kind.of(e.run);
+    return base ? [{ ...e, base }] : [];
   });
   if (rows.length === 0) return null;
   return (
     <>
-      <h3>Does the model look?</h3>
-      <p className="muted">
-        Each run scored again with every clip hidden (its visual tokens zeroed) on the same items: the blind accuracy, and what looking adds — seeing minus blind, with the paired 95% interval and McNemar p. Near zero means the answers come from the question and the candidates alone.
-      </p>
-      <table className="results" aria-label="What looking at the clips adds">
+      <h3>{kind.title}</h3>
+      <p className="muted">{kind.description}</p>
+      <table className="results" aria-label={kind.label}>
         <thead>
           <tr>
             <th>run</th>
             {lengths.map((l) => (
-              <th key={l}>{l === '1' ? '1 clip' : `${l} clips`}: blind · looking adds</th>
+              <th key={l}>{kind.column(l)}</th>
             ))}
           </tr>
         </thead>
         <tbody>
           {rows.map((e) => {
-            const same = e.blind.checkpointId === e.result.checkpointId;
-            const gains = same ? pairedGains(probePerItem(e.blind), probePerItem(e.result)) : undefined;
+            const same = e.base.checkpointId === e.result.checkpointId;
+            const gains = same ? pairedGains(probePerItem(e.base), probePerItem(e.result)) : undefined;
             return (
-              <tr key={e.id} data-testid={`looking-${e.id}`}>
+              <tr key={e.id} data-testid={`${kind.testId}-${e.id}`}>
                 <th>
                   {e.id} ({e.run.stage})
                 </th>
                 {gains ? (
                   lengths.map((l) => (
                     <td key={l}>
-                      {pct(e.blind.summed.byLength[l]?.accuracy)} · {formatGain(gains[l])}
+                      {pct(e.base.summed.byLength[l]?.accuracy)} · {formatGain(gains[l])}
                     </td>
                   ))
                 ) : (
                   <td colSpan={lengths.length} className="muted">
-                    {same ? 'Not the same probe items: evaluate both with the same settings.' : 'The blind run scored another checkpoint: evaluate it blind again.'}
+                    {same ? 'Not the same probe items: evaluate both with the same settings.' : kind.rerun}
                   </td>
                 )}
               </tr>
@@ -145,4 +174,14 @@ export function LookingTable({ evaluated, lengths }: { evaluated: readonly Evalu
       </table>
     </>
   );
+}
+
+/** The question-only baseline per run (seeing − blind, paired on the same items). */
+export function LookingTable({ evaluated, lengths }: { evaluated: readonly Evaluated[]; lengths: string[] }) {
+  return <BaselineTable evaluated={evaluated} lengths={lengths} kind={BASELINES.blind} />;
+}
+
+/** The anchor-hidden baseline per run (seeing − anchor hidden, paired on the same items). */
+export function ReadingTable({ evaluated, lengths }: { evaluated: readonly Evaluated[]; lengths: string[] }) {
+  return <BaselineTable evaluated={evaluated} lengths={lengths} kind={BASELINES.hidden} />;
 }
