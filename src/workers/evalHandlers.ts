@@ -145,10 +145,14 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
         similarity.dispose();
       }
       // The Stage 2 probe's items: the held-out world's Stage 2 triples (as `longvpo demo` makes them).
-      progress({ done: 0, total: 1, label: 'building the Stage 2 probe' });
+      // (Not with the anchor hidden: its items have no anchor.)
       const vectors = new Map([...cached.clips, ...scenes].map((c) => [c.id, c.embedding]));
-      const stage2Data = await synthesizeStage2(worldStage2Videos(world, scenes), createOracleGenerator(world), { seed: req.heldOutSeed, count: STAGE2_PROBE_TRIPLES, minVideoS: STAGE2_PROBE_MIN_VIDEO_S, now: '2000-01-01T00:00:00.000Z', signal });
-      const stage2Items = req.hideAnchor ? [] : stage2ProbeItems(stage2Data.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
+      let stage2Items: ReturnType<typeof stage2ProbeItems> = [];
+      if (!req.hideAnchor) {
+        progress({ done: 0, total: 1, label: 'building the Stage 2 probe' });
+        const stage2Data = await synthesizeStage2(worldStage2Videos(world, scenes), createOracleGenerator(world), { seed: req.heldOutSeed, count: STAGE2_PROBE_TRIPLES, minVideoS: STAGE2_PROBE_MIN_VIDEO_S, now: '2000-01-01T00:00:00.000Z', signal });
+        stage2Items = stage2ProbeItems(stage2Data.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
+      }
       progress({ done: 0, total: probe.items.length + stage2Items.length, label: 'scoring' });
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
       // Blind: the probe above is built from the real clips (same items); only the policy sees zeros.
