@@ -8,12 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
 import { formatGain, pairedGains, perItem, type PerItem } from '../core/eval/compare';
-import { buildProbe, withAnchorHidden, PROBE_DEFAULTS, PROBE_VERSION, type ProbeItem, type ProbeReport, type ProbeSettings } from '../core/eval/probe';
+import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, type ProbeItem, type ProbeReport, type ProbeSettings } from '../core/eval/probe';
 import { stage2ProbeItems, summariseStage2, type Stage2ContextSummary } from '../core/eval/stage2Probe';
 import { parseTriples } from '../core/triples/import';
 import { createOracleGenerator } from '../core/world';
 import { multipleChoice } from '../ml/eval/multipleChoice';
-import { blindSource, HIDDEN_CLIP, hidingSource } from '../ml/policy/inputs';
+import { shownInputs } from '../ml/policy/inputs';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { WordTokenizer } from '../core/train/tokenizer';
 import { clipMismatch } from '../core/train/config';
@@ -108,22 +108,24 @@ export function itemLines(items: readonly ProbeItem[], scored: { scores: number[
     .join('\n') + '\n';
 }
 
-/**
- * With --blind or --hide-anchor: what the hidden vectors add (looking at the clips; reading the
- * anchor), paired on the same items, against RUN/eval.json when it has them.
- */
-async function blindComparison(run: string, blind: EvalFile, flag: '--blind' | '--hide-anchor'): Promise<string[]> {
-  const what = flag === '--blind' ? 'looking at the clips' : 'reading the anchor';
+/** The two baselines of `eval`: the flag, the default file, what the file records, and what seeing adds over it. */
+export const BASELINES = {
+  blind: { flag: '--blind', file: 'eval-blind.json', visual: 'zeros', adds: 'looking at the clips', label: 'Looking at the clips (eval.json − blind)' },
+  'anchor-hidden': { flag: '--hide-anchor', file: 'eval-hide-anchor.json', visual: 'anchor-hidden', adds: 'reading the anchor', label: 'Reading the anchor (eval.json − anchor hidden)' },
+} as const;
+type Baseline = (typeof BASELINES)[keyof typeof BASELINES];
+
+/** With a baseline: what seeing adds over it, paired on the same items, against RUN/eval.json when it has them. */
+async function baselineComparison(run: string, blind: EvalFile, { flag, adds, label }: Baseline): Promise<string[]> {
   let seeing: EvalFile;
   try {
     seeing = JSON.parse(await readText(join(run, 'eval.json'), 'Evaluation')) as EvalFile;
   } catch {
-    return ['', `No ${join(run, 'eval.json')} to compare with: run \`longvpo eval\` without ${flag} on the same data for the change that ${what} makes.`];
+    return ['', `No ${join(run, 'eval.json')} to compare with: run \`longvpo eval\` without ${flag} on the same data for the change that ${adds} makes.`];
   }
   if (seeing.checkpoint !== blind.checkpoint) return ['', `${join(run, 'eval.json')} scored checkpoint ${seeing.checkpoint}, not ${blind.checkpoint}: evaluate again without ${flag} for a paired comparison.`];
   const gains = pairedGains(blind.per_item, seeing.per_item);
   if (!gains) return ['', `${join(run, 'eval.json')} is another probe (other data, settings or checkpoint) or predates per-item results: evaluate again without ${flag} for a paired comparison.`];
-  const label = flag === '--blind' ? 'Looking at the clips (eval.json − blind)' : 'Reading the anchor (eval.json − anchor hidden)';
   return ['', `${label}, paired on the same items [95% CI], McNemar p: ${Object.keys(gains).map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(gains[l])}`).join('; ')}`];
 }
 
@@ -146,6 +148,8 @@ export function evalCommand(ctx: CliContext): Command {
     .action(async (o: EvalOptions) => {
       if (!(NODE_BACKENDS as readonly string[]).includes(o.backend)) throw new CliError(`Unknown backend ${o.backend}.`, 'Use wasm or cpu.');
       if (o.blind && o.hideAnchor) throw new CliError('--blind and --hide-anchor are two baselines; one run of eval scores one.', 'Run eval once with --blind and once with --hide-anchor.');
+      const shown = o.blind ? 'blind' : o.hideAnchor ? 'anchor-hidden' : 'seeing';
+      const baseline = shown === 'seeing' ? null : BASELINES[shown];
       const lengths = o.lengths.split(',').map((x) => Number(x.trim()));
       if (lengths.some((l) => !Number.isInteger(l) || l < 1 || l > 256)) throw new CliError(`--lengths ${o.lengths} is not a list of whole numbers from 1 to 256.`, 'Example: --lengths 1,4,8,16,32');
       const latest = await new RunFolder(o.run).latest();
@@ -174,22 +178,21 @@ export function evalCommand(ctx: CliContext): Command {
         similarity.dispose();
       }
       note(`probe: ${probe.report.items} items (${probe.report.questions} questions on ${probe.report.anchors} held-out clips; ${probe.report.dropped} cells without enough distractors)`, o.quiet);
-      // The held-out Stage 2 triples.
       const { vectors } = parsed;
-      // The probe is built from the real clips either way (same items, same candidates); --blind
-      // changes only what the policy is shown.
+      // The probe is built from the real clips either way (same items, same candidates); a
+      // baseline changes only what the policy is shown.
       const seeing = { dim: parsed.dim, tokens: parsed.tokens, vector: (id: string) => vectors.get(id) };
-      const clipSource = o.blind ? blindSource(seeing) : o.hideAnchor ? hidingSource(seeing) : seeing;
-      // --hide-anchor: each item's anchor becomes the zero clip; distractors and positions stay.
-      const scoredItems = o.hideAnchor ? withAnchorHidden(probe.items, HIDDEN_CLIP) : probe.items;
+      const { items: scoredItems, source: clipSource } = shownInputs(probe.items, seeing, shown);
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
+      // The held-out Stage 2 triples (none with the anchor hidden: they have no anchor).
       let stage2Items: ReturnType<typeof stage2ProbeItems> = [];
-      try {
-        const triples = parseTriples(await readText(join(o.data, 'triples.jsonl'), 'Triples file'));
-        if (triples.ok && !o.hideAnchor) stage2Items = stage2ProbeItems(triples.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
-      } catch {
-        /* no triples.jsonl: no Stage 2 probe */
-      }
+      if (shown !== 'anchor-hidden')
+        try {
+          const triples = parseTriples(await readText(join(o.data, 'triples.jsonl'), 'Triples file'));
+          if (triples.ok) stage2Items = stage2ProbeItems(triples.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
+        } catch {
+          /* no triples.jsonl: no Stage 2 probe */
+        }
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
       let scored;
       let scored2;
@@ -222,11 +225,10 @@ export function evalCommand(ctx: CliContext): Command {
         checkpoint: latest.id,
         data: { dir: o.data, world_seed: report.seed, size: report.size },
         probe: { settings, report: probe.report, version: PROBE_VERSION },
-        ...(o.blind && { visual: 'zeros' as const }),
-        ...(o.hideAnchor && { visual: 'anchor-hidden' as const }),
+        ...(baseline && { visual: baseline.visual }),
         seconds: (Date.now() - t0) / 1000,
       };
-      const file = o.out ?? join(o.run, o.blind ? 'eval-blind.json' : o.hideAnchor ? 'eval-hide-anchor.json' : 'eval.json');
+      const file = o.out ?? join(o.run, baseline?.file ?? 'eval.json');
       await writeOutputs(dirname(file), { [basename(file)]: JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       if (o.items) await writeOutputs(dirname(o.items), { [basename(o.items)]: itemLines(probe.items, scored) }, ctx.signal);
       const rows = Object.entries(sum.byLength).map(([l, p]) => `| ${l} | ${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}] | ${pct(mean.byLength[l]?.accuracy ?? NaN)} | ${(sum.byLengthPosition[l] ?? []).map((x) => pct(x.accuracy)).join(' / ')} | ${p.n} | ${pct(sum.chance[l] ?? NaN)} |`);
@@ -238,6 +240,6 @@ export function evalCommand(ctx: CliContext): Command {
         `|---|${Object.keys(sum.byLength).map(() => '---|').join('')}`,
         ...families.map((f) => `| ${f} | ${Object.keys(sum.byLength).map((l) => pct(sum.byLengthFamily?.[l]?.[f]?.accuracy ?? NaN)).join(' | ')} |`),
       ];
-      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2, ...familyRows, ...(o.blind ? await blindComparison(o.run, out, '--blind') : o.hideAnchor ? await blindComparison(o.run, out, '--hide-anchor') : [])].join('\n') + '\n');
+      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2, ...familyRows, ...(baseline ? await baselineComparison(o.run, out, baseline) : [])].join('\n') + '\n');
     });
 }

@@ -11,7 +11,6 @@ import { CliError, FileProblemsError } from './errors';
 import { exists, readText, writeOutputs } from './io';
 import { note } from './progress';
 
-
 /** The files a data folder may hold, in the order they are merged; clips.jsonl is required. */
 export const MERGED_FILES = ['clips.jsonl', 'scenes.jsonl', 'sft.jsonl', 'triples.jsonl'] as const;
 

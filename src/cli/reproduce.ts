@@ -14,7 +14,7 @@ import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../core/train/sftSynth
 import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
 import { CliError } from './errors';
-import type { EvalFile } from './eval';
+import { BASELINES, type EvalFile } from './eval';
 import { exists, writeOutputs } from './io';
 import { integer } from './options';
 import { note } from './progress';
@@ -48,7 +48,6 @@ export function trainingSeeds(seed: number, worlds: number, heldOut: number): nu
     );
   return seeds;
 }
-
 
 /**
  * True when `file` is an evaluation a study can keep: made by the current probe version (other
@@ -109,7 +108,8 @@ export async function sameTrainingData(run: string, data: string): Promise<void>
 export const TRAIN_WORLD_EVAL = 'eval-train-world.json';
 export const TRAIN_WORLD_BLIND = 'eval-train-world-blind.json';
 /** Each run's probe with only the anchor hidden (`eval --hide-anchor`). */
-export const HIDDEN_ANCHOR_EVAL = 'eval-hide-anchor.json';
+export const HIDDEN_ANCHOR_EVAL = BASELINES['anchor-hidden'].file;
+const BLIND_EVAL = BASELINES.blind.file;
 
 /** A study file as JSON, or undefined when it is missing; unreadable JSON is an error naming the file. */
 async function readStudyJson<T>(file: string): Promise<T | undefined> {
@@ -153,7 +153,6 @@ export function worldMismatch(report: { seed?: unknown; size?: unknown; features
   if (had !== want.sftQuestions) return `SFT questions of the form ${String(had)}, but this study asks for ${want.sftQuestions}`;
   return null;
 }
-
 
 /** True when `dir` holds a finished world that fits `want`; throws when it holds another one (never silently kept). */
 export async function keptWorld(dir: string, want: WorldSettings): Promise<boolean> {
@@ -228,14 +227,14 @@ export function reproduceCommand(ctx: CliContext): Command {
         else {
           note(`reproduce: train ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
           // Evaluations of an earlier state of this run.
-          for (const f of ['eval.json', 'eval-blind.json', HIDDEN_ANCHOR_EVAL, ...(name === 'sft' ? [TRAIN_WORLD_EVAL, TRAIN_WORLD_BLIND] : [])]) await rm(join(runs[name], f), { force: true });
+          for (const f of ['eval.json', BLIND_EVAL, HIDDEN_ANCHOR_EVAL, ...(name === 'sft' ? [TRAIN_WORLD_EVAL, TRAIN_WORLD_BLIND] : [])]) await rm(join(runs[name], f), { force: true });
           await runCli(state === 'partial' ? ['train', '--resume', runs[name], ...q] : ['train', '--data', trainData, ...args, '--out', runs[name], ...q], ctx.signal);
           await writeOutputs(runs[name], { done: 'finished\n' });
         }
         const probe = ['--run', runs[name], '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
         await step(`evaluate ${name}`, () => currentEval(join(runs[name], 'eval.json'), o.lengths), ['eval', ...probe]);
         // The question-only baseline on the same items: how much of the accuracy comes from looking.
-        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(runs[name], 'eval-blind.json'), o.lengths), ['eval', ...probe, '--blind']);
+        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(runs[name], BLIND_EVAL), o.lengths), ['eval', ...probe, '--blind']);
         // Only the anchor hidden, distractors kept: how much of the accuracy needs the anchor. A
         // gain that survives it was won by ruling out what the distractors show, not by finding
         // the anchor (docs/evaluation.md, "Reading the anchor").
@@ -249,13 +248,17 @@ export function reproduceCommand(ctx: CliContext): Command {
             await step(`evaluate sft on its training world${extra.length ? ' blind' : ''}`, () => currentEval(join(runs.sft, file), '1'), [...own, ...extra, '--out', join(runs.sft, file)]);
         }
       }
-      const read = async (file: string): Promise<EvalFile> => JSON.parse(await readFile(file, 'utf8')) as EvalFile;
-      const evals = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, await read(join(dir, 'eval.json'))] as const));
-      const byName = Object.fromEntries(evals) as Record<keyof typeof runs, EvalFile>;
-      const blinds = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, await read(join(dir, 'eval-blind.json'))] as const));
-      const blindByName = Object.fromEntries(blinds) as Record<keyof typeof runs, EvalFile>;
-      const hiddens = await Promise.all(Object.entries(runs).map(async ([name, dir]) => [name, await read(join(dir, HIDDEN_ANCHOR_EVAL))] as const));
-      const hiddenByName = Object.fromEntries(hiddens) as Record<keyof typeof runs, EvalFile>;
+      type Name = keyof typeof runs;
+      const names = Object.keys(runs) as Name[];
+      // One evaluation file of every run, by run name.
+      const readEach = async (file: string): Promise<Record<Name, EvalFile>> =>
+        Object.fromEntries(await Promise.all(names.map(async (n) => [n, JSON.parse(await readFile(join(runs[n], file), 'utf8')) as EvalFile] as const))) as Record<Name, EvalFile>;
+      const byName = await readEach('eval.json');
+      const blindByName = await readEach(BLIND_EVAL);
+      const hiddenByName = await readEach(HIDDEN_ANCHOR_EVAL);
+      // Each run's gain over its own baseline, on the same items.
+      const over = (base: Record<Name, EvalFile>) => Object.fromEntries(names.map((n) => [n, pairedGains(base[n].per_item, byName[n].per_item) ?? null]));
+      const summaries = (files: Record<Name, EvalFile>) => Object.fromEntries(names.map((n) => [n, { by_length: files[n].by_length, n: files[n].n, per_item: files[n].per_item }]));
       // The effect as paired changes on the same items (Newcombe intervals, McNemar p): Stage 1
       // over SFT on the probe by length; Stage 2 over Stage 1 on the Stage 2 probe by context.
       const gains = {
@@ -264,30 +267,30 @@ export function reproduceCommand(ctx: CliContext): Command {
         stage2_probe_stage2_vs_stage1: pairedGains(byName.stage1.stage2?.per_item, byName.stage2.stage2?.per_item) ?? null,
         // What looking adds (each run against its own blind score) and the Stage 1 change with the
         // clips hidden: a gain that survives blinding is a change of the answer prior, not of looking.
-        looking: Object.fromEntries(Object.keys(runs).map((n) => [n, pairedGains(blindByName[n as keyof typeof runs].per_item, byName[n as keyof typeof runs].per_item) ?? null])),
+        looking: over(blindByName),
         stage1_vs_sft_blind: pairedGains(blindByName.sft.per_item, blindByName.stage1.per_item) ?? null,
         // What the anchor adds (each run against itself with the anchor hidden), and the Stage 1
         // change with the anchor hidden: the share of the gain that does not need the anchor.
-        reading: Object.fromEntries(Object.keys(runs).map((n) => [n, pairedGains(hiddenByName[n as keyof typeof runs].per_item, byName[n as keyof typeof runs].per_item) ?? null])),
+        reading: over(hiddenByName),
         stage1_vs_sft_anchor_hidden: pairedGains(hiddenByName.sft.per_item, hiddenByName.stage1.per_item) ?? null,
         memorisation: await memorisationGap(runs.sft),
       };
-      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, runs: Object.fromEntries(evals), blind: Object.fromEntries(blinds.map(([n, e]) => [n, { by_length: e.by_length, n: e.n, per_item: e.per_item }])), anchor_hidden: Object.fromEntries(hiddens.map(([n, e]) => [n, { by_length: e.by_length, n: e.n, per_item: e.per_item }])), gains, seconds: (Date.now() - t0) / 1000 };
+      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
-      const lengths = Object.keys(evals[0]?.[1].by_length ?? {});
+      const lengths = Object.keys(byName.sft.by_length);
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
       const lines = [
         `| model | ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'}`).join(' | ')} | Stage 2 probe: full / cited |`,
         `|---|${lengths.map(() => '---').join('|')}|---|`,
-        ...evals.map(([name, e]) => `| ${name} | ${lengths.map((l) => `${pct(e.by_length[l])} [${pct(e.summed.byLength[l]?.ci95[0])}, ${pct(e.summed.byLength[l]?.ci95[1])}]`).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
-        ...blinds.map(([name, e]) => `| ${name}, blind | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
-        ...hiddens.map(([name, e]) => `| ${name}, anchor hidden | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | — |`),
+        ...Object.entries(byName).map(([name, e]) => `| ${name} | ${lengths.map((l) => `${pct(e.by_length[l])} [${pct(e.summed.byLength[l]?.ci95[0])}, ${pct(e.summed.byLength[l]?.ci95[1])}]`).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
+        ...Object.entries(blindByName).map(([name, e]) => `| ${name}, blind | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
+        ...Object.entries(hiddenByName).map(([name, e]) => `| ${name}, anchor hidden | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | — |`),
       ];
       if (!byName.sft.per_item || !byName.stage1.per_item) lines.push('', `No paired gains: an evaluation was written before per-item results were kept. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
       const byLength = (g: Record<string, Parameters<typeof formatGain>[0]>): string => lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g[l])}`).join('; ');
       if (gains.stage1_vs_sft) lines.push('', `Stage 1 − SFT, paired on the same items [95% CI], McNemar p: ${byLength(gains.stage1_vs_sft)}`);
       for (const [name, g] of Object.entries(gains.looking))
-        lines.push(g ? `Looking at the clips, ${name} (seeing − blind): ${byLength(g)}` : `Looking at the clips, ${name}: eval.json and eval-blind.json scored different items (other settings or probe version); delete both and run reproduce again.`);
+        lines.push(g ? `Looking at the clips, ${name} (seeing − blind): ${byLength(g)}` : `Looking at the clips, ${name}: eval.json and ${BLIND_EVAL} scored different items (other settings or probe version); delete both and run reproduce again.`);
       if (gains.stage1_vs_sft_blind) lines.push(`Stage 1 − SFT with the clips hidden (the answer prior's share of the gain): ${byLength(gains.stage1_vs_sft_blind)}`);
       for (const [name, g] of Object.entries(gains.reading))
         lines.push(g ? `Reading the anchor, ${name} (seeing − anchor hidden): ${byLength(g)}` : `Reading the anchor, ${name}: eval.json and ${HIDDEN_ANCHOR_EVAL} scored different items; delete both and run reproduce again.`);

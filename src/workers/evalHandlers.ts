@@ -7,7 +7,7 @@ import { perItem, type PerItem } from '../core/eval/compare';
 import { UserFacingError } from '../core/errors';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
-import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, withAnchorHidden, type ProbeItem, type ProbeReport } from '../core/eval/probe';
+import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, type ProbeItem, type ProbeReport } from '../core/eval/probe';
 import { stage2ProbeItems, summariseStage2, worldStage2Videos, type Stage2ContextSummary } from '../core/eval/stage2Probe';
 import { builtinChoiceOf, DEFAULT_PIPELINE, embedderId, embedderLabel, inputSizeOf, tokensOfEmbedderId, type EmbedderChoice } from '../core/pipeline';
 import { synthesizeStage2 } from '../core/synthesis/stage2';
@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Embedder } from '../ml/embedder';
 import { DEFAULT_EMBEDDER_SPEC } from '../ml/embedder';
 import { multipleChoice } from '../ml/eval/multipleChoice';
-import { blindSource, HIDDEN_CLIP, hidingSource } from '../ml/policy/inputs';
+import { shownInputs } from '../ml/policy/inputs';
 import { TensorSimilaritySource } from '../ml/similaritySource';
 import { embedWorld } from '../ml/worldEmbeddings';
 import { studioDb } from '../storage/db';
@@ -155,16 +155,16 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
       }
       progress({ done: 0, total: probe.items.length + stage2Items.length, label: 'scoring' });
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
-      // Blind: the probe above is built from the real clips (same items); only the policy sees zeros.
+      // Blind or anchor hidden: the same items, of which the policy is shown less (the page still
+      // shows the real composites).
       const seeing = { dim: meta.model.visualDim, tokens, vector: (id: string) => vectors.get(id) };
-      const source = req.blind ? blindSource(seeing) : req.hideAnchor ? hidingSource(seeing) : seeing;
-      // Anchor hidden: each item's anchor becomes the zero clip; the page still shows the real composite.
-      const scoredItems = req.hideAnchor ? withAnchorHidden(probe.items, HIDDEN_CLIP) : probe.items;
+      const shown = shownInputs(probe.items, seeing, req.blind ? 'blind' : req.hideAnchor ? 'anchor-hidden' : 'seeing');
+      const source = shown.source;
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let scored;
       let scored2;
       try {
-        scored = await multipleChoice(params, meta.model, source, tokenizer, scoredItems, { batchSize: 64, signal });
+        scored = await multipleChoice(params, meta.model, source, tokenizer, shown.items, { batchSize: 64, signal });
         scored2 = stage2Items.length > 0 ? await multipleChoice(params, meta.model, source, tokenizer, stage2Items, { batchSize: 32, signal }) : null;
       } finally {
         tf.dispose(Object.values(params));

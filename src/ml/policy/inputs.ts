@@ -3,6 +3,7 @@
 // answers, log π(y | x), for reference log-probs and evaluation.
 import * as tf from '@tensorflow/tfjs-core';
 import { UserFacingError } from '../../core/errors';
+import { withAnchorHidden, type ProbeItem } from '../../core/eval/probe';
 import { visualTokensOf, type ModelConfig } from '../../core/train/config';
 import { packBatch } from '../../core/train/layout';
 import { answerLogps, type ForwardInputs, type ParamTensors } from './model';
@@ -19,21 +20,28 @@ export interface ClipSource {
  * The same clips with every vector zeroed (the question-only baseline, `eval --blind`): a clip
  * the source has reads as zeros, one it lacks stays missing, so packing refuses the same items.
  */
-export function blindSource(source: ClipSource): ClipSource {
+function blindSource(source: ClipSource): ClipSource {
   const zeros = new Float32Array(source.dim);
   return { ...source, vector: (id) => (source.vector(id) ? zeros : undefined) };
 }
 
-/** Clip id that stands for a hidden clip (`eval --hide-anchor`): `hidingSource` reads it as zeros. */
-export const HIDDEN_CLIP = '\u0000hidden';
+/** What the policy is shown of a probe's clips: all, none (the question-only baseline), or all but each item's anchor. */
+export type Shown = 'seeing' | 'blind' | 'anchor-hidden';
+
+/** Clip id standing for a hidden anchor; the source below reads it as zeros. */
+const HIDDEN_CLIP = '\u0000hidden';
 
 /**
- * The same clips plus HIDDEN_CLIP, read as zeros: an item whose anchor is replaced by it keeps its
- * distractors and every position, and loses only what the anchor shows.
+ * The probe's items and clips as the policy is shown them. The items are built from the real
+ * clips either way (same items, same candidates, same fingerprint); `blind` zeroes every clip
+ * vector, `anchor-hidden` replaces each item's anchor by a zero clip, so the distractors and every
+ * position stay and only what the anchor shows is gone.
  */
-export function hidingSource(source: ClipSource): ClipSource {
+export function shownInputs<T extends Pick<ProbeItem, 'clips' | 'anchor' | 'position'>>(items: readonly T[], source: ClipSource, shown: Shown): { items: readonly T[]; source: ClipSource } {
+  if (shown === 'blind') return { items, source: blindSource(source) };
+  if (shown === 'seeing') return { items, source };
   const zeros = new Float32Array(source.dim);
-  return { ...source, vector: (id) => (id === HIDDEN_CLIP ? zeros : source.vector(id)) };
+  return { items: withAnchorHidden(items, HIDDEN_CLIP), source: { ...source, vector: (id) => (id === HIDDEN_CLIP ? zeros : source.vector(id)) } };
 }
 
 export interface ScoredItem {
