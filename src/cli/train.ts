@@ -3,7 +3,7 @@
 // (src/cli/runFolder.ts); `--resume RUN` continues one exactly. Ctrl-C checkpoints the current
 // step, then exits 130.
 import { Command, Option } from 'commander';
-import { defaultTrainConfig, DEFAULT_MODEL, flopsPerToken, parameterCount, REF_MODES, type TrainConfig, type TrainStage } from '../core/train/config';
+import { defaultTrainConfig, DEFAULT_MODEL, flopsPerToken, layoutOf, parameterCount, REF_MODES, SEQUENCE_LAYOUTS, type SequenceLayout, type TrainConfig, type TrainStage } from '../core/train/config';
 import { LOSS_TYPES } from '../core/train/dpoLoss';
 import { TrainSession, type SessionEnd } from '../ml/train/session';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
@@ -36,6 +36,7 @@ interface TrainOptions {
   depth?: number;
   heads?: number;
   context?: number;
+  layout?: SequenceLayout;
   out?: string;
   resume?: string;
   pauseAfter?: number;
@@ -109,6 +110,7 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--depth <n>', 'SFT: transformer layers', integer(1, 64))
     .option('--heads <n>', 'SFT: attention heads', integer(1, 64))
     .option('--context <n>', 'SFT: longest sequence in tokens', integer(16, 65536))
+    .addOption(new Option('--layout <layout>', 'SFT: where the question sits: after the clips (DESIGN.md §7), or before and after them (docs/training.md)').choices([...SEQUENCE_LAYOUTS]))
     .option('--out <run>', 'run folder to create')
     .option('--resume <run>', 'continue this run from its latest checkpoint')
     .option('--pause-after <n>', 'stop (with a checkpoint) after N steps of this invocation', integer(1))
@@ -139,7 +141,7 @@ export function trainCommand(ctx: CliContext): Command {
       await startBackend(o.backend);
       const data = await loadTrainData(o.data, stage, o);
       const config = configFrom(o, stage);
-      const model = { ...(o.width !== undefined && { dModel: o.width }), ...(o.depth !== undefined && { layers: o.depth }), ...(o.heads !== undefined && { heads: o.heads }), ...(o.context !== undefined && { maxContext: o.context }) };
+      const model = { ...(o.width !== undefined && { dModel: o.width }), ...(o.depth !== undefined && { layers: o.depth }), ...(o.heads !== undefined && { heads: o.heads }), ...(o.context !== undefined && { maxContext: o.context }), ...(o.layout !== undefined && { layout: o.layout }) };
       const runId = `${stage}-${config.seed}-${Date.now().toString(36)}`;
       session = TrainSession.start({ runId, config, data, ...(init && { init: { id: init.id, contents: init.contents } }), model });
       folder = new RunFolder(o.out);
@@ -155,7 +157,7 @@ export function trainCommand(ctx: CliContext): Command {
         flops_per_token: flopsPerToken(m, 64),
         created_at: new Date().toISOString(),
       } satisfies RunConfigFile);
-      note(`${stage}: ${session.trainer.samples} samples, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
+      note(`${stage}: ${session.trainer.samples} samples, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads, ${layoutOf(m)}), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
     }
     const refProgress = new Progress('reference log-probs', 'pairs', o.quiet);
     const stepProgress = new Progress('training', 'steps', o.quiet);

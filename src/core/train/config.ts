@@ -27,6 +27,20 @@ export interface ModelConfig {
    * projector and told apart by a learned region embedding. Absent in checkpoints made before it.
    */
   visualTokens?: number;
+  /**
+   * Where the question sits (src/core/train/layout.ts): after the clips (`clips-first`, DESIGN.md
+   * §7, the default) or before them as well (`question-twice`), so the clip tokens can attend to
+   * the question they are read for. Absent in checkpoints made before it: clips-first.
+   */
+  layout?: SequenceLayout;
+}
+
+export const SEQUENCE_LAYOUTS = ['clips-first', 'question-twice'] as const;
+export type SequenceLayout = (typeof SEQUENCE_LAYOUTS)[number];
+
+/** The sequence layout of a model (clips-first unless it says otherwise). */
+export function layoutOf(m: Pick<ModelConfig, 'layout'>): SequenceLayout {
+  return m.layout ?? 'clips-first';
 }
 
 /** Visual tokens per clip of a model (1 unless it says otherwise). */
@@ -119,6 +133,7 @@ export function validateModelConfig(m: ModelConfig): ModelConfig {
   check(positiveInt(m.visualDim), 'visual size', `is ${m.visualDim}`, 'The clips need embeddings: import videos first.');
   const r = visualTokensOf(m);
   check(positiveInt(r) && m.visualDim % r === 0, 'visual tokens per clip', `is ${r} for ${m.visualDim}-d clip embeddings`, 'Use a whole number that divides the embedding size (the clips file says how many: its "tokens" field).');
+  check((SEQUENCE_LAYOUTS as readonly string[]).includes(layoutOf(m)), 'layout', `is ${String(m.layout)}`, `Use one of ${SEQUENCE_LAYOUTS.join(', ')}.`);
   check(positiveInt(m.vocabSize) && m.vocabSize > 5, 'vocabulary', `has ${m.vocabSize} tokens`, 'The data has no text: check the triples or SFT samples.');
   return m;
 }

@@ -4,7 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../core/errors';
+import { validateModelConfig } from '../../core/train/config';
 import { packBatch } from '../../core/train/layout';
+import { ANS, BOS, EOS, PAD } from '../../core/train/tokenizer';
 import { referenceAnswerLogps } from '../../core/train/policyReference';
 import { wasmDir } from '../../../tests/helpers/tfNode';
 import { activateBackend } from '../backend/registry';
@@ -55,5 +57,47 @@ describe('forwardInputs with 3 visual tokens per clip', () => {
     const long = { clips: Array.from({ length: 30 }, (_, i) => 'abc'[i % 3] as string), question: [5], answer: [7] };
     expect(() => forwardInputs([long], clips, model)).toThrow(UserFacingError);
     expect(() => forwardInputs([long], clips, model)).toThrow(/A sequence has 95 tokens .*more than the model's context of 64/);
+  });
+});
+
+describe('the question-twice layout', () => {
+  const twice = { ...TINY_MODEL, layout: 'question-twice' as const };
+  const one = { ...TINY_MODEL };
+  const clip1: ClipSource = { dim: TINY_MODEL.visualDim, vector: (id) => tinyClipTable(3, TINY_MODEL.visualDim, 5).slice('_ab'.indexOf(id) * 12, ('_ab'.indexOf(id) + 1) * 12) };
+  const items = [{ clips: ['a', 'b'], question: [5, 6], answer: [7] }];
+
+  it('puts <bos> and the question before the clips, and scores the same answer tokens', () => {
+    const { batch } = forwardInputs(items, clip1, twice);
+    const row = Array.from(batch.tokenIds.subarray(0, 11));
+    expect(row).toEqual([BOS, 5, 6, PAD, PAD, BOS, 5, 6, ANS, 7, EOS]);
+    expect(Array.from(batch.isVisual.subarray(0, 6))).toEqual([0, 0, 0, 1, 1, 0]);
+    expect(Array.from(batch.visualRows.subarray(0, 6))).toEqual([0, 0, 0, 1, 2, 0]);
+    // Answer targets: position 8 (<ans>) predicts 7, position 9 predicts <eos>; nothing else.
+    expect(Array.from(batch.answerMask.subarray(0, 11))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0]);
+    expect(batch.targets[8]).toBe(7);
+    expect(batch.targets[9]).toBe(EOS);
+    // A model without the field is clips-first, as checkpoints made before it were.
+    const old = forwardInputs(items, clip1, one).batch;
+    expect(Array.from(old.tokenIds.subarray(0, 7))).toEqual([PAD, PAD, BOS, 5, 6, ANS, 7]);
+  });
+
+  it('matches the plain-JS reference, and differs from clips-first', async () => {
+    const values = initialParams(twice, 4);
+    const params = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
+    const tableAb = tinyClipTable(3, TINY_MODEL.visualDim, 5);
+    const many = [...items, { clips: ['b'], question: [6], answer: [8, 9] }];
+    const inputs = forwardInputs(many, clip1, twice);
+    const got = tf.tidy(() => answerLogps(params, twice, inputs).logps);
+    const want = referenceAnswerLogps(values, twice, inputs.batch, tableAb, 3);
+    const values2 = Array.from(await got.data());
+    values2.forEach((x, i) => expect(x).toBeCloseTo(want[i] as number, 4));
+    const first = tf.tidy(() => answerLogps(params, one, forwardInputs(many, clip1, one)).logps);
+    const firstValues = Array.from(await first.data());
+    expect(Math.abs((firstValues[0] as number) - (values2[0] as number))).toBeGreaterThan(1e-4);
+    tf.dispose([got, first, ...Object.values(params)]);
+  });
+
+  it('is refused by name when a model says another layout', () => {
+    expect(() => validateModelConfig({ ...TINY_MODEL, layout: 'question-last' as never })).toThrow(/layout is question-last/);
   });
 });

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { UserFacingError } from '../../core/errors';
 import { withAnchorHidden, type ProbeItem } from '../../core/eval/probe';
-import { visualTokensOf, type ModelConfig } from '../../core/train/config';
+import { layoutOf, visualTokensOf, type ModelConfig } from '../../core/train/config';
 import { packBatch } from '../../core/train/layout';
 import { answerLogps, type ForwardInputs, type ParamTensors } from './model';
 
@@ -66,6 +66,7 @@ export function forwardInputs(items: readonly ScoredItem[], clips: ClipSource, m
   const batch = packBatch(
     items.map((it) => ({ clipRows: it.clips.flatMap(tokens), question: it.question, answer: it.answer })),
     m.maxContext,
+    layoutOf(m),
   );
   return { batch, clipTable, clipRows };
 }
