@@ -24,8 +24,10 @@ const meta = (version: number, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('parseCheckpointMeta', () => {
-  it('writes version 2 (visual tokens per clip) and still reads version 1 checkpoints', () => {
-    expect(CHECKPOINT_VERSION).toBe(2);
+  it('writes version 3 (sequence layout) and still reads version 1 and 2 checkpoints', () => {
+    expect(CHECKPOINT_VERSION).toBe(3);
+    expect(parseCheckpointMeta(meta(3, { layout: 'question-twice' })).model.layout).toBe('question-twice');
+    expect(parseCheckpointMeta(meta(2)).model.layout).toBeUndefined();
     expect(parseCheckpointMeta(meta(1)).model.visualTokens).toBeUndefined();
     expect(parseCheckpointMeta(meta(2, { visualTokens: 5 })).model.visualTokens).toBe(5);
   });
@@ -33,14 +35,14 @@ describe('parseCheckpointMeta', () => {
   it('refuses a newer version with a message that says to update', () => {
     const error = (() => {
       try {
-        parseCheckpointMeta(meta(3));
+        parseCheckpointMeta(meta(4));
       } catch (e) {
         return e;
       }
       return null;
     })();
     expect(error).toBeInstanceOf(UserFacingError);
-    expect((error as UserFacingError).message).toContain('format version 3');
+    expect((error as UserFacingError).message).toContain('format version 4');
     expect((error as UserFacingError).hint).toContain('newer studio');
   });
 

@@ -10,12 +10,14 @@ import type { TokenizerJson } from './tokenizer';
 
 export const CHECKPOINT_FORMAT = 'longvpo-checkpoint';
 /**
+ * 3: `model.layout` is understood (absent: clips-first); an older studio would read a
+ * question-twice checkpoint as clips-first and score nonsense, so it must refuse it.
  * 2: `model.visualTokens` is always understood (several visual tokens per clip,
  * `projector.region.weight`), and `data.embedder` names the clips' embedder. 1: read too; its
  * `visualTokens`, when present (region-token runs made before the bump), means the same.
  */
-export const CHECKPOINT_VERSION = 2;
-const READABLE_VERSIONS: readonly number[] = [1, 2];
+export const CHECKPOINT_VERSION = 3;
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
