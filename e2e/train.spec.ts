@@ -46,6 +46,9 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   await expect(page.getByText('No runs yet.')).toBeVisible();
   await fill(page, 'Steps', '24');
   await fill(page, 'Checkpoint every', '8');
+  // The question-twice layout here (the default clips-first trains in reproduce.spec.ts and
+  // regions.spec.ts): the checkpoint records it, and Stage 1 and evaluation inherit it.
+  await page.getByRole('form', { name: 'Training settings' }).getByLabel('Layout').selectOption('question-twice');
   await page.getByRole('button', { name: 'Start training' }).click();
   await expect(page.getByTestId('train-active')).toBeVisible();
   await expect(page.getByTestId('chart-loss')).toBeVisible({ timeout: 60_000 });
@@ -64,6 +67,7 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   const ckpt = decodeCheckpoint(new Uint8Array(readFileSync((await file.path()) as string)));
   expect(ckpt.meta.step).toBe(24);
   expect(ckpt.meta.config.stage).toBe('sft');
+  expect(ckpt.meta.model.layout).toBe('question-twice');
   expect(Object.keys(ckpt.weights)).toContain('lm_head.weight');
 
   // Stage 1 from the SFT checkpoint, 40 steps (enough that a pause lands mid-run on a fast machine): paused, reloaded, resumed.
@@ -107,6 +111,8 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
       expect(Math.abs((resumed[i]![key] as number) - want)).toBeLessThanOrEqual(1e-3 * Math.abs(want) + 1e-6);
     });
   }
+  const [file1] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Download ${straightId}@000040` }).click()]);
+  expect(decodeCheckpoint(new Uint8Array(readFileSync((await file1.path()) as string))).meta.model.layout).toBe('question-twice');
   // Learning itself is tested in Node (src/ml/train/trainer.test.ts); here every step must be finite.
   for (const m of straight) expect(Number.isFinite(m.loss) && Number.isFinite(m['rewards/margins'])).toBe(true);
   await expect(page.getByRole('alert')).toHaveCount(0);

@@ -1,7 +1,7 @@
 // Train state (issue #12): the form, the run in progress with its live metrics, and what is
 // stored (runs and checkpoints). Written by trainService.
 import type { StateCreator } from 'zustand';
-import { defaultTrainConfig, type TrainConfig, type TrainStage } from '../core/train/config';
+import { defaultTrainConfig, type SequenceLayout, type TrainConfig, type TrainStage } from '../core/train/config';
 import type { CheckpointRecord, RunRecord } from '../storage/schema';
 import type { Progress } from '../workers/rpc';
 
@@ -12,10 +12,12 @@ export interface TrainForm extends Omit<TrainConfig, 'stage'> {
   width: number;
   depth: number;
   heads: number;
+  /** SFT: where the question sits (docs/training.md, Layout); DPO stages inherit their checkpoint's. */
+  layout: SequenceLayout;
 }
 
 export function defaultTrainForm(stage: TrainStage, initCheckpointId = ''): TrainForm {
-  return { ...defaultTrainConfig(stage), initCheckpointId, width: 64, depth: 2, heads: 4 };
+  return { ...defaultTrainConfig(stage), initCheckpointId, width: 64, depth: 2, heads: 4, layout: 'clips-first' };
 }
 
 export interface TrainRunState {

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../../core/train/config';
 import { LOSS_TYPES } from '../../core/train/dpoLoss';
 import { formatBytes } from '../../core/format';
 import { useStudio } from '../../state/store';
@@ -8,6 +9,11 @@ import { FileButton } from '../common/FileButton';
 import { ProgressBar } from '../common/ProgressBar';
 import { Problems } from '../common/Problems';
 import { MetricsChart } from './MetricsChart';
+
+const LAYOUT_LABELS: Record<SequenceLayout, string> = {
+  'clips-first': 'clips, then question (default)',
+  'question-twice': 'question, clips, question',
+};
 
 const STAGES = [
   { id: 'sft', label: 'SFT (single clips)' },
@@ -105,6 +111,17 @@ function TrainFormPanel() {
               <Num id="t-width" label="Width" value={form.width} step={16} onChange={(width) => patch({ width })} />
               <Num id="t-depth" label="Layers" value={form.depth} step={1} onChange={(depth) => patch({ depth })} />
               <Num id="t-heads" label="Heads" value={form.heads} step={1} onChange={(heads) => patch({ heads })} />
+              <div className="field">
+                <label htmlFor="t-layout">Layout</label>
+                <select id="t-layout" value={form.layout} onChange={(e) => patch({ layout: e.target.value as TrainForm['layout'] })}>
+                  {SEQUENCE_LAYOUTS.map((l) => (
+                    <option key={l} value={l}>
+                      {LAYOUT_LABELS[l]}
+                    </option>
+                  ))}
+                </select>
+                <span className="muted">where the question sits; Stage 1 and 2 keep their checkpoint's</span>
+              </div>
             </>
           )}
           <Num id="t-lr" label="Learning rate" value={form.lr} step={0.0001} note="peak; cosine with warm-up" onChange={(lr) => patch({ lr })} />
