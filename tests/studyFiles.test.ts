@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROBE_VERSION } from '../src/core/eval/probe';
-import { currentEval, keptMerge, keptWorld, sameTrainingData, worldMismatch, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
+import { currentEval, keptMerge, keptWorld, sameLayout, sameTrainingData, worldMismatch, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
 
 describe('currentEval', () => {
   const dir = mkdtempSync(join(tmpdir(), 'longvpo-current-'));
@@ -52,6 +52,15 @@ describe('a study on several training worlds (--train-worlds)', () => {
     await expect(sameTrainingData(dir, 'study/data')).resolves.toBeUndefined();
     await expect(sameTrainingData(dir, 'study/train')).rejects.toThrow(/was trained on study\/data, but this study now trains on study\/train/);
     await expect(sameTrainingData(join(dir, 'none'), 'study/train')).resolves.toBeUndefined();
+  });
+
+  it('keeps an SFT run only when it has the layout the study asks for (none recorded: clips-first)', async () => {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ data: 'study/data', model: { dModel: 64 } }));
+    await expect(sameLayout(dir, 'clips-first')).resolves.toBeUndefined();
+    await expect(sameLayout(dir, 'question-twice')).rejects.toThrow(/trained with the clips-first layout, but this study asks for question-twice/);
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ data: 'study/data', model: { layout: 'question-twice' } }));
+    await expect(sameLayout(dir, 'question-twice')).resolves.toBeUndefined();
+    await expect(sameLayout(join(dir, 'none'), 'question-twice')).resolves.toBeUndefined();
   });
 });
 

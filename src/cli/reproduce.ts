@@ -10,6 +10,7 @@ import { Command, Option } from 'commander';
 import { formatGain, pairedGains } from '../core/eval/compare';
 import type { PairedDifference } from '../core/eval/stats';
 import { PROBE_VERSION } from '../core/eval/probe';
+import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../core/train/config';
 import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
@@ -29,6 +30,7 @@ interface ReproduceOptions {
   features: DemoFeatures;
   trainWorlds: number;
   sftQuestions: SftQuestionForm;
+  layout: SequenceLayout;
   quiet: boolean;
 }
 
@@ -102,6 +104,17 @@ export async function sameTrainingData(run: string, data: string): Promise<void>
   }
   if (typeof had === 'string' && had !== data)
     throw new CliError(`${run} was trained on ${had}, but this study now trains on ${data} (other --train-worlds than before?).`, NEW_OUT);
+}
+
+/** Refuses to keep an SFT run trained with another sequence layout than the study asks for. */
+export async function sameLayout(run: string, layout: SequenceLayout): Promise<void> {
+  let had: unknown;
+  try {
+    had = (JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as { model?: { layout?: unknown } }).model?.layout ?? 'clips-first';
+  } catch {
+    return; // no readable config: `train --resume` reports what is wrong with the run
+  }
+  if (had !== layout) throw new CliError(`${run} was trained with the ${String(had)} layout, but this study asks for ${layout}.`, NEW_OUT);
 }
 
 /** The SFT run's one-clip probe on its own first training world, seeing and blind (`reproduce`'s memorisation check). */
@@ -183,6 +196,7 @@ export function reproduceCommand(ctx: CliContext): Command {
     .addOption(new Option('--features <kind>', 'frame features of both worlds (`demo --features`)').choices([...DEMO_FEATURES]).default('mobilenet'))
     .option('--train-worlds <n>', 'training worlds (seeds --seed, --seed + 1, …), merged into DIR/train for every stage: more worlds, more varied questions, a policy that reads a world it never saw (docs/results.md)', integer(1, 64), 1)
     .addOption(new Option('--sft-questions <form>', 'wording of the training worlds\' SFT questions (`demo --sft-questions`); the held-out probe always asks the anchored form').choices([...SFT_QUESTION_FORMS]).default('anchored'))
+    .addOption(new Option('--layout <layout>', 'the policy\'s sequence layout (`train --layout`; docs/training.md): question-twice also puts the question before the clips').choices([...SEQUENCE_LAYOUTS]).default('clips-first'))
     .option('--quick', 'a smoke run in about a minute with --size small: few SFT epochs, a small probe (not a measurement)', false)
     .option('--quiet', 'less progress on stderr', false)
     .action(async (o: ReproduceOptions) => {
@@ -216,13 +230,14 @@ export function reproduceCommand(ctx: CliContext): Command {
       }
       await step(`held-out world (seed ${heldOut})`, () => keptWorld(held, { seed: heldOut, size: o.size, features: o.features, sftQuestions: 'anchored' }), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--features', o.features, '--out', held]);
       const stages: [keyof typeof runs, string[]][] = [
-        ['sft', ['--stage', 'sft', ...sftEpochs(seeds.length, o.quick)]],
+        ['sft', ['--stage', 'sft', ...sftEpochs(seeds.length, o.quick), ...(o.layout !== 'clips-first' ? ['--layout', o.layout] : [])]],
         ['stage1', ['--stage', '1', '--init', runs.sft, ...stage1Settings(o.quick, seeds.length)]],
         ['stage2', ['--stage', '2', '--init', runs.stage1]],
       ];
       for (const [name, args] of stages) {
         const state = await trainState(runs[name]);
         if (state !== 'none') await sameTrainingData(runs[name], trainData);
+        if (state !== 'none' && name === 'sft') await sameLayout(runs.sft, o.layout);
         if (state === 'done') note(`reproduce: train ${name} — already done, kept`, o.quiet);
         else {
           note(`reproduce: train ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
@@ -275,7 +290,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         stage1_vs_sft_anchor_hidden: pairedGains(hiddenByName.sft.per_item, hiddenByName.stage1.per_item) ?? null,
         memorisation: await memorisationGap(runs.sft),
       };
-      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
+      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, layout: o.layout, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(byName.sft.by_length);
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
