@@ -52,10 +52,11 @@ afterAll(() => {
 
 describe('longvpo --help', () => {
   it.each([
-    [[], ['demo', 'synth', 'validate', 'export', 'import', 'merge', 'refeature', 'reproduce', '--debug']],
+    [[], ['demo', 'synth', 'validate', 'export', 'import', 'merge', 'shorten', 'refeature', 'reproduce', '--debug']],
+    [['shorten'], ['--data <dir>', '--clips <k>', '--out <dir>']],
     [['refeature'], ['<folder>', '--features <form>', '--out <dir>']],
     [['merge'], ['<folders...>', '--out <dir>']],
-    [['reproduce'], ['--train-worlds <n>', '--held-out-seed <n>', '--features <kind>', '--sft-questions <form>']],
+    [['reproduce'], ['--train-worlds <n>', '--held-out-seed <n>', '--features <kind>', '--sft-questions <form>', '--layout <layout>']],
     [['demo'], ['--sft-questions <form>', '--stage2-count <n>', '--partial-share <p>', '--out <dir>', '--size <size>', '--seed <n>', '--fps <n>', '--count <n>', '--threshold <cos>', '--now <iso>', '--backend <name>']],
     [['synth'], ['--stage <n>', '--scenes <file>', '--stage2-count <n>', '--clips <file>', '--annotations <file>', '--oracle <size>', '--out <dir>', '--embedder <id>']],
     [['validate'], ['<file>', 'Exit status']],
@@ -198,6 +199,41 @@ describe('longvpo demo (small world)', () => {
     expect(mixed.code).toBe(1);
     expect(mixed.stderr).toMatch(/^longvpo: demo-facts is embedded with oracle:world-facts-v1 \(541-d, 1 token per clip\), but demo-a with .*Merge folders made with the same embedder/);
     expect(existsSync(out('merged2'))).toBe(false);
+  }, 60_000);
+
+  it('shorten: every Stage 1 composite cut to its anchor and K − 1 of its distractors; the rest copied; deterministic for a seed', async () => {
+    const r = await run(['shorten', '--data', 'demo-a', '--clips', '2', '--out', 'demo-a-2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('demo-a-2');
+    for (const f of ['clips.jsonl', 'scenes.jsonl', 'sft.jsonl']) expect(readFileSync(join(out('demo-a-2'), f), 'utf8'), f).toBe(readFileSync(join(out('demo-a'), f), 'utf8'));
+    type T = { id: string; stage: number; video: string[]; clips: { id: string }[]; anchor_index?: number; question: string; chosen: string; rejected: string };
+    const before = readLines(join(out('demo-a'), 'triples.jsonl')).map((l) => JSON.parse(l) as T);
+    const after = readLines(join(out('demo-a-2'), 'triples.jsonl')).map((l) => JSON.parse(l) as T);
+    expect(after.map((t) => t.id)).toEqual(before.map((t) => t.id));
+    const stage1 = before.filter((t) => t.stage === 1);
+    expect(stage1.length).toBeGreaterThan(5);
+    const slots = new Set<number>();
+    after.forEach((t, i) => {
+      const was = before[i] as T;
+      if (t.stage !== 1) return expect(t).toEqual(was);
+      expect(t.clips).toHaveLength(2);
+      expect(t.video).toEqual(t.clips.map((c) => c.id));
+      expect(t.clips[t.anchor_index as number]).toEqual(was.clips[was.anchor_index as number]);
+      const other = t.clips[1 - (t.anchor_index as number)] as { id: string };
+      expect(was.clips.filter((_, j) => j !== was.anchor_index).map((c) => c.id)).toContain(other.id);
+      expect([t.question, t.chosen, t.rejected]).toEqual([was.question, was.chosen, was.rejected]);
+      slots.add(t.anchor_index as number);
+    });
+    expect([...slots].sort()).toEqual([0, 1]);
+    const report = JSON.parse(readFileSync(join(out('demo-a-2'), 'report.json'), 'utf8')) as { shortened: number; stage2: number };
+    expect(report.shortened).toBe(stage1.length);
+    expect(report.stage2).toBe(before.length - stage1.length);
+    // The same seed gives the same folder; the triples validate and train.
+    expect((await run(['shorten', '--data', 'demo-a', '--clips', '2', '--out', 'demo-a-2b', '--quiet'])).code).toBe(0);
+    expect(readFileSync(join(out('demo-a-2b'), 'triples.jsonl'), 'utf8')).toBe(readFileSync(join(out('demo-a-2'), 'triples.jsonl'), 'utf8'));
+    expect((await run(['validate', join('demo-a-2', 'triples.jsonl')])).code).toBe(0);
+    const same = await run(['shorten', '--data', 'demo-a', '--clips', '2', '--out', 'demo-a']);
+    expect([same.code, same.stderr.trim()]).toEqual([1, 'longvpo: --out demo-a is the folder being read. Write the shortened copy to a new folder.']);
   }, 60_000);
 
   it('refeature: a demo folder’s clips rewritten from the ground truth are the clips `demo --features facts` writes; other files copied; a merged folder is refused', async () => {

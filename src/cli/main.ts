@@ -16,6 +16,7 @@ import { evalCommand } from './eval';
 import { ablateCommand } from './ablate';
 import { reproduceCommand } from './reproduce';
 import { mergeCommand } from './merge';
+import { shortenCommand } from './shorten';
 import { refeatureCommand } from './refeature';
 import { validateCommand } from './validate';
 
@@ -29,7 +30,7 @@ function program(ctx: CliContext): Command {
     .option('--debug', 'print stack traces of errors', false)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nEvery command has --help. Docs: docs/cli.md');
-  for (const cmd of [demoCommand(ctx), synthCommand(ctx), trainCommand(ctx), evalCommand(ctx), reproduceCommand(ctx), ablateCommand(ctx), mergeCommand(ctx), refeatureCommand(ctx), validateCommand(), exportCommand(), importCommand()]) root.addCommand(cmd);
+  for (const cmd of [demoCommand(ctx), synthCommand(ctx), trainCommand(ctx), evalCommand(ctx), reproduceCommand(ctx), ablateCommand(ctx), mergeCommand(ctx), shortenCommand(ctx), refeatureCommand(ctx), validateCommand(), exportCommand(), importCommand()]) root.addCommand(cmd);
   return root;
 }
 

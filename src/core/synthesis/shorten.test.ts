@@ -1,0 +1,48 @@
+// Shorter Stage 1 composites (`longvpo shorten`): the anchor and its texts stay, K − 1 of the
+// distractors stay in order, the anchor lands in every slot over many triples, and what cannot or
+// need not be cut is returned as it was.
+import { describe, expect, it } from 'vitest';
+import { exampleTriple } from '../triples/fixtures';
+import { tripleIssues } from '../triples/validate';
+import { mulberry32 } from '../world/random';
+import { shortenComposite } from './shorten';
+
+const wide = (() => {
+  const t = exampleTriple();
+  const clips = Array.from({ length: 8 }, (_, i) => ({ ...(t.clips[0] as (typeof t.clips)[number]), id: `c${i}`, role: i === 5 ? ('anchor' as const) : ('distractor' as const) }));
+  return { ...t, clips, video: clips.map((c) => c.id), anchor_index: 5, ref_chosen_logps: -1, ref_rejected_logps: -2 };
+})();
+
+describe('shortenComposite', () => {
+  it('keeps the anchor, its texts and K − 1 distractors in their order, and names the anchor slot', () => {
+    const rng = mulberry32(3);
+    const slots = new Set<number>();
+    for (let n = 0; n < 200; n++) {
+      const s = shortenComposite(wide, 3, rng);
+      expect(s.clips).toHaveLength(3);
+      expect(s.video).toEqual(s.clips.map((c) => c.id));
+      expect(s.clips[s.anchor_index as number]?.id).toBe('c5');
+      const others = s.clips.filter((c) => c.id !== 'c5').map((c) => Number(c.id.slice(1)));
+      expect(others).toEqual([...others].sort((a, b) => a - b));
+      expect([s.question, s.chosen, s.rejected, s.id]).toEqual([wide.question, wide.chosen, wide.rejected, wide.id]);
+      expect(s.ref_chosen_logps).toBeUndefined();
+      expect(tripleIssues(s)).toEqual([]);
+      slots.add(s.anchor_index as number);
+    }
+    expect([...slots].sort()).toEqual([0, 1, 2]);
+  });
+
+  it('is deterministic for a seed', () => {
+    const a = mulberry32(9);
+    const b = mulberry32(9);
+    for (let n = 0; n < 20; n++) expect(shortenComposite(wide, 2, a)).toEqual(shortenComposite(wide, 2, b));
+  });
+
+  it('returns Stage 2 triples and composites already short enough unchanged', () => {
+    const rng = mulberry32(1);
+    const s2 = exampleTriple({ stage: 2 });
+    expect(shortenComposite(s2, 2, rng)).toBe(s2);
+    expect(shortenComposite(wide, 8, rng)).toBe(wide);
+    expect(shortenComposite(wide, 1, rng).clips.map((c) => c.id)).toEqual(['c5']);
+  });
+});
