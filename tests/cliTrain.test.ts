@@ -100,6 +100,7 @@ describe('longvpo train', () => {
     [['--data', 'data', '--stage', '1', '--out', 'bad2'], /needs --init RUN/, 'bad2'],
     [['--data', 'data', '--stage', '1', '--init', 'no-such-run', '--out', 'bad3'], /no-such-run has no checkpoint/, 'bad3'],
     [['--data', 'data', '--stage', 'sft', '--init', 'sft', '--out', 'bad4'], /SFT starts from a fresh model/, 'bad4'],
+    [['--data', 'data', '--stage', '1', '--init', 'sft', '--layout', 'question-twice', '--out', 'bad5'], /--layout shapes a new SFT model; Stage 1 and 2 keep their initial checkpoint's layout/, 'bad5'],
     [['--resume', 'sft', '--stage', '1'], /--resume continues a run as it was configured/, null],
   ])('%j exits 1 with a clear error and writes nothing', async (args, message, out) => {
     const r = await run(['train', ...args]);

@@ -3,8 +3,9 @@
 //   question-twice:  [<bos>; question; visual tokens …; <bos>; question; <ans>; answer; <eos>]
 // right-padded to a common length T. Under causal attention a clip token of clips-first never sees
 // the question; question-twice lets every clip token attend to it (the query-aware layout of Liu et
-// al., "Lost in the Middle", 2023) at the cost of the question's tokens once more. Position t predicts token t+1; log π(y|x) sums the
-// predictions of the answer tokens and <eos>. Pure: numbers in, typed arrays out.
+// al., "Lost in the Middle", 2023) at the cost of the question's tokens once more. Position t
+// predicts token t+1; log π(y|x) sums the predictions of the answer tokens and <eos>. Pure:
+// numbers in, typed arrays out.
 //
 // Must: causal attention needs no padding mask with right padding (a real token never attends a
 // later pad). Must: `clipRows` index a visual-token table whose first rows (clip row 0) are zeros.
