@@ -225,8 +225,9 @@ describe('longvpo demo (small world)', () => {
       slots.add(t.anchor_index as number);
     });
     expect([...slots].sort()).toEqual([0, 1]);
-    const report = JSON.parse(readFileSync(join(out('demo-a-2'), 'report.json'), 'utf8')) as { shortened: number; stage2: number };
+    const report = JSON.parse(readFileSync(join(out('demo-a-2'), 'report.json'), 'utf8')) as { shortened: number; stage2: number; embedder: unknown };
     expect(report.shortened).toBe(stage1.length);
+    expect(report.embedder).toEqual((JSON.parse(readFileSync(join(out('demo-a'), 'report.json'), 'utf8')) as { embedder: unknown }).embedder);
     expect(report.stage2).toBe(before.length - stage1.length);
     // The same seed gives the same folder; the triples validate and train.
     expect((await run(['shorten', '--data', 'demo-a', '--clips', '2', '--out', 'demo-a-2b', '--quiet'])).code).toBe(0);

@@ -25,6 +25,8 @@ export interface ShortenSummary {
   shortened: number;
   unchanged: number;
   stage2: number;
+  /** The source's embedder, as its report.json names it (so `merge` still checks it). */
+  embedder?: unknown;
 }
 
 export async function shortenFolder(src: string, out: string, clips: number, seed: number, signal?: AbortSignal): Promise<ShortenSummary> {
@@ -43,7 +45,15 @@ export async function shortenFolder(src: string, out: string, clips: number, see
   });
   const files: Record<string, string> = { 'triples.jsonl': studioJsonl(cut) };
   for (const f of MERGED_FILES) if (f !== 'triples.jsonl' && (await exists(join(src, f)))) files[f] = await readText(join(src, f), 'Data file');
-  const summary: ShortenSummary = { command: 'shorten', source: src, clips, seed, shortened, unchanged, stage2: triples.length - shortened - unchanged };
+  let embedder: unknown;
+  if (await exists(join(src, 'report.json'))) {
+    try {
+      embedder = (JSON.parse(await readText(join(src, 'report.json'), 'Report')) as { embedder?: unknown } | null)?.embedder;
+    } catch {
+      embedder = undefined; // an unreadable report only loses the embedder's name: merge then checks by shape
+    }
+  }
+  const summary: ShortenSummary = { command: 'shorten', source: src, clips, seed, shortened, unchanged, stage2: triples.length - shortened - unchanged, ...(embedder !== undefined && { embedder }) };
   await writeOutputs(out, { ...files, 'report.json': JSON.stringify(summary, null, 2) + '\n' }, signal);
   return summary;
 }
