@@ -21,6 +21,16 @@ export interface MergeSummary {
   lines: Record<string, number>;
 }
 
+/** A data folder's report.json ({} when it has none); a damaged one is refused, naming the fix. */
+export async function folderReport(dir: string): Promise<{ seed?: unknown; embedder?: { id?: unknown } }> {
+  if (!(await exists(join(dir, 'report.json')))) return {};
+  try {
+    return (JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { seed?: unknown; embedder?: { id?: unknown } } | null) ?? {};
+  } catch (e) {
+    throw new CliError(`${dir}/report.json is not valid JSON.`, 'Restore it from the run that wrote the folder, or delete it (the embedder is then checked by shape only).', { cause: e });
+  }
+}
+
 /** Merges `sources` into `out` (all files written or none). Throws CliError naming the problem. */
 export async function mergeFolders(sources: readonly string[], out: string, signal?: AbortSignal): Promise<MergeSummary> {
   if (sources.length < 1) throw new CliError('Nothing to merge.', 'Name one or more data folders: `npx longvpo merge --out DIR A B`.');
@@ -34,14 +44,7 @@ export async function mergeFolders(sources: readonly string[], out: string, sign
     const clipsText = texts['clips.jsonl']?.at(-1)?.text ?? '';
     const parsed = parseClipsJsonl(clipsText);
     if (!parsed.ok) throw new FileProblemsError(join(dir, 'clips.jsonl'), parsed.errors, 0, 'Fix those lines of clips.jsonl (format: docs/cli.md), then merge again.');
-    let report: { seed?: unknown; embedder?: { id?: unknown } } = {};
-    if (await exists(join(dir, 'report.json'))) {
-      try {
-        report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as typeof report;
-      } catch (e) {
-        throw new CliError(`${dir}/report.json is not valid JSON.`, 'Restore it from the run that wrote the folder, or delete it (the embedder is then checked by shape only).', { cause: e });
-      }
-    }
+    const report = await folderReport(dir);
     const id = typeof report.embedder?.id === 'string' ? report.embedder.id : undefined;
     embedders.push({ source: dir, ...(id !== undefined && { id }), dim: parsed.dim, tokens: parsed.tokens });
     meta.push({ ...(typeof report.seed === 'number' && { seed: report.seed }), ...(id !== undefined && { embedder: id }) });

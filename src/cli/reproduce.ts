@@ -96,25 +96,25 @@ const NEW_OUT = 'Use a new --out for the new settings, or run reproduce with the
 
 /** A kept run of a study must have been trained on the data this rerun would use (e.g. not on one world when --train-worlds now asks for more). */
 export async function sameTrainingData(run: string, data: string): Promise<void> {
-  let had: unknown;
-  try {
-    had = (JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as { data?: unknown }).data;
-  } catch {
-    return; // no readable config: `train --resume` reports what is wrong with the run
-  }
+  const had = (await keptConfig(run))?.data;
   if (typeof had === 'string' && had !== data)
     throw new CliError(`${run} was trained on ${had}, but this study now trains on ${data} (other --train-worlds than before?).`, NEW_OUT);
 }
 
 /** Refuses to keep an SFT run trained with another sequence layout than the study asks for. */
 export async function sameLayout(run: string, layout: SequenceLayout): Promise<void> {
-  let had: unknown;
+  const config = await keptConfig(run);
+  const had = config && (config.model?.layout ?? 'clips-first');
+  if (had && had !== layout) throw new CliError(`${run} was trained with the ${String(had)} layout, but this study asks for ${layout}.`, NEW_OUT);
+}
+
+/** A kept run's config.json, or null when it has no readable one (`train --resume` then reports what is wrong). */
+async function keptConfig(run: string): Promise<{ data?: unknown; model?: { layout?: unknown } } | null> {
   try {
-    had = (JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as { model?: { layout?: unknown } }).model?.layout ?? 'clips-first';
+    return JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as { data?: unknown; model?: { layout?: unknown } };
   } catch {
-    return; // no readable config: `train --resume` reports what is wrong with the run
+    return null;
   }
-  if (had !== layout) throw new CliError(`${run} was trained with the ${String(had)} layout, but this study asks for ${layout}.`, NEW_OUT);
 }
 
 /** The SFT run's one-clip probe on its own first training world, seeing and blind (`reproduce`'s memorisation check). */

@@ -11,7 +11,7 @@ import { mulberry32 } from '../core/world/random';
 import type { CliContext } from './context';
 import { CliError } from './errors';
 import { exists, readText, writeOutputs } from './io';
-import { MERGED_FILES } from './merge';
+import { folderReport, MERGED_FILES } from './merge';
 import { integer } from './options';
 import { note } from './progress';
 import { readTriples } from './triplesFile';
@@ -45,14 +45,7 @@ export async function shortenFolder(src: string, out: string, clips: number, see
   });
   const files: Record<string, string> = { 'triples.jsonl': studioJsonl(cut) };
   for (const f of MERGED_FILES) if (f !== 'triples.jsonl' && (await exists(join(src, f)))) files[f] = await readText(join(src, f), 'Data file');
-  let embedder: unknown;
-  if (await exists(join(src, 'report.json'))) {
-    try {
-      embedder = (JSON.parse(await readText(join(src, 'report.json'), 'Report')) as { embedder?: unknown } | null)?.embedder;
-    } catch {
-      embedder = undefined; // an unreadable report only loses the embedder's name: merge then checks by shape
-    }
-  }
+  const { embedder } = await folderReport(src);
   const summary: ShortenSummary = { command: 'shorten', source: src, clips, seed, shortened, unchanged, stage2: triples.length - shortened - unchanged, ...(embedder !== undefined && { embedder }) };
   await writeOutputs(out, { ...files, 'report.json': JSON.stringify(summary, null, 2) + '\n' }, signal);
   return summary;

@@ -59,6 +59,9 @@ interface RunConfigFile {
 
 const STAGES: Record<string, TrainStage> = { sft: 'sft', '1': 'stage1', '2': 'stage2' };
 
+/** Options that shape a new SFT model (Stage 1 and 2 take their checkpoint's model). */
+const SFT_MODEL_FLAGS = ['width', 'depth', 'heads', 'context', 'layout'] as const;
+
 function configFrom(o: TrainOptions, stage: TrainStage): TrainConfig {
   const c = defaultTrainConfig(stage);
   const set = <K extends keyof TrainConfig>(k: K, v: TrainConfig[K] | undefined): void => {
@@ -135,7 +138,8 @@ export function trainCommand(ctx: CliContext): Command {
       if (o.data === undefined || o.stage === undefined || o.out === undefined) throw new CliError('train needs --data, --stage and --out (or --resume RUN).', 'Example: npx longvpo train --data out/demo --stage sft --out out/sft');
       const stage = STAGES[o.stage] as TrainStage;
       if (stage !== 'sft' && o.init === undefined) throw new CliError(`--stage ${o.stage} needs --init RUN (the run whose checkpoint it starts from).`, stage === 'stage1' ? 'Train SFT first: npx longvpo train --data DIR --stage sft --out out/sft, then --init out/sft.' : 'Start Stage 2 from a Stage 1 run: --init out/stage1.');
-      if (stage !== 'sft' && o.layout !== undefined) throw new CliError('--layout shapes a new SFT model; Stage 1 and 2 keep their initial checkpoint\'s layout.', 'Drop --layout, or train SFT with it first: --stage sft --layout question-twice.');
+      const shaping = SFT_MODEL_FLAGS.find((f) => o[f] !== undefined);
+      if (stage !== 'sft' && shaping) throw new CliError(`--${shaping} shapes a new SFT model; Stage 1 and 2 keep their initial checkpoint's ${shaping}.`, `Drop --${shaping}, or train SFT with it first (--stage sft --${shaping} …).`);
       if (stage === 'sft' && o.init !== undefined) throw new CliError('SFT starts from a fresh model; --init is for Stage 1 and 2.', 'Drop --init, or choose --stage 1.');
       const init = o.init !== undefined ? await new RunFolder(o.init).latest() : undefined;
       if (init && stage === 'stage2' && init.contents.meta.config.stage === 'sft') note('warning: Stage 2 usually starts from a Stage 1 run; --init is an SFT run', o.quiet);

@@ -63,7 +63,8 @@ describe('forwardInputs with 3 visual tokens per clip', () => {
 describe('the question-twice layout', () => {
   const twice = { ...TINY_MODEL, layout: 'question-twice' as const };
   const one = { ...TINY_MODEL };
-  const clip1: ClipSource = { dim: TINY_MODEL.visualDim, vector: (id) => tinyClipTable(3, TINY_MODEL.visualDim, 5).slice('_ab'.indexOf(id) * 12, ('_ab'.indexOf(id) + 1) * 12) };
+  const tableAb = tinyClipTable(3, TINY_MODEL.visualDim, 5); // rows 1, 2 are clips a, b
+  const clip1: ClipSource = { dim: TINY_MODEL.visualDim, vector: (id) => tableAb.slice('_ab'.indexOf(id) * 12, ('_ab'.indexOf(id) + 1) * 12) };
   const items = [{ clips: ['a', 'b'], question: [5, 6], answer: [7] }];
 
   it('puts <bos> and the question before the clips, and scores the same answer tokens', () => {
@@ -84,7 +85,6 @@ describe('the question-twice layout', () => {
   it('matches the plain-JS reference, and differs from clips-first', async () => {
     const values = initialParams(twice, 4);
     const params = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
-    const tableAb = tinyClipTable(3, TINY_MODEL.visualDim, 5);
     const many = [...items, { clips: ['b'], question: [6], answer: [8, 9] }];
     const inputs = forwardInputs(many, clip1, twice);
     const got = tf.tidy(() => answerLogps(params, twice, inputs).logps);
