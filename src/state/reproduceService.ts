@@ -19,6 +19,7 @@ import { useStudio } from './store';
 import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
 import { pauseTraining, refreshTraining, resumeTraining, startTraining } from './trainService';
 import { defaultTrainForm } from './trainSlice';
+import type { SequenceLayout } from '../core/train/config';
 
 export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', 'sft', 'stage1', 'stage2', 'eval-sft', 'eval-stage1', 'eval-stage2', 'blind-sft', 'blind-stage1', 'blind-stage2', 'hidden-sft', 'hidden-stage1', 'hidden-stage2'] as const;
 export type ReproduceStep = (typeof REPRODUCE_STEPS)[number];
@@ -65,7 +66,7 @@ async function rememberRun(stage: 'sft' | 'stage1' | 'stage2', runId: string): P
   await setSetting(db, 'reproduce', { ...current, runs: { ...current.runs, [stage]: runId } });
 }
 
-async function train(stage: 'sft' | 'stage1' | 'stage2', init: string | null): Promise<string> {
+async function train(stage: 'sft' | 'stage1' | 'stage2', init: string | null, layout: SequenceLayout): Promise<string> {
   const existing = await studyRun(stage);
   if (existing) {
     const run = await getRun(await studioDb(), existing);
@@ -74,7 +75,8 @@ async function train(stage: 'sft' | 'stage1' | 'stage2', init: string | null): P
     if ((await getRun(await studioDb(), existing))?.status !== 'done') throw new UserFacingError(`${stage} did not finish.`, 'Click Reproduce LongVPO again to continue it.');
     return existing;
   }
-  const form = { ...defaultTrainForm(stage, init ?? ''), ...(stage === 'stage1' && { lr: 1e-3, epochs: 3 }) };
+  // Stage 1 and 2 keep their checkpoint's layout; only the SFT's is chosen.
+  const form = { ...defaultTrainForm(stage, init ?? ''), layout, ...(stage === 'stage1' && { lr: 1e-3, epochs: 3 }) };
   const runId = await startTraining(form);
   if (!runId) throw new UserFacingError(`${stage} could not start.`, 'See the message above.');
   await rememberRun(stage, runId);
@@ -89,7 +91,13 @@ async function currentCheckpoint(runId: string): Promise<string> {
   return pointer.checkpointId;
 }
 
-export async function reproduce(size: DemoSize): Promise<void> {
+/** The layout the stored study's SFT used (the panel shows it after a reload). */
+export async function storedReproduceLayout(): Promise<SequenceLayout | null> {
+  const current = await getSetting(await studioDb(), 'reproduce');
+  return current ? (current.layout ?? 'clips-first') : null;
+}
+
+export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-first'): Promise<void> {
   const { setReproduce, reportError, setEvaluation, reportWarning } = useStudio.getState();
   cancelled = false;
   setReproduce({ running: true, size, steps: Object.fromEntries(REPRODUCE_STEPS.map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
@@ -105,10 +113,11 @@ export async function reproduce(size: DemoSize): Promise<void> {
     const current = await getSetting(db, 'reproduce');
     // The study's clips are the import pipeline's embedder's (Settings, or the choice above the
     // button): another embedder means other visual tokens, so the runs start again (triples are
-    // kept: they name clips by video and time, not by embedder).
+    // kept: they name clips by video and time, not by embedder). So does another layout: the
+    // SFT's sequence layout is every later run's.
     const pipeline = await getSetting(db, 'pipeline');
     const embedder = embedderId(pipeline.embedder);
-    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder) await setSetting(db, 'reproduce', { size, embedder, runs: {} });
+    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout) await setSetting(db, 'reproduce', { size, embedder, layout, runs: {} });
     // 1. The demo world, unless this size is already in the library (embedded again where it was
     // imported with other settings).
     if (demo && demo.config.seed === demoSeed && (await db.count('videos')) > 0 && (current?.size ?? size) === size) {
@@ -163,7 +172,7 @@ export async function reproduce(size: DemoSize): Promise<void> {
       const had = await studyRun(stage);
       const hadDone = had ? (await getRun(db, had))?.status === 'done' : false;
       setStep(step, hadDone ? 'kept' : 'running');
-      ids[stage] = await train(stage, init ? await currentCheckpoint(ids[init] as string) : null);
+      ids[stage] = await train(stage, init ? await currentCheckpoint(ids[init] as string) : null, layout);
       if (!hadDone) setStep(step, 'done');
     }
     const heldOutSeed = demoSeed + 1000;
@@ -196,7 +205,8 @@ export async function reproduce(size: DemoSize): Promise<void> {
     reportWarning({ title: 'Reproduce LongVPO finished', message: `The study on the ${size} demo world finished in ${Math.round((Date.now() - t0) / 1000)} s; the comparison is below.`, hint: 'The full world gives more items and tighter intervals (docs/evaluation.md).' });
   } catch (e) {
     setStep(step, 'failed');
-    if (!(e instanceof Error && e.name === 'AbortError')) reportError(`Reproduce stopped at “${STEP_LABELS[step]}”`, e);
+    // Cancel is not a failure, whichever way the step noticed it (a paused run, a stopped evaluation).
+    if (!cancelled && !(e instanceof Error && e.name === 'AbortError')) reportError(`Reproduce stopped at “${STEP_LABELS[step]}”`, e);
   } finally {
     setReproduce({ running: false });
   }

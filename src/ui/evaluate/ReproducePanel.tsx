@@ -1,9 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DemoSize } from '../../core/demo';
 import type { EmbedderChoice } from '../../core/pipeline';
+import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../../core/train/config';
 import { setPipeline } from '../../state/libraryService';
-import { cancelReproduce, reproduce, REPRODUCE_STEPS, STEP_LABELS } from '../../state/reproduceService';
+import { cancelReproduce, reproduce, REPRODUCE_STEPS, STEP_LABELS, storedReproduceLayout } from '../../state/reproduceService';
 import { useStudio } from '../../state/store';
+import { LAYOUT_LABELS } from '../train/layoutLabels';
 
 const MARK = { waiting: '○', running: '◐', done: '●', kept: '●', failed: '✗' } as const;
 
@@ -20,13 +22,24 @@ const valueOf = (c: EmbedderChoice): string => (c.kind === 'features' ? c.featur
 export function ReproducePanel() {
   const state = useStudio((s) => s.reproduce);
   const [size, setSize] = useState<DemoSize>('small');
+  const [layout, setLayout] = useState<SequenceLayout>('clips-first');
+  // After a reload, the stored study's layout, so clicking again continues it rather than starting over.
+  useEffect(() => {
+    let live = true;
+    void storedReproduceLayout().then((l) => {
+      if (live && l) setLayout(l);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
   const pipeline = useStudio((s) => s.library.pipeline);
   const current = valueOf(pipeline.embedder);
   return (
     <section className="card" aria-labelledby="reproduce-title">
       <h2 id="reproduce-title">Reproduce LongVPO</h2>
       <p className="muted">
-        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over.
+        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too.
       </p>
       <div className="row">
         <label htmlFor="r-size">World</label>
@@ -52,7 +65,21 @@ export function ReproducePanel() {
           ))}
           {current === 'url' ? <option value="url">the custom model of Library → Import settings</option> : null}
         </select>
-        <button type="button" disabled={state.running} onClick={() => void reproduce(size)}>
+        <label htmlFor="r-layout">Question</label>
+        <select
+          id="r-layout"
+          value={layout}
+          disabled={state.running}
+          title="Where the SFT model's question sits (docs/training.md, Layout); Stage 1 and 2 keep it. Changing it starts the runs over; the triples are kept."
+          onChange={(e) => setLayout(e.target.value as SequenceLayout)}
+        >
+          {SEQUENCE_LAYOUTS.map((l) => (
+            <option key={l} value={l}>
+              {LAYOUT_LABELS[l]}
+            </option>
+          ))}
+        </select>
+        <button type="button" disabled={state.running} onClick={() => void reproduce(size, layout)}>
           Reproduce LongVPO
         </button>
         {state.running ? (

@@ -1,19 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../../core/train/config';
+import { SEQUENCE_LAYOUTS } from '../../core/train/config';
 import { LOSS_TYPES } from '../../core/train/dpoLoss';
 import { formatBytes } from '../../core/format';
 import { useStudio } from '../../state/store';
 import { downloadCheckpoint, formProblems, pauseTraining, refreshTraining, removeCheckpoint, removeRun, resumeTraining, selectRun, setTrainStage, startTraining, uploadCheckpoint } from '../../state/trainService';
 import type { TrainForm } from '../../state/trainSlice';
 import { FileButton } from '../common/FileButton';
+import { LAYOUT_LABELS } from './layoutLabels';
 import { ProgressBar } from '../common/ProgressBar';
 import { Problems } from '../common/Problems';
 import { MetricsChart } from './MetricsChart';
-
-const LAYOUT_LABELS: Record<SequenceLayout, string> = {
-  'clips-first': 'clips, then question (default)',
-  'question-twice': 'question, clips, question',
-};
 
 const STAGES = [
   { id: 'sft', label: 'SFT (single clips)' },
@@ -105,6 +101,9 @@ function TrainFormPanel() {
               </div>
               <Num id="t-beta" label="β" value={form.beta} step={0.01} onChange={(beta) => patch({ beta })} />
               <Num id="t-alpha" label="α (SFT term)" value={form.alpha} step={0.1} onChange={(alpha) => patch({ alpha })} />
+              {form.stage === 'stage2' ? (
+                <Num id="t-replay" label="Stage 1 replay" value={form.replay ?? 0} step={0.5} note="Stage 1 pairs mixed in, per Stage 2 pair (0: off, the paper; 1 keeps the Stage 1 skill)" onChange={(replay) => patch({ replay })} />
+              ) : null}
             </>
           ) : (
             <>
