@@ -2,6 +2,7 @@
 // import, Stage 1 and Stage 2 triples, SFT → Stage 1 → Stage 2 DPO, the held-out probe on each —
 // and a reload mid-way continues it, keeping every finished step.
 import { expect, test } from '@playwright/test';
+import { storeRecords } from './studio';
 
 test('one click runs the whole study; after a reload it continues with the finished steps kept', async ({ page }) => {
   test.setTimeout(600_000);
@@ -27,4 +28,40 @@ test('one click runs the whole study; after a reload it continues with the finis
   // And with only the anchor hidden: what reading the anchor adds, per run.
   await expect(page.getByRole('table', { name: 'What reading the anchor adds' }).locator('tbody tr')).toHaveCount(3);
   await expect(page.getByRole('table', { name: 'What reading the anchor adds' })).toContainText(/\d+\.\d · [+−]\d+\.\d \[/);
+
+  // Stage 2 with Stage 1 replay from the study's Stage 1 (Train page): as many Stage 1 pairs as
+  // Stage 2 ones join the data, and the run records the share.
+  await page.getByRole('link', { name: 'Train', exact: true }).click();
+  await page.getByLabel('Stage', { exact: true }).selectOption('stage2');
+  const form = page.getByRole('form', { name: 'Training settings' });
+  await form.getByLabel('Stage 1 replay', { exact: true }).fill('1');
+  await form.getByLabel('Steps', { exact: true }).fill('4');
+  await form.getByLabel('Batch', { exact: true }).fill('4');
+  await form.getByText('More settings').click();
+  await form.getByLabel('Cache reference log-probs').uncheck();
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('train-active')).toBeVisible();
+  await expect(page.getByTestId('train-active')).toHaveCount(0, { timeout: 120_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const triples = await storeRecords<{ stage: number }>(page, 'triples');
+  const [n1, n2] = [1, 2].map((k) => triples.filter((t) => t.stage === k).length) as [number, number];
+  const replayRun = (await storeRecords<{ stage: string; status: string; samples: number; config: { replay?: number; maxSteps: number } }>(page, 'runs')).find((r) => r.stage === 'stage2' && r.config.maxSteps === 4);
+  expect(replayRun).toMatchObject({ status: 'done', samples: n2 + Math.min(n1, n2), config: { replay: 1 } });
+  await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
+
+  // Another layout (question before and after the clips) starts the runs over and keeps the data;
+  // the new SFT run records it. Cancelled once it trains: the rest is the same code as above.
+  await page.getByLabel('Question').selectOption('question-twice');
+  await page.getByRole('button', { name: 'Reproduce LongVPO' }).click();
+  for (const step of ['demo', 'stage1-data', 'stage2-data']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 });
+  await expect(page.getByTestId('reproduce-sft')).toHaveAttribute('data-state', 'running');
+  await expect
+    .poll(async () => (await storeRecords<{ stage: string; model?: { layout?: string } }>(page, 'runs')).filter((r) => r.stage === 'sft').map((r) => r.model?.layout ?? 'clips-first').sort(), { timeout: 30_000 })
+    .toEqual(['clips-first', 'question-twice']);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: 'Reproduce LongVPO' })).toBeEnabled({ timeout: 30_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  // After a reload the panel shows the stored study's layout, so a click continues that study.
+  await page.reload();
+  await expect(page.getByLabel('Question')).toHaveValue('question-twice');
 });

@@ -101,6 +101,7 @@ describe('longvpo train', () => {
     [['--data', 'data', '--stage', '1', '--init', 'no-such-run', '--out', 'bad3'], /no-such-run has no checkpoint/, 'bad3'],
     [['--data', 'data', '--stage', 'sft', '--init', 'sft', '--out', 'bad4'], /SFT starts from a fresh model/, 'bad4'],
     [['--data', 'data', '--stage', '1', '--init', 'sft', '--layout', 'question-twice', '--out', 'bad5'], /--layout shapes a new SFT model; Stage 1 and 2 keep their initial checkpoint's layout/, 'bad5'],
+    [['--data', 'data', '--stage', '1', '--init', 'sft', '--replay', '1', '--out', 'bad6'], /--replay mixes Stage 1 pairs into Stage 2 training/, 'bad6'],
     [['--resume', 'sft', '--stage', '1'], /--resume continues a run as it was configured/, null],
   ])('%j exits 1 with a clear error and writes nothing', async (args, message, out) => {
     const r = await run(['train', ...args]);
@@ -174,6 +175,29 @@ describe('longvpo reproduce', () => {
     expect(again.stderr).toMatch(/evaluate sft on its training world blind — already done, kept/);
     expect(again.stderr).toMatch(/evaluate stage1 with the anchor hidden — already done, kept/);
   }, 300_000);
+
+  it('train --stage 2 --replay 1: Stage 1 pairs join the Stage 2 data (as many, at most all), recorded, and a resumed run draws the same ones', async () => {
+    const triples = parseTriples(readFileSync(join(work, 'study', 'data', 'triples.jsonl'), 'utf8'));
+    if (!triples.ok) throw new Error('study triples must parse');
+    const n2 = triples.triples.filter((t) => t.stage === 2).length;
+    const n1 = triples.triples.filter((t) => t.stage === 1).length;
+    expect(n2).toBeGreaterThan(0);
+    const common = ['--data', join('study', 'data'), '--stage', '2', '--init', join('study', 'runs', 'stage1'), '--replay', '1', '--steps', '4', '--batch', '4', '--checkpoint-every', '2', '--no-ref-cache'];
+    const paused = await run(['train', ...common, '--out', 's2-replay', '--pause-after', '2']);
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.stderr).toMatch(new RegExp(`stage2: ${n2 + Math.min(n1, n2)} samples \\(${Math.min(n1, n2)} of them Stage 1 replay\\)`));
+    expect((JSON.parse(readFileSync(join(work, 's2-replay', 'config.json'), 'utf8')) as { config: { replay: number } }).config.replay).toBe(1);
+    expect((await run(['train', '--resume', 's2-replay', '--quiet'])).code).toBe(0);
+    const straight = await run(['train', ...common, '--out', 's2-replay-straight', '--quiet']);
+    expect(straight.code, straight.stderr).toBe(0);
+    const ckpt = decodeCheckpoint(new Uint8Array(readFileSync(join(work, 's2-replay', 'checkpoints', 'step-000004.safetensors'))));
+    expect(ckpt.meta.data.samples).toBe(n2 + Math.min(n1, n2));
+    expect(ckpt.meta.config.replay).toBe(1);
+    const a = metrics('s2-replay');
+    const b = metrics('s2-replay-straight');
+    expect(a.map((x) => x.step)).toEqual([1, 2, 3, 4]);
+    for (const key of ['loss', 'rewards/margins', 'logps/chosen', 'grad_norm']) b.forEach((m, i) => expect(Math.abs((a[i]![key] as number) - (m[key] as number))).toBeLessThanOrEqual(1e-3 * Math.abs(m[key] as number) + 1e-7));
+  }, 180_000);
 
   it('--train-worlds 2: a second world (seed + 1) is made and merged into DIR/train, which every stage trains on', async () => {
     // The first world and the held-out world are the study's above (copied, not remade).

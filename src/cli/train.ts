@@ -37,6 +37,7 @@ interface TrainOptions {
   heads?: number;
   context?: number;
   layout?: SequenceLayout;
+  replay?: number;
   out?: string;
   resume?: string;
   pauseAfter?: number;
@@ -80,6 +81,10 @@ function configFrom(o: TrainOptions, stage: TrainStage): TrainConfig {
   set('seed', o.seed);
   set('warmupRatio', o.warmup);
   set('checkpointEvery', o.checkpointEvery);
+  if (o.replay !== undefined) {
+    if (stage !== 'stage2') throw new CliError('--replay mixes Stage 1 pairs into Stage 2 training.', 'Drop --replay, or use it with --stage 2.');
+    c.replay = o.replay;
+  }
   c.cacheRef = o.refCache;
   return c;
 }
@@ -114,6 +119,7 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--heads <n>', 'SFT: attention heads', integer(1, 64))
     .option('--context <n>', 'SFT: longest sequence in tokens', integer(16, 65536))
     .addOption(new Option('--layout <layout>', 'SFT: where the question sits: after the clips (DESIGN.md §7), or before and after them (docs/training.md)').choices([...SEQUENCE_LAYOUTS]))
+    .option('--replay <share>', 'Stage 2: mix in Stage 1 pairs, this share of the Stage 2 pairs (1: as many), so Stage 2 does not forget Stage 1 (docs/training.md)', decimal(0, 100))
     .option('--out <run>', 'run folder to create')
     .option('--resume <run>', 'continue this run from its latest checkpoint')
     .option('--pause-after <n>', 'stop (with a checkpoint) after N steps of this invocation', integer(1))
@@ -130,7 +136,8 @@ export function trainCommand(ctx: CliContext): Command {
       const cfg = await folder.config<RunConfigFile>();
       const latest = await folder.latest();
       await startBackend(o.backend);
-      const data = await loadTrainData(cfg.data, latest.contents.meta.config.stage, o);
+      const { stage, replay, seed } = latest.contents.meta.config;
+      const data = await loadTrainData(cfg.data, stage, { quiet: o.quiet, ...(replay !== undefined && { replay }), seed });
       session = TrainSession.resume(latest.contents, data, { ...(o.steps !== undefined && { maxSteps: o.steps }) });
       await folder.truncateMetrics(latest.contents.meta.step);
       note(`resuming ${o.resume} at step ${latest.contents.meta.step}/${session.trainer.totalSteps}`, o.quiet);
@@ -144,8 +151,8 @@ export function trainCommand(ctx: CliContext): Command {
       const init = o.init !== undefined ? await new RunFolder(o.init).latest() : undefined;
       if (init && stage === 'stage2' && init.contents.meta.config.stage === 'sft') note('warning: Stage 2 usually starts from a Stage 1 run; --init is an SFT run', o.quiet);
       await startBackend(o.backend);
-      const data = await loadTrainData(o.data, stage, o);
       const config = configFrom(o, stage);
+      const data = await loadTrainData(o.data, stage, { quiet: o.quiet, ...(config.replay !== undefined && { replay: config.replay }), seed: config.seed });
       const model = { ...(o.width !== undefined && { dModel: o.width }), ...(o.depth !== undefined && { layers: o.depth }), ...(o.heads !== undefined && { heads: o.heads }), ...(o.context !== undefined && { maxContext: o.context }), ...(o.layout !== undefined && { layout: o.layout }) };
       const runId = `${stage}-${config.seed}-${Date.now().toString(36)}`;
       session = TrainSession.start({ runId, config, data, ...(init && { init: { id: init.id, contents: init.contents } }), model });
@@ -162,7 +169,8 @@ export function trainCommand(ctx: CliContext): Command {
         flops_per_token: flopsPerToken(m, 64),
         created_at: new Date().toISOString(),
       } satisfies RunConfigFile);
-      note(`${stage}: ${session.trainer.samples} samples, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads, ${layoutOf(m)}), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
+      const replayed = data.pairs.filter((p) => p.stage === 1).length;
+      note(`${stage}: ${session.trainer.samples} samples${stage === 'stage2' && replayed > 0 ? ` (${replayed} of them Stage 1 replay)` : ''}, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads, ${layoutOf(m)}), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
     }
     const refProgress = new Progress('reference log-probs', 'pairs', o.quiet);
     const stepProgress = new Progress('training', 'steps', o.quiet);

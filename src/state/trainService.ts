@@ -51,6 +51,7 @@ export function formProblems(f: TrainForm): string[] {
   if (!(f.maxGradNorm >= 0)) out.push('Gradient clip must be 0 (off) or more.');
   if (!(Number.isInteger(f.gradAccum) && f.gradAccum >= 1)) out.push('Accumulation must be a whole number of micro-batches (1 or more).');
   if (!(f.labelSmoothing >= 0 && f.labelSmoothing < 0.5)) out.push('Label smoothing must be from 0 to below 0.5.');
+  if (f.replay !== undefined && !(f.replay >= 0 && f.replay <= 100)) out.push('Stage 1 replay must be a share from 0 (off) to 100.');
   return out;
 }
 

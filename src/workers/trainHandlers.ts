@@ -9,6 +9,7 @@ import { checkpointId } from '../core/train/checkpointMeta';
 import { clipMismatch, flopsPerToken, parameterCount, type ModelConfig, type TrainConfig, type TrainStage } from '../core/train/config';
 import { tokensOfEmbedderId } from '../core/pipeline';
 import { preferenceSample, type SftSample } from '../core/train/samples';
+import { withReplay } from '../core/train/replay';
 import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft } from '../core/train/sftSynthesis';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
 import { TrainSession, type RunStore, type SessionEnd, type TrainData } from '../ml/train/session';
@@ -69,8 +70,12 @@ async function clipModel(db: StudioDatabase, wanted?: string, model?: ModelConfi
   return (fitting[0] ?? ranked[0])?.[0] ?? null;
 }
 
-/** Library data for a stage. SFT questions are asked of the clips kept for SFT (never Stage 1 anchors). */
-async function libraryData(db: StudioDatabase, stage: TrainStage, signal: AbortSignal, selection: 'all' | 'accepted' = 'all', clipsOf: { embedder?: string; model?: ModelConfig } = {}): Promise<TrainData> {
+/**
+ * Library data for a run's config (its stage, review selection and Stage 1 replay). SFT questions
+ * are asked of the clips kept for SFT (never Stage 1 anchors).
+ */
+async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}): Promise<TrainData> {
+  const { stage, dataSelection: selection = 'all' } = config;
   const modelId = await clipModel(db, clipsOf.embedder, clipsOf.model);
   if (modelId === null) throw new UserFacingError('The library has no clips to train on.', 'Import videos or run the demo in the Library first.');
   const vectors = new Map((await db.getAll('clips')).filter((c) => c.modelId === modelId).map((c) => [c.id, c.embedding]));
@@ -78,7 +83,8 @@ async function libraryData(db: StudioDatabase, stage: TrainStage, signal: AbortS
   // Review decides what trains (issue #11): edits are applied; 'accepted' keeps accepted and edited triples only.
   const triples = reviewedForExport(await listTriples(db), await getReviews(db), selection);
   const wanted = stage === 'stage2' ? 2 : 1;
-  const pairs = triples.filter((t) => stage === 'sft' || t.stage === wanted).map(preferenceSample).filter((p) => p.clips.every((c) => vectors.has(c)));
+  const embedded = (ts: typeof triples) => ts.map(preferenceSample).filter((p) => p.clips.every((c) => vectors.has(c)));
+  let pairs = embedded(triples.filter((t) => stage === 'sft' || t.stage === wanted));
   let sft: SftSample[] = [];
   if (stage === 'sft') {
     const { clips } = await loadSynthClips(db, modelId);
@@ -92,6 +98,8 @@ async function libraryData(db: StudioDatabase, stage: TrainStage, signal: AbortS
     if (selection === 'accepted') throw new UserFacingError(`No Stage ${wanted} triple is accepted or edited in Review.`, 'Review some triples first, or train on all triples.');
     throw new UserFacingError(`There are no Stage ${wanted} triples to train on.`, wanted === 1 ? 'Synthesize Stage 1 triples first (Synthesize → Stage 1).' : 'Synthesize Stage 2 triples first (Synthesize → Stage 2).');
   }
+  // Stage 1 replay draws from the same selection (accepted only, when Review decides).
+  if (stage === 'stage2' && (config.replay ?? 0) > 0) pairs = withReplay(pairs, embedded(triples.filter((t) => t.stage === 1)), config.replay ?? 0, config.seed);
   return { clips: { dim, tokens: tokensOfEmbedderId(modelId), vector: (id) => vectors.get(id) }, sft, pairs, source: 'library', embedder: modelId };
 }
 
@@ -147,7 +155,7 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
         if (!bytes) throw new UserFacingError(`Checkpoint ${req.initCheckpointId} is not in this browser any more.`, 'Choose another initial checkpoint in the Train form.');
         init = { id: req.initCheckpointId, contents: decodeCheckpoint(bytes) };
       }
-      const data = await libraryData(db, req.stage, ctx.signal, req.config.dataSelection, { ...(req.embedder !== undefined && { embedder: req.embedder }), ...(init && { model: init.contents.meta.model }) });
+      const data = await libraryData(db, { ...req.config, stage: req.stage }, ctx.signal, { ...(req.embedder !== undefined && { embedder: req.embedder }), ...(init && { model: init.contents.meta.model }) });
       const runId = req.runId;
       if (await getRun(db, runId)) throw new UserFacingError(`A run named ${runId} exists already.`, 'Start the run again (a new name is chosen).');
       const session = TrainSession.start({ runId, config: { ...req.config, stage: req.stage }, data, ...(init && { init }), ...(req.model && { model: req.model }) });
@@ -176,7 +184,7 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       const contents = decodeCheckpoint(current.bytes);
       // An uploaded checkpoint is stored under a run id of its own: its next checkpoints go there.
       contents.meta.runId = req.runId;
-      const data = await libraryData(db, contents.meta.config.stage, ctx.signal, contents.meta.config.dataSelection, { model: contents.meta.model });
+      const data = await libraryData(db, contents.meta.config, ctx.signal, { model: contents.meta.model });
       const session = TrainSession.resume(contents, data, { ...(req.maxSteps !== undefined && { maxSteps: req.maxSteps }) });
       await truncateRunMetrics(db, req.runId, contents.meta.step);
       return drive(db, session, ctx, req.pauseAfter);

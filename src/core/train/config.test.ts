@@ -9,6 +9,15 @@ describe('training settings', () => {
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), lr: 0 })).toThrow(/learning rate is 0/);
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), labelSmoothing: 0.5 })).toThrow(/label smoothing/);
   });
+
+  it('Stage 1 replay: off by default, a share ≥ 0 for Stage 2 only', () => {
+    expect(defaultTrainConfig('stage2').replay).toBe(0);
+    expect(defaultTrainConfig('stage1').replay).toBeUndefined();
+    expect(validateTrainConfig({ ...defaultTrainConfig('stage2'), replay: 1 }).replay).toBe(1);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig('stage2'), replay: -1 })).toThrow(/Stage 1 replay is -1/);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig('stage2'), replay: Number.NaN })).toThrow(/Stage 1 replay is NaN/);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), replay: 1 })).toThrow(/Stage 1 replay is for Stage 2, not stage1/);
+  });
 });
 
 describe('model settings', () => {

@@ -84,6 +84,11 @@ export interface TrainConfig {
   seed: number;
   /** Checkpoint every N optimizer steps (and at the end). */
   checkpointEvery: number;
+  /**
+   * Stage 2: Stage 1 pairs mixed into the data, as a share of the Stage 2 pairs (1: as many; at most
+   * all of them), drawn by `seed` (src/core/train/replay.ts). Absent or 0: Stage 2 triples only, the paper.
+   */
+  replay?: number;
   /** Browser DPO stages: train on every stored triple, or only those accepted or edited in Review (edits applied either way). */
   dataSelection?: 'all' | 'accepted';
 }
@@ -94,7 +99,7 @@ export const DEFAULT_MODEL: Omit<ModelConfig, 'visualDim' | 'vocabSize'> = { dMo
 export function defaultTrainConfig(stage: TrainStage): TrainConfig {
   const common = { refMode: 'anchor', cacheRef: true, lossType: 'sigmoid', labelSmoothing: 0, warmupRatio: 0.1, weightDecay: 0.01, maxGradNorm: 1, gradAccum: 1, maxSteps: 0, seed: 1, checkpointEvery: 50 } as const;
   if (stage === 'sft') return { ...common, stage, beta: 0.1, alpha: 0, lr: 2e-3, batchSize: 16, epochs: 20 };
-  return { ...common, stage, beta: 0.1, alpha: 1, lr: 2e-4, batchSize: 8, epochs: 2 };
+  return { ...common, stage, beta: 0.1, alpha: 1, lr: 2e-4, batchSize: 8, epochs: 2, ...(stage === 'stage2' && { replay: 0 }) };
 }
 
 function check(ok: boolean, field: string, what: string, fix: string): void {
@@ -120,6 +125,8 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   check(Number.isInteger(c.maxSteps) && c.maxSteps >= 0, 'steps', `is ${c.maxSteps}`, 'Use 0 (all epochs) or a whole number of steps.');
   check(Number.isInteger(c.seed) && c.seed >= 0, 'seed', `is ${c.seed}`, 'Use a whole number ≥ 0.');
   check(positiveInt(c.checkpointEvery), 'checkpoint interval', `is ${c.checkpointEvery}`, 'Use a whole number of steps ≥ 1.');
+  check(c.replay === undefined || (Number.isFinite(c.replay) && c.replay >= 0 && c.replay <= 100), 'Stage 1 replay', `is ${String(c.replay)}`, 'Use 0 (off) or a share of the Stage 2 pairs, e.g. 1 for as many Stage 1 pairs.');
+  check(!(c.replay !== undefined && c.replay > 0 && c.stage !== 'stage2'), 'Stage 1 replay', `is for Stage 2, not ${c.stage}`, 'Set it to 0, or train Stage 2.');
   check(c.dataSelection === undefined || c.dataSelection === 'all' || c.dataSelection === 'accepted', 'data selection', `is ${String(c.dataSelection)}`, 'Use all or accepted.');
   return c;
 }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { UserFacingError } from '../errors';
+import { replayCount, withReplay } from './replay';
+import type { PreferenceSample } from './samples';
+
+const pair = (stage: 1 | 2, i: number): PreferenceSample => ({ id: `s${stage}-${i}`, stage, task: 'detail', clips: [`c${i}`], anchorClips: [`c${i}`], question: 'q', chosen: 'a', rejected: 'b' });
+const stage2 = Array.from({ length: 10 }, (_, i) => pair(2, i));
+const stage1 = Array.from({ length: 40 }, (_, i) => pair(1, i));
+
+describe('Stage 1 replay in Stage 2', () => {
+  it('keeps every Stage 2 pair and adds round(share × |Stage 2|) distinct Stage 1 pairs, in their order', () => {
+    for (const [share, want] of [[1, 10], [0.5, 5], [2.5, 25], [0.04, 0]] as const) {
+      const mixed = withReplay(stage2, stage1, share, 3);
+      expect(mixed.slice(0, 10)).toEqual(stage2);
+      const replayed = mixed.slice(10);
+      expect(replayed).toHaveLength(want);
+      expect(replayed.every((p) => p.stage === 1)).toBe(true);
+      expect(new Set(replayed.map((p) => p.id)).size).toBe(want);
+      const indices = replayed.map((p) => stage1.indexOf(p));
+      expect(indices).toEqual([...indices].sort((a, b) => a - b));
+    }
+  });
+
+  it('is deterministic for a seed, and another seed draws other pairs', () => {
+    const ids = (seed: number) => withReplay(stage2, stage1, 1, seed).slice(10).map((p) => p.id);
+    expect(ids(5)).toEqual(ids(5));
+    expect(ids(6)).not.toEqual(ids(5));
+  });
+
+  it('takes at most every Stage 1 pair', () => {
+    expect(replayCount(10, 40, 100)).toBe(40);
+    expect(withReplay(stage2, stage1, 100, 1)).toHaveLength(50);
+  });
+
+  it('share 0 is Stage 2 alone (the paper); a share with no Stage 1 pairs is refused with the fix', () => {
+    expect(withReplay(stage2, stage1, 0, 1)).toEqual(stage2);
+    expect(withReplay(stage2, [], 0, 1)).toEqual(stage2);
+    expect(() => withReplay(stage2, [], 1, 1)).toThrow(UserFacingError);
+    expect(() => withReplay(stage2, [], 1, 1)).toThrow(/Stage 1 replay needs Stage 1 triples/);
+  });
+});

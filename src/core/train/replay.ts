@@ -1,0 +1,32 @@
+// Stage 1 replay in Stage 2 (docs/training.md, "Stage 1 replay"): Stage 2 DPO trained on its own
+// triples alone forgets the Stage 1 skill (results.md, "Stage 2 without forgetting": −9 to −14
+// points on the Stage 1 probe at every length). Mixing a share of Stage 1 pairs into Stage 2's data
+// keeps it. Pure; the CLI and the browser worker both build their Stage 2 data through here.
+//
+// Must: every Stage 2 pair is kept; the Stage 1 pairs are drawn without replacement by a seed, so a
+// resumed run trains on exactly the same data; a replay share with no Stage 1 pairs is refused.
+import { UserFacingError } from '../errors';
+import { mulberry32 } from '../world/random';
+import type { PreferenceSample } from './samples';
+
+/** The seed stream of the replay draw, apart from the init and the data order (both from `seed`). */
+const REPLAY_STREAM = 0x5e91a7;
+
+/** How many Stage 1 pairs a replay share adds to `stage2` Stage 2 pairs (at most all `stage1`). */
+export function replayCount(stage2: number, stage1: number, share: number): number {
+  return Math.min(stage1, Math.round(share * stage2));
+}
+
+/**
+ * Stage 2's training pairs: every Stage 2 pair, then `round(share × |stage2|)` Stage 1 pairs (at
+ * most all of them) drawn without replacement by `seed`, in their original order. The trainer
+ * shuffles every epoch, so where they sit here does not matter.
+ */
+export function withReplay(stage2: readonly PreferenceSample[], stage1: readonly PreferenceSample[], share: number, seed: number): PreferenceSample[] {
+  if (!(share > 0)) return [...stage2];
+  if (stage1.length === 0) throw new UserFacingError('Stage 1 replay needs Stage 1 triples, and the data has none.', 'Train Stage 2 on a folder (or library) that has Stage 1 triples too, or set the replay share to 0.');
+  const k = replayCount(stage2.length, stage1.length, share);
+  const order = mulberry32((seed ^ REPLAY_STREAM) >>> 0).shuffle(stage1.map((_, i) => i));
+  const picked = order.slice(0, k).sort((a, b) => a - b);
+  return [...stage2, ...picked.map((i) => stage1[i] as PreferenceSample)];
+}
