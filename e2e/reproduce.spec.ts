@@ -8,12 +8,12 @@ test('one click runs the whole study; after a reload it continues with the finis
   test.setTimeout(600_000);
   await page.goto('/#/evaluate');
   await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
-  await page.getByRole('button', { name: 'Reproduce LongVPO' }).click();
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
   await expect(page.getByTestId('reproduce-stage1')).toHaveAttribute('data-state', 'running', { timeout: 300_000 });
   await expect(page.getByTestId('reproduce-sft')).toHaveAttribute('data-state', 'done');
   await page.reload();
   await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
-  await page.getByRole('button', { name: 'Reproduce LongVPO' }).click();
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
   for (const step of ['demo', 'stage1-data', 'stage2-data', 'sft']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 });
   await expect(page.getByTestId('reproduce-hidden-stage2')).toHaveAttribute('data-state', 'done', { timeout: 400_000 });
   await expect(page.getByTestId('reproduce-blind-stage2')).toHaveAttribute('data-state', 'done');
@@ -51,17 +51,17 @@ test('one click runs the whole study; after a reload it continues with the finis
 
   // Another layout (question before and after the clips) starts the runs over and keeps the data;
   // the new SFT run records it. Cancelled once it trains: the rest is the same code as above.
-  await page.getByLabel('Question').selectOption('question-twice');
-  await page.getByRole('button', { name: 'Reproduce LongVPO' }).click();
+  await page.getByLabel('Question', { exact: true }).selectOption('question-twice');
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
   for (const step of ['demo', 'stage1-data', 'stage2-data']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 });
   await expect(page.getByTestId('reproduce-sft')).toHaveAttribute('data-state', 'running');
   await expect
     .poll(async () => (await storeRecords<{ stage: string; model?: { layout?: string } }>(page, 'runs')).filter((r) => r.stage === 'sft').map((r) => r.model?.layout ?? 'clips-first').sort(), { timeout: 30_000 })
     .toEqual(['clips-first', 'question-twice']);
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.getByRole('button', { name: 'Reproduce LongVPO' })).toBeEnabled({ timeout: 30_000 });
+  await page.getByRole('region', { name: 'Reproduce LongVPO' }).getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Reproduce LongVPO', exact: true })).toBeEnabled({ timeout: 30_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
   // After a reload the panel shows the stored study's layout, so a click continues that study.
   await page.reload();
-  await expect(page.getByLabel('Question')).toHaveValue('question-twice');
+  await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
 });
