@@ -2,7 +2,7 @@
 // Node process on the small demo world. SFT, then Stage 1 DPO paused halfway and resumed: its
 // metrics must equal an uninterrupted run's (1e-3 relative); bad input exits 1 and writes nothing.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,11 +182,15 @@ describe('longvpo reproduce', () => {
     const n2 = triples.triples.filter((t) => t.stage === 2).length;
     const n1 = triples.triples.filter((t) => t.stage === 1).length;
     expect(n2).toBeGreaterThan(0);
-    const common = ['--data', join('study', 'data'), '--stage', '2', '--init', join('study', 'runs', 'stage1'), '--replay', '1', '--steps', '4', '--batch', '4', '--checkpoint-every', '2', '--no-ref-cache'];
+    // Its own copy of the data, changed below; reference log-probs cached (the default).
+    cpSync(join(work, 'study', 'data'), join(work, 'replay-data'), { recursive: true });
+    const common = ['--data', 'replay-data', '--stage', '2', '--init', join('study', 'runs', 'stage1'), '--replay', '1', '--steps', '4', '--batch', '4', '--checkpoint-every', '2'];
     const paused = await run(['train', ...common, '--out', 's2-replay', '--pause-after', '2']);
     expect(paused.code, paused.stderr).toBe(0);
     expect(paused.stderr).toMatch(new RegExp(`stage2: ${n2 + Math.min(n1, n2)} samples \\(${Math.min(n1, n2)} of them Stage 1 replay\\)`));
     expect((JSON.parse(readFileSync(join(work, 's2-replay', 'config.json'), 'utf8')) as { config: { replay: number } }).config.replay).toBe(1);
+    cpSync(join(work, 's2-replay'), join(work, 's2-replay-later'), { recursive: true });
+    expect((await run(['train', '--resume', 's2-replay', '--replay', '2'])).stderr).toMatch(/--resume continues a run as it was configured/);
     expect((await run(['train', '--resume', 's2-replay', '--quiet'])).code).toBe(0);
     const straight = await run(['train', ...common, '--out', 's2-replay-straight', '--quiet']);
     expect(straight.code, straight.stderr).toBe(0);
@@ -197,6 +201,13 @@ describe('longvpo reproduce', () => {
     const b = metrics('s2-replay-straight');
     expect(a.map((x) => x.step)).toEqual([1, 2, 3, 4]);
     for (const key of ['loss', 'rewards/margins', 'logps/chosen', 'grad_norm']) b.forEach((m, i) => expect(Math.abs((a[i]![key] as number) - (m[key] as number))).toBeLessThanOrEqual(1e-3 * Math.abs(m[key] as number) + 1e-7));
+    // One Stage 1 triple more in the folder: the same number of pairs, another replay draw. Refused.
+    const lines = readLines(join(work, 'replay-data', 'triples.jsonl'));
+    const extra = JSON.parse(lines.find((l) => (JSON.parse(l) as { stage: number }).stage === 1) as string) as { id: string };
+    writeFileSync(join(work, 'replay-data', 'triples.jsonl'), [...lines, JSON.stringify({ ...extra, id: `${extra.id}-again` })].join('\n') + '\n');
+    const later = await run(['train', '--resume', 's2-replay-later']);
+    expect(later.code).toBe(1);
+    expect(later.stderr).toMatch(/trained on other triples than this data has/);
   }, 180_000);
 
   it('--train-worlds 2: a second world (seed + 1) is made and merged into DIR/train, which every stage trains on', async () => {

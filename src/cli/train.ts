@@ -131,7 +131,7 @@ export function trainCommand(ctx: CliContext): Command {
     let folder: RunFolder;
     let session: TrainSession;
     if (o.resume !== undefined) {
-      if (o.out !== undefined || o.stage !== undefined || o.init !== undefined) throw new CliError('--resume continues a run as it was configured.', 'Pass only --resume RUN (and optionally --steps, --pause-after, --backend, --quiet).');
+      if (o.out !== undefined || o.stage !== undefined || o.init !== undefined || o.replay !== undefined) throw new CliError('--resume continues a run as it was configured.', 'Pass only --resume RUN (and optionally --steps, --pause-after, --backend, --quiet).');
       folder = new RunFolder(o.resume);
       const cfg = await folder.config<RunConfigFile>();
       const latest = await folder.latest();

@@ -91,10 +91,10 @@ async function currentCheckpoint(runId: string): Promise<string> {
   return pointer.checkpointId;
 }
 
-/** The layout the stored study's SFT used (the panel shows it after a reload). */
-export async function storedReproduceLayout(): Promise<SequenceLayout | null> {
+/** The stored study's world size and SFT layout (the panel shows them after a reload, so a click continues that study). */
+export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout } | null> {
   const current = await getSetting(await studioDb(), 'reproduce');
-  return current ? (current.layout ?? 'clips-first') : null;
+  return current ? { size: current.size, layout: current.layout ?? 'clips-first' } : null;
 }
 
 export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-first'): Promise<void> {
@@ -204,7 +204,7 @@ export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-
     await refreshTraining();
     reportWarning({ title: 'Reproduce LongVPO finished', message: `The study on the ${size} demo world finished in ${Math.round((Date.now() - t0) / 1000)} s; the comparison is below.`, hint: 'The full world gives more items and tighter intervals (docs/evaluation.md).' });
   } catch (e) {
-    setStep(step, 'failed');
+    setStep(step, cancelled ? 'waiting' : 'failed');
     // Cancel is not a failure, whichever way the step noticed it (a paused run, a stopped evaluation).
     if (!cancelled && !(e instanceof Error && e.name === 'AbortError')) reportError(`Reproduce stopped at “${STEP_LABELS[step]}”`, e);
   } finally {

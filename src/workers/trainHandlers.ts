@@ -99,7 +99,15 @@ async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage'
     throw new UserFacingError(`There are no Stage ${wanted} triples to train on.`, wanted === 1 ? 'Synthesize Stage 1 triples first (Synthesize → Stage 1).' : 'Synthesize Stage 2 triples first (Synthesize → Stage 2).');
   }
   // Stage 1 replay draws from the same selection (accepted only, when Review decides).
-  if (stage === 'stage2' && (config.replay ?? 0) > 0) pairs = withReplay(pairs, embedded(triples.filter((t) => t.stage === 1)), config.replay ?? 0, config.seed);
+  if (stage === 'stage2' && (config.replay ?? 0) > 0) {
+    const stage1 = embedded(triples.filter((t) => t.stage === 1));
+    if (stage1.length === 0)
+      throw new UserFacingError(
+        selection === 'accepted' ? 'Stage 1 replay needs Stage 1 triples, and none is accepted or edited in Review.' : 'Stage 1 replay needs Stage 1 triples, and the library has none with clips of this embedder.',
+        selection === 'accepted' ? 'Accept some Stage 1 triples in Review, or train on all triples, or set Stage 1 replay to 0.' : 'Synthesize Stage 1 triples first (Synthesize → Stage 1), or set Stage 1 replay to 0.',
+      );
+    pairs = withReplay(pairs, stage1, config.replay ?? 0, config.seed);
+  }
   return { clips: { dim, tokens: tokensOfEmbedderId(modelId), vector: (id) => vectors.get(id) }, sft, pairs, source: 'library', embedder: modelId };
 }
 
@@ -184,7 +192,8 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       const contents = decodeCheckpoint(current.bytes);
       // An uploaded checkpoint is stored under a run id of its own: its next checkpoints go there.
       contents.meta.runId = req.runId;
-      const data = await libraryData(db, contents.meta.config, ctx.signal, { model: contents.meta.model });
+      // The clips of the embedder the run trained on (the pipeline's may have changed since).
+      const data = await libraryData(db, contents.meta.config, ctx.signal, { model: contents.meta.model, ...(contents.meta.data.embedder !== undefined && { embedder: contents.meta.data.embedder }) });
       const session = TrainSession.resume(contents, data, { ...(req.maxSteps !== undefined && { maxSteps: req.maxSteps }) });
       await truncateRunMetrics(db, req.runId, contents.meta.step);
       return drive(db, session, ctx, req.pauseAfter);

@@ -36,7 +36,14 @@ export interface CheckpointMeta {
   /** Where the run started: a checkpoint id, or null for a fresh init. */
   initId: string | null;
   /** The run's data, summarised (what it trained on). */
-  data: { samples: number; source: string; /** Id of the embedder of the clips it trained on (absent before version 2). */ embedder?: string };
+  data: {
+    samples: number;
+    source: string;
+    /** Id of the embedder of the clips it trained on (absent before version 2). */
+    embedder?: string;
+    /** DPO stages: FNV-1a (hex) of the pairs' ids in training order, so a resume on other pairs of the same count is refused (absent in older checkpoints: not checked). */
+    pairs?: string;
+  };
   createdAt: string;
   /** Metrics of the last step before the checkpoint. */
   lastMetrics: Record<string, number> | null;

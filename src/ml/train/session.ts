@@ -11,10 +11,17 @@ import { clipMismatch, DEFAULT_MODEL, validateModelConfig, validateTrainConfig, 
 import { sampleTexts, type PreferenceSample, type SftSample } from '../../core/train/samples';
 import { WordTokenizer } from '../../core/train/tokenizer';
 import { UserFacingError } from '../../core/errors';
+import { fnv1a } from '../../core/world/random';
 import type { ClipSource } from '../policy/inputs';
 import { initialParams } from '../policy/params';
 import { encodeCheckpoint, type CheckpointContents } from '../../core/train/checkpointFile';
 import { PolicyTrainer, TrainingDivergedError, type RefLogps, type StepMetrics } from './trainer';
+
+
+/** The DPO pairs a run trains on, in order, as one hash (checkpoint `data.pairs`). */
+export function pairsFingerprint(pairs: readonly PreferenceSample[]): string {
+  return fnv1a(pairs.map((p) => p.id).join('\n')).toString(16).padStart(8, '0');
+}
 
 export interface TrainData {
   clips: ClipSource;
@@ -119,6 +126,11 @@ export class TrainSession {
       trainer.dispose();
       throw new UserFacingError(`The run trained on ${meta.data.samples} samples; this data has ${trainer.samples}.`, 'Resume with the data the run started with (the same folder or library triples).');
     }
+    // Same count, other pairs (triples added or reviewed since, a different Stage 1 replay draw).
+    if (config.stage !== 'sft' && meta.data.pairs !== undefined && meta.data.pairs !== pairsFingerprint(data.pairs)) {
+      trainer.dispose();
+      throw new UserFacingError(`The run trained on other triples than this data has (the same count, ${meta.data.samples}, but not the same triples).`, 'Resume with the triples the run started with (the same folder, or the library before triples were added, removed or reviewed), or start a new run.');
+    }
     return new TrainSession(meta.runId, trainer, tokenizer, meta.referenceId, meta.initId, contents.reference, data);
   }
 
@@ -136,7 +148,7 @@ export class TrainSession {
       optimizerT: 0,
       referenceId: this.referenceId,
       initId: this.initId,
-      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }) },
+      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }), ...(t.config.stage !== 'sft' && { pairs: pairsFingerprint(this.data.pairs) }) },
       createdAt: new Date().toISOString(),
       lastMetrics: this.lastMetrics,
     };

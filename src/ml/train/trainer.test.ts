@@ -222,3 +222,34 @@ describe('TrainSession with several visual tokens per clip', () => {
     s.trainer.dispose();
   });
 });
+
+describe('TrainSession resume of a DPO run', () => {
+  it('records its pairs and refuses other pairs of the same count (e.g. another Stage 1 replay draw), naming the fix', async () => {
+    const data = (pairs: PreferenceSample[]): TrainData => ({ clips: CLIPS, sft: SFT, pairs, source: 'test' });
+    const sft = TrainSession.start({ runId: 'sft', config: { ...defaultTrainConfig('sft'), batchSize: 12, maxSteps: 1 }, data: data(PAIRS), model: { dModel: 16, heads: 2, layers: 1, mlpRatio: 2, maxContext: 64 } });
+    let saved: Uint8Array | undefined;
+    const store: RunStore = { saveCheckpoint: async (bytes) => void (saved = bytes), loadRefLogps: async () => undefined, saveRefLogps: async () => undefined };
+    await sft.checkpoint(store);
+    sft.trainer.dispose();
+    const dpo = TrainSession.start({ runId: 'dpo', config: { ...defaultTrainConfig('stage1'), batchSize: 2, maxSteps: 2, cacheRef: false }, data: data(PAIRS), init: { id: 'sft', contents: decodeCheckpoint(saved as Uint8Array) } });
+    await dpo.trainer.trainStep();
+    await dpo.checkpoint(store);
+    dpo.trainer.dispose();
+    const contents = decodeCheckpoint(saved as Uint8Array);
+    expect(contents.meta.data.pairs).toMatch(/^[0-9a-f]{8}$/);
+    // The same pairs resume; the same count of other pairs (one swapped, or another order) does not.
+    TrainSession.resume(contents, data(PAIRS)).trainer.dispose();
+    const swapped = [...PAIRS.slice(0, 5), { ...(PAIRS[5] as PreferenceSample), id: 'p7' }];
+    expect(() => TrainSession.resume(contents, data(swapped))).toThrow(/other triples than this data has/);
+    let refused: unknown;
+    try {
+      TrainSession.resume(contents, data([...PAIRS].reverse()));
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toMatchObject({ message: expect.stringMatching(/other triples/), hint: expect.stringMatching(/Resume with the triples the run started with/) });
+    // A checkpoint from before the fingerprint resumes on the count alone.
+    const { pairs: _old, ...older } = contents.meta.data;
+    TrainSession.resume({ ...contents, meta: { ...contents.meta, data: older } }, data(swapped)).trainer.dispose();
+  });
+});

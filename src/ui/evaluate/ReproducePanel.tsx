@@ -3,7 +3,7 @@ import type { DemoSize } from '../../core/demo';
 import type { EmbedderChoice } from '../../core/pipeline';
 import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../../core/train/config';
 import { setPipeline } from '../../state/libraryService';
-import { cancelReproduce, reproduce, REPRODUCE_STEPS, STEP_LABELS, storedReproduceLayout } from '../../state/reproduceService';
+import { cancelReproduce, reproduce, REPRODUCE_STEPS, STEP_LABELS, storedReproduce } from '../../state/reproduceService';
 import { useStudio } from '../../state/store';
 import { LAYOUT_LABELS } from '../train/layoutLabels';
 
@@ -23,16 +23,27 @@ export function ReproducePanel() {
   const state = useStudio((s) => s.reproduce);
   const [size, setSize] = useState<DemoSize>('small');
   const [layout, setLayout] = useState<SequenceLayout>('clips-first');
-  // After a reload, the stored study's layout, so clicking again continues it rather than starting over.
+  // After a reload, the stored study's world and layout, so clicking again continues it rather
+  // than starting over; the choices wait (disabled) until they are read.
+  const [loaded, setLoaded] = useState(false);
   useEffect(() => {
     let live = true;
-    void storedReproduceLayout().then((l) => {
-      if (live && l) setLayout(l);
-    });
+    void storedReproduce()
+      .then((stored) => {
+        if (!live || !stored) return;
+        setSize(stored.size);
+        setLayout(stored.layout);
+      })
+      // No storage (the studio says so elsewhere): the defaults.
+      .catch(() => undefined)
+      .finally(() => {
+        if (live) setLoaded(true);
+      });
     return () => {
       live = false;
     };
   }, []);
+  const locked = state.running || !loaded;
   const pipeline = useStudio((s) => s.library.pipeline);
   const current = valueOf(pipeline.embedder);
   return (
@@ -43,7 +54,7 @@ export function ReproducePanel() {
       </p>
       <div className="row">
         <label htmlFor="r-size">World</label>
-        <select id="r-size" value={size} disabled={state.running} onChange={(e) => setSize(e.target.value as DemoSize)}>
+        <select id="r-size" value={size} disabled={locked} onChange={(e) => setSize(e.target.value as DemoSize)}>
           <option value="small">small</option>
           <option value="full">full</option>
         </select>
@@ -69,7 +80,7 @@ export function ReproducePanel() {
         <select
           id="r-layout"
           value={layout}
-          disabled={state.running}
+          disabled={locked}
           title="Where the SFT model's question sits (docs/training.md, Layout); Stage 1 and 2 keep it. Changing it starts the runs over; the triples are kept."
           onChange={(e) => setLayout(e.target.value as SequenceLayout)}
         >
@@ -79,7 +90,7 @@ export function ReproducePanel() {
             </option>
           ))}
         </select>
-        <button type="button" disabled={state.running} onClick={() => void reproduce(size, layout)}>
+        <button type="button" disabled={locked} onClick={() => void reproduce(size, layout)}>
           Reproduce LongVPO
         </button>
         {state.running ? (
