@@ -136,8 +136,7 @@ export function trainCommand(ctx: CliContext): Command {
       const cfg = await folder.config<RunConfigFile>();
       const latest = await folder.latest();
       await startBackend(o.backend);
-      const { stage, replay, seed } = latest.contents.meta.config;
-      const data = await loadTrainData(cfg.data, stage, { quiet: o.quiet, ...(replay !== undefined && { replay }), seed });
+      const data = await loadTrainData(cfg.data, latest.contents.meta.config, o);
       session = TrainSession.resume(latest.contents, data, { ...(o.steps !== undefined && { maxSteps: o.steps }) });
       await folder.truncateMetrics(latest.contents.meta.step);
       note(`resuming ${o.resume} at step ${latest.contents.meta.step}/${session.trainer.totalSteps}`, o.quiet);
@@ -152,7 +151,7 @@ export function trainCommand(ctx: CliContext): Command {
       if (init && stage === 'stage2' && init.contents.meta.config.stage === 'sft') note('warning: Stage 2 usually starts from a Stage 1 run; --init is an SFT run', o.quiet);
       await startBackend(o.backend);
       const config = configFrom(o, stage);
-      const data = await loadTrainData(o.data, stage, { quiet: o.quiet, ...(config.replay !== undefined && { replay: config.replay }), seed: config.seed });
+      const data = await loadTrainData(o.data, config, o);
       const model = { ...(o.width !== undefined && { dModel: o.width }), ...(o.depth !== undefined && { layers: o.depth }), ...(o.heads !== undefined && { heads: o.heads }), ...(o.context !== undefined && { maxContext: o.context }), ...(o.layout !== undefined && { layout: o.layout }) };
       const runId = `${stage}-${config.seed}-${Date.now().toString(36)}`;
       session = TrainSession.start({ runId, config, data, ...(init && { init: { id: init.id, contents: init.contents } }), model });

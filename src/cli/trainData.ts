@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { parseClipsJsonl, type EmbeddedSynthClip } from '../core/clipsJsonl';
 import { spanVector, type SpanClip } from '../core/train/spanVectors';
-import type { TrainStage } from '../core/train/config';
+import type { TrainConfig } from '../core/train/config';
 import { missingClips, preferenceSample, type PreferenceSample, type SftSample } from '../core/train/samples';
 import { parseSftJsonl } from '../core/train/sftData';
 import { withReplay } from '../core/train/replay';
@@ -44,8 +44,9 @@ export async function loadClipVectors(dir: string): Promise<{ dim: number; token
   return { dim: parsed.dim, tokens: parsed.tokens, vectors, clips: parsed.clips };
 }
 
-/** `replay` and `seed`: Stage 2's Stage 1 replay (the run's config; src/core/train/replay.ts). */
-export async function loadTrainData(dir: string, stage: TrainStage, o: { quiet: boolean; replay?: number; seed?: number }): Promise<TrainData> {
+/** The data of a run's config: its stage, and for Stage 2 its Stage 1 replay drawn by its seed (src/core/train/replay.ts). */
+export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stage' | 'replay' | 'seed'>, o: { quiet: boolean }): Promise<TrainData> {
+  const { stage } = config;
   const { dim, tokens, vectors } = await loadClipVectors(dir);
   let sft: SftSample[] = [];
   const sftPath = join(dir, 'sft.jsonl');
@@ -62,11 +63,7 @@ export async function loadTrainData(dir: string, stage: TrainStage, o: { quiet: 
     // SFT builds its vocabulary from every text; the DPO stages train on their own stage only.
     pairs = triples.filter((t) => stage === 'sft' || t.stage === wanted).map(preferenceSample);
     if (stage !== 'sft' && pairs.length === 0) throw new CliError(`${triplesPath} has no Stage ${wanted} triples.`, wanted === 2 ? 'Synthesize Stage 2 triples first (`longvpo synth --stage 2`).' : 'Synthesize Stage 1 triples first (`longvpo demo` or `longvpo synth`).');
-    if (stage === 'stage2' && (o.replay ?? 0) > 0) {
-      const stage1 = triples.filter((t) => t.stage === 1).map(preferenceSample);
-      if (stage1.length === 0) throw new CliError(`--replay mixes Stage 1 triples into Stage 2, and ${triplesPath} has none.`, 'Use a folder with Stage 1 triples too (`longvpo demo` writes both), or drop --replay.');
-      pairs = withReplay(pairs, stage1, o.replay ?? 0, o.seed ?? 0);
-    }
+    if (stage === 'stage2' && (config.replay ?? 0) > 0) pairs = withReplay(pairs, triples.filter((t) => t.stage === 1).map(preferenceSample), config.replay ?? 0, config.seed);
   } else if (stage !== 'sft') throw new CliError(`${dir} has no triples.jsonl.`, 'Run `npx longvpo demo --out DIR`, or `longvpo synth`, to make triples.');
   const used = stage === 'sft' ? sft : pairs;
   const missing = missingClips(used, new Set(vectors.keys()));
