@@ -49,19 +49,31 @@ test('one click runs the whole study; after a reload it continues with the finis
   expect(replayRun).toMatchObject({ status: 'done', samples: n2 + Math.min(n1, n2), config: { replay: 1 } });
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
 
-  // Another layout (question before and after the clips) starts the runs over and keeps the data;
-  // the new SFT run records it. Cancelled once it trains: the rest is the same code as above.
-  await page.getByLabel('Question', { exact: true }).selectOption('question-twice');
+  // The curriculum recipe (question before and after the clips, then supervised steps on 2- and
+  // 4-clip composites) starts the runs over and keeps the data. Its SFT records the layout, and
+  // its 2-clip step starts from that SFT with the recipe's settings. Cancelled there: the rest is
+  // the loop above.
+  await page.getByLabel('Recipe', { exact: true }).selectOption('curriculum');
+  await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
   await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
   for (const step of ['demo', 'stage1-data', 'stage2-data']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 });
+  await expect(page.getByTestId('reproduce-curriculum-4')).toHaveAttribute('data-state', 'waiting');
   await expect(page.getByTestId('reproduce-sft')).toHaveAttribute('data-state', 'running');
-  await expect
-    .poll(async () => (await storeRecords<{ stage: string; model?: { layout?: string } }>(page, 'runs')).filter((r) => r.stage === 'sft').map((r) => r.model?.layout ?? 'clips-first').sort(), { timeout: 30_000 })
-    .toEqual(['clips-first', 'question-twice']);
+  await expect(page.getByTestId('reproduce-curriculum-2')).toHaveAttribute('data-state', 'running', { timeout: 300_000 });
+  type Run = { id: string; stage: string; status: string; initId?: string; model?: { layout?: string }; config: { compositeClips?: number; beta: number; lr: number } };
+  const curriculumRun = async (): Promise<Run | undefined> => (await storeRecords<Run>(page, 'runs')).find((r) => r.config.compositeClips === 2);
+  await expect.poll(curriculumRun, { timeout: 60_000 }).toBeTruthy();
+  const runs = await storeRecords<Run>(page, 'runs');
+  const sft = runs.find((r) => r.stage === 'sft' && r.model?.layout === 'question-twice');
+  expect(sft?.status).toBe('done');
+  const step2 = await curriculumRun();
+  expect(step2).toMatchObject({ stage: 'stage1', config: { compositeClips: 2, beta: 1e-4, lr: 1e-3 } });
+  expect(step2?.initId?.startsWith(`${sft?.id}@`)).toBe(true);
   await page.getByRole('region', { name: 'Reproduce LongVPO' }).getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Reproduce LongVPO', exact: true })).toBeEnabled({ timeout: 30_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
-  // After a reload the panel shows the stored study's layout, so a click continues that study.
+  // After a reload the panel shows the stored study's recipe and layout, so a click continues that study.
   await page.reload();
+  await expect(page.getByLabel('Recipe', { exact: true })).toHaveValue('curriculum');
   await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../src/core/train/checkpointFile';
 import { parseSftJsonl } from '../src/core/train/sftData';
 import { parseTriples } from '../src/core/triples/import';
+import { loadTrainData } from '../src/cli/trainData';
 
 const ROOT = resolve(__dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'longvpo-train-test-'));
@@ -102,7 +103,10 @@ describe('longvpo train', () => {
     [['--data', 'data', '--stage', 'sft', '--init', 'sft', '--out', 'bad4'], /SFT starts from a fresh model/, 'bad4'],
     [['--data', 'data', '--stage', '1', '--init', 'sft', '--layout', 'question-twice', '--out', 'bad5'], /--layout shapes a new SFT model; Stage 1 and 2 keep their initial checkpoint's layout/, 'bad5'],
     [['--data', 'data', '--stage', '1', '--init', 'sft', '--replay', '1', '--out', 'bad6'], /--replay mixes Stage 1 pairs into Stage 2 training/, 'bad6'],
+    [['--data', 'data', '--stage', '2', '--init', 'sft', '--composite-clips', '2', '--out', 'bad7'], /--composite-clips cuts Stage 1 composites/, 'bad7'],
+    [['--data', 'data', '--stage', '1', '--init', 'sft', '--composite-clips', '0', '--out', 'bad8'], /--composite-clips/, 'bad8'],
     [['--resume', 'sft', '--stage', '1'], /--resume continues a run as it was configured/, null],
+    [['--resume', 'sft', '--composite-clips', '2'], /--resume continues a run as it was configured/, null],
   ])('%j exits 1 with a clear error and writes nothing', async (args, message, out) => {
     const r = await run(['train', ...args]);
     expect(r.code).toBe(1);
@@ -169,9 +173,10 @@ describe('longvpo reproduce', () => {
     expect(first.stdout).toMatch(/SFT looking at one clip \(seeing − blind\): on its training world [+−]\d+\.\d \[.*; on the held-out world [+−]\d+\.\d \[/);
     const again = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--out', 'study']);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/train stage1 — already done, kept/);
+    expect(again.stderr).toMatch(/train stage1 \(Stage 1 DPO\) — already done, kept/);
     expect(again.stderr).toMatch(/evaluate stage2 blind \(clip vectors zeroed\) — already done, kept/);
-    expect(again.stderr).not.toMatch(/train sft…/);
+    expect(first.stderr).toMatch(/train sft \(SFT\)…/);
+    expect(again.stderr).not.toMatch(/train sft \(SFT\)…/);
     expect(again.stderr).toMatch(/evaluate sft on its training world blind — already done, kept/);
     expect(again.stderr).toMatch(/evaluate stage1 with the anchor hidden — already done, kept/);
   }, 300_000);
@@ -229,6 +234,43 @@ describe('longvpo reproduce', () => {
     const comparison = JSON.parse(readFileSync(join(work, 'study2', 'comparison.json'), 'utf8')) as { training_seeds: number[]; held_out_seed: number };
     expect(comparison.training_seeds).toEqual([7, 8]);
     expect(comparison.held_out_seed).toBe(1007);
+  }, 300_000);
+
+  it('--recipe curriculum: SFT (question twice) → 2- and 4-clip supervised steps → Stage 1 → Stage 2 with replay, each from the one before', async () => {
+    for (const d of ['data', 'heldout']) cpSync(join(work, 'study', d), join(work, 'study-cur', d), { recursive: true });
+    const r = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--recipe', 'curriculum', '--lengths', '1', '--out', 'study-cur']);
+    expect(r.code, r.stderr).toBe(0);
+    const config = (name: string) => JSON.parse(readFileSync(join(work, 'study-cur', 'runs', name, 'config.json'), 'utf8')) as { run_id: string; init: string | null; model: { layout?: string }; config: { compositeClips?: number; beta: number; lr: number; replay?: number } };
+    const step = (name: string) => (JSON.parse(readFileSync(join(work, 'study-cur', 'runs', name, 'checkpoint.json'), 'utf8')) as { step: number }).step;
+    const names = ['sft', 'curriculum-2', 'curriculum-4', 'stage1', 'stage2'];
+    names.slice(1).forEach((name, i) => expect(config(name).init, name).toBe(`${config(names[i]!).run_id}@${String(step(names[i]!)).padStart(6, '0')}`));
+    expect(config('sft').model.layout).toBe('question-twice');
+    expect(config('curriculum-2').config).toMatchObject({ compositeClips: 2, beta: 1e-4, lr: 1e-3 });
+    expect(config('curriculum-4').config).toMatchObject({ compositeClips: 4, beta: 1e-4 });
+    expect(config('stage1').config).toMatchObject({ lr: 2e-4, beta: 0.1 });
+    expect(config('stage1').config.compositeClips).toBeUndefined();
+    expect(config('stage2').config.replay).toBe(1);
+    expect(r.stderr).toMatch(/train curriculum-2 \(supervised on 2-clip composites\)…/);
+    const comparison = JSON.parse(readFileSync(join(work, 'study-cur', 'comparison.json'), 'utf8')) as { recipe: string; layout: string; runs: Record<string, unknown>; gains: { vs_sft: Record<string, Record<string, { n: number }>> } };
+    expect(comparison).toMatchObject({ recipe: 'curriculum', layout: 'question-twice' });
+    expect(Object.keys(comparison.runs)).toEqual(names);
+    expect(Object.keys(comparison.gains.vs_sft)).toEqual(names.slice(1));
+    expect(r.stdout).toMatch(/curriculum-4 \(supervised on 4-clip composites\) − SFT: 1 clip [+−]\d+\.\d \[/);
+    // The curriculum's data: every Stage 1 composite cut to K clips, the anchor kept.
+    const full = await loadTrainData(join(work, 'study', 'data'), { stage: 'stage1', seed: 1 }, { quiet: true });
+    const cut = await loadTrainData(join(work, 'study', 'data'), { stage: 'stage1', seed: 1, compositeClips: 2 }, { quiet: true });
+    expect(cut.pairs.map((p) => p.id)).toEqual(full.pairs.map((p) => p.id));
+    expect(full.pairs.some((p) => p.clips.length > 2)).toBe(true);
+    cut.pairs.forEach((p, i) => {
+      expect(p.clips.length).toBe(Math.min(2, full.pairs[i]!.clips.length));
+      expect(p.anchorClips).toEqual(full.pairs[i]!.anchorClips);
+      expect(p.clips).toContain(p.anchorClips[0]);
+    });
+    // The paper's recipe on this folder would keep the curriculum's Stage 1 as its own: refused, nothing lost.
+    const other = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--recipe', 'paper', '--layout', 'question-twice', '--lengths', '1', '--out', 'study-cur']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/runs\/stage1 was trained with lr 0\.0002, but this study's recipe asks for 0\.001/);
+    expect(existsSync(join(work, 'study-cur', 'runs', 'curriculum-2', 'done'))).toBe(true);
   }, 300_000);
 
   it('ablate: each variant is a Stage 1 run from the study\'s SFT, evaluated on its held-out world; reruns keep them', async () => {

@@ -1,11 +1,11 @@
 // Which evaluations a study (reproduce, ablate) keeps on a rerun: only those of the current probe
 // version at the lengths asked for; anything else is re-evaluated, since its items would not pair.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROBE_VERSION } from '../src/core/eval/probe';
-import { currentEval, keptMerge, keptWorld, sameLayout, sameTrainingData, worldMismatch, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
+import { currentEval, keptMerge, keptWorld, sameLayout, sameStep, sameTrainingData, worldMismatch, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
 
 describe('currentEval', () => {
   const dir = mkdtempSync(join(tmpdir(), 'longvpo-current-'));
@@ -96,9 +96,36 @@ describe('kept worlds and merges of a study', () => {
 
 describe('stage1Settings', () => {
   it('3 epochs on one world, fewer on more (never under 1), 1 with --quick', () => {
-    expect(stage1Settings(false)).toEqual(['--lr', '1e-3', '--epochs', '3']);
-    expect(stage1Settings(false, 2)).toEqual(['--lr', '1e-3', '--epochs', '2']);
-    expect(stage1Settings(false, 9)).toEqual(['--lr', '1e-3', '--epochs', '1']);
-    expect(stage1Settings(true, 1)).toEqual(['--lr', '1e-3', '--epochs', '1']);
+    expect(stage1Settings(false)).toEqual(['--lr', '0.001', '--epochs', '3']);
+    expect(stage1Settings(false, 2)).toEqual(['--lr', '0.001', '--epochs', '2']);
+    expect(stage1Settings(false, 9)).toEqual(['--lr', '0.001', '--epochs', '1']);
+    expect(stage1Settings(true, 1)).toEqual(['--lr', '0.001', '--epochs', '1']);
+  });
+});
+
+describe('sameStep: a kept run must be the recipe step it stands for', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'longvpo-step-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const init = join(dir, 'init');
+  const run = join(dir, 'run');
+  mkdirSync(init);
+  mkdirSync(run);
+  writeFileSync(join(init, 'config.json'), JSON.stringify({ run_id: 'sft-1-abc' }));
+  writeFileSync(join(init, 'checkpoint.json'), JSON.stringify({ latest: 'checkpoints/step-000020.safetensors', step: 20 }));
+
+  it('keeps a run with the step\'s settings, started from the step\'s init', async () => {
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'sft-1-abc@000020', config: { lr: 0.001, epochs: 3, beta: 0.1 } }));
+    await expect(sameStep(run, { lr: 1e-3, epochs: 3 }, init)).resolves.toBeUndefined();
+    // Settings a config predates read as off.
+    await expect(sameStep(run, { lr: 1e-3, compositeClips: 0 }, init)).resolves.toBeUndefined();
+  });
+
+  it('refuses other settings (a paper Stage 1 in a curriculum study), or another init', async () => {
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'sft-1-abc@000020', config: { lr: 0.001, epochs: 3, beta: 0.1 } }));
+    await expect(sameStep(run, { lr: 2e-4, epochs: 3 }, init)).rejects.toThrow(/was trained with lr 0.001, but this study's recipe asks for 0.0002/);
+    await expect(sameStep(run, { compositeClips: 2 }, init)).rejects.toThrow(/compositeClips 0, but this study's recipe asks for 2/);
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'stage1-1-xyz@000010', config: { lr: 0.001 } }));
+    await expect(sameStep(run, { lr: 1e-3 }, init)).rejects.toThrow(/was started from stage1-1-xyz@000010, but this study's recipe starts it from .*init \(sft-1-abc@000020\)/);
+    await expect(sameStep(join(dir, 'none'), { lr: 1e-3 }, init)).resolves.toBeUndefined();
   });
 });

@@ -10,7 +10,8 @@ import { Command, Option } from 'commander';
 import { formatGain, pairedGains } from '../core/eval/compare';
 import type { PairedDifference } from '../core/eval/stats';
 import { PROBE_VERSION } from '../core/eval/probe';
-import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../core/train/config';
+import { SEQUENCE_LAYOUTS, type SequenceLayout, type TrainConfig } from '../core/train/config';
+import { RECIPES, recipeLayout, stepFlags, studySteps, type Recipe, type StepSettings } from '../core/train/recipe';
 import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
@@ -30,7 +31,8 @@ interface ReproduceOptions {
   features: DemoFeatures;
   trainWorlds: number;
   sftQuestions: SftQuestionForm;
-  layout: SequenceLayout;
+  layout?: SequenceLayout;
+  recipe: Recipe;
   quiet: boolean;
 }
 
@@ -89,7 +91,8 @@ export async function trainState(run: string): Promise<'done' | 'partial' | 'non
  * `ablate`; on `worlds` training worlds (N× the triples) fewer epochs, never under 1.
  */
 export function stage1Settings(quick: boolean, worlds = 1): string[] {
-  return ['--lr', '1e-3', '--epochs', quick ? '1' : String(Math.max(1, Math.round(3 / worlds)))];
+  const stage1 = studySteps('paper', { worlds, quick }).find((s) => s.run === 'stage1');
+  return stepFlags(stage1?.settings ?? {});
 }
 
 const NEW_OUT = 'Use a new --out for the new settings, or run reproduce with the settings that made this study.';
@@ -108,13 +111,41 @@ export async function sameLayout(run: string, layout: SequenceLayout): Promise<v
   if (had && had !== layout) throw new CliError(`${run} was trained with the ${String(had)} layout, but this study asks for ${layout}.`, NEW_OUT);
 }
 
+interface KeptConfig {
+  run_id?: unknown;
+  data?: unknown;
+  init?: unknown;
+  model?: { layout?: unknown };
+  config?: Partial<Record<keyof TrainConfig, unknown>>;
+}
+
 /** A kept run's config.json, or null when it has no readable one (`train --resume` then reports what is wrong). */
-async function keptConfig(run: string): Promise<{ data?: unknown; model?: { layout?: unknown } } | null> {
+async function keptConfig(run: string): Promise<KeptConfig | null> {
   try {
-    return JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as { data?: unknown; model?: { layout?: unknown } };
+    return JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as KeptConfig;
   } catch {
     return null;
   }
+}
+
+/**
+ * Refuses to keep a DPO run of a study trained with other settings than its recipe's step asks
+ * for, or from another run than the step's init (e.g. a paper-recipe Stage 1 in a curriculum
+ * study). Settings a run's config predates (compositeClips, replay) read as off.
+ */
+export async function sameStep(run: string, settings: StepSettings, init: string | null): Promise<void> {
+  const config = await keptConfig(run);
+  if (!config) return;
+  for (const [key, want] of Object.entries(settings)) {
+    const had = config.config?.[key as keyof StepSettings] ?? ((key === 'compositeClips' || key === 'replay') ? 0 : undefined);
+    if (had !== want) throw new CliError(`${run} was trained with ${key} ${String(had)}, but this study's recipe asks for ${String(want)}.`, NEW_OUT);
+  }
+  if (init === null) return;
+  const from = await keptConfig(init);
+  const pointer = await readStudyJson<{ step?: unknown }>(join(init, 'checkpoint.json'));
+  if (!from || typeof from.run_id !== 'string' || typeof pointer?.step !== 'number') return;
+  const want = `${from.run_id}@${String(pointer.step).padStart(6, '0')}`;
+  if (config.init !== want) throw new CliError(`${run} was started from ${String(config.init)}, but this study's recipe starts it from ${init} (${want}).`, NEW_OUT);
 }
 
 /** The SFT run's one-clip probe on its own first training world, seeing and blind (`reproduce`'s memorisation check). */
@@ -196,7 +227,8 @@ export function reproduceCommand(ctx: CliContext): Command {
     .addOption(new Option('--features <kind>', 'frame features of both worlds (`demo --features`)').choices([...DEMO_FEATURES]).default('mobilenet'))
     .option('--train-worlds <n>', 'training worlds (seeds --seed, --seed + 1, …), merged into DIR/train for every stage: more worlds, more varied questions, a policy that reads a world it never saw (docs/results.md)', integer(1, 64), 1)
     .addOption(new Option('--sft-questions <form>', 'wording of the training worlds\' SFT questions (`demo --sft-questions`); the held-out probe always asks the anchored form').choices([...SFT_QUESTION_FORMS]).default('anchored'))
-    .addOption(new Option('--layout <layout>', 'the policy\'s sequence layout (`train --layout`; docs/training.md): question-twice also puts the question before the clips').choices([...SEQUENCE_LAYOUTS]).default('clips-first'))
+    .addOption(new Option('--recipe <recipe>', 'paper: SFT → Stage 1 → Stage 2; curriculum: SFT with the question twice → supervised steps on 2- then 4-clip composites → Stage 1 → Stage 2 with Stage 1 replay (docs/evaluation.md, "Recipes")').choices([...RECIPES]).default('paper'))
+    .addOption(new Option('--layout <layout>', 'the policy\'s sequence layout (`train --layout`; docs/training.md): question-twice also puts the question before the clips (default: the recipe\'s, clips-first for paper, question-twice for curriculum)').choices([...SEQUENCE_LAYOUTS]))
     .option('--quick', 'a smoke run in about a minute with --size small: few SFT epochs, a small probe (not a measurement)', false)
     .option('--quiet', 'less progress on stderr', false)
     .action(async (o: ReproduceOptions) => {
@@ -206,7 +238,10 @@ export function reproduceCommand(ctx: CliContext): Command {
       const q = o.quiet ? ['--quiet'] : [];
       const data = join(o.out, 'data');
       const held = join(o.out, 'heldout');
-      const runs = { sft: join(o.out, 'runs', 'sft'), stage1: join(o.out, 'runs', 'stage1'), stage2: join(o.out, 'runs', 'stage2') };
+      const layout = o.layout ?? recipeLayout(o.recipe);
+      const steps = studySteps(o.recipe, { worlds: seeds.length, quick: o.quick });
+      const runs: Record<string, string> = Object.fromEntries(steps.map((s) => [s.run, join(o.out, 'runs', s.run)]));
+      const runOf = (name: string): string => runs[name] as string;
       const t0 = Date.now();
       const step = async (label: string, done: () => Promise<boolean>, args: string[]): Promise<void> => {
         if (await done()) {
@@ -229,70 +264,75 @@ export function reproduceCommand(ctx: CliContext): Command {
         await step(`merge the ${seeds.length} training worlds`, () => keptMerge(trainData, seeds), ['merge', '--out', trainData, data, ...extra.map(([, dir]) => dir)]);
       }
       await step(`held-out world (seed ${heldOut})`, () => keptWorld(held, { seed: heldOut, size: o.size, features: o.features, sftQuestions: 'anchored' }), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--features', o.features, '--out', held]);
-      const stages: [keyof typeof runs, string[]][] = [
-        ['sft', ['--stage', 'sft', ...sftEpochs(seeds.length, o.quick), ...(o.layout !== 'clips-first' ? ['--layout', o.layout] : [])]],
-        ['stage1', ['--stage', '1', '--init', runs.sft, ...stage1Settings(o.quick, seeds.length)]],
-        ['stage2', ['--stage', '2', '--init', runs.stage1]],
-      ];
-      for (const [name, args] of stages) {
-        const state = await trainState(runs[name]);
-        if (state !== 'none') await sameTrainingData(runs[name], trainData);
-        if (state !== 'none' && name === 'sft') await sameLayout(runs.sft, o.layout);
-        if (state === 'done') note(`reproduce: train ${name} — already done, kept`, o.quiet);
+      for (const { run: name, stage, init, settings, label } of steps) {
+        const dir = runOf(name);
+        const state = await trainState(dir);
+        if (state !== 'none') await sameTrainingData(dir, trainData);
+        if (state !== 'none' && name === 'sft') await sameLayout(dir, layout);
+        if (state !== 'none') await sameStep(dir, settings, init && runOf(init));
+        if (state === 'done') note(`reproduce: train ${name} (${label}) — already done, kept`, o.quiet);
         else {
-          note(`reproduce: train ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
+          note(`reproduce: train ${name} (${label})${state === 'partial' ? ', resuming' : ''}…`, false);
           // Evaluations of an earlier state of this run.
-          for (const f of ['eval.json', BLIND_EVAL, HIDDEN_ANCHOR_EVAL, ...(name === 'sft' ? [TRAIN_WORLD_EVAL, TRAIN_WORLD_BLIND] : [])]) await rm(join(runs[name], f), { force: true });
-          await runCli(state === 'partial' ? ['train', '--resume', runs[name], ...q] : ['train', '--data', trainData, ...args, '--out', runs[name], ...q], ctx.signal);
-          await writeOutputs(runs[name], { done: 'finished\n' });
+          for (const f of ['eval.json', BLIND_EVAL, HIDDEN_ANCHOR_EVAL, ...(name === 'sft' ? [TRAIN_WORLD_EVAL, TRAIN_WORLD_BLIND] : [])]) await rm(join(dir, f), { force: true });
+          const args = [
+            '--stage', stage === 'sft' ? 'sft' : stage === 'stage1' ? '1' : '2',
+            ...(init ? ['--init', runOf(init)] : [...sftEpochs(seeds.length, o.quick), ...(layout !== 'clips-first' ? ['--layout', layout] : [])]),
+            ...stepFlags(settings),
+          ];
+          await runCli(state === 'partial' ? ['train', '--resume', dir, ...q] : ['train', '--data', trainData, ...args, '--out', dir, ...q], ctx.signal);
+          await writeOutputs(dir, { done: 'finished\n' });
         }
-        const probe = ['--run', runs[name], '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
-        await step(`evaluate ${name}`, () => currentEval(join(runs[name], 'eval.json'), o.lengths), ['eval', ...probe]);
+        const probe = ['--run', dir, '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
+        await step(`evaluate ${name}`, () => currentEval(join(dir, 'eval.json'), o.lengths), ['eval', ...probe]);
         // The question-only baseline on the same items: how much of the accuracy comes from looking.
-        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(runs[name], BLIND_EVAL), o.lengths), ['eval', ...probe, '--blind']);
+        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(dir, BLIND_EVAL), o.lengths), ['eval', ...probe, '--blind']);
         // Only the anchor hidden, distractors kept: how much of the accuracy needs the anchor. A
         // gain that survives it was won by ruling out what the distractors show, not by finding
         // the anchor (docs/evaluation.md, "Reading the anchor").
-        await step(`evaluate ${name} with the anchor hidden`, () => currentEval(join(runs[name], HIDDEN_ANCHOR_EVAL), o.lengths), ['eval', ...probe, '--hide-anchor']);
+        await step(`evaluate ${name} with the anchor hidden`, () => currentEval(join(dir, HIDDEN_ANCHOR_EVAL), o.lengths), ['eval', ...probe, '--hide-anchor']);
         if (name === 'sft') {
           // The memorisation check: the same one-clip probe on the first *training* world. Looking
           // that helps there and not on the held-out world is recall of the training clips, not
           // reading (docs/evaluation.md, "Memorisation").
-          const own = ['eval', '--run', runs.sft, '--data', data, '--lengths', '1', ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
+          const own = ['eval', '--run', dir, '--data', data, '--lengths', '1', ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
           for (const [file, extra] of [[TRAIN_WORLD_EVAL, []], [TRAIN_WORLD_BLIND, ['--blind']]] as const)
-            await step(`evaluate sft on its training world${extra.length ? ' blind' : ''}`, () => currentEval(join(runs.sft, file), '1'), [...own, ...extra, '--out', join(runs.sft, file)]);
+            await step(`evaluate sft on its training world${extra.length ? ' blind' : ''}`, () => currentEval(join(dir, file), '1'), [...own, ...extra, '--out', join(dir, file)]);
         }
       }
-      type Name = keyof typeof runs;
-      const names = Object.keys(runs) as Name[];
+      type Name = string;
+      const names = steps.map((st) => st.run);
       // One evaluation file of every run, by run name.
       const readEach = async (file: string): Promise<Record<Name, EvalFile>> =>
-        Object.fromEntries(await Promise.all(names.map(async (n) => [n, JSON.parse(await readFile(join(runs[n], file), 'utf8')) as EvalFile] as const))) as Record<Name, EvalFile>;
+        Object.fromEntries(await Promise.all(names.map(async (n) => [n, JSON.parse(await readFile(join(runOf(n), file), 'utf8')) as EvalFile] as const))) as Record<Name, EvalFile>;
+      const pick = (m: Record<Name, EvalFile>, n: Name): EvalFile => m[n] as EvalFile;
       const byName = await readEach('eval.json');
       const blindByName = await readEach(BLIND_EVAL);
       const hiddenByName = await readEach(HIDDEN_ANCHOR_EVAL);
       // Each run's gain over its own baseline, on the same items.
-      const over = (base: Record<Name, EvalFile>) => Object.fromEntries(names.map((n) => [n, pairedGains(base[n].per_item, byName[n].per_item) ?? null]));
-      const summaries = (files: Record<Name, EvalFile>) => Object.fromEntries(names.map((n) => [n, { by_length: files[n].by_length, n: files[n].n, per_item: files[n].per_item }]));
+      const over = (base: Record<Name, EvalFile>) => Object.fromEntries(names.map((n) => [n, pairedGains(pick(base, n).per_item, pick(byName, n).per_item) ?? null]));
+      const summaries = (files: Record<Name, EvalFile>) => Object.fromEntries(names.map((n) => [n, { by_length: pick(files, n).by_length, n: pick(files, n).n, per_item: pick(files, n).per_item }]));
       // The effect as paired changes on the same items (Newcombe intervals, McNemar p): Stage 1
       // over SFT on the probe by length; Stage 2 over Stage 1 on the Stage 2 probe by context.
       const gains = {
-        stage1_vs_sft: pairedGains(byName.sft.per_item, byName.stage1.per_item) ?? null,
-        stage2_vs_stage1: pairedGains(byName.stage1.per_item, byName.stage2.per_item) ?? null,
-        stage2_probe_stage2_vs_stage1: pairedGains(byName.stage1.stage2?.per_item, byName.stage2.stage2?.per_item) ?? null,
+        stage1_vs_sft: pairedGains(pick(byName, 'sft').per_item, pick(byName, 'stage1').per_item) ?? null,
+        stage2_vs_stage1: pairedGains(pick(byName, 'stage1').per_item, pick(byName, 'stage2').per_item) ?? null,
+        stage2_probe_stage2_vs_stage1: pairedGains(pick(byName, 'stage1').stage2?.per_item, pick(byName, 'stage2').stage2?.per_item) ?? null,
         // What looking adds (each run against its own blind score) and the Stage 1 change with the
         // clips hidden: a gain that survives blinding is a change of the answer prior, not of looking.
         looking: over(blindByName),
-        stage1_vs_sft_blind: pairedGains(blindByName.sft.per_item, blindByName.stage1.per_item) ?? null,
+        stage1_vs_sft_blind: pairedGains(pick(blindByName, 'sft').per_item, pick(blindByName, 'stage1').per_item) ?? null,
         // What the anchor adds (each run against itself with the anchor hidden), and the Stage 1
         // change with the anchor hidden: the share of the gain that does not need the anchor.
         reading: over(hiddenByName),
-        stage1_vs_sft_anchor_hidden: pairedGains(hiddenByName.sft.per_item, hiddenByName.stage1.per_item) ?? null,
-        memorisation: await memorisationGap(runs.sft),
+        stage1_vs_sft_anchor_hidden: pairedGains(pick(hiddenByName, 'sft').per_item, pick(hiddenByName, 'stage1').per_item) ?? null,
+        memorisation: await memorisationGap(runOf('sft')),
+        // Each run of the study (the curriculum's steps too) against SFT on the same items.
+        vs_sft: Object.fromEntries(names.filter((n) => n !== 'sft').map((n) => [n, pairedGains(pick(byName, 'sft').per_item, pick(byName, n).per_item) ?? null])),
       };
-      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, layout: o.layout, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
+      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, layout, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
-      const lengths = Object.keys(byName.sft.by_length);
+      const lengths = Object.keys(pick(byName, 'sft').by_length);
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
       const lines = [
         `| model | ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'}`).join(' | ')} | Stage 2 probe: full / cited |`,
@@ -301,9 +341,13 @@ export function reproduceCommand(ctx: CliContext): Command {
         ...Object.entries(blindByName).map(([name, e]) => `| ${name}, blind | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
         ...Object.entries(hiddenByName).map(([name, e]) => `| ${name}, anchor hidden | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | — |`),
       ];
-      if (!byName.sft.per_item || !byName.stage1.per_item) lines.push('', `No paired gains: an evaluation was written before per-item results were kept. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
+      if (!pick(byName, 'sft').per_item || !pick(byName, 'stage1').per_item) lines.push('', `No paired gains: an evaluation was written before per-item results were kept. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
       const byLength = (g: Record<string, Parameters<typeof formatGain>[0]>): string => lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g[l])}`).join('; ');
       if (gains.stage1_vs_sft) lines.push('', `Stage 1 − SFT, paired on the same items [95% CI], McNemar p: ${byLength(gains.stage1_vs_sft)}`);
+      for (const st of steps.filter((x) => x.run.startsWith('curriculum'))) {
+        const g = gains.vs_sft[st.run];
+        if (g) lines.push(`${st.run} (${st.label}) − SFT: ${byLength(g)}`);
+      }
       for (const [name, g] of Object.entries(gains.looking))
         lines.push(g ? `Looking at the clips, ${name} (seeing − blind): ${byLength(g)}` : `Looking at the clips, ${name}: eval.json and ${BLIND_EVAL} scored different items (other settings or probe version); delete both and run reproduce again.`);
       if (gains.stage1_vs_sft_blind) lines.push(`Stage 1 − SFT with the clips hidden (the answer prior's share of the gain): ${byLength(gains.stage1_vs_sft_blind)}`);

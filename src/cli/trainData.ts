@@ -8,6 +8,7 @@ import type { TrainConfig } from '../core/train/config';
 import { missingClips, preferenceSample, type PreferenceSample, type SftSample } from '../core/train/samples';
 import { parseSftJsonl } from '../core/train/sftData';
 import { withReplay } from '../core/train/replay';
+import { shortenTriples } from '../core/synthesis/shorten';
 import type { TrainData } from '../ml/train/session';
 import { CliError, FileProblemsError } from './errors';
 import { exists, readText } from './io';
@@ -44,8 +45,11 @@ export async function loadClipVectors(dir: string): Promise<{ dim: number; token
   return { dim: parsed.dim, tokens: parsed.tokens, vectors, clips: parsed.clips };
 }
 
-/** The data of a run's config: its stage, and for Stage 2 its Stage 1 replay drawn by its seed (src/core/train/replay.ts). */
-export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stage' | 'replay' | 'seed'>, o: { quiet: boolean }): Promise<TrainData> {
+/**
+ * The data of a run's config: its stage; for Stage 1 its composites cut to `compositeClips`, and for
+ * Stage 2 its Stage 1 replay, each drawn by its seed (src/core/synthesis/shorten.ts, src/core/train/replay.ts).
+ */
+export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stage' | 'replay' | 'seed' | 'compositeClips'>, o: { quiet: boolean }): Promise<TrainData> {
   const { stage } = config;
   const { dim, tokens, vectors } = await loadClipVectors(dir);
   let sft: SftSample[] = [];
@@ -58,7 +62,8 @@ export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stag
   let pairs: PreferenceSample[] = [];
   const triplesPath = join(dir, 'triples.jsonl');
   if (await exists(triplesPath)) {
-    const { triples } = await readTriples(triplesPath, { quiet: o.quiet });
+    const read = (await readTriples(triplesPath, { quiet: o.quiet })).triples;
+    const triples = stage === 'stage1' ? shortenTriples(read, config.compositeClips ?? 0, config.seed) : read;
     const wanted = stage === 'stage2' ? 2 : 1;
     // SFT builds its vocabulary from every text; the DPO stages train on their own stage only.
     pairs = triples.filter((t) => stage === 'sft' || t.stage === wanted).map(preferenceSample);

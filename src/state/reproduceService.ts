@@ -20,8 +20,14 @@ import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
 import { pauseTraining, refreshTraining, resumeTraining, startTraining } from './trainService';
 import { defaultTrainForm } from './trainSlice';
 import type { SequenceLayout } from '../core/train/config';
+import { studySteps, type Recipe, type StudyStep } from '../core/train/recipe';
 
-export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', 'sft', 'stage1', 'stage2', 'eval-sft', 'eval-stage1', 'eval-stage2', 'blind-sft', 'blind-stage1', 'blind-stage2', 'hidden-sft', 'hidden-stage1', 'hidden-stage2'] as const;
+/** The runs a study can train (src/core/train/recipe.ts): the paper's three and the curriculum's steps. */
+const RUNS = ['sft', 'curriculum-2', 'curriculum-4', 'stage1', 'stage2'] as const;
+type StudyRun = (typeof RUNS)[number];
+const RUN_LABELS: Record<StudyRun, string> = { sft: 'SFT', 'curriculum-2': 'the 2-clip step', 'curriculum-4': 'the 4-clip step', stage1: 'Stage 1', stage2: 'Stage 2' };
+
+export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', ...RUNS, ...RUNS.map((r) => `eval-${r}` as const), ...RUNS.map((r) => `blind-${r}` as const), ...RUNS.map((r) => `hidden-${r}` as const)] as const;
 export type ReproduceStep = (typeof REPRODUCE_STEPS)[number];
 export type StepState = 'waiting' | 'running' | 'done' | 'kept' | 'failed';
 
@@ -30,18 +36,28 @@ export const STEP_LABELS: Record<ReproduceStep, string> = {
   'stage1-data': 'Stage 1 triples',
   'stage2-data': 'Stage 2 triples',
   sft: 'Train SFT',
+  'curriculum-2': 'Train on 2-clip composites (supervised: β 1e-4)',
+  'curriculum-4': 'Train on 4-clip composites (supervised: β 1e-4)',
   stage1: 'Train Stage 1 DPO',
   stage2: 'Train Stage 2 DPO',
-  'eval-sft': 'Evaluate SFT',
-  'eval-stage1': 'Evaluate Stage 1',
-  'eval-stage2': 'Evaluate Stage 2',
-  'blind-sft': 'SFT with the clips hidden (does it look?)',
-  'blind-stage1': 'Stage 1 with the clips hidden',
-  'blind-stage2': 'Stage 2 with the clips hidden',
-  'hidden-sft': 'SFT with the anchor hidden (does it read the anchor?)',
-  'hidden-stage1': 'Stage 1 with the anchor hidden',
-  'hidden-stage2': 'Stage 2 with the anchor hidden',
+  ...(Object.fromEntries(RUNS.flatMap((r) => [
+    [`eval-${r}`, `Evaluate ${RUN_LABELS[r]}`],
+    [`blind-${r}`, r === 'sft' ? 'SFT with the clips hidden (does it look?)' : `${RUN_LABELS[r]} with the clips hidden`],
+    [`hidden-${r}`, r === 'sft' ? 'SFT with the anchor hidden (does it read the anchor?)' : `${RUN_LABELS[r]} with the anchor hidden`],
+  ])) as Record<`${'eval' | 'blind' | 'hidden'}-${StudyRun}`, string>),
 };
+
+/** The browser study's runs for a recipe (one demo world). */
+const stepsOf = (recipe: Recipe): StudyStep[] => studySteps(recipe);
+
+/** The timeline of a recipe: the steps it runs, in order (the paper's has no curriculum steps). */
+export function reproduceSteps(recipe: Recipe): ReproduceStep[] {
+  const runs = new Set(stepsOf(recipe).map((s) => s.run));
+  return REPRODUCE_STEPS.filter((s) => {
+    const run = s.replace(/^(eval|blind|hidden)-/, '');
+    return !(RUNS as readonly string[]).includes(run) || runs.has(run);
+  });
+}
 
 let cancelled = false;
 /** Cancels the demo's re-embedding (step 1) when the embedder changed. */
@@ -52,35 +68,36 @@ function setStep(step: ReproduceStep, state: StepState): void {
   setReproduce({ steps: { ...reproduce.steps, [step]: state } });
 }
 
-/** The study's run of a stage: the one it recorded, if still stored. */
-async function studyRun(stage: 'sft' | 'stage1' | 'stage2'): Promise<string | null> {
+/** The study's run of a recipe step (sft, curriculum-2, …): the one it recorded, if still stored. */
+async function studyRun(name: string): Promise<string | null> {
   const db = await studioDb();
   const ids = (await getSetting(db, 'reproduce'))?.runs ?? {};
-  const id = ids[stage];
+  const id = ids[name];
   return id && (await getRun(db, id)) ? id : null;
 }
 
-async function rememberRun(stage: 'sft' | 'stage1' | 'stage2', runId: string): Promise<void> {
+async function rememberRun(name: string, runId: string): Promise<void> {
   const db = await studioDb();
   const current = (await getSetting(db, 'reproduce')) ?? { size: 'small' as DemoSize, runs: {} };
-  await setSetting(db, 'reproduce', { ...current, runs: { ...current.runs, [stage]: runId } });
+  await setSetting(db, 'reproduce', { ...current, runs: { ...current.runs, [name]: runId } });
 }
 
-async function train(stage: 'sft' | 'stage1' | 'stage2', init: string | null, layout: SequenceLayout): Promise<string> {
-  const existing = await studyRun(stage);
+async function train(step: StudyStep, init: string | null, layout: SequenceLayout): Promise<string> {
+  const existing = await studyRun(step.run);
   if (existing) {
     const run = await getRun(await studioDb(), existing);
     if (run?.status === 'done') return existing;
     await resumeTraining(existing);
-    if ((await getRun(await studioDb(), existing))?.status !== 'done') throw new UserFacingError(`${stage} did not finish.`, 'Click Reproduce LongVPO again to continue it.');
+    if ((await getRun(await studioDb(), existing))?.status !== 'done') throw new UserFacingError(`${step.label} did not finish.`, 'Click Reproduce LongVPO again to continue it.');
     return existing;
   }
-  // Stage 1 and 2 keep their checkpoint's layout; only the SFT's is chosen.
-  const form = { ...defaultTrainForm(stage, init ?? ''), layout, ...(stage === 'stage1' && { lr: 1e-3, epochs: 3 }) };
+  // The recipe's settings for this step (src/core/train/recipe.ts). Stage 1 and 2 keep their
+  // checkpoint's layout; only the SFT's is chosen.
+  const form = { ...defaultTrainForm(step.stage, init ?? ''), layout, ...step.settings };
   const runId = await startTraining(form);
-  if (!runId) throw new UserFacingError(`${stage} could not start.`, 'See the message above.');
-  await rememberRun(stage, runId);
-  if ((await getRun(await studioDb(), runId))?.status !== 'done') throw new UserFacingError(`${stage} did not finish.`, 'Click Reproduce LongVPO again to continue it.');
+  if (!runId) throw new UserFacingError(`${step.label} could not start.`, 'See the message above.');
+  await rememberRun(step.run, runId);
+  if ((await getRun(await studioDb(), runId))?.status !== 'done') throw new UserFacingError(`${step.label} did not finish.`, 'Click Reproduce LongVPO again to continue it.');
   return runId;
 }
 
@@ -91,16 +108,17 @@ async function currentCheckpoint(runId: string): Promise<string> {
   return pointer.checkpointId;
 }
 
-/** The stored study's world size and SFT layout (the panel shows them after a reload, so a click continues that study). */
-export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout } | null> {
+/** The stored study's world size, SFT layout and recipe (the panel shows them after a reload, so a click continues that study). */
+export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe } | null> {
   const current = await getSetting(await studioDb(), 'reproduce');
-  return current ? { size: current.size, layout: current.layout ?? 'clips-first' } : null;
+  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper' } : null;
 }
 
-export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-first'): Promise<void> {
+export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-first', recipe: Recipe = 'paper'): Promise<void> {
   const { setReproduce, reportError, setEvaluation, reportWarning } = useStudio.getState();
   cancelled = false;
-  setReproduce({ running: true, size, steps: Object.fromEntries(REPRODUCE_STEPS.map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
+  const steps = stepsOf(recipe);
+  setReproduce({ running: true, size, steps: Object.fromEntries(reproduceSteps(recipe).map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
   const t0 = Date.now();
   let step: ReproduceStep = 'demo';
   const check = (): void => {
@@ -113,11 +131,12 @@ export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-
     const current = await getSetting(db, 'reproduce');
     // The study's clips are the import pipeline's embedder's (Settings, or the choice above the
     // button): another embedder means other visual tokens, so the runs start again (triples are
-    // kept: they name clips by video and time, not by embedder). So does another layout: the
-    // SFT's sequence layout is every later run's.
+    // kept: they name clips by video and time, not by embedder). So does another layout (the
+    // SFT's sequence layout is every later run's) and another recipe.
     const pipeline = await getSetting(db, 'pipeline');
     const embedder = embedderId(pipeline.embedder);
-    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout) await setSetting(db, 'reproduce', { size, embedder, layout, runs: {} });
+    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout || (current.recipe ?? 'paper') !== recipe)
+      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, runs: {} });
     // 1. The demo world, unless this size is already in the library (embedded again where it was
     // imported with other settings).
     if (demo && demo.config.seed === demoSeed && (await db.count('videos')) > 0 && (current?.size ?? size) === size) {
@@ -165,14 +184,14 @@ export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-
       await refreshTriples();
       setStep(step, 'done');
     }
-    const ids: Partial<Record<'sft' | 'stage1' | 'stage2', string>> = {};
-    for (const [stage, init] of [['sft', null], ['stage1', 'sft'], ['stage2', 'stage1']] as const) {
+    const ids: Partial<Record<string, string>> = {};
+    for (const s of steps) {
       check();
-      step = stage;
-      const had = await studyRun(stage);
+      step = s.run as ReproduceStep;
+      const had = await studyRun(s.run);
       const hadDone = had ? (await getRun(db, had))?.status === 'done' : false;
       setStep(step, hadDone ? 'kept' : 'running');
-      ids[stage] = await train(stage, init ? await currentCheckpoint(ids[init] as string) : null, layout);
+      ids[s.run] = await train(s, s.init ? await currentCheckpoint(ids[s.init] as string) : null, layout);
       if (!hadDone) setStep(step, 'done');
     }
     const heldOutSeed = demoSeed + 1000;
@@ -180,9 +199,9 @@ export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-
     // Every run seeing, then blind (the question-only baseline on the same items), then with only
     // the anchor hidden (what reading the anchor adds; a gain that survives it came from the distractors).
     for (const mode of ['eval', 'blind', 'hidden'] as const)
-      for (const stage of ['sft', 'stage1', 'stage2'] as const) {
+      for (const { run: stage } of steps) {
         check();
-        step = `${mode}-${stage}`;
+        step = `${mode}-${stage}` as ReproduceStep;
         const runId = ids[stage] as string;
         const field = mode === 'blind' ? 'blindEvaluation' : mode === 'hidden' ? 'anchorHiddenEvaluation' : 'evaluation';
         // Kept: this seed, this checkpoint, this probe version, these lengths (else nothing pairs).

@@ -10,6 +10,7 @@ import { clipMismatch, flopsPerToken, parameterCount, type ModelConfig, type Tra
 import { tokensOfEmbedderId } from '../core/pipeline';
 import { preferenceSample, type SftSample } from '../core/train/samples';
 import { withReplay } from '../core/train/replay';
+import { shortenTriples } from '../core/synthesis/shorten';
 import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft } from '../core/train/sftSynthesis';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
 import { TrainSession, type RunStore, type SessionEnd, type TrainData } from '../ml/train/session';
@@ -71,17 +72,20 @@ async function clipModel(db: StudioDatabase, wanted?: string, model?: ModelConfi
 }
 
 /**
- * Library data for a run's config (its stage, review selection and Stage 1 replay). SFT questions
+ * Library data for a run's config (its stage, review selection, Stage 1 composite length and Stage 2's
+ * Stage 1 replay). SFT questions
  * are asked of the clips kept for SFT (never Stage 1 anchors).
  */
-async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}): Promise<TrainData> {
+async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}): Promise<TrainData> {
   const { stage, dataSelection: selection = 'all' } = config;
   const modelId = await clipModel(db, clipsOf.embedder, clipsOf.model);
   if (modelId === null) throw new UserFacingError('The library has no clips to train on.', 'Import videos or run the demo in the Library first.');
   const vectors = new Map((await db.getAll('clips')).filter((c) => c.modelId === modelId).map((c) => [c.id, c.embedding]));
   const dim = vectors.values().next().value?.length ?? 0;
   // Review decides what trains (issue #11): edits are applied; 'accepted' keeps accepted and edited triples only.
-  const triples = reviewedForExport(await listTriples(db), await getReviews(db), selection);
+  const reviewed = reviewedForExport(await listTriples(db), await getReviews(db), selection);
+  // A curriculum step (Stage 1): every composite cut to its anchor and K − 1 distractors, by the run's seed.
+  const triples = stage === 'stage1' ? shortenTriples(reviewed, config.compositeClips ?? 0, config.seed) : reviewed;
   const wanted = stage === 'stage2' ? 2 : 1;
   const embedded = (ts: typeof triples) => ts.map(preferenceSample).filter((p) => p.clips.every((c) => vectors.has(c)));
   let pairs = embedded(triples.filter((t) => stage === 'sft' || t.stage === wanted));

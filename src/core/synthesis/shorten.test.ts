@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { exampleTriple } from '../triples/fixtures';
 import { tripleIssues } from '../triples/validate';
 import { mulberry32 } from '../world/random';
-import { shortenComposite } from './shorten';
+import { shortenComposite, shortenTriples } from './shorten';
 
 const wide = (() => {
   const t = exampleTriple();
@@ -44,5 +44,24 @@ describe('shortenComposite', () => {
     expect(shortenComposite(s2, 2, rng)).toBe(s2);
     expect(shortenComposite(wide, 8, rng)).toBe(wide);
     expect(shortenComposite(wide, 1, rng).clips.map((c) => c.id)).toEqual(['c5']);
+  });
+});
+
+describe('shortenTriples (train --composite-clips, the worker\'s Stage 1 data)', () => {
+  const stage2 = { ...exampleTriple(), id: 's2', stage: 2 as const };
+  const triples = [wide, { ...wide, id: 'w2' }, stage2, { ...wide, id: 'w3' }];
+
+  it('cuts the Stage 1 triples in order by one draw of the seed, as `shorten --seed` does, and leaves Stage 2 as it is', () => {
+    const rng = mulberry32(5);
+    const expected = triples.map((t) => (t.stage === 1 ? shortenComposite(t, 2, rng) : t));
+    const cut = shortenTriples(triples, 2, 5);
+    expect(cut).toEqual(expected);
+    expect(cut.filter((t) => t.stage === 1).every((t) => t.clips.length === 2)).toBe(true);
+    expect(cut[2]).toBe(stage2);
+    expect(shortenTriples(triples, 2, 6)).not.toEqual(cut);
+  });
+
+  it('0 keeps every triple as it is', () => {
+    expect(shortenTriples(triples, 0, 5)).toEqual(triples);
   });
 });

@@ -8,7 +8,7 @@
 // slot; `video` lists the kept clips in order. The rejected answer is the one some distractor
 // gives, and that distractor may be among those dropped: for DPO the pair then contrasts the
 // anchor's answer with another clip's answer not in view (docs/cli.md says so).
-import type { Rng } from '../world/random';
+import { mulberry32, type Rng } from '../world/random';
 import type { Triple } from '../triples/types';
 
 export function shortenComposite(t: Triple, clips: number, rng: Rng): Triple {
@@ -24,4 +24,15 @@ export function shortenComposite(t: Triple, clips: number, rng: Rng): Triple {
   // Cached reference log-probs were computed on the old composite (under --ref full): drop them.
   const { ref_chosen_logps: _c, ref_rejected_logps: _r, ...rest } = t;
   return { ...rest, clips: composite, video: composite.map((c) => c.id), anchor_index: slot };
+}
+
+/**
+ * Every Stage 1 triple of `triples` cut to `clips` clips, in order, by one seeded draw (the rest as
+ * they are). `longvpo shorten --seed S` and `train --composite-clips K --seed S` make the same
+ * composites from the same triples. 0 leaves them all as they are.
+ */
+export function shortenTriples<T extends Triple>(triples: readonly T[], clips: number, seed: number): T[] {
+  if (!(clips > 0)) return [...triples];
+  const rng = mulberry32(seed);
+  return triples.map((t) => (t.stage === 1 ? (shortenComposite(t, clips, rng) as T) : t));
 }

@@ -18,6 +18,16 @@ describe('training settings', () => {
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage2'), replay: Number.NaN })).toThrow(/Stage 1 replay is NaN/);
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), replay: 1 })).toThrow(/Stage 1 replay is for Stage 2, not stage1/);
   });
+
+  it('clips per composite: off by default, a whole number for Stage 1 only', () => {
+    expect(defaultTrainConfig('stage1').compositeClips).toBeUndefined();
+    expect(validateTrainConfig({ ...defaultTrainConfig('stage1'), compositeClips: 2 }).compositeClips).toBe(2);
+    expect(validateTrainConfig({ ...defaultTrainConfig('stage1'), compositeClips: 0 }).compositeClips).toBe(0);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), compositeClips: 2.5 })).toThrow(/clips per composite is 2.5/);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), compositeClips: -1 })).toThrow(/clips per composite is -1/);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig('stage2'), compositeClips: 2 })).toThrow(/clips per composite is for Stage 1, not stage2/);
+    expect(validateTrainConfig({ ...defaultTrainConfig('sft'), compositeClips: 0 }).stage).toBe('sft');
+  });
 });
 
 describe('model settings', () => {

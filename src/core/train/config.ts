@@ -89,6 +89,12 @@ export interface TrainConfig {
    * all of them), drawn by `seed` (src/core/train/replay.ts). Absent or 0: Stage 2 triples only, the paper.
    */
   replay?: number;
+  /**
+   * Stage 1: every composite cut to its anchor and `compositeClips − 1` of its distractors, drawn by
+   * `seed` (src/core/synthesis/shorten.ts), for a curriculum of composite lengths (docs/training.md,
+   * "Curriculum"). Absent or 0: the composites as synthesized, the paper.
+   */
+  compositeClips?: number;
   /** Browser DPO stages: train on every stored triple, or only those accepted or edited in Review (edits applied either way). */
   dataSelection?: 'all' | 'accepted';
 }
@@ -127,6 +133,8 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   check(positiveInt(c.checkpointEvery), 'checkpoint interval', `is ${c.checkpointEvery}`, 'Use a whole number of steps ≥ 1.');
   check(c.replay === undefined || (Number.isFinite(c.replay) && c.replay >= 0 && c.replay <= 100), 'Stage 1 replay', `is ${String(c.replay)}`, 'Use 0 (off) or a share of the Stage 2 pairs, e.g. 1 for as many Stage 1 pairs.');
   check(!(c.replay !== undefined && c.replay > 0 && c.stage !== 'stage2'), 'Stage 1 replay', `is for Stage 2, not ${c.stage}`, 'Set it to 0, or train Stage 2.');
+  check(c.compositeClips === undefined || (Number.isInteger(c.compositeClips) && c.compositeClips >= 0 && c.compositeClips <= 512), 'clips per composite', `is ${String(c.compositeClips)}`, 'Use 0 (the composites as synthesized) or a whole number of clips, e.g. 2.');
+  check(!(c.compositeClips !== undefined && c.compositeClips > 0 && c.stage !== 'stage1'), 'clips per composite', `is for Stage 1, not ${c.stage}`, 'Set it to 0, or train Stage 1.');
   check(c.dataSelection === undefined || c.dataSelection === 'all' || c.dataSelection === 'accepted', 'data selection', `is ${String(c.dataSelection)}`, 'Use all or accepted.');
   return c;
 }

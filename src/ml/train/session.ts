@@ -52,7 +52,12 @@ export interface SessionEnd {
 }
 
 /** Which cached reference log-probs a run may reuse: same reference weights, same context mode. */
-export const refCacheKey = (referenceId: string, mode: string): string => `${referenceId}|${mode}`;
+/**
+ * The reference log-prob cache of a reference checkpoint and context. The full-context reference
+ * scores the composite, so composites cut to K clips (`compositeClips`) have their own; the
+ * anchor-only reference does not see the composite and shares one.
+ */
+export const refCacheKey = (referenceId: string, mode: string, compositeClips = 0): string => `${referenceId}|${mode}${mode === 'full' && compositeClips > 0 ? `|k${compositeClips}` : ''}`;
 
 /** A checkpoint reads clip vectors of its own size and token count; other data would be misread. */
 function checkClips(model: ModelConfig, clips: ClipSource, fix: string): void {
@@ -173,7 +178,7 @@ export class TrainSession {
     const t = this.trainer;
     let last: string | null = null;
     if (this.referenceId !== null && t.config.cacheRef) {
-      const key = refCacheKey(this.referenceId, t.config.refMode);
+      const key = refCacheKey(this.referenceId, t.config.refMode, t.config.compositeClips);
       const cached = await store.loadRefLogps(key);
       if (cached) for (const [id, v] of cached) t.refLogps.set(id, v);
       if (t.missingReference() > 0) {

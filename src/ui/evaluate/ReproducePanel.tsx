@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import type { DemoSize } from '../../core/demo';
 import type { EmbedderChoice } from '../../core/pipeline';
 import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../../core/train/config';
+import { RECIPES, recipeLayout, type Recipe } from '../../core/train/recipe';
 import { setPipeline } from '../../state/libraryService';
-import { cancelReproduce, reproduce, REPRODUCE_STEPS, STEP_LABELS, storedReproduce } from '../../state/reproduceService';
+import { cancelReproduce, reproduce, reproduceSteps, STEP_LABELS, storedReproduce } from '../../state/reproduceService';
 import { useStudio } from '../../state/store';
 import { LAYOUT_LABELS } from '../train/layoutLabels';
 
@@ -18,11 +19,17 @@ const FEATURE_CHOICES = [
 
 const valueOf = (c: EmbedderChoice): string => (c.kind === 'features' ? c.features : c.kind);
 
+const RECIPE_LABELS: Record<Recipe, string> = {
+  paper: 'the paper’s: SFT → Stage 1 → Stage 2',
+  curriculum: 'with a curriculum: + 2- and 4-clip steps, Stage 2 with replay',
+};
+
 /** One click: demo → triples → SFT → Stage 1 → Stage 2 → evaluation of each, resumable after a reload. */
 export function ReproducePanel() {
   const state = useStudio((s) => s.reproduce);
   const [size, setSize] = useState<DemoSize>('small');
   const [layout, setLayout] = useState<SequenceLayout>('clips-first');
+  const [recipe, setRecipe] = useState<Recipe>('paper');
   // After a reload, the stored study's world and layout, so clicking again continues it rather
   // than starting over; the choices wait (disabled) until they are read.
   const [loaded, setLoaded] = useState(false);
@@ -33,6 +40,7 @@ export function ReproducePanel() {
         if (!live || !stored) return;
         setSize(stored.size);
         setLayout(stored.layout);
+        setRecipe(stored.recipe);
       })
       // No storage (the studio says so elsewhere): the defaults.
       .catch(() => undefined)
@@ -50,7 +58,7 @@ export function ReproducePanel() {
     <section className="card" aria-labelledby="reproduce-title">
       <h2 id="reproduce-title">Reproduce LongVPO</h2>
       <p className="muted">
-        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too.
+        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md).
       </p>
       <div className="row">
         <label htmlFor="r-size">World</label>
@@ -76,6 +84,24 @@ export function ReproducePanel() {
           ))}
           {current === 'url' ? <option value="url">the custom model of Library → Import settings</option> : null}
         </select>
+        <label htmlFor="r-recipe">Recipe</label>
+        <select
+          id="r-recipe"
+          value={recipe}
+          disabled={locked}
+          title="The paper's three runs, or the curriculum that gained about 10 points at 16 clips on sixteen fact-token worlds (docs/results.md): supervised steps on 2- then 4-clip composites before Stage 1, and Stage 2 with as many Stage 1 pairs replayed. It sets the question's place to before and after the clips. Changing it starts the runs over; the triples are kept."
+          onChange={(e) => {
+            const picked = e.target.value as Recipe;
+            setRecipe(picked);
+            setLayout(recipeLayout(picked));
+          }}
+        >
+          {RECIPES.map((r) => (
+            <option key={r} value={r}>
+              {RECIPE_LABELS[r]}
+            </option>
+          ))}
+        </select>
         <label htmlFor="r-layout">Question</label>
         <select
           id="r-layout"
@@ -90,7 +116,7 @@ export function ReproducePanel() {
             </option>
           ))}
         </select>
-        <button type="button" disabled={locked} onClick={() => void reproduce(size, layout)}>
+        <button type="button" disabled={locked} onClick={() => void reproduce(size, layout, recipe)}>
           Reproduce LongVPO
         </button>
         {state.running ? (
@@ -101,7 +127,7 @@ export function ReproducePanel() {
       </div>
       {Object.keys(state.steps).length > 0 ? (
         <ol className="timeline-steps" aria-label="Reproduce steps" data-testid="reproduce-steps">
-          {REPRODUCE_STEPS.map((s) => {
+          {reproduceSteps(recipe).map((s) => {
             const st = state.steps[s] ?? 'waiting';
             return (
               <li key={s} data-state={st} data-testid={`reproduce-${s}`}>

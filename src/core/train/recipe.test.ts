@@ -1,0 +1,48 @@
+// The study's recipes (`reproduce --recipe`, the Reproduce panel): which runs, from which, with
+// which settings. The curriculum is the chain docs/results.md measured; the paper's keeps the
+// settings studies were made with before recipes existed.
+import { describe, expect, it } from 'vitest';
+import { defaultTrainConfig, validateTrainConfig } from './config';
+import { recipeLayout, stepFlags, studySteps } from './recipe';
+
+describe('studySteps', () => {
+  it('paper: SFT → Stage 1 (lr 1e-3, 3 epochs on one world) → Stage 2 at its defaults', () => {
+    const steps = studySteps('paper');
+    expect(steps.map((s) => [s.run, s.stage, s.init])).toEqual([
+      ['sft', 'sft', null],
+      ['stage1', 'stage1', 'sft'],
+      ['stage2', 'stage2', 'stage1'],
+    ]);
+    expect(steps[1]?.settings).toEqual({ lr: 1e-3, epochs: 3 });
+    expect(steps[2]?.settings).toEqual({});
+    expect(studySteps('paper', { worlds: 16 })[1]?.settings.epochs).toBe(1);
+    expect(studySteps('paper', { quick: true })[1]?.settings.epochs).toBe(1);
+    expect(recipeLayout('paper')).toBe('clips-first');
+  });
+
+  it('curriculum: each step starts from the one before; supervised steps on 2 then 4 clips, Stage 1, Stage 2 with replay', () => {
+    const steps = studySteps('curriculum', { worlds: 16 });
+    expect(steps.map((s) => [s.run, s.stage, s.init])).toEqual([
+      ['sft', 'sft', null],
+      ['curriculum-2', 'stage1', 'sft'],
+      ['curriculum-4', 'stage1', 'curriculum-2'],
+      ['stage1', 'stage1', 'curriculum-4'],
+      ['stage2', 'stage2', 'stage1'],
+    ]);
+    expect(steps[1]?.settings).toEqual({ compositeClips: 2, beta: 1e-4, lr: 1e-3, epochs: 1 });
+    expect(steps[2]?.settings).toEqual({ compositeClips: 4, beta: 1e-4, lr: 1e-3, epochs: 1 });
+    expect(steps[3]?.settings).toEqual({ lr: 2e-4, epochs: 1 });
+    expect(steps[4]?.settings).toEqual({ epochs: 1, replay: 1 });
+    expect(recipeLayout('curriculum')).toBe('question-twice');
+    // Every step is a valid training config of its stage.
+    for (const s of steps) expect(validateTrainConfig({ ...defaultTrainConfig(s.stage), ...s.settings }).stage).toBe(s.stage);
+  });
+});
+
+describe('stepFlags', () => {
+  it('writes the settings as `longvpo train` flags, and nothing for the defaults', () => {
+    expect(stepFlags({ compositeClips: 2, beta: 1e-4, lr: 1e-3, epochs: 1 })).toEqual(['--composite-clips', '2', '--beta', '0.0001', '--lr', '0.001', '--epochs', '1']);
+    expect(stepFlags({ epochs: 1, replay: 1 })).toEqual(['--epochs', '1', '--replay', '1']);
+    expect(stepFlags({})).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+// The study's training recipes (`longvpo reproduce --recipe`, the Reproduce panel's "Recipe"):
+// which runs a study trains, from which, with which settings. Pure; the CLI turns a step into
+// `train` flags and the browser into a Train form, so both run the same study.
+//
+// - paper: SFT → Stage 1 DPO → Stage 2 DPO, the paper's recipe at the study's sizes
+//   (docs/results.md, "reproduce").
+// - curriculum: SFT with the question before and after the clips → supervised steps on Stage 1
+//   composites cut to 2, then 4 clips (β 1e-4: the DPO term all but off, α·SFT on) → Stage 1 DPO
+//   on the full composites at the Train page's learning rate → Stage 2 DPO for one epoch with as
+//   many Stage 1 pairs replayed. The chain that gained +9.7 and +10.6 points at 16 clips, all of it
+//   reading the anchor, on sixteen fact-token worlds (docs/results.md, "A four-clip step").
+import type { SequenceLayout, TrainConfig, TrainStage } from './config';
+
+export const RECIPES = ['paper', 'curriculum'] as const;
+export type Recipe = (typeof RECIPES)[number];
+
+/** The curriculum's composite lengths, shortest first; Stage 1 then trains on the full composites. */
+export const CURRICULUM_CLIPS = [2, 4] as const;
+
+/** What a step changes from the Train page's defaults for its stage. */
+export type StepSettings = Partial<Pick<TrainConfig, 'lr' | 'epochs' | 'beta' | 'compositeClips' | 'replay'>>;
+
+export interface StudyStep {
+  /** The run's name in the study (a folder under DIR/runs, a key of comparison.json's runs). */
+  run: string;
+  stage: TrainStage;
+  /** The run whose latest checkpoint starts this one (null: a fresh SFT model). */
+  init: string | null;
+  settings: StepSettings;
+  /** What the step is, for progress lines and the timeline. */
+  label: string;
+}
+
+/** The SFT model's layout a recipe trains with, unless the study names one. */
+export function recipeLayout(recipe: Recipe): SequenceLayout {
+  return recipe === 'curriculum' ? 'question-twice' : 'clips-first';
+}
+
+/**
+ * The runs of a study, in training order. `worlds` training worlds (N× the triples) take fewer
+ * DPO epochs: 3 on one world, never under 1; `quick` (a smoke run) one.
+ */
+export function studySteps(recipe: Recipe, o: { worlds?: number; quick?: boolean } = {}): StudyStep[] {
+  const epochs = o.quick ? 1 : Math.max(1, Math.round(3 / (o.worlds ?? 1)));
+  const sft: StudyStep = { run: 'sft', stage: 'sft', init: null, settings: {}, label: 'SFT' };
+  if (recipe === 'paper')
+    return [
+      sft,
+      // A 5× learning rate and 3 epochs on one world (docs/results.md).
+      { run: 'stage1', stage: 'stage1', init: 'sft', settings: { lr: 1e-3, epochs }, label: 'Stage 1 DPO' },
+      { run: 'stage2', stage: 'stage2', init: 'stage1', settings: {}, label: 'Stage 2 DPO' },
+    ];
+  const steps: StudyStep[] = [sft];
+  let init = 'sft';
+  for (const clips of CURRICULUM_CLIPS) {
+    const run = `curriculum-${clips}`;
+    steps.push({ run, stage: 'stage1', init, settings: { compositeClips: clips, beta: 1e-4, lr: 1e-3, epochs }, label: `supervised on ${clips}-clip composites` });
+    init = run;
+  }
+  steps.push({ run: 'stage1', stage: 'stage1', init, settings: { lr: 2e-4, epochs }, label: 'Stage 1 DPO' });
+  steps.push({ run: 'stage2', stage: 'stage2', init: 'stage1', settings: { epochs: 1, replay: 1 }, label: 'Stage 2 DPO with Stage 1 replay' });
+  return steps;
+}
+
+/** A step's settings as `longvpo train` flags. */
+export function stepFlags(s: StepSettings): string[] {
+  const flags: [string, number | undefined][] = [
+    ['--composite-clips', s.compositeClips],
+    ['--beta', s.beta],
+    ['--lr', s.lr],
+    ['--epochs', s.epochs],
+    ['--replay', s.replay],
+  ];
+  return flags.flatMap(([flag, v]) => (v === undefined ? [] : [flag, String(v)]));
+}
