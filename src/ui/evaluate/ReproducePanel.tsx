@@ -24,6 +24,27 @@ const RECIPE_LABELS: Record<Recipe, string> = {
   curriculum: 'with a curriculum: + 2- and 4-clip steps, Stage 2 with replay',
 };
 
+const SIZES = [
+  { value: 'small', label: 'small' },
+  { value: 'full', label: 'full' },
+] as const satisfies readonly { value: DemoSize; label: string }[];
+
+/** A labelled list of choices of the panel (world, recipe, question). */
+function Choice<T extends string>({ id, label, value, options, disabled, title, onChange }: { id: string; label: string; value: T; options: readonly { value: T; label: string }[]; disabled: boolean; title?: string; onChange: (v: T) => void }) {
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} disabled={disabled} title={title} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 /** One click: demo → triples → SFT → Stage 1 → Stage 2 → evaluation of each, resumable after a reload. */
 export function ReproducePanel() {
   const state = useStudio((s) => s.reproduce);
@@ -61,11 +82,7 @@ export function ReproducePanel() {
         The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md).
       </p>
       <div className="row">
-        <label htmlFor="r-size">World</label>
-        <select id="r-size" value={size} disabled={locked} onChange={(e) => setSize(e.target.value as DemoSize)}>
-          <option value="small">small</option>
-          <option value="full">full</option>
-        </select>
+        <Choice id="r-size" label="World" value={size} options={SIZES} disabled={locked} onChange={setSize} />
         <label htmlFor="r-features">Visual tokens</label>
         <select
           id="r-features"
@@ -84,38 +101,27 @@ export function ReproducePanel() {
           ))}
           {current === 'url' ? <option value="url">the custom model of Library → Import settings</option> : null}
         </select>
-        <label htmlFor="r-recipe">Recipe</label>
-        <select
+        <Choice
           id="r-recipe"
+          label="Recipe"
           value={recipe}
+          options={RECIPES.map((r) => ({ value: r, label: RECIPE_LABELS[r] }))}
           disabled={locked}
           title="The paper's three runs, or the curriculum that gained about 10 points at 16 clips on sixteen fact-token worlds (docs/results.md): supervised steps on 2- then 4-clip composites before Stage 1, and Stage 2 with as many Stage 1 pairs replayed. It sets the question's place to before and after the clips. Changing it starts the runs over; the triples are kept."
-          onChange={(e) => {
-            const picked = e.target.value as Recipe;
+          onChange={(picked) => {
             setRecipe(picked);
             setLayout(recipeLayout(picked));
           }}
-        >
-          {RECIPES.map((r) => (
-            <option key={r} value={r}>
-              {RECIPE_LABELS[r]}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="r-layout">Question</label>
-        <select
+        />
+        <Choice
           id="r-layout"
+          label="Question"
           value={layout}
+          options={SEQUENCE_LAYOUTS.map((l) => ({ value: l, label: LAYOUT_LABELS[l] }))}
           disabled={locked}
           title="Where the SFT model's question sits (docs/training.md, Layout); Stage 1 and 2 keep it. Changing it starts the runs over; the triples are kept."
-          onChange={(e) => setLayout(e.target.value as SequenceLayout)}
-        >
-          {SEQUENCE_LAYOUTS.map((l) => (
-            <option key={l} value={l}>
-              {LAYOUT_LABELS[l]}
-            </option>
-          ))}
-        </select>
+          onChange={setLayout}
+        />
         <button type="button" disabled={locked} onClick={() => void reproduce(size, layout, recipe)}>
           Reproduce LongVPO
         </button>
