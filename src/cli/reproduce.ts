@@ -131,13 +131,13 @@ async function keptConfig(run: string): Promise<KeptConfig | null> {
 /**
  * Refuses to keep a DPO run of a study trained with other settings than its recipe's step asks
  * for, or from another run than the step's init (e.g. a paper-recipe Stage 1 in a curriculum
- * study). Settings a run's config predates (compositeClips, replay) read as off.
+ * study). A setting a run's config predates (compositeClips, replay) reads as 0, off.
  */
 export async function sameStep(run: string, settings: StepSettings, init: string | null): Promise<void> {
   const config = await keptConfig(run);
   if (!config) return;
   for (const [key, want] of Object.entries(settings)) {
-    const had = config.config?.[key as keyof StepSettings] ?? ((key === 'compositeClips' || key === 'replay') ? 0 : undefined);
+    const had = config.config?.[key as keyof StepSettings] ?? 0;
     if (had !== want) throw new CliError(`${run} was trained with ${key} ${String(had)}, but this study's recipe asks for ${String(want)}.`, NEW_OUT);
   }
   if (init === null) return;
@@ -240,8 +240,7 @@ export function reproduceCommand(ctx: CliContext): Command {
       const held = join(o.out, 'heldout');
       const layout = o.layout ?? recipeLayout(o.recipe);
       const steps = studySteps(o.recipe, { worlds: seeds.length, quick: o.quick });
-      const runs: Record<string, string> = Object.fromEntries(steps.map((s) => [s.run, join(o.out, 'runs', s.run)]));
-      const runOf = (name: string): string => runs[name] as string;
+      const runOf = (name: string): string => join(o.out, 'runs', name);
       const t0 = Date.now();
       const step = async (label: string, done: () => Promise<boolean>, args: string[]): Promise<void> => {
         if (await done()) {
@@ -300,22 +299,23 @@ export function reproduceCommand(ctx: CliContext): Command {
             await step(`evaluate sft on its training world${extra.length ? ' blind' : ''}`, () => currentEval(join(dir, file), '1'), [...own, ...extra, '--out', join(dir, file)]);
         }
       }
-      type Name = string;
       const names = steps.map((st) => st.run);
+      type Evals = Record<string, EvalFile>;
       // One evaluation file of every run, by run name.
-      const readEach = async (file: string): Promise<Record<Name, EvalFile>> =>
-        Object.fromEntries(await Promise.all(names.map(async (n) => [n, JSON.parse(await readFile(join(runOf(n), file), 'utf8')) as EvalFile] as const))) as Record<Name, EvalFile>;
-      const pick = (m: Record<Name, EvalFile>, n: Name): EvalFile => m[n] as EvalFile;
+      const readEach = async (file: string): Promise<Evals> => Object.fromEntries(await Promise.all(names.map(async (n) => [n, JSON.parse(await readFile(join(runOf(n), file), 'utf8')) as EvalFile] as const)));
+      const pick = (m: Evals, n: string): EvalFile => m[n] as EvalFile;
       const byName = await readEach('eval.json');
       const blindByName = await readEach(BLIND_EVAL);
       const hiddenByName = await readEach(HIDDEN_ANCHOR_EVAL);
       // Each run's gain over its own baseline, on the same items.
-      const over = (base: Record<Name, EvalFile>) => Object.fromEntries(names.map((n) => [n, pairedGains(pick(base, n).per_item, pick(byName, n).per_item) ?? null]));
-      const summaries = (files: Record<Name, EvalFile>) => Object.fromEntries(names.map((n) => [n, { by_length: pick(files, n).by_length, n: pick(files, n).n, per_item: pick(files, n).per_item }]));
+      const over = (base: Evals) => Object.fromEntries(names.map((n) => [n, pairedGains(pick(base, n).per_item, pick(byName, n).per_item) ?? null]));
+      const summaries = (files: Evals) => Object.fromEntries(names.map((n) => [n, { by_length: pick(files, n).by_length, n: pick(files, n).n, per_item: pick(files, n).per_item }]));
       // The effect as paired changes on the same items (Newcombe intervals, McNemar p): Stage 1
       // over SFT on the probe by length; Stage 2 over Stage 1 on the Stage 2 probe by context.
+      // Each run of the study (the curriculum's steps too) against SFT on the same items.
+      const vsSft = Object.fromEntries(names.filter((n) => n !== 'sft').map((n) => [n, pairedGains(pick(byName, 'sft').per_item, pick(byName, n).per_item) ?? null]));
       const gains = {
-        stage1_vs_sft: pairedGains(pick(byName, 'sft').per_item, pick(byName, 'stage1').per_item) ?? null,
+        stage1_vs_sft: vsSft.stage1 ?? null,
         stage2_vs_stage1: pairedGains(pick(byName, 'stage1').per_item, pick(byName, 'stage2').per_item) ?? null,
         stage2_probe_stage2_vs_stage1: pairedGains(pick(byName, 'stage1').stage2?.per_item, pick(byName, 'stage2').stage2?.per_item) ?? null,
         // What looking adds (each run against its own blind score) and the Stage 1 change with the
@@ -327,8 +327,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         reading: over(hiddenByName),
         stage1_vs_sft_anchor_hidden: pairedGains(pick(hiddenByName, 'sft').per_item, pick(hiddenByName, 'stage1').per_item) ?? null,
         memorisation: await memorisationGap(runOf('sft')),
-        // Each run of the study (the curriculum's steps too) against SFT on the same items.
-        vs_sft: Object.fromEntries(names.filter((n) => n !== 'sft').map((n) => [n, pairedGains(pick(byName, 'sft').per_item, pick(byName, n).per_item) ?? null])),
+        vs_sft: vsSft,
       };
       const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, layout, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);

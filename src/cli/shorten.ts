@@ -5,9 +5,8 @@
 // question sits").
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { shortenComposite } from '../core/synthesis/shorten';
+import { shortenTriples } from '../core/synthesis/shorten';
 import { studioJsonl } from '../core/triples/exports';
-import { mulberry32 } from '../core/world/random';
 import type { CliContext } from './context';
 import { CliError } from './errors';
 import { exists, readText, writeOutputs } from './io';
@@ -33,16 +32,11 @@ export async function shortenFolder(src: string, out: string, clips: number, see
   if (!(await exists(join(src, 'triples.jsonl')))) throw new CliError(`${src} has no triples.jsonl.`, 'Name a data folder that `longvpo demo`, `synth` or `merge` wrote.');
   const { triples } = await readTriples(join(src, 'triples.jsonl'), { quiet: true });
   signal?.throwIfAborted();
-  const rng = mulberry32(seed);
-  let shortened = 0;
-  let unchanged = 0;
-  const cut = triples.map((t) => {
-    if (t.stage !== 1) return t;
-    const s = shortenComposite(t, clips, rng);
-    if (s === t) unchanged++;
-    else shortened++;
-    return s;
-  });
+  const cut = shortenTriples(triples, clips, seed);
+  // A triple that needed no cut comes back as it was.
+  const stage1 = triples.flatMap((t, i) => (t.stage === 1 ? [t === cut[i]] : []));
+  const unchanged = stage1.filter(Boolean).length;
+  const shortened = stage1.length - unchanged;
   const files: Record<string, string> = { 'triples.jsonl': studioJsonl(cut) };
   for (const f of MERGED_FILES) if (f !== 'triples.jsonl' && (await exists(join(src, f)))) files[f] = await readText(join(src, f), 'Data file');
   const { embedder } = await folderReport(src);

@@ -63,7 +63,7 @@ export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stag
   const triplesPath = join(dir, 'triples.jsonl');
   if (await exists(triplesPath)) {
     const read = (await readTriples(triplesPath, { quiet: o.quiet })).triples;
-    const triples = stage === 'stage1' ? shortenTriples(read, config.compositeClips ?? 0, config.seed) : read;
+    const triples = shortenTriples(read, config.compositeClips ?? 0, config.seed);
     const wanted = stage === 'stage2' ? 2 : 1;
     // SFT builds its vocabulary from every text; the DPO stages train on their own stage only.
     pairs = triples.filter((t) => stage === 'sft' || t.stage === wanted).map(preferenceSample);

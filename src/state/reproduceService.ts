@@ -20,14 +20,11 @@ import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
 import { pauseTraining, refreshTraining, resumeTraining, startTraining } from './trainService';
 import { defaultTrainForm } from './trainSlice';
 import type { SequenceLayout } from '../core/train/config';
-import { studySteps, type Recipe, type StudyStep } from '../core/train/recipe';
+import { STUDY_RUNS, studySteps, type Recipe, type StudyRun, type StudyStep } from '../core/train/recipe';
 
-/** The runs a study can train (src/core/train/recipe.ts): the paper's three and the curriculum's steps. */
-const RUNS = ['sft', 'curriculum-2', 'curriculum-4', 'stage1', 'stage2'] as const;
-type StudyRun = (typeof RUNS)[number];
 const RUN_LABELS: Record<StudyRun, string> = { sft: 'SFT', 'curriculum-2': 'the 2-clip step', 'curriculum-4': 'the 4-clip step', stage1: 'Stage 1', stage2: 'Stage 2' };
 
-export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', ...RUNS, ...RUNS.map((r) => `eval-${r}` as const), ...RUNS.map((r) => `blind-${r}` as const), ...RUNS.map((r) => `hidden-${r}` as const)] as const;
+export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', ...STUDY_RUNS, ...STUDY_RUNS.map((r) => `eval-${r}` as const), ...STUDY_RUNS.map((r) => `blind-${r}` as const), ...STUDY_RUNS.map((r) => `hidden-${r}` as const)] as const;
 export type ReproduceStep = (typeof REPRODUCE_STEPS)[number];
 export type StepState = 'waiting' | 'running' | 'done' | 'kept' | 'failed';
 
@@ -40,22 +37,19 @@ export const STEP_LABELS: Record<ReproduceStep, string> = {
   'curriculum-4': 'Train on 4-clip composites (supervised: β 1e-4)',
   stage1: 'Train Stage 1 DPO',
   stage2: 'Train Stage 2 DPO',
-  ...(Object.fromEntries(RUNS.flatMap((r) => [
+  ...(Object.fromEntries(STUDY_RUNS.flatMap((r) => [
     [`eval-${r}`, `Evaluate ${RUN_LABELS[r]}`],
     [`blind-${r}`, r === 'sft' ? 'SFT with the clips hidden (does it look?)' : `${RUN_LABELS[r]} with the clips hidden`],
     [`hidden-${r}`, r === 'sft' ? 'SFT with the anchor hidden (does it read the anchor?)' : `${RUN_LABELS[r]} with the anchor hidden`],
   ])) as Record<`${'eval' | 'blind' | 'hidden'}-${StudyRun}`, string>),
 };
 
-/** The browser study's runs for a recipe (one demo world). */
-const stepsOf = (recipe: Recipe): StudyStep[] => studySteps(recipe);
-
 /** The timeline of a recipe: the steps it runs, in order (the paper's has no curriculum steps). */
 export function reproduceSteps(recipe: Recipe): ReproduceStep[] {
-  const runs = new Set(stepsOf(recipe).map((s) => s.run));
+  const runs = new Set(studySteps(recipe).map((s) => s.run));
   return REPRODUCE_STEPS.filter((s) => {
     const run = s.replace(/^(eval|blind|hidden)-/, '');
-    return !(RUNS as readonly string[]).includes(run) || runs.has(run);
+    return !(STUDY_RUNS as readonly string[]).includes(run) || runs.has(run as StudyRun);
   });
 }
 
@@ -117,7 +111,7 @@ export async function storedReproduce(): Promise<{ size: DemoSize; layout: Seque
 export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-first', recipe: Recipe = 'paper'): Promise<void> {
   const { setReproduce, reportError, setEvaluation, reportWarning } = useStudio.getState();
   cancelled = false;
-  const steps = stepsOf(recipe);
+  const steps = studySteps(recipe);
   setReproduce({ running: true, size, steps: Object.fromEntries(reproduceSteps(recipe).map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
   const t0 = Date.now();
   let step: ReproduceStep = 'demo';

@@ -85,7 +85,7 @@ async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage'
   // Review decides what trains (issue #11): edits are applied; 'accepted' keeps accepted and edited triples only.
   const reviewed = reviewedForExport(await listTriples(db), await getReviews(db), selection);
   // A curriculum step (Stage 1): every composite cut to its anchor and K − 1 distractors, by the run's seed.
-  const triples = stage === 'stage1' ? shortenTriples(reviewed, config.compositeClips ?? 0, config.seed) : reviewed;
+  const triples = shortenTriples(reviewed, config.compositeClips ?? 0, config.seed);
   const wanted = stage === 'stage2' ? 2 : 1;
   const embedded = (ts: typeof triples) => ts.map(preferenceSample).filter((p) => p.clips.every((c) => vectors.has(c)));
   let pairs = embedded(triples.filter((t) => stage === 'sft' || t.stage === wanted));

@@ -3,7 +3,7 @@
 // settings studies were made with before recipes existed.
 import { describe, expect, it } from 'vitest';
 import { defaultTrainConfig, validateTrainConfig } from './config';
-import { recipeLayout, stepFlags, studySteps } from './recipe';
+import { recipeLayout, stepFlags, studySteps, STUDY_RUNS } from './recipe';
 
 describe('studySteps', () => {
   it('paper: SFT → Stage 1 (lr 1e-3, 3 epochs on one world) → Stage 2 at its defaults', () => {
@@ -34,6 +34,7 @@ describe('studySteps', () => {
     expect(steps[3]?.settings).toEqual({ lr: 2e-4, epochs: 1 });
     expect(steps[4]?.settings).toEqual({ epochs: 1, replay: 1 });
     expect(recipeLayout('curriculum')).toBe('question-twice');
+    expect(steps.map((s) => s.run)).toEqual([...STUDY_RUNS]);
     // Every step is a valid training config of its stage.
     for (const s of steps) expect(validateTrainConfig({ ...defaultTrainConfig(s.stage), ...s.settings }).stage).toBe(s.stage);
   });

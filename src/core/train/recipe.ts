@@ -17,15 +17,19 @@ export type Recipe = (typeof RECIPES)[number];
 /** The curriculum's composite lengths, shortest first; Stage 1 then trains on the full composites. */
 export const CURRICULUM_CLIPS = [2, 4] as const;
 
+/** Every run a study can train, in training order (the paper's recipe has no curriculum runs). */
+export const STUDY_RUNS = ['sft', ...CURRICULUM_CLIPS.map((k) => `curriculum-${k}` as const), 'stage1', 'stage2'] as const;
+export type StudyRun = 'sft' | `curriculum-${(typeof CURRICULUM_CLIPS)[number]}` | 'stage1' | 'stage2';
+
 /** What a step changes from the Train page's defaults for its stage. */
 export type StepSettings = Partial<Pick<TrainConfig, 'lr' | 'epochs' | 'beta' | 'compositeClips' | 'replay'>>;
 
 export interface StudyStep {
   /** The run's name in the study (a folder under DIR/runs, a key of comparison.json's runs). */
-  run: string;
+  run: StudyRun;
   stage: TrainStage;
   /** The run whose latest checkpoint starts this one (null: a fresh SFT model). */
-  init: string | null;
+  init: StudyRun | null;
   settings: StepSettings;
   /** What the step is, for progress lines and the timeline. */
   label: string;
@@ -51,9 +55,9 @@ export function studySteps(recipe: Recipe, o: { worlds?: number; quick?: boolean
       { run: 'stage2', stage: 'stage2', init: 'stage1', settings: {}, label: 'Stage 2 DPO' },
     ];
   const steps: StudyStep[] = [sft];
-  let init = 'sft';
+  let init: StudyRun = 'sft';
   for (const clips of CURRICULUM_CLIPS) {
-    const run = `curriculum-${clips}`;
+    const run = `curriculum-${clips}` as const;
     steps.push({ run, stage: 'stage1', init, settings: { compositeClips: clips, beta: 1e-4, lr: 1e-3, epochs }, label: `supervised on ${clips}-clip composites` });
     init = run;
   }
