@@ -12,11 +12,12 @@ export const DEMO_SIZES: Record<DemoSize, { label: string; config: Partial<World
 /**
  * Frame features of the demo: the default embedder, it with each frame's colour histogram
  * appended, the histogram alone, or five visual tokens per clip (the whole frame and its four
- * quadrants, each CNN features + colour histogram; docs/evaluation.md) — or `facts`: the oracle
+ * quadrants, each CNN features + colour histogram; docs/evaluation.md), six object tokens per clip
+ * found by segmenting the pixels (`objects`, src/core/objectTokens.ts) — or `facts`: the oracle
  * diagnostic, each clip's vector written from the world's ground truth (src/core/world/factFeatures.ts),
  * which only the demo world can give; `fact-tokens` the same facts as one token per object.
  */
-export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour', 'colour', 'regions', 'facts', 'fact-tokens'] as const;
+export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour', 'colour', 'regions', 'objects', 'facts', 'fact-tokens'] as const;
 export type DemoFeatures = (typeof DEMO_FEATURES)[number];
 /** The features an embedder computes from pixels (all but the oracle `facts` and `fact-tokens`). */
 export type PixelFeatures = Exclude<DemoFeatures, 'facts' | 'fact-tokens'>;

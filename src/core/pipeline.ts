@@ -1,13 +1,16 @@
 // The import pipeline's settings (issue #3): sampling rate, clip length, scene detection and
 // which embedder. Pure: validated here, stored by src/storage, applied by the compute worker.
+import { OBJECT_TOKENS, OBJECT_TOKENS_ID } from './objectTokens';
 
 /**
  * Built-in embedders beyond the default, made of the same shipped model (docs/evaluation.md):
  * `mobilenet+colour` appends each frame's 64-bin colour histogram; `regions` gives five visual
  * tokens per clip (the frame and its four quadrants, each pooled CNN features plus the region's
- * colour histogram) — the CLI's `--features`.
+ * colour histogram); `objects` gives six tokens per frame found by segmentation, no network: the
+ * background and the five largest objects, each its colours, shape, size, place and texture
+ * (src/core/objectTokens.ts) — the CLI's `--features`.
  */
-export const BUILTIN_FEATURES = ['mobilenet+colour', 'regions'] as const;
+export const BUILTIN_FEATURES = ['mobilenet+colour', 'regions', 'objects'] as const;
 export type BuiltinFeatures = (typeof BUILTIN_FEATURES)[number];
 
 /** Which image model embeds frames. The default ships inside an npm package (offline). */
@@ -95,15 +98,17 @@ export function embedderId(choice: EmbedderChoice): string {
     case 'default':
       return DEFAULT_EMBEDDER_ID;
     case 'features':
+      if (choice.features === 'objects') return OBJECT_TOKENS_ID;
       return choice.features === 'regions' ? `${DEFAULT_EMBEDDER_ID}+regions${REGION_TOKENS}+rgb-hist-${COLOUR_LEVELS}` : `${DEFAULT_EMBEDDER_ID}+rgb-hist-${COLOUR_LEVELS}`;
     case 'url':
       return `url:${choice.url.trim()}#${choice.outputNode.trim()}@${choice.inputSize}/${choice.pixelRange}`;
   }
 }
 
-/** Visual tokens per clip of the vectors an embedder id names (1 unless it is a region embedder). */
+/** Visual tokens per clip of the vectors an embedder id names (1 unless it is a region or object-token embedder). */
 export function tokensOfEmbedderId(id: string): number {
   if (id.startsWith('url:')) return 1;
+  if (id === OBJECT_TOKENS_ID) return OBJECT_TOKENS;
   const n = Number(/\+regions(\d+)(\+|$)/.exec(id)?.[1]);
   return Number.isInteger(n) && n > 0 ? n : 1;
 }
@@ -121,6 +126,7 @@ export function embedderLabel(choice: EmbedderChoice): string {
     case 'default':
       return 'default embedder';
     case 'features':
+      if (choice.features === 'objects') return `object tokens (${OBJECT_TOKENS} per clip)`;
       return choice.features === 'regions' ? 'region tokens (5 per clip)' : 'MobileNet + colour histogram';
     case 'url':
       return 'custom model';

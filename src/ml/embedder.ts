@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { colourHistogram } from '../core/colourHistogram';
+import { OBJECT_TOKEN_DIM, OBJECT_TOKENS, OBJECT_TOKENS_ID, objectTokens } from '../core/objectTokens';
 import type { PixelFeatures } from '../core/demo';
 import { UserFacingError } from '../core/errors';
 import { COLOUR_LEVELS, DEFAULT_INPUT_SIZE, embedderId, REGION_TOKENS, type EmbedderChoice } from '../core/pipeline';
@@ -250,6 +251,26 @@ export async function createRegionEmbedder(): Promise<Embedder> {
   };
 }
 
+/**
+ * Object tokens found by segmentation (src/core/objectTokens.ts): six tokens per frame — the
+ * background and the five largest objects — in plain JS, no network (about 8 ms a frame).
+ */
+export function objectTokenEmbedder(inputSize = DEFAULT_INPUT_SIZE): Embedder {
+  const dim = OBJECT_TOKENS * OBJECT_TOKEN_DIM;
+  return {
+    id: OBJECT_TOKENS_ID,
+    dim,
+    tokens: OBJECT_TOKENS,
+    inputSize,
+    embed(frames: Uint8Array[]): Promise<Float32Array> {
+      const out = new Float32Array(frames.length * dim);
+      frames.forEach((f, n) => out.set(objectTokens(f, inputSize), n * dim));
+      return Promise.resolve(out);
+    },
+    dispose: () => undefined,
+  };
+}
+
 /** The embedder of a demo `--features` choice (docs/cli.md). */
 export async function createFeatureEmbedder(features: PixelFeatures): Promise<Embedder> {
   switch (features) {
@@ -259,6 +280,8 @@ export async function createFeatureEmbedder(features: PixelFeatures): Promise<Em
       return withColourHistogram(await createDefaultEmbedder());
     case 'regions':
       return createRegionEmbedder();
+    case 'objects':
+      return objectTokenEmbedder();
     case 'mobilenet':
       return createDefaultEmbedder();
   }

@@ -15,6 +15,7 @@ const FEATURE_CHOICES = [
   { value: 'default', label: 'one token per clip (MobileNet mean, the default)', choice: { kind: 'default' } },
   { value: 'mobilenet+colour', label: 'one token per clip, + colour histogram', choice: { kind: 'features', features: 'mobilenet+colour' } },
   { value: 'regions', label: 'five region tokens per clip (about 3× slower)', choice: { kind: 'features', features: 'regions' } },
+  { value: 'objects', label: 'six object tokens per clip, from segmentation (no network)', choice: { kind: 'features', features: 'objects' } },
 ] as const satisfies readonly { value: string; label: string; choice: EmbedderChoice }[];
 
 const valueOf = (c: EmbedderChoice): string => (c.kind === 'features' ? c.features : c.kind);
