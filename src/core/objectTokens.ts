@@ -10,12 +10,14 @@
 // 1. The content box: uniform near-black rows and columns at the edges (letterbox bars) are cut.
 // 2. Background colours: every pixel's colour is quantised (8 levels per channel); a quantised
 //    colour is background when it is spread across the frame — present in at least 5 of the 6
-//    cells of some row of a 6×4 grid. Objects are compact (at most ~3 cells wide), a background's
-//    base and accent colours (any pattern, a gradient's bands) span whole rows.
+//    cells of two rows of a 6×4 grid, or in all 6 cells of one. Objects are compact (at most ~3
+//    cells wide, so two of one colour side by side fill 5 cells of a row at most), a background's
+//    base and accent colours span the frame (a pattern) or whole rows (a gradient's bands).
 // 3. Objects: the other pixels, grouped by 8-connectivity after a 2-pixel dilation (so the
 //    stripes and dots of a textured object whose second colour matches the background stay one
-//    object), each group keeping only its own foreground pixels; groups smaller than 0.8% of the
-//    content area are noise. Largest first; the first OBJECT_SLOTS are kept.
+//    object), each group keeping only its own foreground pixels, then parted by colour where two
+//    objects touch; groups smaller than 0.8% of the content area are noise, groups 80% of its
+//    width wide are background bands. Largest first; the first OBJECT_SLOTS are kept.
 // 4. Tokens, each OBJECT_TOKEN_DIM wide:
 //    - token 0, the frame: the background pixels' 64-bin colour histogram (Hellinger), the rate of
 //      colour changes between background neighbours along →, ↓, ↘ and ↗ (what tells stripes
@@ -43,10 +45,12 @@ const GRID_COLS = 6;
 const GRID_ROWS = 4;
 /** A colour is present in a grid cell when it covers this share of the cell. */
 const CELL_PRESENCE = 0.02;
-/** Cells of one grid row a colour must be present in to count as background. */
+/** Cells of a grid row a colour must be present in, in two rows, to count as background (or in all of one row). */
 const SPREAD_CELLS = 5;
 /** Dilation radius (pixels, at 120 px content height; scaled with the frame) that joins a textured object's pieces. */
 const JOIN_RADIUS_AT_120 = 2;
+/** Widest object, as a share of the content width (the demo's largest is 0.3). */
+const MAX_OBJECT_WIDTH = 0.8;
 /** Smallest object, as a share of the content area. */
 const MIN_OBJECT_SHARE = 0.008;
 /** Occupancy grid of an object's bounding box. */
@@ -153,14 +157,18 @@ export function segmentFrame(rgb: Uint8Array, size: number): Segmentation | null
   }
   const isBackground = new Uint8Array(bins);
   for (let c = 0; c < bins; c++) {
-    for (let gr = 0; gr < GRID_ROWS && !isBackground[c]; gr++) {
+    let spread = 0; // rows where the colour is in SPREAD_CELLS cells or more
+    let full = false; // a row where it is in every cell
+    for (let gr = 0; gr < GRID_ROWS; gr++) {
       let present = 0;
       for (let gc = 0; gc < GRID_COLS; gc++) {
         const cell = gr * GRID_COLS + gc;
         if ((cellCounts[cell * bins + c] as number) >= CELL_PRESENCE * (cellArea[cell] as number)) present++;
       }
-      if (present >= SPREAD_CELLS) isBackground[c] = 1;
+      if (present >= SPREAD_CELLS) spread++;
+      if (present === GRID_COLS) full = true;
     }
+    if (spread >= 2 || full) isBackground[c] = 1;
   }
   const background = new Uint8Array(n);
   for (let i = 0; i < n; i++) background[i] = isBackground[colours[i] as number] as number;
@@ -226,7 +234,18 @@ export function segmentFrame(rgb: Uint8Array, size: number): Segmentation | null
     groups.push(...splitByColour(pixels, colours, w));
   }
   const minArea = Math.max(4, Math.round(MIN_OBJECT_SHARE * n));
-  const kept = groups.filter((g) => g.length >= minArea).sort((a, b) => b.length - a.length || (a[0] as number) - (b[0] as number));
+  // A band across the whole frame (a gradient's thin band of colour) is background, not an object.
+  const spans = (g: number[]): boolean => {
+    let x0 = w;
+    let x1 = -1;
+    for (const p of g) {
+      const x = p % w;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+    }
+    return x1 - x0 + 1 >= MAX_OBJECT_WIDTH * w;
+  };
+  const kept = groups.filter((g) => g.length >= minArea && !spans(g)).sort((a, b) => b.length - a.length || (a[0] as number) - (b[0] as number));
   const labels = new Int32Array(n);
   const objects = kept.map((pixels, k): FoundObject => {
     let x0 = w;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PIPELINE, embedderId, inputSizeOf, tokensOfEmbedderId, fpsOfSamplingKey, pipelineProblems, samplingKeyOf, segmentsKeyOf, staleness, type PipelineSettings } from './pipeline';
+import { DEFAULT_PIPELINE, embedderId, embedderLabel, inputSizeOf, tokensOfEmbedderId, fpsOfSamplingKey, pipelineProblems, samplingKeyOf, segmentsKeyOf, staleness, type PipelineSettings } from './pipeline';
 
 const custom: PipelineSettings = {
   ...DEFAULT_PIPELINE,
@@ -27,11 +27,14 @@ describe('pipeline settings', () => {
     expect(pipelineProblems(regions)).toEqual([]);
     expect(embedderId(regions.embedder)).toBe('nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector+regions5+rgb-hist-4');
     expect(embedderId(colour.embedder)).toBe('nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector+rgb-hist-4');
-    expect([regions, colour, DEFAULT_PIPELINE, custom].map((p) => tokensOfEmbedderId(embedderId(p.embedder)))).toEqual([5, 1, 1, 1]);
+    const objects = { ...DEFAULT_PIPELINE, embedder: { kind: 'features', features: 'objects' } } as const;
+    expect(embedderId(objects.embedder)).toBe('pixels:object-tokens-v1');
+    expect(embedderLabel(objects.embedder)).toBe('object tokens (6 per clip)');
+    expect([regions, colour, objects, DEFAULT_PIPELINE, custom].map((p) => tokensOfEmbedderId(embedderId(p.embedder)))).toEqual([5, 1, 6, 1, 1]);
     expect(inputSizeOf(regions.embedder)).toBe(224);
     // Same frames (224 px), other vectors: a video imported with the default must be embedded again.
     expect(staleness({ samplingKey: 'fps1-px224', embeddingModel: embedderId(DEFAULT_PIPELINE.embedder) }, regions)).toBe('resample');
-    expect(pipelineProblems({ ...DEFAULT_PIPELINE, embedder: { kind: 'features', features: 'colour' as never } })[0]).toMatch(/Built-in embedder must be one of mobilenet\+colour, regions/);
+    expect(pipelineProblems({ ...DEFAULT_PIPELINE, embedder: { kind: 'features', features: 'colour' as never } })[0]).toMatch(/Built-in embedder must be one of mobilenet\+colour, regions, objects/);
   });
 
   it('checks a custom model URL, output node and input size', () => {

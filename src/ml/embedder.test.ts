@@ -7,6 +7,7 @@ import { cosine, row } from '../core/reference/similarity';
 import { wasmDir } from '../../tests/helpers/tfNode';
 import { activateBackend } from './backend/registry';
 import { colourHistogram } from '../core/colourHistogram';
+import { OBJECT_TOKEN_DIM, OBJECT_TOKENS } from '../core/objectTokens';
 import { BUILTIN_FEATURES, embedderId, tokensOfEmbedderId } from '../core/pipeline';
 import { createDefaultEmbedder, createEmbedder, createRegionEmbedder, cropRgb, DEFAULT_EMBEDDER_SPEC, DEFAULT_FEATURE_MAP_NODE, loadDefaultGraphModel, REGION_TOKENS, rgbaToRgb, type Embedder } from './embedder';
 
@@ -125,19 +126,20 @@ describe('region embedder', () => {
     }
   }, 60_000);
 
-  it('is what the Settings choice names: its id is the cache key embedderId gives, and says 5 tokens per clip', async () => {
+  it('is what the Settings choice names: its id is the cache key embedderId gives, with its tokens per clip', async () => {
     for (const features of BUILTIN_FEATURES) {
       const choice = { kind: 'features', features } as const;
       const e = await createEmbedder(choice);
       try {
         expect(e.id).toBe(embedderId(choice));
         expect(tokensOfEmbedderId(e.id)).toBe(e.tokens ?? 1);
-        expect(e.dim).toBe(features === 'regions' ? REGION_TOKENS * (1792 + 64) : 1792 + 64);
+        expect(e.dim).toBe({ regions: REGION_TOKENS * (1792 + 64), 'mobilenet+colour': 1792 + 64, objects: OBJECT_TOKENS * OBJECT_TOKEN_DIM }[features]);
       } finally {
         e.dispose();
       }
     }
     expect(tokensOfEmbedderId(embedderId({ kind: 'features', features: 'regions' }))).toBe(5);
+    expect(tokensOfEmbedderId(embedderId({ kind: 'features', features: 'objects' }))).toBe(6);
   }, 60_000);
 
   it('crops RGB squares', () => {

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { colourHistogram } from './colourHistogram';
+import { OBJECT_TOKEN_DIM, OBJECT_TOKENS, objectTokens, segmentFrame } from './objectTokens';
+import { buildWorld, renderFrame, sceneAt } from './world';
+import { entityOf } from './world/lookup';
+import { pixelCentre } from './world/raster';
+import { OBJECT_COLOURS } from './world/vocabulary';
+
+const S = 224;
+type RGB = readonly [number, number, number];
+
+/** A size×size frame: black bars around a w×h content box at (left, top), filled by `paint`. */
+function frame(w: number, h: number, left: number, top: number, paint: (x: number, y: number) => RGB): Uint8Array {
+  const out = new Uint8Array(S * S * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.set(paint(x, y), ((y + top) * S + x + left) * 3);
+  return out;
+}
+const stripes = (x: number, y: number, a: RGB, b: RGB, period: number): RGB => ((((x + y) / period) | 0) & 1 ? b : a);
+const inSquare = (x: number, y: number, cx: number, cy: number, r: number): boolean => Math.abs(x - cx) <= r && Math.abs(y - cy) <= r;
+const token = (v: Float32Array, t: number): Float32Array => v.subarray(t * OBJECT_TOKEN_DIM, (t + 1) * OBJECT_TOKEN_DIM);
+const norm = (v: ArrayLike<number>): number => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
+const nearestColour = (c: readonly number[]): string => Object.entries(OBJECT_COLOURS).sort((a, b) => Math.hypot(...a[1].map((v, i) => v - c[i]!)) - Math.hypot(...b[1].map((v, i) => v - c[i]!)))[0]![0];
+
+const NAVY: RGB = [25, 35, 95];
+const SKY: RGB = [145, 195, 240];
+const RED: RGB = [230, 35, 35];
+const BLUE: RGB = [35, 75, 235];
+
+describe('object tokens from pixels', () => {
+  it('finds objects on a patterned background, parts two that touch, and keeps a striped one whole', () => {
+    // Diagonal-striped background; a red and a blue square touching; a yellow square striped with
+    // the background's own accent colour (its stripes alone would be separate pieces).
+    const yellow: RGB = [255, 225, 20];
+    const f = frame(160, 120, 32, 52, (x, y) => {
+      if (inSquare(x, y, 30, 60, 14)) return RED;
+      if (inSquare(x, y, 59, 60, 14)) return BLUE;
+      if (inSquare(x, y, 120, 40, 16)) return stripes(x, y, yellow, SKY, 5);
+      return stripes(x, y, NAVY, SKY, 8);
+    });
+    const seg = segmentFrame(f, S)!;
+    expect(seg.box).toEqual({ x0: 32, x1: 192, y0: 52, y1: 172 });
+    expect(seg.objects.map((o) => nearestColour(o.colour)).sort()).toEqual(['blue', 'red', 'yellow']);
+    const red = seg.objects.find((o) => nearestColour(o.colour) === 'red')!;
+    expect(red.area).toBe(29 * 29);
+    expect([red.cx * 160, red.cy * 120]).toEqual([30.5, 60.5]);
+    const yellowObject = seg.objects.find((o) => nearestColour(o.colour) === 'yellow')!;
+    expect([yellowObject.x0, yellowObject.x1, yellowObject.y0, yellowObject.y1]).toEqual([104, 136, 24, 56]);
+  });
+
+  it('is six tokens: the background with the object count, then objects largest first, each 1/√6 long; empty slots and bars are zeros', () => {
+    const f = frame(160, 120, 32, 52, (x, y) => (inSquare(x, y, 40, 60, 20) ? RED : inSquare(x, y, 110, 60, 10) ? BLUE : NAVY));
+    const v = objectTokens(f, S);
+    expect(v.length).toBe(OBJECT_TOKENS * OBJECT_TOKEN_DIM);
+    for (const t of [0, 1, 2]) expect(norm(token(v, t))).toBeCloseTo(1 / Math.sqrt(OBJECT_TOKENS), 5);
+    for (const t of [3, 4, 5]) expect(norm(token(v, t))).toBe(0);
+    // Object tokens start with their pixels' 64-bin histogram: the larger (red) first.
+    const bin = (c: RGB): number => colourHistogram(Uint8Array.from(c)).findIndex((x) => x > 0);
+    expect(token(v, 1)[bin(RED)]).toBeGreaterThan(0.1);
+    expect(token(v, 2)[bin(BLUE)]).toBeGreaterThan(0.1);
+    expect(token(v, 0)[bin(NAVY)]).toBeGreaterThan(0.1);
+    expect(token(v, 0)[bin(RED)]).toBe(0);
+    // The count one-hot (2 objects) is the frame token's only other entry on a plain background.
+    const tail = Array.from(token(v, 0).subarray(64));
+    expect(tail.filter((x) => x !== 0)).toHaveLength(1);
+    expect(tail.indexOf(tail.find((x) => x !== 0)!)).toBe(4 + 2);
+    expect(objectTokens(new Uint8Array(S * S * 3), S).every((x) => x === 0)).toBe(true);
+    expect(() => objectTokens(new Uint8Array(10), S)).toThrow(/expected 224×224×3/);
+  });
+
+  it('does not depend on where the letterbox puts the picture', () => {
+    const paint = (x: number, y: number): RGB => (inSquare(x, y, 50, 70, 18) ? RED : stripes(x, y, NAVY, SKY, 7));
+    expect(objectTokens(frame(160, 120, 32, 52, paint), S)).toEqual(objectTokens(frame(160, 120, 0, 10, paint), S));
+  });
+
+  it('sees the demo world: the objects in view, and their colours, in nearly every frame', () => {
+    // A measurement with a floor, not an equality: frames every 3 s of a small demo world.
+    const world = buildWorld({ seed: 7, shortClips: 12, longVideos: 1, scenesPerLongVideo: [4, 4], sceneSeconds: [20, 30] });
+    const { width: w, height: h, fps } = world.config;
+    const top = (S - h) >> 1;
+    const left = (S - w) >> 1;
+    let frames = 0;
+    let counted = 0;
+    let objects = 0;
+    let coloured = 0;
+    for (const video of world.videos) {
+      for (let f = 0; f < video.frameCount; f += 3 * fps) {
+        const t = f / fps;
+        const truth = sceneAt(video, t)
+          .objects.filter((o) => t >= o.appearS && t < o.disappearS)
+          .map((o) => ({ entity: entityOf(world, o.entityId), at: pixelCentre(world, o.keys, t) }))
+          .filter(({ at }) => at.x >= 0 && at.x < w && at.y >= 0 && at.y < h);
+        const rgba = renderFrame(world, video, f);
+        const rgb = new Uint8Array(S * S * 3);
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.set(rgba.subarray((y * w + x) * 4, (y * w + x) * 4 + 3), ((y + top) * S + x + left) * 3);
+        const seg = segmentFrame(rgb, S)!;
+        frames++;
+        if (seg.objects.length === truth.length) counted++;
+        for (const { entity, at } of truth) {
+          const near = seg.objects.find((o) => Math.hypot(o.cx * w - at.x, o.cy * h - at.y) < 12);
+          if (!near) continue;
+          objects++;
+          if (nearestColour(near.colour) === entity.colour || entity.texture !== 'solid') coloured++;
+        }
+      }
+    }
+    expect(frames).toBeGreaterThan(60);
+    expect(counted / frames).toBeGreaterThan(0.9);
+    expect(coloured / objects).toBeGreaterThan(0.95);
+  });
+});
