@@ -70,6 +70,15 @@ test('import settings: clip length re-segments, a new rate and a URL model re-sa
   await expect(row(page, 'h264.mp4').getByTestId('video-embeddings')).toHaveText('24 × 1792');
   await expect(page.getByTestId('filmstrip-count')).toContainText('24 sampled frames');
 
+  // Object tokens (no network): each of the 24 decoded frames segmented into 6 tokens of 99.
+  await page.getByTestId('pipeline-settings').locator('summary').click();
+  await page.getByRole('radio', { name: /^Object tokens/ }).check();
+  await form.getByRole('button', { name: 'Save import settings' }).click();
+  await expect(page.getByTestId('pipeline-settings').locator('summary')).toContainText('object tokens (6 per clip)');
+  await update.click();
+  await expect(row(page, 'h264.mp4').getByTestId('video-embeddings')).toHaveAttribute('title', /^pixels:object-tokens-v1/, { timeout: 60_000 });
+  await expect(row(page, 'h264.mp4').getByTestId('video-embeddings')).toHaveText('24 × 594');
+
   // The settings survive a reload.
   await page.reload();
   await expect(page.getByTestId('pipeline-settings').locator('summary')).toContainText('2 fps · 4 s clips');
