@@ -91,6 +91,8 @@ export interface FoundObject {
 export interface Segmentation {
   /** The content box inside the frame: [x0, x1) × [y0, y1). */
   box: { x0: number; x1: number; y0: number; y1: number };
+  /** Every content pixel's colour quantised to 8 levels per channel (row-major). */
+  colours: Uint16Array;
   /** 1 for the background, 0 for objects, over the content box (row-major). */
   background: Uint8Array;
   /** Object of each content pixel: 0 for none, k + 1 for objects[k] before the slot cut. */
@@ -299,7 +301,7 @@ export function segmentFrame(rgb: Uint8Array, size: number): Segmentation | null
       colour: [Math.round(sr / best), Math.round(sg / best), Math.round(sb / best)],
     };
   });
-  return { box, background, labels, objects };
+  return { box, colours, background, labels, objects };
 }
 
 /** A colour's share of a group below which it is edge blending or noise, not a part of an object. */
@@ -427,16 +429,9 @@ export function objectTokens(rgb: Uint8Array, size: number): Float32Array {
   const v = new Float32Array(OBJECT_TOKENS * OBJECT_TOKEN_DIM);
   const seg = segmentFrame(rgb, size);
   if (!seg) return v;
-  const { box, background, labels, objects } = seg;
+  const { box, colours, background, labels, objects } = seg;
   const w = box.x1 - box.x0;
   const h = box.y1 - box.y0;
-  const colours = new Uint16Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = ((y + box.y0) * size + x + box.x0) * 3;
-      colours[y * w + x] = quantise(rgb[i] as number, rgb[i + 1] as number, rgb[i + 2] as number, SEGMENT_LEVELS);
-    }
-  }
   // The frame token.
   const bgRgb = pickRgb(rgb, size, box, (i) => background[i] === 1);
   if (bgRgb.length > 0) v.set(colourHistogram(bgRgb, HIST_LEVELS), BG_HIST);
