@@ -11,7 +11,7 @@ const BLANK_URL: UrlChoice = { kind: 'url', url: '', outputNode: '', inputSize: 
 const BUILTIN_LABELS: Record<BuiltinFeatures, string> = {
   'mobilenet+colour': 'Default + colour histogram (1856-d: keeps object colours the pooled CNN features lose)',
   regions: 'Region tokens: 5 visual tokens per clip, the frame and its four quadrants, each CNN features + colour histogram (9280-d; embedding and training take about 3× longer)',
-  objects: `Object tokens: ${OBJECT_TOKENS} visual tokens per clip found by segmenting the pixels — the background and the five largest objects, each its colours, shape, size, place and texture (${OBJECT_TOKENS * OBJECT_TOKEN_DIM}-d; no network: fast). Made for scenes of flat-coloured objects such as the demo world`,
+  objects: `Object tokens: ${OBJECT_TOKENS} visual tokens per clip found by segmenting the pixels — the background and the five largest objects, each its colours, shape, place and texture (${OBJECT_TOKENS * OBJECT_TOKEN_DIM}-d; no network: fast). Made for scenes of flat-coloured objects such as the demo world`,
 };
 
 function NumberField({ id, label, value, step, range, unit, onChange }: { id: string; label: string; value: number; step: number; range: readonly [number, number]; unit: string; onChange: (v: number) => void }) {
