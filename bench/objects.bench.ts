@@ -1,0 +1,83 @@
+// bench/objects: how well the object tokens' segmentation (src/core/objectTokens.ts) sees the demo
+// world. Frames every 3 s of every video of a full demo world, rendered and letterboxed as the CLI
+// embeds them; each frame's found objects are matched to the objects in view (ground truth, centre
+// within 12 px) and scored: frames whose object count is right, objects found, and objects whose
+// chosen own colour is nearest their palette colour. Also the time per frame (segmentation +
+// tokens). Prints JSON and a table.
+//
+// Run: npm run bench:objects            (SEED=42 by default; SEED=1042 for the held-out world)
+import { it } from 'vitest';
+import { objectTokens, segmentFrame } from '../src/core/objectTokens';
+import { buildWorld, renderFrame, sceneAt } from '../src/core/world';
+import { entityOf } from '../src/core/world/lookup';
+import { pixelCentre } from '../src/core/world/raster';
+import { OBJECT_COLOURS } from '../src/core/world/vocabulary';
+import { letterbox } from '../src/ml/worldEmbeddings';
+
+const SIZE = 224;
+
+function nearestColour(c: readonly number[]): string {
+  let best = '';
+  let bestD = Infinity;
+  for (const [name, p] of Object.entries(OBJECT_COLOURS)) {
+    const d = Math.hypot(p[0] - c[0]!, p[1] - c[1]!, p[2] - c[2]!);
+    if (d < bestD) [best, bestD] = [name, d];
+  }
+  return best;
+}
+
+it('object tokens: what the segmentation finds in a demo world', () => {
+  const seed = Number(process.env.SEED ?? 42);
+  const world = buildWorld({ seed });
+  const { width: w, height: h, fps } = world.config;
+  let frames = 0;
+  let countRight = 0;
+  let inView = 0;
+  let found = 0;
+  let colourRight = 0;
+  let solid = 0;
+  let solidRight = 0;
+  let ms = 0;
+  for (const video of world.videos) {
+    for (let f = 0; f < video.frameCount; f += 3 * fps) {
+      const t = f / fps;
+      const truth = sceneAt(video, t)
+        .objects.filter((o) => t >= o.appearS && t < o.disappearS)
+        .map((o) => ({ entity: entityOf(world, o.entityId), at: pixelCentre(world, o.keys, t) }))
+        .filter(({ at }) => at.x >= 0 && at.x < w && at.y >= 0 && at.y < h);
+      const rgb = letterbox(renderFrame(world, video, f), w, h, SIZE);
+      const t0 = performance.now();
+      const seg = segmentFrame(rgb, SIZE);
+      objectTokens(rgb, SIZE);
+      ms += performance.now() - t0;
+      const objects = seg?.objects ?? [];
+      frames++;
+      if (objects.length === truth.length) countRight++;
+      for (const { entity, at } of truth) {
+        inView++;
+        const near = objects.find((o) => Math.hypot(o.cx * w - at.x, o.cy * h - at.y) < 12);
+        if (!near) continue;
+        found++;
+        const right = nearestColour(near.colour) === entity.colour;
+        if (right) colourRight++;
+        if (entity.texture === 'solid') {
+          solid++;
+          if (right) solidRight++;
+        }
+      }
+    }
+  }
+  const r = (x: number): number => Math.round(x * 1000) / 1000;
+  const result = {
+    seed,
+    frames,
+    objects_in_view: inView,
+    count_right: r(countRight / frames),
+    found: r(found / inView),
+    colour_right: r(colourRight / found),
+    colour_right_solid: r(solidRight / solid),
+    ms_per_frame: Math.round((ms / frames) * 10) / 10,
+  };
+  console.log(JSON.stringify(result, null, 1));
+  console.log(['world | frames | objects | count right | found | colour right (solid) | ms/frame', '--- | --- | --- | --- | --- | --- | ---', `${seed} | ${frames} | ${inView} | ${result.count_right} | ${result.found} | ${result.colour_right} (${result.colour_right_solid}) | ${result.ms_per_frame}`].join('\n'));
+}, 600_000);
