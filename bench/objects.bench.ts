@@ -8,9 +8,8 @@
 // Run: npm run bench:objects            (SEED=42 by default; SEED=1042 for the held-out world)
 import { it } from 'vitest';
 import { objectTokens, segmentFrame } from '../src/core/objectTokens';
-import { buildWorld, renderFrame, sceneAt } from '../src/core/world';
-import { entityOf } from '../src/core/world/lookup';
-import { pixelCentre } from '../src/core/world/raster';
+import { buildWorld, renderFrame } from '../src/core/world';
+import { objectsInView } from '../src/core/world/raster';
 import { OBJECT_COLOURS } from '../src/core/world/vocabulary';
 import { letterbox } from '../src/ml/worldEmbeddings';
 
@@ -41,10 +40,7 @@ it('object tokens: what the segmentation finds in a demo world', () => {
   for (const video of world.videos) {
     for (let f = 0; f < video.frameCount; f += 3 * fps) {
       const t = f / fps;
-      const truth = sceneAt(video, t)
-        .objects.filter((o) => t >= o.appearS && t < o.disappearS)
-        .map((o) => ({ entity: entityOf(world, o.entityId), at: pixelCentre(world, o.keys, t) }))
-        .filter(({ at }) => at.x >= 0 && at.x < w && at.y >= 0 && at.y < h);
+      const truth = objectsInView(world, video, t);
       const rgb = letterbox(renderFrame(world, video, f), w, h, SIZE);
       const t0 = performance.now();
       const seg = segmentFrame(rgb, SIZE);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { colourHistogram } from './colourHistogram';
 import { OBJECT_TOKEN_DIM, OBJECT_TOKENS, objectTokens, segmentFrame } from './objectTokens';
-import { buildWorld, renderFrame, sceneAt } from './world';
-import { entityOf } from './world/lookup';
-import { pixelCentre } from './world/raster';
+import { buildWorld, renderFrame } from './world';
+import { objectsInView } from './world/raster';
 import { OBJECT_COLOURS } from './world/vocabulary';
 
 const S = 224;
@@ -85,10 +84,7 @@ describe('object tokens from pixels', () => {
     for (const video of world.videos) {
       for (let f = 0; f < video.frameCount; f += 3 * fps) {
         const t = f / fps;
-        const truth = sceneAt(video, t)
-          .objects.filter((o) => t >= o.appearS && t < o.disappearS)
-          .map((o) => ({ entity: entityOf(world, o.entityId), at: pixelCentre(world, o.keys, t) }))
-          .filter(({ at }) => at.x >= 0 && at.x < w && at.y >= 0 && at.y < h);
+        const truth = objectsInView(world, video, t);
         const rgba = renderFrame(world, video, f);
         const rgb = new Uint8Array(S * S * 3);
         for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.set(rgba.subarray((y * w + x) * 4, (y * w + x) * 4 + 3), ((y + top) * S + x + left) * 3);

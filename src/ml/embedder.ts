@@ -128,20 +128,25 @@ export async function createDefaultEmbedder(): Promise<Embedder> {
 }
 
 
-/** The colour histogram alone as a frame embedding (levels³-d, unit length; no network). */
-export function colourHistogramEmbedder(inputSize: number, levels = COLOUR_LEVELS): Embedder {
-  const bins = levels ** 3;
+/** An embedder made of a plain-JS function of one frame (no network, nothing to dispose). */
+function frameFunctionEmbedder(id: string, dim: number, inputSize: number, vector: (frame: Uint8Array) => Float32Array, tokens?: number): Embedder {
   return {
-    id: `rgb-hist-${levels}`,
-    dim: bins,
+    id,
+    dim,
+    ...(tokens !== undefined && { tokens }),
     inputSize,
     embed(frames: Uint8Array[]): Promise<Float32Array> {
-      const out = new Float32Array(frames.length * bins);
-      frames.forEach((f, n) => out.set(colourHistogram(f, levels), n * bins));
+      const out = new Float32Array(frames.length * dim);
+      frames.forEach((f, n) => out.set(vector(f), n * dim));
       return Promise.resolve(out);
     },
     dispose: () => undefined,
   };
+}
+
+/** The colour histogram alone as a frame embedding (levels³-d, unit length; no network). */
+export function colourHistogramEmbedder(inputSize: number, levels = COLOUR_LEVELS): Embedder {
+  return frameFunctionEmbedder(`rgb-hist-${levels}`, levels ** 3, inputSize, (f) => colourHistogram(f, levels));
 }
 
 /**
@@ -253,22 +258,10 @@ export async function createRegionEmbedder(): Promise<Embedder> {
 
 /**
  * Object tokens found by segmentation (src/core/objectTokens.ts): six tokens per frame — the
- * background and the five largest objects — in plain JS, no network (about 8 ms a frame).
+ * background and the five largest objects — in plain JS, no network (about 10 ms a frame).
  */
 export function objectTokenEmbedder(inputSize = DEFAULT_INPUT_SIZE): Embedder {
-  const dim = OBJECT_TOKENS * OBJECT_TOKEN_DIM;
-  return {
-    id: OBJECT_TOKENS_ID,
-    dim,
-    tokens: OBJECT_TOKENS,
-    inputSize,
-    embed(frames: Uint8Array[]): Promise<Float32Array> {
-      const out = new Float32Array(frames.length * dim);
-      frames.forEach((f, n) => out.set(objectTokens(f, inputSize), n * dim));
-      return Promise.resolve(out);
-    },
-    dispose: () => undefined,
-  };
+  return frameFunctionEmbedder(OBJECT_TOKENS_ID, OBJECT_TOKENS * OBJECT_TOKEN_DIM, inputSize, (f) => objectTokens(f, inputSize), OBJECT_TOKENS);
 }
 
 /** The embedder of a demo `--features` choice (docs/cli.md). */

@@ -210,6 +210,15 @@ export function pixelCentre(world: World, keys: Parameters<typeof positionAt>[0]
   return { x: Math.round(p.x * h), y: Math.round(p.y * h) };
 }
 
+/** The objects drawn at video time t whose centre is inside the frame, with their pixel centres (ground truth for perception checks). */
+export function objectsInView(world: World, video: WorldVideo, t: number): { entity: Entity; at: { x: number; y: number } }[] {
+  const { width: w, height: h } = world.config;
+  return sceneAt(video, t)
+    .objects.filter((o) => t >= o.appearS && t < o.disappearS)
+    .map((o) => ({ entity: entityOf(world, o.entityId), at: pixelCentre(world, o.keys, t) }))
+    .filter(({ at }) => at.x >= 0 && at.x < w && at.y >= 0 && at.y < h);
+}
+
 /**
  * Frame `frameIndex` (at t = frameIndex / fps s) of a world video as RGBA bytes, width·height·4,
  * row-major from the top left. `out` (4-byte aligned) is reused when given.
