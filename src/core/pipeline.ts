@@ -3,7 +3,7 @@
 import { OBJECT_TOKENS, OBJECT_TOKENS_ID } from './objectTokens';
 
 /**
- * Built-in embedders beyond the default, made of the same shipped model (docs/evaluation.md):
+ * Built-in embedders beyond the default (docs/evaluation.md), the first two made of the same shipped model:
  * `mobilenet+colour` appends each frame's 64-bin colour histogram; `regions` gives five visual
  * tokens per clip (the frame and its four quadrants, each pooled CNN features plus the region's
  * colour histogram); `objects` gives six tokens per frame found by segmentation, no network: the
