@@ -3,11 +3,12 @@
 // embeds them; each frame's found objects are matched to the objects in view (ground truth, centre
 // within 12 px) and scored: frames whose object count is right, objects found, and objects whose
 // chosen own colour is nearest their palette colour. Also the time per frame (segmentation +
-// tokens). Prints JSON and a table.
+// tokens), and how often consecutive frames of a clip keep the same objects in the same slots.
+// Prints JSON and a table.
 //
 // Run: npm run bench:objects            (SEED=42 by default; SEED=1042 for the held-out world)
 import { it } from 'vitest';
-import { objectTokens, segmentFrame } from '../src/core/objectTokens';
+import { OBJECT_SLOTS, objectTokens, segmentFrame } from '../src/core/objectTokens';
 import { buildWorld, renderFrame } from '../src/core/world';
 import { objectsInView } from '../src/core/world/raster';
 import { OBJECT_COLOURS } from '../src/core/world/vocabulary';
@@ -63,6 +64,36 @@ it('object tokens: what the segmentation finds in a demo world', () => {
       }
     }
   }
+  // Slot stability: at 1 fps, within each 8 s clip, do consecutive frames put the same objects
+  // (nearest in-view entity of each found object) in the same slots? A clip's token k is the mean
+  // of its frames' slot k, so a change mixes two objects in one token.
+  let pairs = 0;
+  let samePairs = 0;
+  for (const video of world.videos) {
+    let prev: string | null = null;
+    let prevClip = -1;
+    for (let k = 0; k * fps < video.frameCount; k++) {
+      const t = k;
+      const truth = objectsInView(world, video, t);
+      const seg = segmentFrame(letterbox(renderFrame(world, video, k * fps), w, h, SIZE), SIZE);
+      const slots = (seg?.objects ?? []).slice(0, OBJECT_SLOTS).map((o) => {
+        let id = '?';
+        let best = Infinity;
+        for (const { entity, at } of truth) {
+          const d = Math.hypot(o.cx * w - at.x, o.cy * h - at.y);
+          if (d < best) [best, id] = [d, entity.id];
+        }
+        return id;
+      });
+      const key = slots.join(',');
+      const clip = Math.floor(t / 8);
+      if (prev !== null && clip === prevClip) {
+        pairs++;
+        if (key === prev) samePairs++;
+      }
+      [prev, prevClip] = [key, clip];
+    }
+  }
   const r = (x: number): number => Math.round(x * 1000) / 1000;
   const result = {
     seed,
@@ -73,7 +104,8 @@ it('object tokens: what the segmentation finds in a demo world', () => {
     colour_right: r(colourRight / found),
     colour_right_solid: r(solidRight / solid),
     ms_per_frame: Math.round((ms / frames) * 10) / 10,
+    slots_kept_between_frames: r(samePairs / pairs),
   };
   console.log(JSON.stringify(result, null, 1));
-  console.log(['world | frames | objects | count right | found | colour right (solid) | ms/frame', '--- | --- | --- | --- | --- | --- | ---', `${seed} | ${frames} | ${inView} | ${result.count_right} | ${result.found} | ${result.colour_right} (${result.colour_right_solid}) | ${result.ms_per_frame}`].join('\n'));
+  console.log(['world | frames | objects | count right | found | colour right (solid) | ms/frame | slots kept frame to frame', '--- | --- | --- | --- | --- | --- | --- | ---', `${seed} | ${frames} | ${inView} | ${result.count_right} | ${result.found} | ${result.colour_right} (${result.colour_right_solid}) | ${result.ms_per_frame} | ${result.slots_kept_between_frames}`].join('\n'));
 }, 600_000);
