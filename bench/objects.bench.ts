@@ -8,7 +8,8 @@
 //
 // Run: npm run bench:objects            (SEED=42 by default; SEED=1042 for the held-out world)
 import { it } from 'vitest';
-import { OBJECT_SLOTS, objectTokens, segmentFrame } from '../src/core/objectTokens';
+import { OBJECT_SLOTS, objectTokens } from '../src/core/objectTokens';
+import { segmentFrame } from '../src/core/segmentFrame';
 import { buildWorld, renderFrame } from '../src/core/world';
 import { objectsInView } from '../src/core/world/raster';
 import { OBJECT_COLOURS } from '../src/core/world/vocabulary';

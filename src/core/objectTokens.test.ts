@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { colourHistogram } from './colourHistogram';
-import { OBJECT_TOKEN_DIM, OBJECT_TOKENS, objectTokens, segmentFrame } from './objectTokens';
+import { OBJECT_TOKEN_DIM, OBJECT_TOKENS, objectTokens } from './objectTokens';
+import { segmentFrame } from './segmentFrame';
 import { buildWorld, renderFrame } from './world';
 import { objectsInView } from './world/raster';
 import { OBJECT_COLOURS } from './world/vocabulary';
