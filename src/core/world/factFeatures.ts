@@ -199,3 +199,55 @@ export function withFactFeatures<T extends { videoId: string; startS: number; en
     return { ...span, embedding: vector(spanFacts(world, video, span.startS, span.endS), aspect) };
   });
 }
+
+/**
+ * Half-oracle forms of the pixel object tokens (a diagnostic, `refeature --features
+ * fact-background|fact-objects` of an object-token folder): one half of each clip's measured
+ * tokens replaced by the fact tokens' same half, zero-padded to the object token's width —
+ * `fact-background` writes the span token (backgrounds, count) from the world and keeps the
+ * measured object tokens; `fact-objects` keeps the measured background token and writes the object
+ * tokens from the world. Which half, made perfect, brings back the reading the measured tokens lose
+ * in long contexts says which half of the perception to improve: finding the anchor (the questions
+ * name it by its background) or reading its objects.
+ */
+export const HALF_FACT_FORMS = ['fact-background', 'fact-objects'] as const;
+export type HalfFactForm = (typeof HALF_FACT_FORMS)[number];
+
+export function isHalfFactForm(features: string): features is HalfFactForm {
+  return (HALF_FACT_FORMS as readonly string[]).includes(features);
+}
+
+/** The embedder id of a half-oracle form of the measured tokens `measuredId`. */
+export function halfFactId(measuredId: string, form: HalfFactForm): string {
+  return `${measuredId}+oracle:${form}`;
+}
+
+/**
+ * `measured` (FACT_TOKENS tokens of `tokenDim` ≥ FACT_TOKEN_DIM) with the half `form` names
+ * replaced by the fact tokens `facts` (FACT_TOKENS × FACT_TOKEN_DIM), each written token
+ * zero-padded to `tokenDim`. A new vector; the inputs are not changed.
+ */
+export function withFactHalf(measured: Float32Array, facts: Float32Array, tokenDim: number, form: HalfFactForm): Float32Array {
+  if (tokenDim < FACT_TOKEN_DIM || measured.length !== FACT_TOKENS * tokenDim)
+    throw new RangeError(`half facts: the measured vector must be ${FACT_TOKENS} tokens of at least ${FACT_TOKEN_DIM} (got ${measured.length} values of tokens ${tokenDim} wide)`);
+  if (facts.length !== FACT_TOKENS * FACT_TOKEN_DIM) throw new RangeError(`half facts: the fact vector must be ${FACT_TOKENS * FACT_TOKEN_DIM} long, got ${facts.length}`);
+  const out = Float32Array.from(measured);
+  const write = (t: number): void => {
+    out.fill(0, t * tokenDim, (t + 1) * tokenDim);
+    out.set(facts.subarray(t * FACT_TOKEN_DIM, (t + 1) * FACT_TOKEN_DIM), t * tokenDim);
+  };
+  if (form === 'fact-background') write(0);
+  else for (let t = 1; t < FACT_TOKENS; t++) write(t);
+  return out;
+}
+
+/** Spans of world videos whose measured token embeddings (FACT_TOKENS × `tokenDim`) get the half `form` from the world. */
+export function withHalfFacts<T extends { videoId: string; startS: number; endS: number; embedding: Float32Array }>(world: World, spans: readonly T[], tokenDim: number, form: HalfFactForm): T[] {
+  const videos = new Map(world.videos.map((v) => [v.id, v]));
+  const aspect = world.config.width / world.config.height;
+  return spans.map((span) => {
+    const video = videos.get(span.videoId);
+    if (!video) throw new RangeError(`fact features: ${span.videoId} is not a video of this world`);
+    return { ...span, embedding: withFactHalf(span.embedding, factTokens(spanFacts(world, video, span.startS, span.endS), aspect), tokenDim, form) };
+  });
+}
