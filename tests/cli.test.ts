@@ -256,6 +256,10 @@ describe('longvpo demo (small world)', () => {
     expect(merged.code).toBe(1);
     expect(merged.stderr).toMatch(/^longvpo: merged was not written by `longvpo demo`.*refeature each of its worlds, then merge them/);
     expect(existsSync(out('nope'))).toBe(false);
+    const half = await run(['refeature', '--features', 'fact-background', '--out', 'nope', 'demo-a']);
+    expect(half.code).toBe(1);
+    expect(half.stderr).toMatch(/^longvpo: --features fact-background replaces half of a clip's measured object tokens, but demo-a holds .* vectors.*longvpo demo --features objects/);
+    expect(existsSync(out('nope'))).toBe(false);
   }, 60_000);
 
   it('--sft-questions both: each SFT question that has a clip-only form is also asked without its background anchor; report.json says so', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spanFacts } from './describe';
-import { FACT_FEATURES_DIM, FACT_OBJECT_SLOTS, FACT_TOKEN_DIM, FACT_TOKENS, factFeatures, factTokens, withFactFeatures } from './factFeatures';
+import { FACT_FEATURES_DIM, FACT_OBJECT_SLOTS, FACT_TOKEN_DIM, FACT_TOKENS, factFeatures, factTokens, halfFactId, withFactFeatures, withFactHalf, withHalfFacts } from './factFeatures';
 import { buildWorld } from './index';
 import type { SpanFacts } from './types';
 
@@ -89,5 +89,41 @@ describe('factTokens (the slot form)', () => {
     const colours = 12;
     expect(token.findIndex((x) => x > 0)).toBeLessThan(colours);
     expect(Array.from(token.subarray(colours, colours + 8)).filter((x) => x > 0)).toHaveLength(1);
+  });
+});
+
+describe('half-oracle object tokens (refeature --features fact-background|fact-objects)', () => {
+  const W = 99;
+  const measured = Float32Array.from({ length: FACT_TOKENS * W }, (_, i) => 1 + (i % 7));
+  const facts = Float32Array.from({ length: FACT_TOKENS * FACT_TOKEN_DIM }, (_, i) => -(1 + (i % 5)));
+  const token = (v: Float32Array, t: number, w: number): number[] => Array.from(v.subarray(t * w, (t + 1) * w));
+  const padded = (t: number): number[] => [...token(facts, t, FACT_TOKEN_DIM), ...new Array<number>(W - FACT_TOKEN_DIM).fill(0)];
+
+  it('fact-background writes the span token (zero-padded) and keeps the measured object tokens', () => {
+    const out = withFactHalf(measured, facts, W, 'fact-background');
+    expect(token(out, 0, W)).toEqual(padded(0));
+    for (let t = 1; t < FACT_TOKENS; t++) expect(token(out, t, W)).toEqual(token(measured, t, W));
+    expect(measured[0]).toBe(1); // the input is not changed
+  });
+
+  it('fact-objects keeps the measured background token and writes every object token', () => {
+    const out = withFactHalf(measured, facts, W, 'fact-objects');
+    expect(token(out, 0, W)).toEqual(token(measured, 0, W));
+    for (let t = 1; t < FACT_TOKENS; t++) expect(token(out, t, W)).toEqual(padded(t));
+  });
+
+  it('refuses vectors of the wrong layout, naming the expected one', () => {
+    expect(() => withFactHalf(measured.subarray(W), facts, W, 'fact-objects')).toThrow(/must be 6 tokens of at least 48/);
+    expect(() => withFactHalf(measured, facts.subarray(1), W, 'fact-objects')).toThrow(/fact vector must be 288 long/);
+  });
+
+  it('takes the facts of each clip’s own span from the world, and names its id', () => {
+    const world = buildWorld({ seed: 7, shortClips: 4, longVideos: 1, scenesPerLongVideo: [3, 3], sceneSeconds: [20, 30] });
+    const video = world.videos[0]!;
+    const [out] = withHalfFacts(world, [{ id: 'a', videoId: video.id, startS: 0, endS: 8, embedding: measured }], W, 'fact-background');
+    const truth = factTokens(spanFacts(world, video, 0, 8), world.config.width / world.config.height);
+    expect(token(out!.embedding, 0, W).slice(0, FACT_TOKEN_DIM)).toEqual(token(truth, 0, FACT_TOKEN_DIM));
+    expect(token(out!.embedding, 1, W)).toEqual(token(measured, 1, W));
+    expect(halfFactId('pixels:object-tokens-v1', 'fact-objects')).toBe('pixels:object-tokens-v1+oracle:fact-objects');
   });
 });
