@@ -1,7 +1,9 @@
 // bench/features: what a study's clip embeddings say about the demo world's objects. A linear
 // probe (ridge regression on standardised clip embeddings, λ = 1, no tuning) is fitted on the
-// training world's clips to the presence of each object colour, shape and texture (the world's
-// ground truth), then scored on the held-out world's clips: balanced accuracy, chance 0.5. It
+// training world's clips to the presence of each object colour, shape and texture, and of each
+// background colour (base or accent) and pattern (the world's ground truth; the questions name an
+// anchor clip by its background), then scored on the held-out world's clips: balanced accuracy,
+// chance 0.5. It
 // tells whether the visual tokens can carry what the questions ask about, before any policy is
 // trained (docs/evaluation.md). Prints JSON and a table.
 //
@@ -18,7 +20,7 @@ import { demoWorld } from '../src/cli/demo';
 import { parseClipsJsonl } from '../src/core/clipsJsonl';
 import type { DemoSize } from '../src/core/demo';
 import { describeSpan } from '../src/core/world';
-import { OBJECT_COLOUR_NAMES, SHAPES, TEXTURES } from '../src/core/world/vocabulary';
+import { BACKGROUND_COLOUR_NAMES, OBJECT_COLOUR_NAMES, PATTERNS, SHAPES, TEXTURES } from '../src/core/world/vocabulary';
 
 interface Labelled {
   xs: Float64Array[];
@@ -38,7 +40,13 @@ function labelled(dir: string): Labelled {
     const video = world.videos.find((v) => v.id === c.videoId);
     if (!video) throw new Error(`${c.id} is not a clip of demo world ${report.seed}`);
     xs.push(Float64Array.from(c.embedding));
-    labels.push(new Set(describeSpan(world, video, c.startS, c.endS).objects.flatMap((o) => [`colour:${o.colour}`, `shape:${o.shape}`, `texture:${o.texture}`])));
+    const truth = describeSpan(world, video, c.startS, c.endS);
+    labels.push(
+      new Set([
+        ...truth.objects.flatMap((o) => [`colour:${o.colour}`, `shape:${o.shape}`, `texture:${o.texture}`]),
+        ...truth.backgrounds.flatMap((b) => [`background:${b.background.base}`, `background:${b.background.accent}`, `pattern:${b.background.pattern}`]),
+      ]),
+    );
   }
   return { xs, labels, dim: parsed.dim, embedder: report.embedder.id };
 }
@@ -68,8 +76,15 @@ function solve(a: Float64Array[], b: Float64Array[]): Float64Array[] {
 }
 
 /** Balanced accuracy per attribute group of a linear ridge probe trained on `train`, scored on `test`. */
-export function probe(train: Labelled, test: Labelled, lambda = 1): Record<'colour' | 'shape' | 'texture', number> {
-  const names = [...OBJECT_COLOUR_NAMES.map((c) => `colour:${c}`), ...SHAPES.map((s) => `shape:${s}`), ...TEXTURES.map((t) => `texture:${t}`)];
+type Group = 'colour' | 'shape' | 'texture' | 'background' | 'pattern';
+export function probe(train: Labelled, test: Labelled, lambda = 1): Record<Group, number> {
+  const names = [
+    ...OBJECT_COLOUR_NAMES.map((c) => `colour:${c}`),
+    ...SHAPES.map((s) => `shape:${s}`),
+    ...TEXTURES.map((t) => `texture:${t}`),
+    ...BACKGROUND_COLOUR_NAMES.map((c) => `background:${c}`),
+    ...PATTERNS.map((p) => `pattern:${p}`),
+  ];
   const d = train.dim;
   const mu = new Float64Array(d);
   const sd = new Float64Array(d);
@@ -88,10 +103,10 @@ export function probe(train: Labelled, test: Labelled, lambda = 1): Record<'colo
   const y = train.labels.map((l) => Float64Array.from(names, (n) => (l.has(n) ? 1 : -1)));
   const alpha = solve(k.map((r, i) => r.map((v, j) => v + (i === j ? lambda : 0))), y);
   const score = (row: Float64Array, c: number): number => row.reduce((s, v, j) => s + v * alpha[j]![c]!, 0);
-  const sums = { colour: 0, shape: 0, texture: 0 };
-  const counts = { colour: 0, shape: 0, texture: 0 };
+  const sums: Record<Group, number> = { colour: 0, shape: 0, texture: 0, background: 0, pattern: 0 };
+  const counts: Record<Group, number> = { colour: 0, shape: 0, texture: 0, background: 0, pattern: 0 };
   names.forEach((n, c) => {
-    const group = n.split(':')[0] as keyof typeof sums;
+    const group = n.split(':')[0] as Group;
     const trainScores = k.map((r) => score(r, c));
     const threshold = trainScores.reduce((a, b) => a + b, 0) / trainScores.length;
     let tp = 0, pos = 0, tn = 0, neg = 0;
@@ -109,7 +124,8 @@ export function probe(train: Labelled, test: Labelled, lambda = 1): Record<'colo
     sums[group] += 0.5 * (tp / pos + tn / neg);
     counts[group]++;
   });
-  return { colour: sums.colour / counts.colour, shape: sums.shape / counts.shape, texture: sums.texture / counts.texture };
+  const mean = (g: Group): number => sums[g] / counts[g];
+  return { colour: mean('colour'), shape: mean('shape'), texture: mean('texture'), background: mean('background'), pattern: mean('pattern') };
 }
 
 /** The study's training worlds in seed order: data/, then worlds/seed-* (`reproduce --train-worlds`). */
@@ -127,7 +143,7 @@ function concat(parts: Labelled[]): Labelled {
   return { xs: parts.flatMap((p) => p.xs), labels: parts.flatMap((p) => p.labels), dim: parts[0]!.dim, embedder: parts[0]!.embedder };
 }
 
-it('linear probes of object colour, shape and texture from clip embeddings', { timeout: 3_600_000 }, () => {
+it('linear probes of object colour, shape and texture, and background colour and pattern, from clip embeddings', { timeout: 3_600_000 }, () => {
   const studies = (process.env.STUDIES ?? 'out/study').split(',').filter(Boolean);
   const counts = (process.env.TRAIN_WORLDS ?? '1').split(',').map(Number);
   if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`TRAIN_WORLDS must be whole numbers ≥ 1, e.g. 1,4,16 (got ${process.env.TRAIN_WORLDS})`);
@@ -144,6 +160,12 @@ it('linear probes of object colour, shape and texture from clip embeddings', { t
     });
   });
   console.log(JSON.stringify(rows, null, 1));
-  console.log(['study | worlds | clips | embedder | dim | colour | shape | texture', ...rows.map((r) => `${r.study} | ${r.train_worlds} | ${r.train_clips} | ${r.embedder} | ${r.dim} | ${r.colour.toFixed(3)} | ${r.shape.toFixed(3)} | ${r.texture.toFixed(3)}`)].join('\n'));
+  const f = (x: number): string => x.toFixed(3);
+  console.log(
+    [
+      'study | worlds | clips | embedder | dim | colour | shape | texture | background colour | pattern',
+      ...rows.map((r) => `${r.study} | ${r.train_worlds} | ${r.train_clips} | ${r.embedder} | ${r.dim} | ${f(r.colour)} | ${f(r.shape)} | ${f(r.texture)} | ${f(r.background)} | ${f(r.pattern)}`),
+    ].join('\n'),
+  );
   for (const r of rows) expect(r.colour).toBeGreaterThan(0);
 });
