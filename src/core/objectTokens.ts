@@ -8,18 +8,11 @@
 //
 // Tokens, each OBJECT_TOKEN_DIM wide:
 // - token 0, the frame: the background pixels' 64-bin colour histogram (Hellinger), the rate of
-//   colour changes between background pixels along →, ↓, ↘ and ↗ at five distances (a texture's
-//   orientation and period: what tells stripes from checks from dots), the shares of the
-//   background's edge pixels by which of their four neighbours differ (Hellinger; thin lines,
-//   corners and the side of an edge: what tells a grid from bricks, a checkerboard from concentric
-//   squares), and the object count one-hot (0 … 8+);
+//   colour changes between background neighbours along →, ↓, ↘ and ↗ (what tells stripes from
+//   checks from dots), and the object count one-hot (0 … 8+);
 // - tokens 1 … OBJECT_SLOTS, one per object, largest first: its pixels' 64-bin histogram, its
-//   mask's 5×5 occupancy over its bounding box, size (√area), width, height, fill ratio,
-//   centroid, its internal colour-change rates (texture), and its outline: how far the mask
-//   reaches from the box's centre along 16 directions relative to its farthest reach (a square
-//   reaches furthest along the diagonals, a diamond and a cross along the axes, a circle and a
-//   ring alike everywhere), their mean, and how much of the disc around the centre is filled (a
-//   ring's hole). The outline is the shape as one linear read can tell it; the occupancy is not.
+//   mask's 5×5 occupancy over its bounding box (the shape), size (√area), width, height, fill
+//   ratio, centroid, and its internal colour-change rates (texture).
 // Each non-empty token is scaled to length 1/√OBJECT_TOKENS, as the fact tokens are, so a frame is
 // at most a unit vector; a clip is the L2-normalised mean of its frames (src/core/clips.ts).
 
@@ -27,7 +20,7 @@ import { colourHistogram } from './colourHistogram';
 import { segmentFrame, type Segmentation } from './segmentFrame';
 
 /** Embedder id of the pixel object tokens; bump the version when the layout or the segmentation changes. */
-export const OBJECT_TOKENS_ID = 'pixels:object-tokens-v2';
+export const OBJECT_TOKENS_ID = 'pixels:object-tokens-v1';
 /** Object tokens per frame; one more token holds the background. */
 export const OBJECT_SLOTS = 5;
 /** Visual tokens per clip. */
@@ -37,29 +30,17 @@ const HIST_LEVELS = 4;
 const HIST_BINS = HIST_LEVELS ** 3;
 /** Occupancy grid of an object's bounding box. */
 const SHAPE_GRID = 5;
-/** Directions of the outline profile. */
-const OUTLINE_RAYS = 16;
 /** Object counts the frame token tells apart; more land in the last slot. */
 const MAX_COUNT = 8;
-/**
- * Distances (pixels at 120 px content height; scaled with the frame) at which the background's
- * change rates are measured: from neighbours to about the demo patterns' period (6–16 px there),
- * so a rate's rise and fall with distance shows the period.
- */
-const PATTERN_DISTANCES_AT_120 = [1, 2, 4, 8, 12];
-/** Edge configurations: which of a background pixel's →, ↓, ←, ↑ neighbours differ (codes 1 … 15). */
-const EDGE_CODES = 15;
 
 // Token layouts.
 const OBJ_HIST = 0;
 const OBJ_SHAPE = OBJ_HIST + HIST_BINS;
 const OBJ_SCALARS = OBJ_SHAPE + SHAPE_GRID * SHAPE_GRID; // size, width, height, fill, x, y, 4 texture rates
-const OBJ_OUTLINE = OBJ_SCALARS + 10; // 16 reaches about their mean, the mean, the centre's fill
-const OBJ_END = OBJ_OUTLINE + OUTLINE_RAYS + 2;
+const OBJ_END = OBJ_SCALARS + 10;
 const BG_HIST = 0;
 const BG_RATES = BG_HIST + HIST_BINS;
-const BG_EDGES = BG_RATES + 4 * PATTERN_DISTANCES_AT_120.length;
-const BG_COUNT = BG_EDGES + EDGE_CODES;
+const BG_COUNT = BG_RATES + 4;
 const BG_END = BG_COUNT + MAX_COUNT + 1;
 /** Width of every object token (zero-padded). */
 export const OBJECT_TOKEN_DIM = Math.max(OBJ_END, BG_END);
@@ -67,14 +48,9 @@ export const OBJECT_TOKEN_DIM = Math.max(OBJ_END, BG_END);
 /** An inclusive rectangle of content-box pixels. */
 type Rect = { x0: number; x1: number; y0: number; y1: number };
 
-/** Rates of colour change between pixels `d` apart along →, ↓, ↘, ↗ among pixels of `rect` where `inside` holds. */
-function changeRates(colours: ArrayLike<number>, w: number, rect: Rect, inside: (i: number) => boolean, d = 1): [number, number, number, number] {
-  const steps: [number, number][] = [
-    [d, 0],
-    [0, d],
-    [d, d],
-    [d, -d],
-  ];
+/** Rates of colour change between neighbours (→, ↓, ↘, ↗) among pixels of `rect` where `inside` holds. */
+function changeRates(colours: ArrayLike<number>, w: number, rect: Rect, inside: (i: number) => boolean): [number, number, number, number] {
+  const steps: [number, number][] = [[1, 0], [0, 1], [1, 1], [1, -1]];
   return steps.map(([dx, dy]) => {
     let pairs = 0;
     let changes = 0;
@@ -89,72 +65,6 @@ function changeRates(colours: ArrayLike<number>, w: number, rect: Rect, inside: 
     }
     return pairs > 0 ? changes / pairs : 0;
   }) as [number, number, number, number];
-}
-
-/**
- * Shares of the edge pixels of `rect` where `inside` holds, by which of their →, ↓, ←, ↑
- * neighbours (also inside) have another colour: code 1 … 15 at index code − 1; all zero without edges.
- */
-function edgeCodes(colours: ArrayLike<number>, w: number, rect: Rect, inside: (i: number) => boolean): Float32Array {
-  const counts = new Float32Array(EDGE_CODES);
-  let edges = 0;
-  for (let y = rect.y0; y <= rect.y1; y++) {
-    for (let x = rect.x0; x <= rect.x1; x++) {
-      const i = y * w + x;
-      if (!inside(i)) continue;
-      const c = colours[i];
-      const differs = (ok: boolean, j: number): number => (ok && inside(j) && colours[j] !== c ? 1 : 0);
-      const code = differs(x < rect.x1, i + 1) | (differs(y < rect.y1, i + w) << 1) | (differs(x > rect.x0, i - 1) << 2) | (differs(y > rect.y0, i - w) << 3);
-      if (code === 0) continue;
-      counts[code - 1] = (counts[code - 1] as number) + 1;
-      edges++;
-    }
-  }
-  if (edges > 0) for (let k = 0; k < EDGE_CODES; k++) counts[k] = Math.sqrt((counts[k] as number) / edges);
-  return counts;
-}
-
-/**
- * The outline of the pixels of `rect` where `mine` holds: along OUTLINE_RAYS directions from the
- * rect's centre, the farthest such pixel (its reach), each divided by the largest reach; then
- * each minus their mean (×2), their mean, and the share of the disc of 0.4 × the largest reach
- * around the centre that is filled.
- */
-function outline(w: number, rect: Rect, mine: (i: number) => boolean): Float32Array {
-  const out = new Float32Array(OUTLINE_RAYS + 2);
-  const cx = (rect.x0 + rect.x1) / 2;
-  const cy = (rect.y0 + rect.y1) / 2;
-  const limit = Math.hypot(rect.x1 - rect.x0, rect.y1 - rect.y0) / 2 + 1;
-  const reach = new Float32Array(OUTLINE_RAYS);
-  for (let k = 0; k < OUTLINE_RAYS; k++) {
-    const a = (2 * Math.PI * k) / OUTLINE_RAYS;
-    const dx = Math.cos(a);
-    const dy = Math.sin(a);
-    for (let t = 0; t <= limit; t += 0.5) {
-      const x = Math.round(cx + t * dx);
-      const y = Math.round(cy + t * dy);
-      if (x < rect.x0 || x > rect.x1 || y < rect.y0 || y > rect.y1) break;
-      if (mine(y * w + x)) reach[k] = t;
-    }
-  }
-  const most = Math.max(...reach);
-  if (most === 0) return out;
-  let mean = 0;
-  for (let k = 0; k < OUTLINE_RAYS; k++) mean += (reach[k] as number) / most / OUTLINE_RAYS;
-  for (let k = 0; k < OUTLINE_RAYS; k++) out[k] = 2 * ((reach[k] as number) / most - mean);
-  out[OUTLINE_RAYS] = mean;
-  const r = 0.4 * most;
-  let disc = 0;
-  let filled = 0;
-  for (let y = Math.max(rect.y0, Math.ceil(cy - r)); y <= Math.min(rect.y1, Math.floor(cy + r)); y++) {
-    for (let x = Math.max(rect.x0, Math.ceil(cx - r)); x <= Math.min(rect.x1, Math.floor(cx + r)); x++) {
-      if ((x - cx) ** 2 + (y - cy) ** 2 > r * r) continue;
-      disc++;
-      if (mine(y * w + x)) filled++;
-    }
-  }
-  out[OUTLINE_RAYS + 1] = disc > 0 ? filled / disc : 0;
-  return out;
 }
 
 function scaleToken(v: Float32Array, t: number): void {
@@ -196,10 +106,7 @@ export function objectTokens(rgb: Uint8Array, size: number): Float32Array {
   const isBackground = (i: number): boolean => background[i] === 1;
   const bgRgb = pickRgb(rgb, size, box, whole, isBackground);
   if (bgRgb.length > 0) v.set(colourHistogram(bgRgb, HIST_LEVELS), BG_HIST);
-  PATTERN_DISTANCES_AT_120.forEach((d, j) =>
-    changeRates(colours, w, whole, isBackground, Math.max(1, Math.round((d * h) / 120))).forEach((rate, k) => (v[BG_RATES + 4 * j + k] = rate)),
-  );
-  v.set(edgeCodes(colours, w, whole, isBackground), BG_EDGES);
+  changeRates(colours, w, whole, isBackground).forEach((rate, k) => (v[BG_RATES + k] = 2 * rate));
   v[BG_COUNT + Math.min(MAX_COUNT, objects.length)] = 1;
   scaleToken(v, 0);
   // One token per object, largest first.
@@ -231,7 +138,6 @@ export function objectTokens(rgb: Uint8Array, size: number): Float32Array {
     v[s + 4] = o.cx - 0.5;
     v[s + 5] = o.cy - 0.5;
     changeRates(colours, w, o, mine).forEach((rate, i) => (v[s + 6 + i] = 2 * rate));
-    v.set(outline(w, o, mine), at + OBJ_OUTLINE);
     scaleToken(v, t);
   });
   return v;

@@ -124,6 +124,6 @@ describe('half-oracle object tokens (refeature --features fact-background|fact-o
     const truth = factTokens(spanFacts(world, video, 0, 8), world.config.width / world.config.height);
     expect(token(out!.embedding, 0, W).slice(0, FACT_TOKEN_DIM)).toEqual(token(truth, 0, FACT_TOKEN_DIM));
     expect(token(out!.embedding, 1, W)).toEqual(token(measured, 1, W));
-    expect(halfFactId('pixels:object-tokens-v2', 'fact-objects')).toBe('pixels:object-tokens-v2+oracle:fact-objects');
+    expect(halfFactId('pixels:object-tokens-v1', 'fact-objects')).toBe('pixels:object-tokens-v1+oracle:fact-objects');
   });
 });
