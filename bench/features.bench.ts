@@ -3,9 +3,10 @@
 // training world's clips to the presence of each object colour, shape and texture, and of each
 // background colour (base or accent) and pattern (the world's ground truth; the questions name an
 // anchor clip by its background), then scored on the held-out world's clips: balanced accuracy,
-// chance 0.5. It
-// tells whether the visual tokens can carry what the questions ask about, before any policy is
-// trained (docs/evaluation.md). Prints JSON and a table.
+// chance 0.5. It tells whether the visual tokens can carry what the questions ask about, before
+// any policy is trained (docs/evaluation.md) — not whether the policy will read it (results.md,
+// "Which half of the perception": a form the probe reads better was read worse). Prints JSON and
+// a table.
 //
 // Run: STUDIES=out/study,out/study-colour npm run bench:features
 //      (each a `npx longvpo reproduce --out DIR` folder, or any DIR with data/ and heldout/ made by

@@ -190,13 +190,18 @@ export function isFactForm(features: string): features is FactForm {
 
 /** Spans (clips of world videos, by `videoId`) with their embedding replaced by their fact features. */
 export function withFactFeatures<T extends { videoId: string; startS: number; endS: number; embedding: Float32Array }>(world: World, spans: readonly T[], form: FactForm = 'facts'): T[] {
+  const { vector } = FACT_FORMS[form];
+  return withSpanFacts(world, spans, (facts, aspect) => vector(facts, aspect));
+}
+
+/** Spans of world videos with their embedding replaced by `embed` of their facts (and the frame aspect). */
+function withSpanFacts<T extends { videoId: string; startS: number; endS: number; embedding: Float32Array }>(world: World, spans: readonly T[], embed: (facts: SpanFacts, frameAspect: number, span: T) => Float32Array): T[] {
   const videos = new Map(world.videos.map((v) => [v.id, v]));
   const aspect = world.config.width / world.config.height;
-  const { vector } = FACT_FORMS[form];
   return spans.map((span) => {
     const video = videos.get(span.videoId);
     if (!video) throw new RangeError(`fact features: ${span.videoId} is not a video of this world`);
-    return { ...span, embedding: vector(spanFacts(world, video, span.startS, span.endS), aspect) };
+    return { ...span, embedding: embed(spanFacts(world, video, span.startS, span.endS), aspect, span) };
   });
 }
 
@@ -243,11 +248,5 @@ export function withFactHalf(measured: Float32Array, facts: Float32Array, tokenD
 
 /** Spans of world videos whose measured token embeddings (FACT_TOKENS × `tokenDim`) get the half `form` from the world. */
 export function withHalfFacts<T extends { videoId: string; startS: number; endS: number; embedding: Float32Array }>(world: World, spans: readonly T[], tokenDim: number, form: HalfFactForm): T[] {
-  const videos = new Map(world.videos.map((v) => [v.id, v]));
-  const aspect = world.config.width / world.config.height;
-  return spans.map((span) => {
-    const video = videos.get(span.videoId);
-    if (!video) throw new RangeError(`fact features: ${span.videoId} is not a video of this world`);
-    return { ...span, embedding: withFactHalf(span.embedding, factTokens(spanFacts(world, video, span.startS, span.endS), aspect), tokenDim, form) };
-  });
+  return withSpanFacts(world, spans, (facts, aspect, span) => withFactHalf(span.embedding, factTokens(facts, aspect), tokenDim, form));
 }
