@@ -12,11 +12,10 @@
 // Run: npx vitest run --config bench/vitest.bench.config.ts bench/calibrate-stage1.bench.ts
 import { expect, it } from 'vitest';
 import { fixedClips } from '../src/core/clips';
-import { buildWorld, describeSpan, renderFrame, type World, type WorldVideo } from '../src/core/world';
+import { buildWorld, describeSpan, letterbox as letterboxTo, renderFrame, type World, type WorldVideo } from '../src/core/world';
 import { activateBackend } from '../src/ml/backend/registry';
 import { createDefaultEmbedder, DEFAULT_EMBEDDER_SPEC } from '../src/ml/embedder';
 import { cosineMatrix } from '../src/ml/similarity';
-import { letterbox as letterboxTo } from '../src/ml/worldEmbeddings';
 import { wasmDir } from '../tests/helpers/tfNode';
 
 const S = DEFAULT_EMBEDDER_SPEC.inputSize;

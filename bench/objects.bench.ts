@@ -2,69 +2,26 @@
 // world. Frames every 3 s of every video of a full demo world, rendered and letterboxed as the CLI
 // embeds them; each frame's found objects are matched to the objects in view (ground truth, centre
 // within 12 px) and scored: frames whose object count is right, objects found, and objects whose
-// chosen own colour is nearest their palette colour. Also the time per frame (segmentation +
-// tokens), and how often consecutive frames of a clip keep the same objects in the same slots.
+// chosen own colour is nearest their palette colour (src/core/segmentationScore.ts, which the unit
+// test's floors share). Also the time per frame of the object tokens (their segmentation
+// included), and how often consecutive frames of a clip keep the same objects in the same slots.
 // Prints JSON and a table.
 //
 // Run: npm run bench:objects            (SEED=42 by default; SEED=1042 for the held-out world)
 import { it } from 'vitest';
-import { OBJECT_SLOTS, objectTokens } from '../src/core/objectTokens';
+import { OBJECT_SLOTS } from '../src/core/objectTokens';
+import { scoreSegmentation } from '../src/core/segmentationScore';
 import { segmentFrame } from '../src/core/segmentFrame';
-import { buildWorld, renderFrame } from '../src/core/world';
+import { buildWorld, letterbox, renderFrame } from '../src/core/world';
 import { objectsInView } from '../src/core/world/raster';
-import { OBJECT_COLOURS } from '../src/core/world/vocabulary';
-import { letterbox } from '../src/ml/worldEmbeddings';
 
 const SIZE = 224;
-
-function nearestColour(c: readonly number[]): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const [name, p] of Object.entries(OBJECT_COLOURS)) {
-    const d = Math.hypot(p[0] - c[0]!, p[1] - c[1]!, p[2] - c[2]!);
-    if (d < bestD) [best, bestD] = [name, d];
-  }
-  return best;
-}
 
 it('object tokens: what the segmentation finds in a demo world', () => {
   const seed = Number(process.env.SEED ?? 42);
   const world = buildWorld({ seed });
   const { width: w, height: h, fps } = world.config;
-  let frames = 0;
-  let countRight = 0;
-  let inView = 0;
-  let found = 0;
-  let colourRight = 0;
-  let solid = 0;
-  let solidRight = 0;
-  let ms = 0;
-  for (const video of world.videos) {
-    for (let f = 0; f < video.frameCount; f += 3 * fps) {
-      const t = f / fps;
-      const truth = objectsInView(world, video, t);
-      const rgb = letterbox(renderFrame(world, video, f), w, h, SIZE);
-      const t0 = performance.now();
-      const seg = segmentFrame(rgb, SIZE);
-      objectTokens(rgb, SIZE);
-      ms += performance.now() - t0;
-      const objects = seg?.objects ?? [];
-      frames++;
-      if (objects.length === truth.length) countRight++;
-      for (const { entity, at } of truth) {
-        inView++;
-        const near = objects.find((o) => Math.hypot(o.cx * w - at.x, o.cy * h - at.y) < 12);
-        if (!near) continue;
-        found++;
-        const right = nearestColour(near.colour) === entity.colour;
-        if (right) colourRight++;
-        if (entity.texture === 'solid') {
-          solid++;
-          if (right) solidRight++;
-        }
-      }
-    }
-  }
+  const { frames, countRight, inView, found, colourRight, solid, solidRight, tokenMs } = scoreSegmentation(world, { everyS: 3, size: SIZE, timeTokens: true });
   // Slot stability: at 1 fps, within each 8 s clip, do consecutive frames put the same objects
   // (nearest in-view entity of each found object) in the same slots? A clip's token k is the mean
   // of its frames' slot k, so a change mixes two objects in one token.
@@ -104,7 +61,7 @@ it('object tokens: what the segmentation finds in a demo world', () => {
     found: r(found / inView),
     colour_right: r(colourRight / found),
     colour_right_solid: r(solidRight / solid),
-    ms_per_frame: Math.round((ms / frames) * 10) / 10,
+    ms_per_frame: Math.round((tokenMs / frames) * 10) / 10,
     slots_kept_between_frames: r(samePairs / pairs),
   };
   console.log(JSON.stringify(result, null, 1));

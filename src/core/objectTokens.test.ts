@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { colourHistogram } from './colourHistogram';
 import { OBJECT_TOKEN_DIM, OBJECT_TOKENS, objectTokens } from './objectTokens';
+import { nearestObjectColour, scoreSegmentation } from './segmentationScore';
 import { segmentFrame } from './segmentFrame';
-import { buildWorld, renderFrame } from './world';
-import { objectsInView } from './world/raster';
-import { OBJECT_COLOURS } from './world/vocabulary';
+import { buildWorld } from './world';
 
 const S = 224;
 type RGB = readonly [number, number, number];
@@ -19,7 +18,6 @@ const stripes = (x: number, y: number, a: RGB, b: RGB, period: number): RGB => (
 const inSquare = (x: number, y: number, cx: number, cy: number, r: number): boolean => Math.abs(x - cx) <= r && Math.abs(y - cy) <= r;
 const token = (v: Float32Array, t: number): Float32Array => v.subarray(t * OBJECT_TOKEN_DIM, (t + 1) * OBJECT_TOKEN_DIM);
 const norm = (v: ArrayLike<number>): number => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
-const nearestColour = (c: readonly number[]): string => Object.entries(OBJECT_COLOURS).sort((a, b) => Math.hypot(...a[1].map((v, i) => v - c[i]!)) - Math.hypot(...b[1].map((v, i) => v - c[i]!)))[0]![0];
 
 const NAVY: RGB = [25, 35, 95];
 const SKY: RGB = [145, 195, 240];
@@ -39,11 +37,11 @@ describe('object tokens from pixels', () => {
     });
     const seg = segmentFrame(f, S)!;
     expect(seg.box).toEqual({ x0: 32, x1: 192, y0: 52, y1: 172 });
-    expect(seg.objects.map((o) => nearestColour(o.colour)).sort()).toEqual(['blue', 'red', 'yellow']);
-    const red = seg.objects.find((o) => nearestColour(o.colour) === 'red')!;
+    expect(seg.objects.map((o) => nearestObjectColour(o.colour)).sort()).toEqual(['blue', 'red', 'yellow']);
+    const red = seg.objects.find((o) => nearestObjectColour(o.colour) === 'red')!;
     expect(red.area).toBe(29 * 29);
     expect([red.cx * 160, red.cy * 120]).toEqual([30.5, 60.5]);
-    const yellowObject = seg.objects.find((o) => nearestColour(o.colour) === 'yellow')!;
+    const yellowObject = seg.objects.find((o) => nearestObjectColour(o.colour) === 'yellow')!;
     expect([yellowObject.x0, yellowObject.x1, yellowObject.y0, yellowObject.y1]).toEqual([104, 136, 24, 56]);
   });
 
@@ -75,31 +73,8 @@ describe('object tokens from pixels', () => {
   it('sees the demo world: the objects in view, and their colours, in nearly every frame', () => {
     // A measurement with a floor, not an equality: frames every 3 s of a small demo world.
     const world = buildWorld({ seed: 7, shortClips: 12, longVideos: 1, scenesPerLongVideo: [4, 4], sceneSeconds: [20, 30] });
-    const { width: w, height: h, fps } = world.config;
-    const top = (S - h) >> 1;
-    const left = (S - w) >> 1;
-    let frames = 0;
-    let counted = 0;
-    let objects = 0;
-    let coloured = 0;
-    for (const video of world.videos) {
-      for (let f = 0; f < video.frameCount; f += 3 * fps) {
-        const t = f / fps;
-        const truth = objectsInView(world, video, t);
-        const rgba = renderFrame(world, video, f);
-        const rgb = new Uint8Array(S * S * 3);
-        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.set(rgba.subarray((y * w + x) * 4, (y * w + x) * 4 + 3), ((y + top) * S + x + left) * 3);
-        const seg = segmentFrame(rgb, S)!;
-        frames++;
-        if (seg.objects.length === truth.length) counted++;
-        for (const { entity, at } of truth) {
-          const near = seg.objects.find((o) => Math.hypot(o.cx * w - at.x, o.cy * h - at.y) < 12);
-          if (!near) continue;
-          objects++;
-          if (nearestColour(near.colour) === entity.colour || entity.texture !== 'solid') coloured++;
-        }
-      }
-    }
+    const { frames, countRight: counted, found: objects, solid, solidRight } = scoreSegmentation(world, { everyS: 3, size: S });
+    const coloured = solidRight + (objects - solid); // a textured object's own colour may be either of its two
     expect(frames).toBeGreaterThan(60);
     expect(counted / frames).toBeGreaterThan(0.9);
     expect(coloured / objects).toBeGreaterThan(0.95);

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClips, spanEmbedding } from '../core/clips';
 import { DEMO_SIZES } from '../core/demo';
-import { buildWorld, renderFrame } from '../core/world';
+import { buildWorld, letterbox, renderFrame } from '../core/world';
 import type { Embedder } from './embedder';
-import { embedWorldClips, letterbox, sampleCount, worldFrameAt, worldSampleTotal } from './worldEmbeddings';
+import { embedWorldClips, sampleCount, worldFrameAt, worldSampleTotal } from './worldEmbeddings';
 
 const S = 48;
 

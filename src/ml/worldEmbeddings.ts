@@ -8,7 +8,7 @@
 // world video order. Must: a cancelled signal stops between batches with an AbortError.
 import { detectScenes, fixedClips, SpanMeans, type EmbeddedSpan, type FrameSpan, type SceneOptions } from '../core/clips';
 import type { CancelSignal } from '../core/generators/types';
-import { renderFrame, type World, type WorldVideo } from '../core/world';
+import { letterbox, renderFrame, type World, type WorldVideo } from '../core/world';
 import type { Embedder } from './embedder';
 import { consecutiveDistances } from './similarity';
 
@@ -39,27 +39,6 @@ export function sampleCount(durationS: number, fps: number): number {
 /** World frame shown at sample k: the last frame at or before k / fps. */
 export function worldFrameAt(video: WorldVideo, worldFps: number, k: number, fps: number): number {
   return Math.min(video.frameCount - 1, Math.floor((k / fps) * worldFps + 1e-9));
-}
-
-/**
- * RGBA width×height → RGB size×size, centred with black bars (what a 'contain' fit gives when one
- * side already equals `size`). Frames must fit: render the world at the embedder's size.
- */
-export function letterbox(rgba: Uint8ClampedArray, width: number, height: number, size: number): Uint8Array {
-  if (width > size || height > size) throw new RangeError(`a ${width}×${height} frame does not fit ${size}×${size}; render the world at most ${size} px wide and high`);
-  const out = new Uint8Array(size * size * 3);
-  const top = Math.floor((size - height) / 2);
-  const left = Math.floor((size - width) / 2);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 4;
-      const o = ((y + top) * size + x + left) * 3;
-      out[o] = rgba[i]!;
-      out[o + 1] = rgba[i + 1]!;
-      out[o + 2] = rgba[i + 2]!;
-    }
-  }
-  return out;
 }
 
 function clipId(videoId: string, frameStart: number, kind: 'clip' | 'scene' = 'clip'): string {

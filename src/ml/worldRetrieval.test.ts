@@ -4,11 +4,10 @@
 // the same clip for ≥ 90% of frames (recall@1).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { wasmDir } from '../../tests/helpers/tfNode';
-import { buildWorld, renderFrame } from '../core/world';
+import { buildWorld, letterbox as letterboxTo, renderFrame } from '../core/world';
 import { activateBackend } from './backend/registry';
 import { createDefaultEmbedder, DEFAULT_EMBEDDER_SPEC, type Embedder } from './embedder';
 import { cosineTopK } from './similarity';
-import { letterbox as letterboxTo } from './worldEmbeddings';
 
 const S = DEFAULT_EMBEDDER_SPEC.inputSize;
 /** Same aspect as the default world (4:3), so the same seed gives the same world. */

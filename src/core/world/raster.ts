@@ -252,3 +252,24 @@ export function frameHash(bytes: ArrayLike<number>, seed = 0x811c9dc5): string {
   }
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
+
+/**
+ * RGBA width×height → RGB size×size, centred with black bars (what a 'contain' fit gives when one
+ * side already equals `size`). Frames must fit: render the world at the embedder's size.
+ */
+export function letterbox(rgba: Uint8ClampedArray, width: number, height: number, size: number): Uint8Array {
+  if (width > size || height > size) throw new RangeError(`a ${width}×${height} frame does not fit ${size}×${size}; render the world at most ${size} px wide and high`);
+  const out = new Uint8Array(size * size * 3);
+  const top = Math.floor((size - height) / 2);
+  const left = Math.floor((size - width) / 2);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const o = ((y + top) * size + x + left) * 3;
+      out[o] = rgba[i]!;
+      out[o + 1] = rgba[i + 1]!;
+      out[o + 2] = rgba[i + 2]!;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+// How well the frame segmentation (src/core/segmentFrame.ts) sees a demo world, against the
+// world's ground truth: one scorer for the unit test's floors (src/core/objectTokens.test.ts) and
+// `npm run bench:objects`. Pure; plain JS.
+
+import { objectTokens } from './objectTokens';
+import { segmentFrame } from './segmentFrame';
+import { letterbox, renderFrame, type World } from './world';
+import { objectsInView } from './world/raster';
+import { OBJECT_COLOURS, type ObjectColour } from './world/vocabulary';
+
+/** A found object is matched to an object in view whose centre is this close (pixels). */
+const MATCH_PX = 12;
+
+/** The palette colour nearest an RGB colour. */
+export function nearestObjectColour(c: readonly number[]): ObjectColour {
+  let best: ObjectColour = 'red';
+  let bestD = Infinity;
+  for (const [name, p] of Object.entries(OBJECT_COLOURS) as [ObjectColour, readonly number[]][]) {
+    const d = Math.hypot(p[0]! - c[0]!, p[1]! - c[1]!, p[2]! - c[2]!);
+    if (d < bestD) [best, bestD] = [name, d];
+  }
+  return best;
+}
+
+export interface SegmentationScore {
+  frames: number;
+  /** Frames whose found object count equals the count in view. */
+  countRight: number;
+  /** Objects in view, summed over frames. */
+  inView: number;
+  /** Objects in view with a found object within MATCH_PX of their centre. */
+  found: number;
+  /** Found objects whose chosen own colour is nearest their palette colour. */
+  colourRight: number;
+  /** Found solid objects, and those of them whose colour is right. */
+  solid: number;
+  solidRight: number;
+  /** Time making the frames' object tokens (segmentation included), ms; only with `timeTokens`. */
+  tokenMs: number;
+}
+
+/**
+ * Frames every `everyS` seconds of every video of `world`, rendered and letterboxed to `size` as
+ * the embedders see them, segmented and matched to the objects in view. With `timeTokens` each
+ * frame's object tokens are also made, and timed.
+ */
+export function scoreSegmentation(world: World, { everyS = 3, size = 224, timeTokens = false }: { everyS?: number; size?: number; timeTokens?: boolean } = {}): SegmentationScore {
+  const { width: w, height: h, fps } = world.config;
+  const s: SegmentationScore = { frames: 0, countRight: 0, inView: 0, found: 0, colourRight: 0, solid: 0, solidRight: 0, tokenMs: 0 };
+  for (const video of world.videos) {
+    for (let f = 0; f < video.frameCount; f += everyS * fps) {
+      const truth = objectsInView(world, video, f / fps);
+      const rgb = letterbox(renderFrame(world, video, f), w, h, size);
+      if (timeTokens) {
+        const t0 = performance.now();
+        objectTokens(rgb, size);
+        s.tokenMs += performance.now() - t0;
+      }
+      const objects = segmentFrame(rgb, size)?.objects ?? [];
+      s.frames++;
+      if (objects.length === truth.length) s.countRight++;
+      for (const { entity, at } of truth) {
+        s.inView++;
+        const near = objects.find((o) => Math.hypot(o.cx * w - at.x, o.cy * h - at.y) < MATCH_PX);
+        if (!near) continue;
+        s.found++;
+        const right = nearestObjectColour(near.colour) === entity.colour;
+        if (right) s.colourRight++;
+        if (entity.texture === 'solid') {
+          s.solid++;
+          if (right) s.solidRight++;
+        }
+      }
+    }
+  }
+  return s;
+}
