@@ -9,7 +9,7 @@
 //
 // Run: npm run bench:objects            (SEED=42 by default; SEED=1042 for the held-out world)
 import { it } from 'vitest';
-import { OBJECT_SLOTS } from '../src/core/objectTokens';
+import { OBJECT_SLOTS, objectTokens } from '../src/core/objectTokens';
 import { scoreSegmentation } from '../src/core/segmentationScore';
 import { segmentFrame } from '../src/core/segmentFrame';
 import { buildWorld, letterbox, renderFrame } from '../src/core/world';
@@ -21,7 +21,13 @@ it('object tokens: what the segmentation finds in a demo world', () => {
   const seed = Number(process.env.SEED ?? 42);
   const world = buildWorld({ seed });
   const { width: w, height: h, fps } = world.config;
-  const { frames, countRight, inView, found, colourRight, solid, solidRight, tokenMs } = scoreSegmentation(world, { everyS: 3, size: SIZE, timeTokens: true });
+  let tokenMs = 0;
+  const timeTokens = (rgb: Uint8Array): void => {
+    const t0 = performance.now();
+    objectTokens(rgb, SIZE);
+    tokenMs += performance.now() - t0;
+  };
+  const { frames, countRight, inView, found, colourRight, solid, solidRight } = scoreSegmentation(world, { everyS: 3, size: SIZE, onFrame: timeTokens });
   // Slot stability: at 1 fps, within each 8 s clip, do consecutive frames put the same objects
   // (nearest in-view entity of each found object) in the same slots? A clip's token k is the mean
   // of its frames' slot k, so a change mixes two objects in one token.

@@ -2,7 +2,6 @@
 // world's ground truth: one scorer for the unit test's floors (src/core/objectTokens.test.ts) and
 // `npm run bench:objects`. Pure; plain JS.
 
-import { objectTokens } from './objectTokens';
 import { segmentFrame } from './segmentFrame';
 import { letterbox, renderFrame, type World } from './world';
 import { objectsInView } from './world/raster';
@@ -35,27 +34,21 @@ export interface SegmentationScore {
   /** Found solid objects, and those of them whose colour is right. */
   solid: number;
   solidRight: number;
-  /** Time making the frames' object tokens (segmentation included), ms; only with `timeTokens`. */
-  tokenMs: number;
 }
 
 /**
  * Frames every `everyS` seconds of every video of `world`, rendered and letterboxed to `size` as
- * the embedders see them, segmented and matched to the objects in view. With `timeTokens` each
- * frame's object tokens are also made, and timed.
+ * the embedders see them, segmented and matched to the objects in view. `onFrame` sees each
+ * letterboxed frame first (bench:objects times the object tokens of the same frames there).
  */
-export function scoreSegmentation(world: World, { everyS = 3, size = 224, timeTokens = false }: { everyS?: number; size?: number; timeTokens?: boolean } = {}): SegmentationScore {
+export function scoreSegmentation(world: World, { everyS = 3, size = 224, onFrame }: { everyS?: number; size?: number; onFrame?: (rgb: Uint8Array) => void } = {}): SegmentationScore {
   const { width: w, height: h, fps } = world.config;
-  const s: SegmentationScore = { frames: 0, countRight: 0, inView: 0, found: 0, colourRight: 0, solid: 0, solidRight: 0, tokenMs: 0 };
+  const s: SegmentationScore = { frames: 0, countRight: 0, inView: 0, found: 0, colourRight: 0, solid: 0, solidRight: 0 };
   for (const video of world.videos) {
     for (let f = 0; f < video.frameCount; f += everyS * fps) {
       const truth = objectsInView(world, video, f / fps);
       const rgb = letterbox(renderFrame(world, video, f), w, h, size);
-      if (timeTokens) {
-        const t0 = performance.now();
-        objectTokens(rgb, size);
-        s.tokenMs += performance.now() - t0;
-      }
+      onFrame?.(rgb);
       const objects = segmentFrame(rgb, size)?.objects ?? [];
       s.frames++;
       if (objects.length === truth.length) s.countRight++;

@@ -258,7 +258,7 @@ export async function createRegionEmbedder(): Promise<Embedder> {
 
 /**
  * Object tokens found by segmentation (src/core/objectTokens.ts): six tokens per frame — the
- * background and the five largest objects — in plain JS, no network (about 10 ms a frame).
+ * background and the five largest objects — in plain JS, no network (about 7 ms a frame; `npm run bench:objects`).
  */
 export function objectTokenEmbedder(inputSize = DEFAULT_INPUT_SIZE): Embedder {
   return frameFunctionEmbedder(OBJECT_TOKENS_ID, OBJECT_TOKENS * OBJECT_TOKEN_DIM, inputSize, (f) => objectTokens(f, inputSize), OBJECT_TOKENS);
