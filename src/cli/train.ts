@@ -115,7 +115,7 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--accum <n>', 'micro-batches per optimizer step', integer(1, 1024))
     .option('--steps <n>', 'optimizer steps (0: as many as --epochs take); with --resume, the run’s new length', integer(0))
     .option('--epochs <n>', 'passes over the data', decimal(0.001, 10000))
-    .option('--seed <n>', 'seed of the init and the data order', integer(0, 2 ** 32 - 1))
+    .option('--seed <n>', `seed of the init and the data order (default ${defaultTrainConfig('sft').seed}, every stage: another seed repeats a run with other draws)`, integer(0, 2 ** 32 - 1))
     .option('--warmup <ratio>', 'warm-up share of the steps', decimal(0, 0.99))
     .option('--checkpoint-every <n>', 'checkpoint every N steps (and at the end)', integer(1))
     .option('--no-ref-cache', 'run the reference every step instead of once per sample (for timing)')
