@@ -3,6 +3,7 @@ import { colourHistogram } from './colourHistogram';
 import { OBJECT_TOKEN_DIM, OBJECT_TOKENS, objectTokens } from './objectTokens';
 import { nearestObjectColour, scoreSegmentation } from './segmentationScore';
 import { segmentFrame } from './segmentFrame';
+import { SHAPE_CODEBOOK } from './shapeCodebook';
 import { buildWorld } from './world';
 
 const S = 224;
@@ -61,6 +62,13 @@ describe('object tokens from pixels', () => {
     const tail = Array.from(token(v, 0).subarray(64));
     expect(tail.filter((x) => x !== 0)).toHaveLength(1);
     expect(tail.indexOf(tail.find((x) => x !== 0)!)).toBe(4 + 2);
+    // After its histogram, an object token holds its shape code: one entry of the 25 (both are squares).
+    const codes = [1, 2].map((t) => {
+      const code = Array.from(token(v, t).subarray(64, 64 + SHAPE_CODEBOOK.length));
+      expect(code.filter((x) => x !== 0)).toHaveLength(1);
+      return code.findIndex((x) => x !== 0);
+    });
+    expect(codes[0]).toBe(codes[1]);
     expect(objectTokens(new Uint8Array(S * S * 3), S).every((x) => x === 0)).toBe(true);
     expect(() => objectTokens(new Uint8Array(10), S)).toThrow(/expected 224×224×3/);
   });

@@ -11,16 +11,19 @@
 //   colour changes between background neighbours along →, ↓, ↘ and ↗ (what tells stripes from
 //   checks from dots), and the object count one-hot (0 … 8+);
 // - tokens 1 … OBJECT_SLOTS, one per object, largest first: its pixels' 64-bin histogram, its
-//   mask's 5×5 occupancy over its bounding box (the shape), size (√area), width, height, fill
-//   ratio, centroid, and its internal colour-change rates (texture).
+//   shape code (the one-hot of the codebook shape nearest its mask's 5×5 occupancy over its
+//   bounding box, src/core/shapeCode.ts; v1 wrote the 25 occupancies themselves), size (√area),
+//   width, height, fill ratio, centroid, and its internal colour-change rates (texture).
 // Each non-empty token is scaled to length 1/√OBJECT_TOKENS, as the fact tokens are, so a frame is
 // at most a unit vector; a clip is the L2-normalised mean of its frames (src/core/clips.ts).
 
 import { colourHistogram } from './colourHistogram';
 import { segmentFrame, type Segmentation } from './segmentFrame';
+import { nearestCode, shapeOccupancy, type Rect } from './shapeCode';
+import { SHAPE_CODEBOOK } from './shapeCodebook';
 
 /** Embedder id of the pixel object tokens; bump the version when the layout or the segmentation changes. */
-export const OBJECT_TOKENS_ID = 'pixels:object-tokens-v1';
+export const OBJECT_TOKENS_ID = 'pixels:object-tokens-v3';
 /** Object tokens per frame; one more token holds the background. */
 export const OBJECT_SLOTS = 5;
 /** Visual tokens per clip. */
@@ -28,15 +31,13 @@ export const OBJECT_TOKENS = OBJECT_SLOTS + 1;
 /** Levels per channel of the tokens' colour histograms (4³ = 64 bins, as the other built-in histograms). */
 const HIST_LEVELS = 4;
 const HIST_BINS = HIST_LEVELS ** 3;
-/** Occupancy grid of an object's bounding box. */
-const SHAPE_GRID = 5;
 /** Object counts the frame token tells apart; more land in the last slot. */
 const MAX_COUNT = 8;
 
 // Token layouts.
 const OBJ_HIST = 0;
 const OBJ_SHAPE = OBJ_HIST + HIST_BINS;
-const OBJ_SCALARS = OBJ_SHAPE + SHAPE_GRID * SHAPE_GRID; // size, width, height, fill, x, y, 4 texture rates
+const OBJ_SCALARS = OBJ_SHAPE + SHAPE_CODEBOOK.length; // size, width, height, fill, x, y, 4 texture rates
 const OBJ_END = OBJ_SCALARS + 10;
 const BG_HIST = 0;
 const BG_RATES = BG_HIST + HIST_BINS;
@@ -45,8 +46,6 @@ const BG_END = BG_COUNT + MAX_COUNT + 1;
 /** Width of every object token (zero-padded). */
 export const OBJECT_TOKEN_DIM = Math.max(OBJ_END, BG_END);
 
-/** An inclusive rectangle of content-box pixels. */
-type Rect = { x0: number; x1: number; y0: number; y1: number };
 
 /** Rates of colour change between neighbours (→, ↓, ↘, ↗) among pixels of `rect` where `inside` holds. */
 function changeRates(colours: ArrayLike<number>, w: number, rect: Rect, inside: (i: number) => boolean): [number, number, number, number] {
@@ -118,18 +117,9 @@ export function objectTokens(rgb: Uint8Array, size: number): Float32Array {
     v.set(colourHistogram(pickRgb(rgb, size, box, o, mine), HIST_LEVELS), at + OBJ_HIST);
     const bw = o.x1 - o.x0 + 1;
     const bh = o.y1 - o.y0 + 1;
-    const cells = new Float32Array(SHAPE_GRID * SHAPE_GRID);
-    const cellPixels = new Float32Array(SHAPE_GRID * SHAPE_GRID);
-    for (let y = o.y0; y <= o.y1; y++) {
-      const gy = Math.min(SHAPE_GRID - 1, Math.floor(((y - o.y0) * SHAPE_GRID) / bh));
-      for (let x = o.x0; x <= o.x1; x++) {
-        const c = gy * SHAPE_GRID + Math.min(SHAPE_GRID - 1, Math.floor(((x - o.x0) * SHAPE_GRID) / bw));
-        cellPixels[c] = (cellPixels[c] as number) + 1;
-        if (labels[y * w + x] === label) cells[c] = (cells[c] as number) + 1;
-      }
-    }
-    // Occupancy in [0, 1] per cell, weighted so the 25 cells weigh about as much as the histogram.
-    for (let c = 0; c < cells.length; c++) v[at + OBJ_SHAPE + c] = (cellPixels[c] as number) > 0 ? ((cells[c] as number) / (cellPixels[c] as number)) * 0.4 : 0;
+    // The mask's shape as the one-hot of its nearest codebook shape (src/core/shapeCode.ts): a
+    // discrete code the policy reads, where it did not read the 25 occupancies themselves.
+    v[at + OBJ_SHAPE + nearestCode(SHAPE_CODEBOOK, shapeOccupancy(labels, w, o, label))] = 1;
     const s = at + OBJ_SCALARS;
     v[s] = Math.sqrt(o.area) / h;
     v[s + 1] = bw / h;

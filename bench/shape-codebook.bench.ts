@@ -1,0 +1,95 @@
+// bench/shape-codebook: fits the object tokens' shape codebook (src/core/shapeCode.ts) and says how
+// well its codes tell the demo's shapes apart. The fit uses no labels: k-means over the 5×5 mask
+// occupancy of every object the segmentation finds (slots as the tokens keep them) in frames every
+// 3 s of training worlds 42, 43 and 44. The score uses the world's ground truth only to measure:
+// each code is named by the shape most of its training objects have, and the objects of held-out
+// world 1042 are scored by their code's name (purity), against the nearest centroid of the true
+// shapes (a supervised ceiling). Prints JSON and a table.
+//
+// Run: npm run fit:shape-codebook            (prints the scores)
+//      WRITE=1 npm run fit:shape-codebook    (also rewrites src/core/shapeCodebook.ts)
+import { writeFileSync } from 'node:fs';
+import { it } from 'vitest';
+import { OBJECT_SLOTS } from '../src/core/objectTokens';
+import { SHAPE_CODEBOOK } from '../src/core/shapeCodebook';
+import { kMeans, nearestCode, shapeOccupancy } from '../src/core/shapeCode';
+import { segmentFrame } from '../src/core/segmentFrame';
+import { buildWorld, letterbox, renderFrame } from '../src/core/world';
+import { objectsInView } from '../src/core/world/raster';
+import { SHAPES } from '../src/core/world/vocabulary';
+
+const SIZE = 224;
+const CODES = 25;
+const FIT_SEEDS = [42, 43, 44];
+const HELD_OUT = 1042;
+const MATCH_PX = 12;
+
+type Found = { occupancy: Float32Array; shape: number | null; size: string | null; texture: string | null };
+
+function objects(seed: number): Found[] {
+  const world = buildWorld({ seed });
+  const { width: w, height: h, fps } = world.config;
+  const out: Found[] = [];
+  for (const video of world.videos) {
+    for (let f = 0; f < video.frameCount; f += 3 * fps) {
+      const seg = segmentFrame(letterbox(renderFrame(world, video, f), w, h, SIZE), SIZE);
+      if (!seg) continue;
+      const truth = objectsInView(world, video, f / fps);
+      const cw = seg.box.x1 - seg.box.x0;
+      seg.objects.slice(0, OBJECT_SLOTS).forEach((o, k) => {
+        let entity = null;
+        let best = MATCH_PX;
+        for (const t of truth) {
+          const d = Math.hypot(o.cx * w - t.at.x, o.cy * h - t.at.y);
+          if (d < best) [best, entity] = [d, t.entity];
+        }
+        out.push({ occupancy: shapeOccupancy(seg.labels, cw, o, k + 1), shape: entity ? SHAPES.indexOf(entity.shape) : null, size: entity?.size ?? null, texture: entity?.texture ?? null });
+      });
+    }
+  }
+  return out;
+}
+
+it('shape codebook: fit without labels, scored on a held-out world', () => {
+  const t0 = performance.now();
+  const fit = FIT_SEEDS.flatMap(objects);
+  const held = objects(HELD_OUT).filter((o) => o.shape !== null);
+  const { centroids, iterations } = kMeans(fit.map((o) => o.occupancy), CODES, { seed: 1 });
+  const codebook = centroids.map((c) => c.map((x) => Math.round(x * 1e4) / 1e4));
+  const score = (book: readonly ArrayLike<number>[]): { purity: number; by: Record<string, number> } => {
+    const votes = book.map(() => new Array<number>(SHAPES.length).fill(0));
+    for (const o of fit) {
+      if (o.shape === null) continue;
+      const v = votes[nearestCode(book, o.occupancy)] as number[];
+      v[o.shape] = (v[o.shape] as number) + 1;
+    }
+    const name = votes.map((v) => v.indexOf(Math.max(...v)));
+    const by: Record<string, [number, number]> = {};
+    let right = 0;
+    for (const o of held) {
+      const ok = name[nearestCode(book, o.occupancy)] === o.shape;
+      if (ok) right++;
+      for (const key of [SHAPES[o.shape as number] as string, o.size as string, o.texture as string]) {
+        const cell = (by[key] ??= [0, 0]);
+        cell[1]++;
+        if (ok) cell[0]++;
+      }
+    }
+    return { purity: right / held.length, by: Object.fromEntries(Object.entries(by).map(([k, [a, n]]) => [k, a / n])) };
+  };
+  const mean = (xs: Float32Array[]): number[] => Array.from({ length: (xs[0] as Float32Array).length }, (_, i) => xs.reduce((s, x) => s + (x[i] as number), 0) / xs.length);
+  const ceiling = SHAPES.map((_, s) => mean(fit.filter((o) => o.shape === s).map((o) => o.occupancy)));
+  const ceilingRight = held.filter((o) => nearestCode(ceiling, o.occupancy) === o.shape).length / held.length;
+  const fitted = score(codebook);
+  const shipped = score(SHAPE_CODEBOOK);
+  const result = { codes: CODES, fit_objects: fit.length, held_out_objects: held.length, iterations, purity_fitted: fitted.purity, purity_shipped: shipped.purity, supervised_ceiling: ceilingRight, by_shipped: shipped.by, seconds: (performance.now() - t0) / 1000 };
+  console.log(JSON.stringify(result));
+  console.table(Object.fromEntries(Object.entries(shipped.by).map(([k, v]) => [k, { purity: v.toFixed(3) }])));
+  if (process.env.WRITE === '1') {
+    const rows = codebook.map((c) => `  [${c.join(', ')}],`).join('\n');
+    writeFileSync(
+      new URL('../src/core/shapeCodebook.ts', import.meta.url),
+      `// Generated by \`WRITE=1 npm run fit:shape-codebook\` (bench/shape-codebook.bench.ts): k-means (seed 1) of the\n// 5×5 mask occupancy of ${fit.length} objects found in frames every 3 s of demo worlds ${FIT_SEEDS.join(', ')} — no labels.\n// Held-out world ${HELD_OUT}: each code named by its training objects' majority shape reads ${(fitted.purity * 100).toFixed(1)}% of\n// the shapes (a supervised nearest centroid: ${(ceilingRight * 100).toFixed(1)}%). Do not edit; refit instead.\n\n/** ${CODES} mask shapes, each SHAPE_GRID² occupancies, row-major (src/core/shapeCode.ts). */\nexport const SHAPE_CODEBOOK: readonly (readonly number[])[] = [\n${rows}\n];\n`,
+    );
+  }
+}, 600_000);
