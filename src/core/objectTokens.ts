@@ -46,7 +46,6 @@ const BG_END = BG_COUNT + MAX_COUNT + 1;
 /** Width of every object token (zero-padded). */
 export const OBJECT_TOKEN_DIM = Math.max(OBJ_END, BG_END);
 
-
 /** Rates of colour change between neighbours (→, ↓, ↘, ↗) among pixels of `rect` where `inside` holds. */
 function changeRates(colours: ArrayLike<number>, w: number, rect: Rect, inside: (i: number) => boolean): [number, number, number, number] {
   const steps: [number, number][] = [[1, 0], [0, 1], [1, 1], [1, -1]];
