@@ -10,17 +10,14 @@
 // Run: npm run bench:objects            (SEED=42 by default; SEED=1042 for the held-out world)
 import { it } from 'vitest';
 import { OBJECT_SLOTS, objectTokens } from '../src/core/objectTokens';
-import { scoreSegmentation } from '../src/core/segmentationScore';
-import { segmentFrame } from '../src/core/segmentFrame';
-import { buildWorld, letterbox, renderFrame } from '../src/core/world';
-import { objectsInView } from '../src/core/world/raster';
+import { nearestInView, scoreSegmentation, worldFrames } from '../src/core/segmentationScore';
+import { buildWorld } from '../src/core/world';
 
 const SIZE = 224;
 
 it('object tokens: what the segmentation finds in a demo world', () => {
   const seed = Number(process.env.SEED ?? 42);
   const world = buildWorld({ seed });
-  const { width: w, height: h, fps } = world.config;
   let tokenMs = 0;
   const timeTokens = (rgb: Uint8Array): void => {
     const t0 = performance.now();
@@ -33,30 +30,18 @@ it('object tokens: what the segmentation finds in a demo world', () => {
   // of its frames' slot k, so a change mixes two objects in one token.
   let pairs = 0;
   let samePairs = 0;
-  for (const video of world.videos) {
-    let prev: string | null = null;
-    let prevClip = -1;
-    for (let k = 0; k * fps < video.frameCount; k++) {
-      const t = k;
-      const truth = objectsInView(world, video, t);
-      const seg = segmentFrame(letterbox(renderFrame(world, video, k * fps), w, h, SIZE), SIZE);
-      const slots = (seg?.objects ?? []).slice(0, OBJECT_SLOTS).map((o) => {
-        let id = '?';
-        let best = Infinity;
-        for (const { entity, at } of truth) {
-          const d = Math.hypot(o.cx * w - at.x, o.cy * h - at.y);
-          if (d < best) [best, id] = [d, entity.id];
-        }
-        return id;
-      });
-      const key = slots.join(',');
-      const clip = Math.floor(t / 8);
-      if (prev !== null && clip === prevClip) {
-        pairs++;
-        if (key === prev) samePairs++;
-      }
-      [prev, prevClip] = [key, clip];
+  let prev: { video: unknown; clip: number; key: string } | null = null;
+  for (const { video, t, seg, truth } of worldFrames(world, { everyS: 1, size: SIZE })) {
+    const key = (seg?.objects ?? [])
+      .slice(0, OBJECT_SLOTS)
+      .map((o) => nearestInView(world, o, truth, Infinity)?.entity.id ?? '?')
+      .join(',');
+    const clip = Math.floor(t / 8);
+    if (prev && prev.video === video && prev.clip === clip) {
+      pairs++;
+      if (key === prev.key) samePairs++;
     }
+    prev = { video, clip, key };
   }
   const r = (x: number): number => Math.round(x * 1000) / 1000;
   const result = {

@@ -13,41 +13,25 @@ import { it } from 'vitest';
 import { OBJECT_SLOTS } from '../src/core/objectTokens';
 import { SHAPE_CODEBOOK } from '../src/core/shapeCodebook';
 import { kMeans, nearestCode, shapeOccupancy } from '../src/core/shapeCode';
-import { segmentFrame } from '../src/core/segmentFrame';
-import { buildWorld, letterbox, renderFrame } from '../src/core/world';
-import { objectsInView } from '../src/core/world/raster';
+import { nearestInView, worldFrames } from '../src/core/segmentationScore';
+import { buildWorld } from '../src/core/world';
 import { SHAPES } from '../src/core/world/vocabulary';
 
 const SIZE = 224;
 const CODES = 25;
 const FIT_SEEDS = [42, 43, 44];
 const HELD_OUT = 1042;
-const MATCH_PX = 12;
 
 type Found = { occupancy: Float32Array; shape: number | null; size: string | null; texture: string | null };
 
 function objects(seed: number): Found[] {
   const world = buildWorld({ seed });
-  const { width: w, height: h, fps } = world.config;
-  const out: Found[] = [];
-  for (const video of world.videos) {
-    for (let f = 0; f < video.frameCount; f += 3 * fps) {
-      const seg = segmentFrame(letterbox(renderFrame(world, video, f), w, h, SIZE), SIZE);
-      if (!seg) continue;
-      const truth = objectsInView(world, video, f / fps);
-      const cw = seg.box.x1 - seg.box.x0;
-      seg.objects.slice(0, OBJECT_SLOTS).forEach((o, k) => {
-        let entity = null;
-        let best = MATCH_PX;
-        for (const t of truth) {
-          const d = Math.hypot(o.cx * w - t.at.x, o.cy * h - t.at.y);
-          if (d < best) [best, entity] = [d, t.entity];
-        }
-        out.push({ occupancy: shapeOccupancy(seg.labels, cw, o, k + 1), shape: entity ? SHAPES.indexOf(entity.shape) : null, size: entity?.size ?? null, texture: entity?.texture ?? null });
-      });
-    }
-  }
-  return out;
+  return [...worldFrames(world, { everyS: 3, size: SIZE })].flatMap(({ seg, truth }) =>
+    (seg?.objects ?? []).slice(0, OBJECT_SLOTS).map((o, k) => {
+      const entity = nearestInView(world, o, truth)?.entity;
+      return { occupancy: shapeOccupancy(seg!.labels, seg!.box.x1 - seg!.box.x0, o, k + 1), shape: entity ? SHAPES.indexOf(entity.shape) : null, size: entity?.size ?? null, texture: entity?.texture ?? null };
+    }),
+  );
 }
 
 it('shape codebook: fit without labels, scored on a held-out world', () => {

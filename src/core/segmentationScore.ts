@@ -1,9 +1,11 @@
 // How well the frame segmentation (src/core/segmentFrame.ts) sees a demo world, against the
-// world's ground truth: one scorer for the unit test's floors (src/core/objectTokens.test.ts) and
-// `npm run bench:objects`. Pure; plain JS.
+// world's ground truth: one walk over a world's segmented frames with their objects in view, one
+// match of a found object to them, and one scorer, for the unit tests' floors
+// (src/core/objectTokens.test.ts, shapeCode.test.ts), `npm run bench:objects` and
+// `npm run fit:shape-codebook`. Pure; plain JS.
 
-import { segmentFrame } from './segmentFrame';
-import { letterbox, renderFrame, type World } from './world';
+import { segmentFrame, type FoundObject, type Segmentation } from './segmentFrame';
+import { letterbox, renderFrame, type World, type WorldVideo } from './world';
 import { objectsInView } from './world/raster';
 import { OBJECT_COLOURS, type ObjectColour } from './world/vocabulary';
 
@@ -36,33 +38,66 @@ export interface SegmentationScore {
   solidRight: number;
 }
 
-/**
- * Frames every `everyS` seconds of every video of `world`, rendered and letterboxed to `size` as
- * the embedders see them, segmented and matched to the objects in view. `onFrame` sees each
- * letterboxed frame first (bench:objects times the object tokens of the same frames there).
- */
-export function scoreSegmentation(world: World, { everyS = 3, size = 224, onFrame }: { everyS?: number; size?: number; onFrame?: (rgb: Uint8Array) => void } = {}): SegmentationScore {
+/** An object in view: its entity and its centre in world pixels. */
+export type InView = ReturnType<typeof objectsInView>[number];
+
+/** A segmented frame of a world video and the objects in view at its time. */
+export interface WorldFrame {
+  video: WorldVideo;
+  /** Seconds into the video. */
+  t: number;
+  /** The frame rendered and letterboxed to size × size, as the embedders see it. */
+  rgb: Uint8Array;
+  /** Its segmentation (null for an all-bar frame). */
+  seg: Segmentation | null;
+  truth: InView[];
+}
+
+/** Frames every `everyS` seconds of every video of `world`, letterboxed to `size`, segmented. */
+export function* worldFrames(world: World, { everyS = 3, size = 224 }: { everyS?: number; size?: number } = {}): Generator<WorldFrame> {
   const { width: w, height: h, fps } = world.config;
-  const s: SegmentationScore = { frames: 0, countRight: 0, inView: 0, found: 0, colourRight: 0, solid: 0, solidRight: 0 };
   for (const video of world.videos) {
     for (let f = 0; f < video.frameCount; f += everyS * fps) {
-      const truth = objectsInView(world, video, f / fps);
       const rgb = letterbox(renderFrame(world, video, f), w, h, size);
-      onFrame?.(rgb);
-      const objects = segmentFrame(rgb, size)?.objects ?? [];
-      s.frames++;
-      if (objects.length === truth.length) s.countRight++;
-      for (const { entity, at } of truth) {
-        s.inView++;
-        const near = objects.find((o) => Math.hypot(o.cx * w - at.x, o.cy * h - at.y) < MATCH_PX);
-        if (!near) continue;
-        s.found++;
-        const right = nearestObjectColour(near.colour) === entity.colour;
-        if (right) s.colourRight++;
-        if (entity.texture === 'solid') {
-          s.solid++;
-          if (right) s.solidRight++;
-        }
+      yield { video, t: f / fps, rgb, seg: segmentFrame(rgb, size), truth: objectsInView(world, video, f / fps) };
+    }
+  }
+}
+
+/** The object in view whose centre is nearest a found object's, within `maxPx` world pixels (else null). */
+export function nearestInView(world: World, o: FoundObject, truth: readonly InView[], maxPx = MATCH_PX): InView | null {
+  const { width: w, height: h } = world.config;
+  let best: InView | null = null;
+  let bestD = maxPx;
+  for (const t of truth) {
+    const d = Math.hypot(o.cx * w - t.at.x, o.cy * h - t.at.y);
+    if (d < bestD) [best, bestD] = [t, d];
+  }
+  return best;
+}
+
+/**
+ * The frames of `worldFrames`, matched to the objects in view and counted. `onFrame` sees each
+ * letterboxed frame (bench:objects times the object tokens of the same frames there).
+ */
+export function scoreSegmentation(world: World, { everyS = 3, size = 224, onFrame }: { everyS?: number; size?: number; onFrame?: (rgb: Uint8Array) => void } = {}): SegmentationScore {
+  const { width: w, height: h } = world.config;
+  const s: SegmentationScore = { frames: 0, countRight: 0, inView: 0, found: 0, colourRight: 0, solid: 0, solidRight: 0 };
+  for (const { rgb, seg, truth } of worldFrames(world, { everyS, size })) {
+    onFrame?.(rgb);
+    const objects = seg?.objects ?? [];
+    s.frames++;
+    if (objects.length === truth.length) s.countRight++;
+    for (const { entity, at } of truth) {
+      s.inView++;
+      const near = objects.find((o) => Math.hypot(o.cx * w - at.x, o.cy * h - at.y) < MATCH_PX);
+      if (!near) continue;
+      s.found++;
+      const right = nearestObjectColour(near.colour) === entity.colour;
+      if (right) s.colourRight++;
+      if (entity.texture === 'solid') {
+        s.solid++;
+        if (right) s.solidRight++;
       }
     }
   }

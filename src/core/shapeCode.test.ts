@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { OBJECT_SLOTS } from './objectTokens';
 import { kMeans, nearestCode, SHAPE_GRID, shapeOccupancy } from './shapeCode';
 import { SHAPE_CODEBOOK } from './shapeCodebook';
-import { segmentFrame } from './segmentFrame';
-import { buildWorld, letterbox, renderFrame } from './world';
-import { objectsInView } from './world/raster';
+import { nearestInView, worldFrames } from './segmentationScore';
+import { buildWorld } from './world';
 
 describe('shape codes', () => {
   it('measures a mask’s occupancy over its box, cell by cell', () => {
@@ -41,23 +40,18 @@ describe('shape codes', () => {
     expect(SHAPE_CODEBOOK).toHaveLength(25);
     for (const row of SHAPE_CODEBOOK) expect(row).toHaveLength(SHAPE_GRID * SHAPE_GRID);
     const world = buildWorld({ seed: 7, shortClips: 12, longVideos: 1, scenesPerLongVideo: [4, 4], sceneSeconds: [20, 30] });
-    const { width: w, height: h, fps } = world.config;
     const votes = new Map<number, Map<string, number>>();
     let objects = 0;
-    for (const video of world.videos) {
-      for (let f = 0; f < video.frameCount; f += 3 * fps) {
-        const seg = segmentFrame(letterbox(renderFrame(world, video, f), w, h, 224), 224)!;
-        const truth = objectsInView(world, video, f / fps);
-        seg.objects.slice(0, OBJECT_SLOTS).forEach((o, k) => {
-          const near = truth.find((t) => Math.hypot(o.cx * w - t.at.x, o.cy * h - t.at.y) < 12);
-          if (!near) return;
-          const code = nearestCode(SHAPE_CODEBOOK, shapeOccupancy(seg.labels, seg.box.x1 - seg.box.x0, o, k + 1));
-          const v = votes.get(code) ?? new Map<string, number>();
-          v.set(near.entity.shape, (v.get(near.entity.shape) ?? 0) + 1);
-          votes.set(code, v);
-          objects++;
-        });
-      }
+    for (const { seg, truth } of worldFrames(world, { everyS: 3, size: 224 })) {
+      seg!.objects.slice(0, OBJECT_SLOTS).forEach((o, k) => {
+        const near = nearestInView(world, o, truth);
+        if (!near) return;
+        const code = nearestCode(SHAPE_CODEBOOK, shapeOccupancy(seg!.labels, seg!.box.x1 - seg!.box.x0, o, k + 1));
+        const v = votes.get(code) ?? new Map<string, number>();
+        v.set(near.entity.shape, (v.get(near.entity.shape) ?? 0) + 1);
+        votes.set(code, v);
+        objects++;
+      });
     }
     const majority = [...votes.values()].reduce((s, v) => s + Math.max(...v.values()), 0);
     expect(objects).toBeGreaterThan(100);
