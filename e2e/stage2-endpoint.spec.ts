@@ -71,6 +71,8 @@ test('Stage 2 with an endpoint generator: recursive captions with frames, cited 
     await page.getByRole('tab', { name: 'Stage 2' }).click();
     const panel = page.getByTestId('stage2-panel');
     await panel.getByLabel('Shortest video (s)').fill('60');
+    // The list re-renders after the new threshold: wait for the video before counting its scenes.
+    await expect(panel.getByTestId('stage2-video')).toHaveCount(1);
     const scenes = await panel.getByTestId('scene-row').count();
     expect(scenes).toBeGreaterThanOrEqual(3);
     await panel.getByLabel('Stage 2 triples').fill('3');
