@@ -55,6 +55,8 @@ test('one click runs the whole study; after a reload it continues with the finis
   // the loop above.
   await page.getByLabel('Recipe', { exact: true }).selectOption('curriculum');
   await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
+  // And the SFT questions in both wordings, as the sixteen-world studies asked them.
+  await page.getByLabel('SFT questions', { exact: true }).selectOption('both');
   await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
   for (const step of ['demo', 'stage1-data', 'stage2-data']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 });
   await expect(page.getByTestId('reproduce-curriculum-4')).toHaveAttribute('data-state', 'waiting');
@@ -66,14 +68,18 @@ test('one click runs the whole study; after a reload it continues with the finis
   const runs = await storeRecords<Run>(page, 'runs');
   const sft = runs.find((r) => r.stage === 'sft' && r.model?.layout === 'question-twice');
   expect(sft?.status).toBe('done');
+  const asked = (await storeRecords<{ runId: string; questionForm: string; samples: { id: string }[] }>(page, 'runSftSamples')).find((r) => r.runId === sft?.id);
+  expect(asked?.questionForm).toBe('both');
+  expect(asked?.samples.some((q) => q.id.endsWith('-clip'))).toBe(true);
   const step2 = await curriculumRun();
   expect(step2).toMatchObject({ stage: 'stage1', config: { compositeClips: 2, beta: 1e-4, lr: 1e-3 } });
   expect(step2?.initId?.startsWith(`${sft?.id}@`)).toBe(true);
   await page.getByRole('region', { name: 'Reproduce LongVPO' }).getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Reproduce LongVPO', exact: true })).toBeEnabled({ timeout: 30_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
-  // After a reload the panel shows the stored study's recipe and layout, so a click continues that study.
+  // After a reload the panel shows the stored study's recipe, layout and SFT wording, so a click continues that study.
   await page.reload();
   await expect(page.getByLabel('Recipe', { exact: true })).toHaveValue('curriculum');
   await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
+  await expect(page.getByLabel('SFT questions', { exact: true })).toHaveValue('both');
 });

@@ -2,6 +2,8 @@
 // is imported, Stage 1 triples synthesized, then SFT and Stage 1 DPO train in the worker with live
 // charts; Stage 1 is paused, the page reloaded, the run resumed, and its metrics must equal an
 // uninterrupted run's with the same seed (1e-3 relative). A checkpoint downloads as safetensors.
+// The SFT run asks both wordings of its questions, is paused, reloaded and resumed on the questions
+// stored with it.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { importSmallDemo, synthesizeStage1 } from './studio';
@@ -27,6 +29,26 @@ async function storedMetrics(page: Page, runId: string): Promise<Record<string, 
   );
 }
 
+/** The questions stored with an SFT run (IndexedDB `runSftSamples`). */
+async function storedSftSamples(page: Page, runId: string): Promise<{ questionForm: string; samples: { id: string; question: string; answer: string }[] } | undefined> {
+  return page.evaluate(
+    (id) =>
+      new Promise<{ questionForm: string; samples: { id: string; question: string; answer: string }[] } | undefined>((resolve, reject) => {
+        const open = indexedDB.open('longvpo-studio');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('runSftSamples').objectStore('runSftSamples').get(id);
+          req.onsuccess = () => {
+            resolve(req.result as { questionForm: string; samples: { id: string; question: string; answer: string }[] } | undefined);
+            open.result.close();
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    runId,
+  );
+}
+
 async function runIdOfRow(page: Page, index: number): Promise<string> {
   const id = await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').nth(index).getAttribute('data-testid');
   return (id ?? '').replace(/^run-/, '');
@@ -41,38 +63,55 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   await importSmallDemo(page);
   await synthesizeStage1(page, 24, /triples from \d+ clips/);
 
-  // SFT: single-clip questions on the clips kept for SFT; 24 steps, checkpoints every 8.
+  // SFT: single-clip questions on the clips kept for SFT; 48 steps, checkpoints every 8.
   await page.getByRole('link', { name: 'Train', exact: true }).click();
   await expect(page.getByText('No runs yet.')).toBeVisible();
-  await fill(page, 'Steps', '24');
+  await fill(page, 'Steps', '48');
   await fill(page, 'Checkpoint every', '8');
   // The question-twice layout here (the default clips-first trains in reproduce.spec.ts and
   // regions.spec.ts): the checkpoint records it, and Stage 1 and evaluation inherit it.
   await page.getByRole('form', { name: 'Training settings' }).getByLabel('Layout').selectOption('question-twice');
+  // Both wordings of each question: anchored to the clip's scene, and without it where the oracle can.
+  await page.getByRole('form', { name: 'Training settings' }).getByLabel('SFT questions').selectOption('both');
   await page.getByRole('button', { name: 'Start training' }).click();
   await expect(page.getByTestId('train-active')).toBeVisible();
   await expect(page.getByTestId('chart-loss')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('train-active')).toHaveCount(0, { timeout: 240_000 });
-  await expect(page.getByRole('alert')).toHaveCount(0);
   const sftId = await runIdOfRow(page, 0);
-  await expect(page.getByTestId(`run-${sftId}`).getByTestId('run-status')).toHaveText('done');
+  // The questions asked at the start are stored with the run; a pause, a reload and a resume train on them.
+  await expect.poll(async () => Number((await page.getByTestId('train-active').getByRole('progressbar').getAttribute('aria-valuenow')) ?? 0), { timeout: 120_000, intervals: [50] }).toBeGreaterThanOrEqual(3);
+  await page.keyboard.press('p');
+  await expect(page.getByTestId('train-active')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId(`run-${sftId}`).getByTestId('run-status')).toHaveText('paused');
+  const asked = await storedSftSamples(page, sftId);
+  expect(asked?.questionForm).toBe('both');
+  const clipOnly = asked?.samples.filter((s) => s.id.endsWith('-clip')) ?? [];
+  expect(clipOnly.length).toBeGreaterThan(0);
+  for (const s of clipOnly) expect(s.question).not.toMatch(/background/);
+  const anchored = new Set(asked?.samples.filter((s) => !s.id.endsWith('-clip')).map((s) => s.id));
+  for (const s of clipOnly) expect(anchored.has(s.id.replace(/-clip$/, ''))).toBe(true);
+  await page.reload();
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await page.getByTestId(`run-${sftId}`).getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId(`run-${sftId}`).getByTestId('run-status')).toHaveText('done', { timeout: 240_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(await storedSftSamples(page, sftId)).toEqual(asked);
   const sftMetrics = await storedMetrics(page, sftId);
-  expect(sftMetrics.map((m) => m.step)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+  expect(sftMetrics.map((m) => m.step)).toEqual(Array.from({ length: 48 }, (_, i) => i + 1));
   expect(sftMetrics.at(-1)!.loss).toBeLessThan((sftMetrics[0]!.loss as number) * 0.7);
-  await expect(page.getByTestId(`ckpt-${sftId}@000024`)).toBeVisible();
-  await expect(page.getByTestId(`ckpt-${sftId}@000016`)).toBeVisible();
+  await expect(page.getByTestId(`ckpt-${sftId}@000048`)).toBeVisible();
+  await expect(page.getByTestId(`ckpt-${sftId}@000040`)).toBeVisible();
 
   // The checkpoint downloads as one safetensors file with the run's state.
-  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Download ${sftId}@000024` }).click()]);
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Download ${sftId}@000048` }).click()]);
   const ckpt = decodeCheckpoint(new Uint8Array(readFileSync((await file.path()) as string)));
-  expect(ckpt.meta.step).toBe(24);
+  expect(ckpt.meta.step).toBe(48);
   expect(ckpt.meta.config.stage).toBe('sft');
   expect(ckpt.meta.model.layout).toBe('question-twice');
   expect(Object.keys(ckpt.weights)).toContain('lm_head.weight');
 
   // Stage 1 from the SFT checkpoint, 40 steps (enough that a pause lands mid-run on a fast machine): paused, reloaded, resumed.
   await page.getByLabel('Stage', { exact: true }).selectOption('stage1');
-  await expect(page.getByLabel('Initial checkpoint')).toHaveValue(`${sftId}@000024`);
+  await expect(page.getByLabel('Initial checkpoint')).toHaveValue(`${sftId}@000048`);
   await fill(page, 'Steps', '40');
   await fill(page, 'Checkpoint every', '4');
   await fill(page, 'Batch', '4');
@@ -94,7 +133,7 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
 
   // The same settings again, uninterrupted: the resumed run's metrics must match.
   await page.getByLabel('Stage', { exact: true }).selectOption('stage1');
-  await page.getByLabel('Initial checkpoint').selectOption(`${sftId}@000024`);
+  await page.getByLabel('Initial checkpoint').selectOption(`${sftId}@000048`);
   await fill(page, 'Steps', '40');
   await fill(page, 'Checkpoint every', '4');
   await fill(page, 'Batch', '4');

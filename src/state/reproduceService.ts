@@ -20,6 +20,7 @@ import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
 import { pauseTraining, refreshTraining, resumeTraining, startTraining } from './trainService';
 import { defaultTrainForm } from './trainSlice';
 import type { SequenceLayout } from '../core/train/config';
+import type { SftQuestionForm } from '../core/train/sftSynthesis';
 import { STUDY_RUNS, studySteps, type Recipe, type StudyRun, type StudyStep } from '../core/train/recipe';
 
 const RUN_LABELS: Record<StudyRun, string> = { sft: 'SFT', 'curriculum-2': 'the 2-clip step', 'curriculum-4': 'the 4-clip step', stage1: 'Stage 1', stage2: 'Stage 2' };
@@ -76,7 +77,7 @@ async function rememberRun(name: string, runId: string): Promise<void> {
   await setSetting(db, 'reproduce', { ...current, runs: { ...current.runs, [name]: runId } });
 }
 
-async function train(step: StudyStep, init: string | null, layout: SequenceLayout): Promise<string> {
+async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sftQuestions: SftQuestionForm): Promise<string> {
   const existing = await studyRun(step.run);
   if (existing) {
     const run = await getRun(await studioDb(), existing);
@@ -87,7 +88,7 @@ async function train(step: StudyStep, init: string | null, layout: SequenceLayou
   }
   // The recipe's settings for this step (src/core/train/recipe.ts). Stage 1 and 2 keep their
   // checkpoint's layout; only the SFT's is chosen.
-  const form = { ...defaultTrainForm(step.stage, init ?? ''), layout, ...step.settings };
+  const form = { ...defaultTrainForm(step.stage, init ?? ''), layout, sftQuestions, ...step.settings };
   const runId = await startTraining(form);
   if (!runId) throw new UserFacingError(`${step.label} could not start.`, 'See the message above.');
   await rememberRun(step.run, runId);
@@ -102,13 +103,13 @@ async function currentCheckpoint(runId: string): Promise<string> {
   return pointer.checkpointId;
 }
 
-/** The stored study's world size, SFT layout and recipe (the panel shows them after a reload, so a click continues that study). */
-export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe } | null> {
+/** The stored study's world size, SFT layout, recipe and SFT wording (the panel shows them after a reload, so a click continues that study). */
+export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe; sftQuestions: SftQuestionForm } | null> {
   const current = await getSetting(await studioDb(), 'reproduce');
-  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper' } : null;
+  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored' } : null;
 }
 
-export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-first', recipe: Recipe = 'paper'): Promise<void> {
+export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-first', recipe: Recipe = 'paper', sftQuestions: SftQuestionForm = 'anchored'): Promise<void> {
   const { setReproduce, reportError, setEvaluation, reportWarning } = useStudio.getState();
   cancelled = false;
   const steps = studySteps(recipe);
@@ -126,11 +127,11 @@ export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-
     // The study's clips are the import pipeline's embedder's (Settings, or the choice above the
     // button): another embedder means other visual tokens, so the runs start again (triples are
     // kept: they name clips by video and time, not by embedder). So does another layout (the
-    // SFT's sequence layout is every later run's) and another recipe.
+    // SFT's sequence layout is every later run's), another recipe and another SFT wording.
     const pipeline = await getSetting(db, 'pipeline');
     const embedder = embedderId(pipeline.embedder);
-    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout || (current.recipe ?? 'paper') !== recipe)
-      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, runs: {} });
+    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout || (current.recipe ?? 'paper') !== recipe || (current.sftQuestions ?? 'anchored') !== sftQuestions)
+      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, runs: {} });
     // 1. The demo world, unless this size is already in the library (embedded again where it was
     // imported with other settings).
     if (demo && demo.config.seed === demoSeed && (await db.count('videos')) > 0 && (current?.size ?? size) === size) {
@@ -185,7 +186,7 @@ export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-
       const had = await studyRun(s.run);
       const hadDone = had ? (await getRun(db, had))?.status === 'done' : false;
       setStep(step, hadDone ? 'kept' : 'running');
-      ids[s.run] = await train(s, s.init ? await currentCheckpoint(ids[s.init] as string) : null, layout);
+      ids[s.run] = await train(s, s.init ? await currentCheckpoint(ids[s.init] as string) : null, layout, sftQuestions);
       if (!hadDone) setStep(step, 'done');
     }
     const heldOutSeed = demoSeed + 1000;

@@ -96,12 +96,12 @@ export async function startTraining(form: TrainForm): Promise<string | null> {
   }
   const runId = `${form.stage}-${Date.now().toString(36)}`;
   useStudio.getState().setTrain({ form, metrics: [], selectedRunId: runId });
-  const { width, depth, heads, layout, initCheckpointId, stage, ...config } = form;
+  const { width, depth, heads, layout, initCheckpointId, stage, sftQuestions, ...config } = form;
   let listed = false;
   await driveRun(
     (signal) =>
       computeEngine()['train.start'](
-        { runId, stage, config: { ...config, stage }, embedder: embedderId(useStudio.getState().library.pipeline.embedder), ...(stage !== 'sft' ? { initCheckpointId } : { model: { dModel: width, layers: depth, heads, layout } }) },
+        { runId, stage, config: { ...config, stage }, embedder: embedderId(useStudio.getState().library.pipeline.embedder), ...(stage !== 'sft' ? { initCheckpointId } : { model: { dModel: width, layers: depth, heads, layout }, sftQuestions }) },
         {
           signal,
           onProgress: (p) => {

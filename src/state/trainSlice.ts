@@ -4,6 +4,7 @@ import type { StateCreator } from 'zustand';
 import { defaultTrainConfig, type SequenceLayout, type TrainConfig, type TrainStage } from '../core/train/config';
 import type { CheckpointRecord, RunRecord } from '../storage/schema';
 import type { Progress } from '../workers/rpc';
+import type { SftQuestionForm } from '../core/train/sftSynthesis';
 
 export interface TrainForm extends Omit<TrainConfig, 'stage'> {
   stage: TrainStage;
@@ -14,10 +15,12 @@ export interface TrainForm extends Omit<TrainConfig, 'stage'> {
   heads: number;
   /** SFT: where the question sits (docs/training.md, Layout); DPO stages inherit their checkpoint's. */
   layout: SequenceLayout;
+  /** SFT: the single-clip questions' wording (docs/training.md, "SFT questions"). */
+  sftQuestions: SftQuestionForm;
 }
 
 export function defaultTrainForm(stage: TrainStage, initCheckpointId = ''): TrainForm {
-  return { ...defaultTrainConfig(stage), initCheckpointId, width: 64, depth: 2, heads: 4, layout: 'clips-first' };
+  return { ...defaultTrainConfig(stage), initCheckpointId, width: 64, depth: 2, heads: 4, layout: 'clips-first', sftQuestions: 'anchored' };
 }
 
 export interface TrainRunState {

@@ -95,8 +95,8 @@ function annotationSet(id: string, sourceName: string, text: string, importedAt:
   return { id, sourceName, format: 'annotations-jsonl', importedAt, records, counts: annotationCounts(records) };
 }
 
-describe('version 2 and 3 upgrades', () => {
-  it('adds annotationSets (v2) and the training stores (v3) to a version 1 database and keeps its settings, videos, frames and audit trail', async () => {
+describe('version 2, 3 and 4 upgrades', () => {
+  it('adds annotationSets (v2), the training stores (v3) and the SFT runs\' questions (v4) to a version 1 database and keeps its settings, videos, frames and audit trail', async () => {
     const name = freshName();
     await createVersion1(name);
     const db = await openStudioDb(name);
@@ -109,6 +109,7 @@ describe('version 2 and 3 upgrades', () => {
     expect(await db.getAllFromIndex('frames', 'byVideo', 'v1')).toHaveLength(1);
     expect(await db.getAllFromIndex('auditEvents', 'byTriple', 't1')).toHaveLength(1);
     expect(await listAnnotationSets(db)).toEqual([]);
+    expect(await db.count('runSftSamples')).toBe(0);
     db.close();
   });
 

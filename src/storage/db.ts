@@ -40,6 +40,12 @@ export async function openStudioDb(name = DB_NAME): Promise<StudioDatabase> {
           db.createObjectStore('runMetrics', { keyPath: 'key' }).createIndex('byRun', 'runId');
           db.createObjectStore('refLogps', { keyPath: 'key' });
         }
+        if (oldVersion < 4) {
+          // An SFT run's questions, kept so its resume trains on them (an endpoint asked again may
+          // answer otherwise). Runs from v3 have none and resume as before, checked by count and,
+          // for checkpoints that record it, by the questions' fingerprint.
+          db.createObjectStore('runSftSamples', { keyPath: 'runId' });
+        }
       },
       blocked() {
         // Another tab holds an older version open; it will be asked to close by `blocking`.

@@ -6,9 +6,11 @@ import type { AnnotationFormat, ImportedAnnotation } from '../core/generators/an
 import type { AnnotationCounts } from '../core/generators/importReport';
 import type { AuditEvent, Review } from '../core/review/decisions';
 import type { SceneCaptionRecord } from '../core/synthesis/stage2Settings';
+import type { SftSample } from '../core/train/samples';
+import type { SftQuestionForm } from '../core/train/sftSynthesis';
 
 export const DB_NAME = 'longvpo-studio';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** Source video: the file itself stays a Blob/File reference, never copied into memory. */
 export interface VideoRecord {
@@ -201,6 +203,21 @@ export interface SettingRecord {
   value: unknown;
 }
 
+/**
+ * The single-clip questions an SFT run trains on (v4), stored when the run starts so that a resume
+ * trains on exactly them: a generator asked again (an endpoint) may answer otherwise. One per run,
+ * deleted with it.
+ */
+export interface RunSftSamplesRecord {
+  runId: string;
+  /** Which wording (src/core/train/sftSynthesis.ts, SFT_QUESTION_FORMS). */
+  questionForm: SftQuestionForm;
+  /** The generator's label when the questions were asked (provenance). */
+  generator: string;
+  createdAt: number;
+  samples: SftSample[];
+}
+
 export interface StudioDB extends DBSchema {
   settings: { key: string; value: SettingRecord };
   videos: { key: string; value: VideoRecord; indexes: { byHash: string } };
@@ -217,6 +234,7 @@ export interface StudioDB extends DBSchema {
   checkpointChunks: { key: string; value: CheckpointChunkRecord; indexes: { byCheckpoint: string } };
   runMetrics: { key: string; value: RunMetricRecord; indexes: { byRun: string } };
   refLogps: { key: string; value: RefLogpsRecord };
+  runSftSamples: { key: string; value: RunSftSamplesRecord };
 }
 
 export type StoreName =
@@ -234,7 +252,8 @@ export type StoreName =
   | 'annotationSets'
   | 'checkpointChunks'
   | 'runMetrics'
-  | 'refLogps';
+  | 'refLogps'
+  | 'runSftSamples';
 
 export const STORE_NAMES: readonly StoreName[] = [
   'settings',
@@ -252,4 +271,5 @@ export const STORE_NAMES: readonly StoreName[] = [
   'checkpointChunks',
   'runMetrics',
   'refLogps',
+  'runSftSamples',
 ];

@@ -7,6 +7,7 @@ import { STAGE2_DEFAULTS } from '../core/synthesis/stage2Settings';
 import type { WorldConfig } from '../core/world';
 import type { SequenceLayout } from '../core/train/config';
 import type { Recipe } from '../core/train/recipe';
+import type { SftQuestionForm } from '../core/train/sftSynthesis';
 import type { StudioDatabase } from './db';
 
 /** 'auto': WebCodecs where it can decode the stream, ffmpeg.wasm otherwise. */
@@ -96,7 +97,7 @@ export interface Settings {
   stage1Form: Stage1Form;
   stage2Form: Stage2Form;
   /** The one-click study's runs (issue #13), so a reload continues it instead of starting over. */
-  reproduce: { size: 'small' | 'full'; /** Embedder id of the study's clips (absent before the choice existed: the default). */ embedder?: string; /** Where the study's SFT puts the question (absent before the choice existed: clips-first). */ layout?: SequenceLayout; /** The study's training recipe (absent before the choice existed: paper). */ recipe?: Recipe; /** Run id of each of the recipe's runs, by its name in the study (sft, curriculum-2, …, stage1, stage2). */ runs: Partial<Record<string, string>> } | null;
+  reproduce: { size: 'small' | 'full'; /** Embedder id of the study's clips (absent before the choice existed: the default). */ embedder?: string; /** Where the study's SFT puts the question (absent before the choice existed: clips-first). */ layout?: SequenceLayout; /** The study's training recipe (absent before the choice existed: paper). */ recipe?: Recipe; /** The wording of the study's SFT questions (absent before the choice existed: anchored). */ sftQuestions?: SftQuestionForm; /** Run id of each of the recipe's runs, by its name in the study (sft, curriculum-2, …, stage1, stage2). */ runs: Partial<Record<string, string>> } | null;
   /** The held-out world of the last evaluation (issue #13), embedded once and never in the library: its clips and detected scenes (`scenes` missing in caches from before the Stage 2 probe). */
   heldOutWorld: { seed: number; size: 'small' | 'full'; /** Absent in caches from before the embedder choice: the default embedder. */ embedderId?: string; clips: EmbeddedSpan[]; scenes?: EmbeddedSpan[] } | null;
   /** The reviewer name written on every review and audit event of this browser (issue #11); '' = not set yet. */

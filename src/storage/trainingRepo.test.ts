@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openStudioDb } from './db';
-import { CHUNK_BYTES, commitCheckpoint, deleteRun, getRefLogps, listCheckpoints, putRefLogps, putRun, readCurrentCheckpoint, runMetrics, saveCheckpoint, sweepOrphanChunks, truncateRunMetrics, writeCheckpointChunks } from './trainingRepo';
+import { CHUNK_BYTES, commitCheckpoint, deleteRun, getRefLogps, getRunSftSamples, listCheckpoints, putRefLogps, putRun, putRunSftSamples, readCurrentCheckpoint, runMetrics, saveCheckpoint, sweepOrphanChunks, truncateRunMetrics, writeCheckpointChunks } from './trainingRepo';
 
 let n = 0;
 const bytesOf = (len: number, seed: number): Uint8Array => Uint8Array.from({ length: len }, (_, i) => (i * 31 + seed) & 255);
@@ -52,8 +52,12 @@ describe('training repository', () => {
     expect(await runMetrics(db, 'r')).toEqual([{ step: 1, loss: 1 }]);
     await putRefLogps(db, 'ref|anchor', new Map([['t1', { chosen: -1.5, rejected: -2.5 }]]));
     expect((await getRefLogps(db, 'ref|anchor'))?.get('t1')).toEqual({ chosen: -1.5, rejected: -2.5 });
+    const samples = [{ id: 'c1:q0', clips: ['c1'], question: 'What colour is the circle?', answer: 'red' }];
+    await putRunSftSamples(db, { runId: 'r', questionForm: 'both', generator: 'endpoint test-vlm', createdAt: 3, samples });
+    expect((await getRunSftSamples(db, 'r'))?.samples).toEqual(samples);
+    expect(await getRunSftSamples(db, 'other')).toBeUndefined();
     await deleteRun(db, 'r');
-    for (const store of ['runs', 'checkpoints', 'checkpointChunks', 'checkpointPointers', 'runMetrics'] as const) expect(await db.count(store)).toBe(0);
+    for (const store of ['runs', 'checkpoints', 'checkpointChunks', 'checkpointPointers', 'runMetrics', 'runSftSamples'] as const) expect(await db.count(store)).toBe(0);
     db.close();
   });
 });

@@ -6,7 +6,7 @@
 // record. A tab killed before that transaction leaves the previous checkpoint current; its
 // orphan chunks are swept by `sweepOrphanChunks`. Must: deleting a run deletes everything of it.
 import type { StudioDatabase } from './db';
-import type { CheckpointRecord, RunMetricRecord, RunRecord } from './schema';
+import type { CheckpointRecord, RunMetricRecord, RunRecord, RunSftSamplesRecord } from './schema';
 
 /** Bytes per chunk: small enough for one structured clone, large enough for few records. */
 export const CHUNK_BYTES = 1 << 20;
@@ -129,8 +129,9 @@ export async function truncateRunMetrics(db: StudioDatabase, runId: string, step
 
 export async function deleteRun(db: StudioDatabase, runId: string): Promise<void> {
   const checkpoints = await listCheckpoints(db, runId);
-  const tx = db.transaction(['runs', 'checkpoints', 'checkpointPointers', 'runMetrics'], 'readwrite');
+  const tx = db.transaction(['runs', 'checkpoints', 'checkpointPointers', 'runMetrics', 'runSftSamples'], 'readwrite');
   await tx.objectStore('runs').delete(runId);
+  await tx.objectStore('runSftSamples').delete(runId);
   await tx.objectStore('checkpointPointers').delete(runId);
   for (const c of checkpoints) await tx.objectStore('checkpoints').delete(c.id);
   const metrics = tx.objectStore('runMetrics');
@@ -146,4 +147,14 @@ export async function getRefLogps(db: StudioDatabase, key: string): Promise<Map<
 
 export async function putRefLogps(db: StudioDatabase, key: string, logps: Map<string, { chosen: number; rejected: number }>): Promise<void> {
   await db.put('refLogps', { key, logps: Object.fromEntries([...logps].map(([id, r]) => [id, [r.chosen, r.rejected] as [number, number]])) });
+}
+
+/** The questions an SFT run started with (stored once, before its first step). */
+export async function putRunSftSamples(db: StudioDatabase, record: RunSftSamplesRecord): Promise<void> {
+  await db.put('runSftSamples', record);
+}
+
+/** The questions an SFT run started with; undefined for a run from before v4 (or not SFT). */
+export async function getRunSftSamples(db: StudioDatabase, runId: string): Promise<RunSftSamplesRecord | undefined> {
+  return db.get('runSftSamples', runId);
 }

@@ -11,7 +11,7 @@ import { tokensOfEmbedderId } from '../core/pipeline';
 import { preferenceSample, type SftSample } from '../core/train/samples';
 import { withReplay } from '../core/train/replay';
 import { shortenTriples } from '../core/synthesis/shorten';
-import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft } from '../core/train/sftSynthesis';
+import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
 import { TrainSession, type RunStore, type SessionEnd, type TrainData } from '../ml/train/session';
 import type { StudioDatabase } from '../storage/db';
@@ -20,7 +20,7 @@ import type { RunRecord } from '../storage/schema';
 import { listTriples } from '../storage/triplesRepo';
 import { getReviews } from '../storage/reviewsRepo';
 import { reviewedForExport } from '../core/review/decisions';
-import { getRefLogps, getRun, putRefLogps, putRun, readCheckpoint, readCurrentCheckpoint, saveCheckpoint, sweepOrphanChunks, truncateRunMetrics } from '../storage/trainingRepo';
+import { getRefLogps, getRun, getRunSftSamples, putRefLogps, putRun, putRunSftSamples, readCheckpoint, readCurrentCheckpoint, saveCheckpoint, sweepOrphanChunks, truncateRunMetrics } from '../storage/trainingRepo';
 import { buildActiveGenerator } from './generatorFactory';
 import type { HandlerContext, Handlers } from './rpc';
 import { loadSynthClips } from './synthHandlers';
@@ -35,6 +35,8 @@ export interface TrainStartRequest {
   model?: Partial<Omit<ModelConfig, 'visualDim' | 'vocabSize'>>;
   /** Id of the pipeline's embedder: its clips are trained on when stored (else the most common embedder's). */
   embedder?: string;
+  /** SFT: the wording of the single-clip questions (default anchored; docs/training.md, "SFT questions"). */
+  sftQuestions?: SftQuestionForm;
   /** Stop (with a checkpoint) after this many steps of this call. */
   pauseAfter?: number;
 }
@@ -76,7 +78,10 @@ async function clipModel(db: StudioDatabase, wanted?: string, model?: ModelConfi
  * Stage 1 replay). SFT questions
  * are asked of the clips kept for SFT (never Stage 1 anchors).
  */
-async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}): Promise<TrainData> {
+/** SFT questions: the ones stored with the run (a resume), or asked of the active generator in `form`. */
+type SftSource = { stored: readonly SftSample[] } | { form: SftQuestionForm };
+
+async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}, sftSource: SftSource = { form: 'anchored' }): Promise<TrainData & { sftGenerator?: string }> {
   const { stage, dataSelection: selection = 'all' } = config;
   const modelId = await clipModel(db, clipsOf.embedder, clipsOf.model);
   if (modelId === null) throw new UserFacingError('The library has no clips to train on.', 'Import videos or run the demo in the Library first.');
@@ -90,13 +95,18 @@ async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage'
   const embedded = (ts: typeof triples) => ts.map(preferenceSample).filter((p) => p.clips.every((c) => vectors.has(c)));
   let pairs = embedded(triples.filter((t) => stage === 'sft' || t.stage === wanted));
   let sft: SftSample[] = [];
-  if (stage === 'sft') {
+  let sftGenerator: string | undefined;
+  if (stage === 'sft' && 'stored' in sftSource) {
+    sft = [...sftSource.stored];
+  } else if (stage === 'sft') {
+    const form = 'form' in sftSource ? sftSource.form : 'anchored';
     const { clips } = await loadSynthClips(db, modelId);
     const reserved = sftReservedClips(clips, SFT_CLIP_SEED, SFT_SHARE);
     const anchors = new Set(triples.flatMap((t) => (t.stage === 1 && t.anchor_index !== undefined ? [t.video[t.anchor_index] as string] : [])));
     const generator = await buildActiveGenerator(db);
-    const { lines } = await synthesizeSft(clips.filter((c) => reserved.has(c.id)), generator, { exclude: anchors, questionsPerClip: 6, signal });
+    const { lines } = await synthesizeSft(clips.filter((c) => reserved.has(c.id)), generator, { exclude: anchors, questionsPerClip: 6, questionForm: form, signal });
     sft = lines.map((l) => ({ id: l.id, clips: [l.clip], question: l.question, answer: l.answer }));
+    sftGenerator = generator.label;
     if (sft.length === 0) throw new UserFacingError(`The ${generator.label} generator gave no single-clip questions for the ${reserved.size} clips kept for SFT.`, 'Run the demo (its oracle answers every clip), or import annotations with questions for your clips (Settings → Generators).');
   } else if (pairs.length === 0) {
     if (selection === 'accepted') throw new UserFacingError(`No Stage ${wanted} triple is accepted or edited in Review.`, 'Review some triples first, or train on all triples.');
@@ -112,7 +122,7 @@ async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage'
       );
     pairs = withReplay(pairs, stage1, config.replay ?? 0, config.seed);
   }
-  return { clips: { dim, tokens: tokensOfEmbedderId(modelId), vector: (id) => vectors.get(id) }, sft, pairs, source: 'library', embedder: modelId };
+  return { clips: { dim, tokens: tokensOfEmbedderId(modelId), vector: (id) => vectors.get(id) }, sft, pairs, source: 'library', embedder: modelId, ...(sftGenerator !== undefined && { sftGenerator }) };
 }
 
 /** The RunStore of a run in IndexedDB. */
@@ -167,7 +177,8 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
         if (!bytes) throw new UserFacingError(`Checkpoint ${req.initCheckpointId} is not in this browser any more.`, 'Choose another initial checkpoint in the Train form.');
         init = { id: req.initCheckpointId, contents: decodeCheckpoint(bytes) };
       }
-      const data = await libraryData(db, { ...req.config, stage: req.stage }, ctx.signal, { ...(req.embedder !== undefined && { embedder: req.embedder }), ...(init && { model: init.contents.meta.model }) });
+      const sftQuestions = req.sftQuestions ?? 'anchored';
+      const data = await libraryData(db, { ...req.config, stage: req.stage }, ctx.signal, { ...(req.embedder !== undefined && { embedder: req.embedder }), ...(init && { model: init.contents.meta.model }) }, { form: sftQuestions });
       const runId = req.runId;
       if (await getRun(db, runId)) throw new UserFacingError(`A run named ${runId} exists already.`, 'Start the run again (a new name is chosen).');
       const session = TrainSession.start({ runId, config: { ...req.config, stage: req.stage }, data, ...(init && { init }), ...(req.model && { model: req.model }) });
@@ -186,6 +197,8 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
         samples: session.trainer.samples,
         lastMetrics: null,
       });
+      // The questions asked now are the run's: its resume trains on them, not on new answers.
+      if (req.stage === 'sft') await putRunSftSamples(db, { runId, questionForm: sftQuestions, generator: data.sftGenerator ?? '', createdAt: Date.now(), samples: [...data.sft] });
       return drive(db, session, ctx, req.pauseAfter);
     },
     async 'train.resume'(req, ctx) {
@@ -197,7 +210,10 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       // An uploaded checkpoint is stored under a run id of its own: its next checkpoints go there.
       contents.meta.runId = req.runId;
       // The clips of the embedder the run trained on (the pipeline's may have changed since).
-      const data = await libraryData(db, contents.meta.config, ctx.signal, { model: contents.meta.model, ...(contents.meta.data.embedder !== undefined && { embedder: contents.meta.data.embedder }) });
+      // An SFT run's own questions when stored (v4); a run from before asks the generator again
+      // and the checkpoint's `data.sft` fingerprint refuses other questions.
+      const stored = contents.meta.config.stage === 'sft' ? await getRunSftSamples(db, req.runId) : undefined;
+      const data = await libraryData(db, contents.meta.config, ctx.signal, { model: contents.meta.model, ...(contents.meta.data.embedder !== undefined && { embedder: contents.meta.data.embedder }) }, stored ? { stored: stored.samples } : { form: 'anchored' });
       const session = TrainSession.resume(contents, data, { ...(req.maxSteps !== undefined && { maxSteps: req.maxSteps }) });
       await truncateRunMetrics(db, req.runId, contents.meta.step);
       return drive(db, session, ctx, req.pauseAfter);

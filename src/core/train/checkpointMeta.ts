@@ -43,6 +43,8 @@ export interface CheckpointMeta {
     embedder?: string;
     /** DPO stages: FNV-1a (hex) of the pairs' ids in training order, so a resume on other pairs of the same count is refused (absent in older checkpoints: not checked). */
     pairs?: string;
+    /** SFT: FNV-1a (hex) of the samples' ids, clips, questions and answers in training order, so a resume on other questions is refused (absent in older checkpoints: not checked). */
+    sft?: string;
   };
   createdAt: string;
   /** Metrics of the last step before the checkpoint. */

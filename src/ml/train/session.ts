@@ -23,6 +23,15 @@ export function pairsFingerprint(pairs: readonly PreferenceSample[]): string {
   return fnv1a(pairs.map((p) => p.id).join('\n')).toString(16).padStart(8, '0');
 }
 
+/**
+ * The SFT samples a run trains on, in order, as one hash (checkpoint `data.sft`): ids, clips,
+ * questions and answers, since a generator asked again (an endpoint) may give the same ids other
+ * questions.
+ */
+export function sftFingerprint(samples: readonly SftSample[]): string {
+  return fnv1a(samples.map((s) => [s.id, s.clips.join(','), s.question, s.answer].join('\u241f')).join('\n')).toString(16).padStart(8, '0');
+}
+
 export interface TrainData {
   clips: ClipSource;
   sft: readonly SftSample[];
@@ -136,6 +145,11 @@ export class TrainSession {
       trainer.dispose();
       throw new UserFacingError(`The run trained on other triples than this data has (the same count, ${meta.data.samples}, but not the same triples).`, 'Resume with the triples the run started with (the same folder, or the library before triples were added, removed or reviewed), or start a new run.');
     }
+    // Same count, other questions (an endpoint asked again, another SFT wording, a changed sft.jsonl).
+    if (config.stage === 'sft' && meta.data.sft !== undefined && meta.data.sft !== sftFingerprint(data.sft)) {
+      trainer.dispose();
+      throw new UserFacingError(`The run trained on other SFT questions than this data has (the same count, ${meta.data.samples}, but not the same questions or answers).`, 'Resume with the SFT questions the run started with (the same folder, or the questions the studio stored with the run), or start a new run.');
+    }
     return new TrainSession(meta.runId, trainer, tokenizer, meta.referenceId, meta.initId, contents.reference, data);
   }
 
@@ -153,7 +167,7 @@ export class TrainSession {
       optimizerT: 0,
       referenceId: this.referenceId,
       initId: this.initId,
-      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }), ...(t.config.stage !== 'sft' && { pairs: pairsFingerprint(this.data.pairs) }) },
+      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }), ...(t.config.stage !== 'sft' ? { pairs: pairsFingerprint(this.data.pairs) } : { sft: sftFingerprint(this.data.sft) }) },
       createdAt: new Date().toISOString(),
       lastMetrics: this.lastMetrics,
     };

@@ -6,7 +6,8 @@ import { RECIPES, recipeLayout, type Recipe } from '../../core/train/recipe';
 import { setPipeline } from '../../state/libraryService';
 import { cancelReproduce, reproduce, reproduceSteps, STEP_LABELS, storedReproduce } from '../../state/reproduceService';
 import { useStudio } from '../../state/store';
-import { LAYOUT_LABELS } from '../train/layoutLabels';
+import { LAYOUT_LABELS, SFT_QUESTION_LABELS } from '../train/layoutLabels';
+import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../../core/train/sftSynthesis';
 
 const MARK = { waiting: '○', running: '◐', done: '●', kept: '●', failed: '✗' } as const;
 
@@ -52,6 +53,7 @@ export function ReproducePanel() {
   const [size, setSize] = useState<DemoSize>('small');
   const [layout, setLayout] = useState<SequenceLayout>('clips-first');
   const [recipe, setRecipe] = useState<Recipe>('paper');
+  const [sftQuestions, setSftQuestions] = useState<SftQuestionForm>('anchored');
   // After a reload, the stored study's world and layout, so clicking again continues it rather
   // than starting over; the choices wait (disabled) until they are read.
   const [loaded, setLoaded] = useState(false);
@@ -63,6 +65,7 @@ export function ReproducePanel() {
         setSize(stored.size);
         setLayout(stored.layout);
         setRecipe(stored.recipe);
+        setSftQuestions(stored.sftQuestions);
       })
       // No storage (the studio says so elsewhere): the defaults.
       .catch(() => undefined)
@@ -80,7 +83,7 @@ export function ReproducePanel() {
     <section className="card" aria-labelledby="reproduce-title">
       <h2 id="reproduce-title">Reproduce LongVPO</h2>
       <p className="muted">
-        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md).
+        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did (changing it starts the runs over too). The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md).
       </p>
       <div className="row">
         <Choice id="r-size" label="World" value={size} options={SIZES} disabled={locked} onChange={setSize} />
@@ -108,7 +111,7 @@ export function ReproducePanel() {
           value={recipe}
           options={RECIPES.map((r) => ({ value: r, label: RECIPE_LABELS[r] }))}
           disabled={locked}
-          title="The paper's three runs, or the curriculum that gained about 10 points at 16 clips on sixteen fact-token worlds (docs/results.md): supervised steps on 2- then 4-clip composites before Stage 1, and Stage 2 with as many Stage 1 pairs replayed. It sets the question's place to before and after the clips. Changing it starts the runs over; the triples are kept."
+          title="The paper's three runs, or the curriculum that gained 10 to 13 points at 16 clips on sixteen training worlds, with object tokens from pixels as with fact tokens (docs/results.md): supervised steps on 2- then 4-clip composites before Stage 1, and Stage 2 with as many Stage 1 pairs replayed. It sets the question's place to before and after the clips. Changing it starts the runs over; the triples are kept."
           onChange={(picked) => {
             setRecipe(picked);
             setLayout(recipeLayout(picked));
@@ -123,7 +126,16 @@ export function ReproducePanel() {
           title="Where the SFT model's question sits (docs/training.md, Layout); Stage 1 and 2 keep it. Changing it starts the runs over; the triples are kept."
           onChange={setLayout}
         />
-        <button type="button" disabled={locked} onClick={() => void reproduce(size, layout, recipe)}>
+        <Choice
+          id="r-sft-questions"
+          label="SFT questions"
+          value={sftQuestions}
+          options={SFT_QUESTION_FORMS.map((f) => ({ value: f, label: SFT_QUESTION_LABELS[f] }))}
+          disabled={locked}
+          title="The wording of the SFT model's single-clip questions (docs/training.md, SFT questions): a question that names the clip's scene can be answered from its words alone; without the scene only looking answers it. The held-out probe always asks the anchored form. Changing it starts the runs over; the triples are kept."
+          onChange={setSftQuestions}
+        />
+        <button type="button" disabled={locked} onClick={() => void reproduce(size, layout, recipe, sftQuestions)}>
           Reproduce LongVPO
         </button>
         {state.running ? (

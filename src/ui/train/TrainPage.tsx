@@ -6,7 +6,8 @@ import { useStudio } from '../../state/store';
 import { downloadCheckpoint, formProblems, pauseTraining, refreshTraining, removeCheckpoint, removeRun, resumeTraining, selectRun, setTrainStage, startTraining, uploadCheckpoint } from '../../state/trainService';
 import type { TrainForm } from '../../state/trainSlice';
 import { FileButton } from '../common/FileButton';
-import { LAYOUT_LABELS } from './layoutLabels';
+import { LAYOUT_LABELS, SFT_QUESTION_LABELS } from './layoutLabels';
+import { SFT_QUESTION_FORMS } from '../../core/train/sftSynthesis';
 import { ProgressBar } from '../common/ProgressBar';
 import { Problems } from '../common/Problems';
 import { MetricsChart } from './MetricsChart';
@@ -123,6 +124,17 @@ function TrainFormPanel() {
                   ))}
                 </select>
                 <span className="muted">where the question sits; Stage 1 and 2 keep their checkpoint's</span>
+              </div>
+              <div className="field">
+                <label htmlFor="t-sft-questions">SFT questions</label>
+                <select id="t-sft-questions" value={form.sftQuestions} onChange={(e) => patch({ sftQuestions: e.target.value as TrainForm['sftQuestions'] })}>
+                  {SFT_QUESTION_FORMS.map((f) => (
+                    <option key={f} value={f}>
+                      {SFT_QUESTION_LABELS[f]}
+                    </option>
+                  ))}
+                </select>
+                <span className="muted">the demo's oracle can also ask without naming the clip's scene; kept with the run for its resume</span>
               </div>
             </>
           )}
