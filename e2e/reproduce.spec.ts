@@ -55,10 +55,23 @@ test('one click runs the whole study; after a reload it continues with the finis
   // the loop above.
   await page.getByLabel('Recipe', { exact: true }).selectOption('curriculum');
   await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
-  // And the SFT questions in both wordings, as the sixteen-world studies asked them.
+  // And the SFT questions in both wordings, on two training worlds, as the sixteen-world studies
+  // asked them: the second world (seed 43) is generated and imported, synthesized apart, and both train.
   await page.getByLabel('SFT questions', { exact: true }).selectOption('both');
+  await page.getByLabel('Training worlds', { exact: true }).fill('2');
   await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
-  for (const step of ['demo', 'stage1-data', 'stage2-data']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 });
+  for (const step of ['demo', 'stage1-data', 'stage2-data']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
+  const videos = await storeRecords<{ id: string; name: string }>(page, 'videos');
+  const worldOf = new Map(videos.map((v) => [v.id, /^world-s(\d+)-/.exec(v.name)?.[1]]));
+  expect(new Set(worldOf.values())).toEqual(new Set(['42', '43']));
+  // Every Stage 1 composite is of one world's clips; both worlds anchor some; Stage 2 covers both.
+  type Body = { stage: number; body: { clips: { video: string; video_name: string }[] } };
+  const worldTriples = await storeRecords<Body>(page, 'triples');
+  for (const stage of [1, 2]) {
+    const perTriple = worldTriples.filter((t) => t.stage === stage).map((t) => new Set(t.body.clips.map((c) => /^world-s(\d+)-/.exec(c.video_name)?.[1])));
+    expect(perTriple.every((w) => w.size === 1)).toBe(true);
+    expect(new Set(perTriple.map((w) => [...w][0]))).toEqual(new Set(['42', '43']));
+  }
   await expect(page.getByTestId('reproduce-curriculum-4')).toHaveAttribute('data-state', 'waiting');
   await expect(page.getByTestId('reproduce-sft')).toHaveAttribute('data-state', 'running');
   await expect(page.getByTestId('reproduce-curriculum-2')).toHaveAttribute('data-state', 'running', { timeout: 300_000 });
@@ -71,6 +84,9 @@ test('one click runs the whole study; after a reload it continues with the finis
   const asked = (await storeRecords<{ runId: string; questionForm: string; samples: { id: string }[] }>(page, 'runSftSamples')).find((r) => r.runId === sft?.id);
   expect(asked?.questionForm).toBe('both');
   expect(asked?.samples.some((q) => q.id.endsWith('-clip'))).toBe(true);
+  // SFT asked the clips of both worlds (each of its own world's oracle).
+  const sftWorlds = new Set(asked?.samples.map((q) => worldOf.get((q as { clips: string[] }).clips[0]?.split('|')[0] ?? '')));
+  expect(sftWorlds).toEqual(new Set(['42', '43']));
   const step2 = await curriculumRun();
   expect(step2).toMatchObject({ stage: 'stage1', config: { compositeClips: 2, beta: 1e-4, lr: 1e-3 } });
   expect(step2?.initId?.startsWith(`${sft?.id}@`)).toBe(true);
@@ -82,4 +98,5 @@ test('one click runs the whole study; after a reload it continues with the finis
   await expect(page.getByLabel('Recipe', { exact: true })).toHaveValue('curriculum');
   await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
   await expect(page.getByLabel('SFT questions', { exact: true })).toHaveValue('both');
+  await expect(page.getByLabel('Training worlds', { exact: true })).toHaveValue('2');
 });

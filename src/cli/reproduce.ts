@@ -11,7 +11,7 @@ import { formatGain, pairedGains } from '../core/eval/compare';
 import type { PairedDifference } from '../core/eval/stats';
 import { PROBE_VERSION } from '../core/eval/probe';
 import { SEQUENCE_LAYOUTS, type SequenceLayout, type TrainConfig } from '../core/train/config';
-import { RECIPES, recipeLayout, stepFlags, studySteps, type Recipe, type StepSettings } from '../core/train/recipe';
+import { RECIPES, recipeLayout, stepFlags, studySftEpochs, studySteps, type Recipe, type StepSettings } from '../core/train/recipe';
 import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
@@ -38,8 +38,8 @@ interface ReproduceOptions {
 
 /** SFT epochs of a study on `worlds` training worlds: the default 20 on one world, fewer on more (about the same steps from 2 on, never under 4). */
 export function sftEpochs(worlds: number, quick: boolean): string[] {
-  if (quick) return ['--epochs', '4'];
-  return worlds > 1 ? ['--epochs', String(Math.max(4, Math.round(20 / worlds)))] : [];
+  const epochs = studySftEpochs(worlds, quick);
+  return epochs === undefined ? [] : ['--epochs', String(epochs)];
 }
 
 /** Seeds of a study's training worlds: seed, seed + 1, … (`--train-worlds`); the held-out seed must not be one of them. */

@@ -21,7 +21,7 @@ import { pauseTraining, refreshTraining, resumeTraining, startTraining } from '.
 import { defaultTrainForm } from './trainSlice';
 import type { SequenceLayout } from '../core/train/config';
 import type { SftQuestionForm } from '../core/train/sftSynthesis';
-import { STUDY_RUNS, studySteps, type Recipe, type StudyRun, type StudyStep } from '../core/train/recipe';
+import { STUDY_RUNS, studySftEpochs, studySteps, type Recipe, type StudyRun, type StudyStep } from '../core/train/recipe';
 
 const RUN_LABELS: Record<StudyRun, string> = { sft: 'SFT', 'curriculum-2': 'the 2-clip step', 'curriculum-4': 'the 4-clip step', stage1: 'Stage 1', stage2: 'Stage 2' };
 
@@ -77,7 +77,7 @@ async function rememberRun(name: string, runId: string): Promise<void> {
   await setSetting(db, 'reproduce', { ...current, runs: { ...current.runs, [name]: runId } });
 }
 
-async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sftQuestions: SftQuestionForm): Promise<string> {
+async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sftQuestions: SftQuestionForm, sftEpochs: number | undefined): Promise<string> {
   const existing = await studyRun(step.run);
   if (existing) {
     const run = await getRun(await studioDb(), existing);
@@ -88,7 +88,7 @@ async function train(step: StudyStep, init: string | null, layout: SequenceLayou
   }
   // The recipe's settings for this step (src/core/train/recipe.ts). Stage 1 and 2 keep their
   // checkpoint's layout; only the SFT's is chosen.
-  const form = { ...defaultTrainForm(step.stage, init ?? ''), layout, sftQuestions, ...step.settings };
+  const form = { ...defaultTrainForm(step.stage, init ?? ''), layout, sftQuestions, ...(step.stage === 'sft' && sftEpochs !== undefined && { epochs: sftEpochs }), ...step.settings };
   const runId = await startTraining(form);
   if (!runId) throw new UserFacingError(`${step.label} could not start.`, 'See the message above.');
   await rememberRun(step.run, runId);
@@ -104,15 +104,40 @@ async function currentCheckpoint(runId: string): Promise<string> {
 }
 
 /** The stored study's world size, SFT layout, recipe and SFT wording (the panel shows them after a reload, so a click continues that study). */
-export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe; sftQuestions: SftQuestionForm } | null> {
+export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe; sftQuestions: SftQuestionForm; worlds: number } | null> {
   const current = await getSetting(await studioDb(), 'reproduce');
-  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored' } : null;
+  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored', worlds: current.worlds ?? 1 } : null;
 }
 
-export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-first', recipe: Recipe = 'paper', sftQuestions: SftQuestionForm = 'anchored'): Promise<void> {
+/** The library's videos of the demo world of `seed` (their file names start `world-s<seed>-`). */
+async function worldVideoIds(seed: number): Promise<string[]> {
+  return (await (await studioDb()).getAll('videos')).filter((v) => v.name.startsWith(`world-s${seed}-`)).map((v) => v.id);
+}
+
+/** True when a triple of `stage` in the library is of the demo world of `seed`: Stage 1 anchored on one of its clips, Stage 2 on one of its videos. */
+async function hasTriplesOf(stage: 1 | 2, seed: number): Promise<boolean> {
+  const triples = await (await studioDb()).getAllFromIndex('triples', 'byStage', stage);
+  return triples.some((t) => {
+    const body = t.body as { anchor_index?: number; clips?: { video_name?: string }[] };
+    const clip = stage === 1 ? body.clips?.[body.anchor_index ?? -1] : body.clips?.[0];
+    return clip?.video_name?.startsWith(`world-s${seed}-`) ?? false;
+  });
+}
+
+export interface ReproduceOptions {
+  layout?: SequenceLayout;
+  recipe?: Recipe;
+  sftQuestions?: SftQuestionForm;
+  /** Demo worlds to train on, seeds demo, demo + 1, … (`reproduce --train-worlds`); default 1. */
+  worlds?: number;
+}
+
+export async function reproduce(size: DemoSize, options: ReproduceOptions = {}): Promise<void> {
+  const { layout = 'clips-first', recipe = 'paper', sftQuestions = 'anchored', worlds = 1 } = options;
   const { setReproduce, reportError, setEvaluation, reportWarning } = useStudio.getState();
   cancelled = false;
-  const steps = studySteps(recipe);
+  const steps = studySteps(recipe, { worlds });
+  const sftEpochs = studySftEpochs(worlds);
   setReproduce({ running: true, size, steps: Object.fromEntries(reproduceSteps(recipe).map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
   const t0 = Date.now();
   let step: ReproduceStep = 'demo';
@@ -130,8 +155,8 @@ export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-
     // SFT's sequence layout is every later run's), another recipe and another SFT wording.
     const pipeline = await getSetting(db, 'pipeline');
     const embedder = embedderId(pipeline.embedder);
-    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout || (current.recipe ?? 'paper') !== recipe || (current.sftQuestions ?? 'anchored') !== sftQuestions)
-      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, runs: {} });
+    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout || (current.recipe ?? 'paper') !== recipe || (current.sftQuestions ?? 'anchored') !== sftQuestions || (current.worlds ?? 1) !== worlds)
+      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, worlds, runs: {} });
     // 1. The demo world, unless this size is already in the library (embedded again where it was
     // imported with other settings).
     if (demo && demo.config.seed === demoSeed && (await db.count('videos')) > 0 && (current?.size ?? size) === size) {
@@ -160,22 +185,53 @@ export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-
       if ((await db.count('videos')) === 0) throw new UserFacingError('The demo world was not imported.', 'See the message above, then click Reproduce LongVPO again.');
       setStep('demo', 'done');
     }
+    // Training worlds 2…N (seeds after the demo's), each generated and imported once, the oracle
+    // told of each (`extraDemoWorlds`); worlds the library holds already are kept.
+    const seeds = Array.from({ length: worlds }, (_, k) => demoSeed + k);
+    // A world of another size under the same seed (the World list changed) is made again.
+    const primary = await getSetting(db, 'demoWorld');
+    const sameSize = (config: { seed: number }): boolean => primary !== null && JSON.stringify({ ...config, seed: 0 }) === JSON.stringify({ ...primary.config, seed: 0 });
+    for (const seed of seeds.slice(1)) {
+      check();
+      const known = (await getSetting(db, 'extraDemoWorlds')).some((w) => w.config.seed === seed && sameSize(w.config));
+      if (known && (await worldVideoIds(seed)).length > 0) continue;
+      setStep('demo', 'running');
+      await runDemo(size, { seed, extra: true });
+      check();
+      if ((await worldVideoIds(seed)).length === 0) throw new UserFacingError(`The demo world of seed ${seed} (training world ${seed - demoSeed + 1} of ${worlds}) was not imported.`, 'See the message above, then click Reproduce LongVPO again.');
+      setStep('demo', 'done');
+    }
     check();
     step = 'stage1-data';
-    if ((await countTriples(db, 1)) > 0) setStep(step, 'kept');
+    // Each world's composites are made of its own clips, as `longvpo reproduce` synthesizes each
+    // world apart and merges them: its oracle's questions are exact only among its own videos.
+    // One world: any Stage 1 triples are kept, as before training worlds existed.
+    const missing: number[] = [];
+    if (worlds === 1) {
+      if ((await countTriples(db, 1)) === 0) missing.push(demoSeed);
+    } else for (const seed of seeds) if (!(await hasTriplesOf(1, seed))) missing.push(seed);
+    if (missing.length === 0) setStep(step, 'kept');
     else {
       setStep(step, 'running');
-      await runStage1({ ...useStudio.getState().synth.form, count: 2000, frameBudget: 128, seed: demoSeed });
-      if ((await countTriples(db, 1)) === 0) throw new UserFacingError('No Stage 1 triples were made.', 'See the message above.');
+      for (const seed of missing) {
+        check();
+        await runStage1({ ...useStudio.getState().synth.form, count: 2000, frameBudget: 128, seed }, worlds > 1 ? { videoIds: await worldVideoIds(seed) } : {});
+        if (!(await hasTriplesOf(1, seed)) && (worlds > 1 || (await countTriples(db, 1)) === 0))
+          throw new UserFacingError(`No Stage 1 triples were made${worlds > 1 ? ` for the demo world of seed ${seed}` : ''}.`, 'See the message above.');
+      }
       setStep(step, 'done');
     }
     check();
     step = 'stage2-data';
-    if ((await countTriples(db, 2)) > 0) setStep(step, 'kept');
+    // Every world's long videos: one run over the library (a query is of one video, so worlds do
+    // not mix), 400 triples a world at most; triples already stored are kept by their ids.
+    let stage2Missing = (await countTriples(db, 2)) === 0;
+    if (worlds > 1) for (const seed of seeds) stage2Missing ||= !(await hasTriplesOf(2, seed));
+    if (!stage2Missing) setStep(step, 'kept');
     else {
       setStep(step, 'running');
       const modelId = embedderId(useStudio.getState().library.pipeline.embedder);
-      await computeEngine()['synth.stage2']({ seed: demoSeed, count: 400, partialEvidenceShare: 0.5, framesPerScene: 16, minVideoS: 60, modelId });
+      await computeEngine()['synth.stage2']({ seed: demoSeed, count: 400 * worlds, partialEvidenceShare: 0.5, framesPerScene: 16, minVideoS: 60, modelId });
       await refreshTriples();
       setStep(step, 'done');
     }
@@ -186,7 +242,7 @@ export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-
       const had = await studyRun(s.run);
       const hadDone = had ? (await getRun(db, had))?.status === 'done' : false;
       setStep(step, hadDone ? 'kept' : 'running');
-      ids[s.run] = await train(s, s.init ? await currentCheckpoint(ids[s.init] as string) : null, layout, sftQuestions);
+      ids[s.run] = await train(s, s.init ? await currentCheckpoint(ids[s.init] as string) : null, layout, sftQuestions, sftEpochs);
       if (!hadDone) setStep(step, 'done');
     }
     const heldOutSeed = demoSeed + 1000;
@@ -216,7 +272,7 @@ export async function reproduce(size: DemoSize, layout: SequenceLayout = 'clips-
         }
       }
     await refreshTraining();
-    reportWarning({ title: 'Reproduce LongVPO finished', message: `The study on the ${size} demo world finished in ${Math.round((Date.now() - t0) / 1000)} s; the comparison is below.`, hint: 'The full world gives more items and tighter intervals (docs/evaluation.md).' });
+    reportWarning({ title: 'Reproduce LongVPO finished', message: `The study on ${worlds > 1 ? `${worlds} ${size} demo worlds` : `the ${size} demo world`} finished in ${Math.round((Date.now() - t0) / 1000)} s; the comparison is below.`, hint: 'The full world gives more items and tighter intervals (docs/evaluation.md).' });
   } catch (e) {
     setStep(step, cancelled ? 'waiting' : 'failed');
     // Cancel is not a failure, whichever way the step noticed it (a paused run, a stopped evaluation).

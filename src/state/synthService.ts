@@ -62,7 +62,8 @@ export async function saveStage1Form(form: Stage1Form): Promise<void> {
 
 let controller: AbortController | null = null;
 
-export async function runStage1(form: Stage1Form): Promise<void> {
+/** `videoIds`: compose from these videos only (Reproduce LongVPO synthesizes each training world apart). */
+export async function runStage1(form: Stage1Form, scope: { videoIds?: string[] } = {}): Promise<void> {
   const { setSynth, reportError, library } = useStudio.getState();
   const problems = stage1FormProblems(form);
   if (problems.length > 0) {
@@ -77,7 +78,7 @@ export async function runStage1(form: Stage1Form): Promise<void> {
   try {
     await saveStage1Form(form);
     const result = await computeEngine()['synth.stage1'](
-      { ...form, modelId: embedderId(library.pipeline.embedder) },
+      { ...form, modelId: embedderId(library.pipeline.embedder), ...(scope.videoIds && { videoIds: scope.videoIds }) },
       { signal: own.signal, onProgress: (progress) => setSynth({ run: { stage: 1, progress, startedAt } }) },
     );
     setSynth({ last: { ...result, seconds: (Date.now() - startedAt) / 1000 } });

@@ -85,6 +85,11 @@ export interface Settings {
   pipeline: PipelineSettings;
   /** The demo world last generated: enough to rebuild its ground truth exactly (same seed). */
   demoWorld: { config: WorldConfig; version: number; fingerprint: string } | null;
+  /**
+   * Further demo worlds in the library (Reproduce LongVPO's training worlds 2…N, seeds after the
+   * demo's): the oracle answers their videos too, each from its own world.
+   */
+  extraDemoWorlds: { config: WorldConfig; version: number; fingerprint: string }[];
   /** The generator synthesis uses. */
   activeGenerator: GeneratorChoice;
   /** null until first saved: the defaults of src/net/endpointGenerator.ts apply. */
@@ -97,7 +102,7 @@ export interface Settings {
   stage1Form: Stage1Form;
   stage2Form: Stage2Form;
   /** The one-click study's runs (issue #13), so a reload continues it instead of starting over. */
-  reproduce: { size: 'small' | 'full'; /** Embedder id of the study's clips (absent before the choice existed: the default). */ embedder?: string; /** Where the study's SFT puts the question (absent before the choice existed: clips-first). */ layout?: SequenceLayout; /** The study's training recipe (absent before the choice existed: paper). */ recipe?: Recipe; /** The wording of the study's SFT questions (absent before the choice existed: anchored). */ sftQuestions?: SftQuestionForm; /** Run id of each of the recipe's runs, by its name in the study (sft, curriculum-2, …, stage1, stage2). */ runs: Partial<Record<string, string>> } | null;
+  reproduce: { size: 'small' | 'full'; /** Embedder id of the study's clips (absent before the choice existed: the default). */ embedder?: string; /** Where the study's SFT puts the question (absent before the choice existed: clips-first). */ layout?: SequenceLayout; /** The study's training recipe (absent before the choice existed: paper). */ recipe?: Recipe; /** The wording of the study's SFT questions (absent before the choice existed: anchored). */ sftQuestions?: SftQuestionForm; /** Demo worlds the study trains on, seeds demo, demo + 1, … (absent before the choice existed: 1). */ worlds?: number; /** Run id of each of the recipe's runs, by its name in the study (sft, curriculum-2, …, stage1, stage2). */ runs: Partial<Record<string, string>> } | null;
   /** The held-out world of the last evaluation (issue #13), embedded once and never in the library: its clips and detected scenes (`scenes` missing in caches from before the Stage 2 probe). */
   heldOutWorld: { seed: number; size: 'small' | 'full'; /** Absent in caches from before the embedder choice: the default embedder. */ embedderId?: string; clips: EmbeddedSpan[]; scenes?: EmbeddedSpan[] } | null;
   /** The reviewer name written on every review and audit event of this browser (issue #11); '' = not set yet. */
@@ -110,6 +115,7 @@ export const DEFAULT_SETTINGS: Settings = {
   decoder: 'auto',
   pipeline: DEFAULT_PIPELINE,
   demoWorld: null,
+  extraDemoWorlds: [],
   activeGenerator: 'oracle',
   endpoint: null,
   endpointApiKey: null,

@@ -98,6 +98,7 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
       const db = await studioDb();
       const demo = await getSetting(db, 'demoWorld');
       if (demo && demo.config.seed === req.heldOutSeed) throw new UserFacingError(`Seed ${req.heldOutSeed} is the library's demo world: its clips were trained on.`, 'Choose another held-out seed (e.g. the demo seed + 1000).');
+      if ((await getSetting(db, 'extraDemoWorlds')).some((w) => w.config.seed === req.heldOutSeed)) throw new UserFacingError(`Seed ${req.heldOutSeed} is one of the library's training worlds: its clips were trained on.`, 'Choose another held-out seed (e.g. the demo seed + 1000).');
       const current = req.checkpointId !== undefined ? { id: req.checkpointId, bytes: await readCheckpoint(db, req.checkpointId) } : await readCurrentCheckpoint(db, req.runId);
       if (!current?.bytes) throw new UserFacingError('This run has no checkpoint to evaluate.', 'Train it until its first checkpoint, or choose another run.');
       const { meta, weights } = decodeCheckpoint(current.bytes);

@@ -5,7 +5,7 @@
 import { UserFacingError } from '../core/errors';
 import { ImportedGenerator } from '../core/generators/imported';
 import type { Generator } from '../core/generators/types';
-import { buildWorld, createOracleGenerator, WORLD_VERSION } from '../core/world';
+import { buildWorld, createWorldsOracle, WORLD_VERSION } from '../core/world';
 import { DEFAULT_ENDPOINT_CONFIG, EndpointGenerator, endpointConfig } from '../net/endpointGenerator';
 import { DEFAULT_PROMPTS, type PromptRole, type PromptSet } from '../net/prompts';
 import * as annotationsRepo from '../storage/annotationsRepo';
@@ -85,19 +85,21 @@ export async function buildActiveGenerator(db: StudioDatabase): Promise<Generato
   switch (choice) {
     case 'oracle': {
       const demo = await getSetting(db, 'demoWorld');
+      const extra = (await getSetting(db, 'extraDemoWorlds')).filter((w) => w.config.seed !== demo?.config.seed);
       if (!demo) {
         throw new UserFacingError(
           'The demo-world oracle has no world yet: it knows the ground truth only of a demo that has been run.',
           `Run the demo (Library → Demo world), or choose imported annotations or an endpoint in ${SETTINGS_HINT}.`,
         );
       }
-      if (demo.version !== WORLD_VERSION) {
+      const stale = [demo, ...extra].find((w) => w.version !== WORLD_VERSION);
+      if (stale) {
         throw new UserFacingError(
-          `The stored demo world was made by world version ${demo.version}; this studio builds version ${WORLD_VERSION}, so its ground truth would not match the videos.`,
+          `The stored demo world${extra.length > 0 ? ` of seed ${stale.config.seed}` : ''} was made by world version ${stale.version}; this studio builds version ${WORLD_VERSION}, so its ground truth would not match the videos.`,
           'Run the demo again (Library → Demo world) to make videos of the current version.',
         );
       }
-      return createOracleGenerator(buildWorld(demo.config));
+      return createWorldsOracle([demo, ...extra].map((w) => buildWorld(w.config)));
     }
     case 'imported': {
       const sets = await annotationsRepo.listAnnotationSets(db);

@@ -22,7 +22,8 @@ import { buildActiveGenerator } from './generatorFactory';
 import type { HandlerContext } from './rpc';
 
 /** The Synthesize form's parameters, plus the embedder whose clip embeddings to use (the pipeline's current one). */
-export type Stage1Request = Stage1Form & { modelId: string };
+/** `videoIds`: compose from these videos' clips only (anchors and distractors; Reproduce synthesizes each demo world apart). */
+export type Stage1Request = Stage1Form & { modelId: string; videoIds?: string[] };
 
 export interface Stage1Response {
   report: Stage1Report;
@@ -107,7 +108,14 @@ async function stage1(req: Stage1Request, { signal, progress }: HandlerContext):
   const db = await studioDb();
   const generator = await buildActiveGenerator(db);
   const modelId = await synthModel(db, req.modelId);
-  const { clips, embeddings } = await loadSynthClips(db, modelId);
+  const library = await loadSynthClips(db, modelId);
+  // Half the library's clips are kept for single-clip SFT and never anchor a triple (docs/training.md),
+  // drawn over the whole library so that a run on some videos keeps the same clips for SFT.
+  const excludedAnchors = sftReservedClips(library.clips, SFT_CLIP_SEED, SFT_SHARE);
+  const only = req.videoIds ? new Set(req.videoIds) : null;
+  const kept = library.clips.flatMap((c, i) => (!only || only.has(c.videoId) ? [i] : []));
+  const clips = kept.map((i) => library.clips[i] as SynthClip);
+  const embeddings = kept.map((i) => library.embeddings[i] as Float32Array);
   if (clips.length < 2) {
     throw new UserFacingError(
       `Stage 1 needs clips of at least two videos embedded with ${modelId}; the library has ${clips.length}.`,
@@ -134,8 +142,7 @@ async function stage1(req: Stage1Request, { signal, progress }: HandlerContext):
       framesPerClip,
       similarityThreshold: req.similarityThreshold,
       specificityFilter: req.specificityFilter,
-      // Half the clips are kept for single-clip SFT and never anchor a triple (docs/training.md).
-      excludedAnchors: sftReservedClips(clips, SFT_CLIP_SEED, SFT_SHARE),
+      excludedAnchors,
       concurrency: generator.kind === 'endpoint' ? STAGE1_DEFAULTS.concurrency : 1,
       now: new Date().toISOString(),
       signal,

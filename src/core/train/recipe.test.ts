@@ -3,7 +3,7 @@
 // settings studies were made with before recipes existed.
 import { describe, expect, it } from 'vitest';
 import { defaultTrainConfig, validateTrainConfig } from './config';
-import { recipeLayout, stepFlags, studySteps, STUDY_RUNS } from './recipe';
+import { recipeLayout, stepFlags, studySftEpochs, studySteps, STUDY_RUNS } from './recipe';
 
 describe('studySteps', () => {
   it('paper: SFT → Stage 1 (lr 1e-3, 3 epochs on one world) → Stage 2 at its defaults', () => {
@@ -45,5 +45,11 @@ describe('stepFlags', () => {
     expect(stepFlags({ compositeClips: 2, beta: 1e-4, lr: 1e-3, epochs: 1 })).toEqual(['--composite-clips', '2', '--beta', '0.0001', '--lr', '0.001', '--epochs', '1']);
     expect(stepFlags({ epochs: 1, replay: 1 })).toEqual(['--epochs', '1', '--replay', '1']);
     expect(stepFlags({})).toEqual([]);
+  });
+
+  it('gives SFT fewer epochs on more worlds: the default on one, about the same steps from two on, never under 4', () => {
+    expect(studySftEpochs(1)).toBeUndefined();
+    expect([2, 4, 5, 16].map((n) => studySftEpochs(n))).toEqual([10, 5, 4, 4]);
+    expect(studySftEpochs(1, true)).toBe(4);
   });
 });

@@ -41,6 +41,18 @@ export function recipeLayout(recipe: Recipe): SequenceLayout {
 }
 
 /**
+ * SFT epochs of a study on `worlds` training worlds: undefined (the SFT default, 20) on one world,
+ * fewer on more — about the same steps from 2 on, never under 4; `quick` (a smoke run) 4.
+ */
+export function studySftEpochs(worlds: number, quick = false): number | undefined {
+  if (quick) return 4;
+  return worlds > 1 ? Math.max(4, Math.round(20 / worlds)) : undefined;
+}
+
+/** The most training worlds the Reproduce panel offers (the studies of docs/results.md used 16). */
+export const MAX_STUDY_WORLDS = 16;
+
+/**
  * The runs of a study, in training order. `worlds` training worlds (N× the triples) take fewer
  * DPO epochs: 3 on one world, never under 1; `quick` (a smoke run) one.
  */

@@ -4,7 +4,7 @@
 export { DEFAULT_WORLD_CONFIG, WORLD_VERSION, buildWorld, resolveConfig } from './build';
 export { MIN_VISIBLE_S, describeScene, describeSpan, spanCaption } from './describe';
 export { findVideo, sceneAt } from './lookup';
-export { OracleGenerator, createOracleGenerator } from './oracle';
+export { OracleGenerator, WorldsOracle, createOracleGenerator, createWorldsOracle } from './oracle';
 export { answerFrom, isSpecificTo } from './query';
 export { mulberry32, seedFrom, type Rng } from './random';
 export { frameHash, letterbox, renderFrame, videoFormat, type VideoFormat } from './raster';

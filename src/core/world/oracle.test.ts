@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GeneratorUnavailableError, type ClipRef, type Generator } from '../generators/types';
-import { buildWorld, createOracleGenerator, describeSpan, stage1Questions, stage2Queries, type WorldVideo } from './index';
+import { buildWorld, createOracleGenerator, createWorldsOracle, describeSpan, stage1Questions, stage2Queries, type WorldVideo } from './index';
 
 const world = buildWorld();
 const oracle: Generator = createOracleGenerator(world);
@@ -101,5 +101,48 @@ describe('OracleGenerator', () => {
 
   it('stops when cancelled', async () => {
     await expect(oracle.caption({ clip: clip(shorts[0]!) }, { aborted: true })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('the oracle of several worlds', () => {
+  const other = buildWorld({ seed: 43 });
+  const otherShorts = other.videos.filter((v) => v.kind === 'short');
+  const otherLong = other.videos.find((v) => v.kind === 'long')!;
+  const both = createWorldsOracle([world, other]);
+
+  it('answers each world’s clips as that world’s own oracle does, naming its worlds', async () => {
+    expect(both.label).toBe('Demo world oracle (2 worlds, seeds 42, 43)');
+    expect(createWorldsOracle([world]).label).toBe(oracle.label);
+    const own = createOracleGenerator(other);
+    for (const v of otherShorts.slice(0, 4)) {
+      const qa = await both.anchoredQA({ clip: clip(v), clipOnly: true });
+      expect(qa).toEqual(await own.anchoredQA({ clip: clip(v), clipOnly: true }));
+      const distractors = otherShorts.filter((d) => d !== v).slice(0, 3).map((d) => clip(d));
+      expect((await both.answer({ question: qa.value.question, clips: distractors })).value).toBe((await own.answer({ question: qa.value.question, clips: distractors })).value);
+      expect((await both.judgeSpecificity({ question: qa.value.question, anchor: clip(v), others: distractors })).value).toEqual((await own.judgeSpecificity({ question: qa.value.question, anchor: clip(v), others: distractors })).value);
+    }
+    const first = shorts[0]!;
+    expect((await both.caption({ clip: clip(first) })).value).toBe((await oracle.caption({ clip: clip(first) })).value);
+    // Stage 2: a query over the other world's long video, answered again from its scenes.
+    const scenes = otherLong.scenes.map((sc) => clip(otherLong, sc.startS, sc.endS));
+    const ask = { video: scenes, captions: otherLong.scenes.map((sc) => ({ index: sc.index, caption: sc.caption })) };
+    const query = await both.crossSceneQuery(ask);
+    expect(query).toEqual(await own.crossSceneQuery(ask));
+    expect(stage2Queries(other, otherLong).map((q) => q.question)).toContain(query.value.question);
+    for (const k of [1, 2]) {
+      const context = scenes.slice(0, k);
+      expect((await both.answer({ question: query.value.question, clips: context })).value).toBe((await own.answer({ question: query.value.question, clips: context })).value);
+    }
+  });
+
+  it('refuses a request whose clips come from two worlds, and a video of neither, saying what to do', async () => {
+    const qa = await both.anchoredQA({ clip: clip(shorts[1]!) });
+    const mixed = await both.judgeSpecificity({ question: qa.value.question, anchor: clip(shorts[1]!), others: [clip(otherShorts[0]!)] }).catch((e: unknown) => e);
+    expect(mixed).toBeInstanceOf(GeneratorUnavailableError);
+    expect((mixed as GeneratorUnavailableError).message).toMatch(/clips of one world; these come from the worlds of seeds 42 and 43/);
+    expect((mixed as GeneratorUnavailableError).hint).toMatch(/Synthesize each demo world apart/);
+    await expect(both.answer({ question: qa.value.question, clips: [clip(shorts[2]!), clip(otherShorts[1]!)] })).rejects.toBeInstanceOf(GeneratorUnavailableError);
+    const foreign = await both.caption({ clip: { id: 'x', videoId: 'y', videoName: 'holiday.mp4', startS: 0, endS: 8 } }).catch((e: unknown) => e);
+    expect((foreign as GeneratorUnavailableError).message).toContain('holiday.mp4');
   });
 });

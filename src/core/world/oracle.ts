@@ -69,6 +69,11 @@ export class OracleGenerator implements Generator {
     return { video, startS: clip.startS, endS: clip.endS };
   }
 
+  /** True when this oracle wrote `question` (an anchored question or a cross-scene query). */
+  wrote(question: string): boolean {
+    return this.written.has(question) || this.writtenCrossScene.has(question);
+  }
+
   private parse(question: string, anchor?: WorldSpan): WorldQA {
     const qa = anchor ? questionFromText(this.world, question, anchor) : (this.written.get(question) ?? questionFromText(this.world, question));
     if (!qa) {
@@ -171,4 +176,65 @@ export class OracleGenerator implements Generator {
 
 export function createOracleGenerator(world: World): Generator {
   return new OracleGenerator(world);
+}
+
+/**
+ * The oracle of several demo worlds (a study's training worlds, docs/evaluation.md): each request
+ * goes to the world whose videos its clips are. A request's clips must all be of one world: a
+ * question is written in its world's names, and another world may use the same names for other
+ * things, so no answer across worlds would be exact. Stage 1 synthesis therefore composes each
+ * world apart (the Reproduce panel does; `longvpo merge` joins worlds synthesized apart).
+ */
+export class WorldsOracle implements Generator {
+  readonly kind = 'oracle' as const;
+  readonly label: string;
+  private readonly oracles: OracleGenerator[];
+
+  constructor(worlds: readonly World[]) {
+    if (worlds.length === 0) throw new RangeError('the oracle needs at least one world');
+    this.oracles = worlds.map((w) => new OracleGenerator(w));
+    const seeds = worlds.map((w) => w.config.seed);
+    this.label = seeds.length === 1 ? (this.oracles[0] as OracleGenerator).label : `Demo world oracle (${seeds.length} worlds, seeds ${seeds.join(', ')})`;
+  }
+
+  /** The one oracle whose world holds every clip's video. */
+  private of(clips: readonly ClipRef[]): OracleGenerator {
+    const found = clips.map((c) => this.oracles.find((o) => findVideo(o.world, c.videoName) ?? findVideo(o.world, c.videoId)));
+    const missing = clips.findIndex((_, i) => !found[i]);
+    if (missing >= 0) throw new GeneratorUnavailableError(`The demo-world oracle only knows demo-world videos; "${clips[missing]?.videoName}" is not one.`, OTHER_GENERATOR_HINT);
+    const worlds = [...new Set(found.map((o) => (o as OracleGenerator).world.config.seed))];
+    if (worlds.length > 1)
+      throw new GeneratorUnavailableError(
+        `The demo-world oracle answers from the clips of one world; these come from the worlds of seeds ${worlds.join(' and ')}.`,
+        'Synthesize each demo world apart (Reproduce LongVPO does), or keep one demo world in the library.',
+      );
+    return found[0] as OracleGenerator;
+  }
+
+  async caption(req: CaptionRequest, signal?: CancelSignal): Promise<Generated<string>> {
+    return this.of([req.clip]).caption(req, signal);
+  }
+
+  async anchoredQA(req: AnchoredQARequest, signal?: CancelSignal): Promise<Generated<AnchoredQA>> {
+    return this.of([req.clip]).anchoredQA(req, signal);
+  }
+
+  async answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>> {
+    // No clips to look at: the world that wrote the question answers (that nothing is shown).
+    const oracle = req.clips.length > 0 ? this.of(req.clips) : (this.oracles.find((o) => o.wrote(req.question)) ?? (this.oracles[0] as OracleGenerator));
+    return oracle.answer(req, signal);
+  }
+
+  async crossSceneQuery(req: CrossSceneQueryRequest, signal?: CancelSignal): Promise<Generated<CrossSceneQuery>> {
+    return this.of(req.video).crossSceneQuery(req, signal);
+  }
+
+  async judgeSpecificity(req: { question: string; anchor: ClipRef; others: ClipRef[] }, signal?: CancelSignal): Promise<Generated<SpecificityVerdict>> {
+    return this.of([req.anchor, ...req.others]).judgeSpecificity(req, signal);
+  }
+}
+
+/** The oracle of the library's demo worlds: one world's, or a router over several. */
+export function createWorldsOracle(worlds: readonly World[]): Generator {
+  return worlds.length === 1 ? new OracleGenerator(worlds[0] as World) : new WorldsOracle(worlds);
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DemoSize } from '../../core/demo';
 import type { EmbedderChoice } from '../../core/pipeline';
 import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../../core/train/config';
-import { RECIPES, recipeLayout, type Recipe } from '../../core/train/recipe';
+import { MAX_STUDY_WORLDS, RECIPES, recipeLayout, type Recipe } from '../../core/train/recipe';
 import { setPipeline } from '../../state/libraryService';
 import { cancelReproduce, reproduce, reproduceSteps, STEP_LABELS, storedReproduce } from '../../state/reproduceService';
 import { useStudio } from '../../state/store';
@@ -54,6 +54,7 @@ export function ReproducePanel() {
   const [layout, setLayout] = useState<SequenceLayout>('clips-first');
   const [recipe, setRecipe] = useState<Recipe>('paper');
   const [sftQuestions, setSftQuestions] = useState<SftQuestionForm>('anchored');
+  const [worlds, setWorlds] = useState(1);
   // After a reload, the stored study's world and layout, so clicking again continues it rather
   // than starting over; the choices wait (disabled) until they are read.
   const [loaded, setLoaded] = useState(false);
@@ -66,6 +67,7 @@ export function ReproducePanel() {
         setLayout(stored.layout);
         setRecipe(stored.recipe);
         setSftQuestions(stored.sftQuestions);
+        setWorlds(stored.worlds);
       })
       // No storage (the studio says so elsewhere): the defaults.
       .catch(() => undefined)
@@ -83,7 +85,7 @@ export function ReproducePanel() {
     <section className="card" aria-labelledby="reproduce-title">
       <h2 id="reproduce-title">Reproduce LongVPO</h2>
       <p className="muted">
-        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did (changing it starts the runs over too). The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md).
+        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did, and the study can train on several demo worlds (seeds 42, 43, …), each generated, imported and synthesized apart; changing either starts the runs over too. One world is too few for the LongVPO effect: it appeared on sixteen full worlds with object tokens and the curriculum (docs/results.md), a study of several hours here. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md).
       </p>
       <div className="row">
         <Choice id="r-size" label="World" value={size} options={SIZES} disabled={locked} onChange={setSize} />
@@ -135,7 +137,22 @@ export function ReproducePanel() {
           title="The wording of the SFT model's single-clip questions (docs/training.md, SFT questions): a question that names the clip's scene can be answered from its words alone; without the scene only looking answers it. The held-out probe always asks the anchored form. Changing it starts the runs over; the triples are kept."
           onChange={setSftQuestions}
         />
-        <button type="button" disabled={locked} onClick={() => void reproduce(size, layout, recipe, sftQuestions)}>
+        <label htmlFor="r-worlds">Training worlds</label>
+        <input
+          id="r-worlds"
+          type="number"
+          min={1}
+          max={MAX_STUDY_WORLDS}
+          step={1}
+          value={worlds}
+          disabled={locked}
+          title={`Demo worlds to train on (1 to ${MAX_STUDY_WORLDS}), seeds 42, 43, …: each is generated and imported, synthesized apart, and all train together, with fewer epochs on more worlds (reproduce --train-worlds). One world is too few for the effect; the studies of docs/results.md trained on 16. Changing it starts the runs over; worlds and triples already made are kept.`}
+          onChange={(e) => {
+            const n = Math.round(Number(e.target.value));
+            if (Number.isFinite(n)) setWorlds(Math.min(MAX_STUDY_WORLDS, Math.max(1, n)));
+          }}
+        />
+        <button type="button" disabled={locked} onClick={() => void reproduce(size, { layout, recipe, sftQuestions, worlds })}>
           Reproduce LongVPO
         </button>
         {state.running ? (
