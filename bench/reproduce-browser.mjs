@@ -1,0 +1,102 @@
+// Reproduce LongVPO in Chromium, at any scale: the Evaluate page's button with the panel's choices,
+// on a fresh on-disk profile, timed step by step; at the end the study's evaluations (the page's
+// JSON export) and its paired tables as the page shows them. The browser counterpart of
+// `npx longvpo reproduce` (docs/results.md says which configurations show the effect).
+//
+//   WORLDS=16 SIZE=full FEATURES=objects RECIPE=curriculum SFT=both LENGTHS=1,2,4,16 npm run bench:reproduce-browser
+//
+// Defaults: one small world, the default tokens, the paper's recipe, anchored SFT questions,
+// lengths 1,4 (a few minutes). Writes bench/out/reproduce-browser.json (settings, per-step seconds,
+// evaluations, tables) and prints a table of the steps and each run's accuracy by length.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { printTable, withStudio } from './browser.mjs';
+
+const settings = {
+  worlds: Number(process.env.WORLDS ?? 1),
+  size: process.env.SIZE ?? 'small',
+  features: process.env.FEATURES ?? 'default',
+  recipe: process.env.RECIPE ?? 'paper',
+  sftQuestions: process.env.SFT ?? 'anchored',
+  lengths: process.env.LENGTHS ?? '1,4',
+};
+const POLL_MS = Number(process.env.POLL_MS ?? 5_000);
+const TIMEOUT_H = Number(process.env.TIMEOUT_H ?? 12);
+
+const result = await withStudio(
+  async (page, base) => {
+    await page.goto(`${base}/#/evaluate`);
+    await page.locator('[data-testid=backend-chip][data-status=ready]').waitFor({ timeout: 60_000 });
+    const panel = page.getByRole('region', { name: 'Reproduce LongVPO' });
+    await panel.getByLabel('World', { exact: true }).selectOption(settings.size);
+    await panel.getByLabel('Visual tokens', { exact: true }).selectOption(settings.features);
+    await panel.getByLabel('Recipe', { exact: true }).selectOption(settings.recipe);
+    await panel.getByLabel('SFT questions', { exact: true }).selectOption(settings.sftQuestions);
+    await panel.getByLabel('Training worlds', { exact: true }).fill(String(settings.worlds));
+    await page.getByLabel('Lengths', { exact: true }).fill(settings.lengths);
+    const t0 = Date.now();
+    await panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+    await page.getByTestId('reproduce-steps').waitFor({ timeout: 60_000 });
+    const started = {};
+    const seconds = {};
+    // A step that ran between two polls started when the step before it ended.
+    let lastEnd = 0;
+    const steps = await page.getByTestId('reproduce-steps').locator('li').evaluateAll((lis) => lis.map((li) => li.dataset.testid.replace(/^reproduce-/, '')));
+    for (;;) {
+      const states = await page.getByTestId('reproduce-steps').locator('li').evaluateAll((lis) => lis.map((li) => [li.dataset.testid.replace(/^reproduce-/, ''), li.dataset.state]));
+      const now = (Date.now() - t0) / 1000;
+      for (const [step, state] of states) {
+        if (state === 'running' && started[step] === undefined) {
+          started[step] = now;
+          console.log(`${now.toFixed(0).padStart(6)} s  ${step}…`);
+        }
+        if ((state === 'done' || state === 'kept') && seconds[step] === undefined) {
+          seconds[step] = now - (started[step] ?? lastEnd);
+          lastEnd = now;
+          console.log(`${now.toFixed(0).padStart(6)} s  ${step} ${state} (${seconds[step].toFixed(0)} s)`);
+        }
+      }
+      const failed = states.find(([, state]) => state === 'failed');
+      if (failed) {
+        const alert = await page.getByRole('alert').allTextContents();
+        throw new Error(`Reproduce stopped at ${failed[0]}: ${alert.join(' | ')}`);
+      }
+      const running = await panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).isDisabled();
+      if (!running && states.every(([, state]) => state === 'done' || state === 'kept')) break;
+      if (now > TIMEOUT_H * 3600) throw new Error(`Reproduce did not finish in ${TIMEOUT_H} h (TIMEOUT_H)`);
+      await page.waitForTimeout(POLL_MS);
+    }
+    const totalS = (Date.now() - t0) / 1000;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON', exact: true }).click()]);
+    const evaluations = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const tables = {};
+    for (const name of ['Paired change against the baseline', 'What looking at the clips adds', 'What reading the anchor adds']) {
+      const table = page.getByRole('table', { name });
+      if ((await table.count()) === 0) continue;
+      tables[name] = await table.locator('tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
+    }
+    return { settings, steps, seconds, totalS, evaluations, tables };
+  },
+  { persistent: true },
+);
+
+mkdirSync('bench/out', { recursive: true });
+writeFileSync('bench/out/reproduce-browser.json', JSON.stringify(result, null, 2));
+console.log(JSON.stringify({ settings: result.settings, seconds: result.seconds, totalS: result.totalS }));
+console.log();
+printTable(result.steps.map((s) => ({ step: s, seconds: result.seconds[s] === undefined ? '' : result.seconds[s].toFixed(0) })));
+console.log(`total ${(result.totalS / 60).toFixed(1)} min`);
+console.log();
+const lengths = settings.lengths.split(',');
+printTable(
+  result.evaluations.map((e) => ({
+    run: e.run,
+    stage: e.stage,
+    ...Object.fromEntries(lengths.map((l) => [`${l} clips`, e.summed.byLength[l] ? (100 * e.summed.byLength[l].accuracy).toFixed(1) : '—'])),
+    'stage 2 (full)': e.stage2 ? (100 * e.stage2.full.accuracy).toFixed(1) : '—',
+  })),
+);
+for (const [name, rows] of Object.entries(result.tables)) {
+  console.log();
+  console.log(name);
+  for (const row of rows) console.log(`  ${row.join('  |  ')}`);
+}
