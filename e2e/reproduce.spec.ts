@@ -81,11 +81,11 @@ test('one click runs the whole study; after a reload it continues with the finis
   const runs = await storeRecords<Run>(page, 'runs');
   const sft = runs.find((r) => r.stage === 'sft' && r.model?.layout === 'question-twice');
   expect(sft?.status).toBe('done');
-  const asked = (await storeRecords<{ runId: string; questionForm: string; samples: { id: string }[] }>(page, 'runSftSamples')).find((r) => r.runId === sft?.id);
+  const asked = (await storeRecords<{ runId: string; questionForm: string; samples: { id: string; clips: string[] }[] }>(page, 'runSftSamples')).find((r) => r.runId === sft?.id);
   expect(asked?.questionForm).toBe('both');
   expect(asked?.samples.some((q) => q.id.endsWith('-clip'))).toBe(true);
   // SFT asked the clips of both worlds (each of its own world's oracle).
-  const sftWorlds = new Set(asked?.samples.map((q) => worldOf.get((q as { clips: string[] }).clips[0]?.split('|')[0] ?? '')));
+  const sftWorlds = new Set(asked?.samples.map((q) => worldOf.get(q.clips[0]?.split('|')[0] ?? '')));
   expect(sftWorlds).toEqual(new Set(['42', '43']));
   const step2 = await curriculumRun();
   expect(step2).toMatchObject({ stage: 'stage1', config: { compositeClips: 2, beta: 1e-4, lr: 1e-3 } });

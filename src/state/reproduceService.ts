@@ -11,7 +11,7 @@ import { getSetting, setSetting } from '../storage/settingsRepo';
 import { countTriples } from '../storage/triplesRepo';
 import { getRun } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
-import { cancelDemo, runDemo } from './demoService';
+import { cancelDemo, demoCollision, isWorldOf, runDemo } from './demoService';
 import { cancelEvaluation, evaluateRun, lengthsOf } from './evalService';
 import { PROBE_VERSION } from '../core/eval/probe';
 import { updateVideo } from './libraryService';
@@ -159,7 +159,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, worlds, runs: {} });
     // 1. The demo world, unless this size is already in the library (embedded again where it was
     // imported with other settings).
-    if (demo && demo.config.seed === demoSeed && (await db.count('videos')) > 0 && (current?.size ?? size) === size) {
+    if (demo && isWorldOf(demo, size) && (await db.count('videos')) > 0) {
       const staleVideos = async () => (await db.getAll('videos')).filter((v) => staleness(v, pipeline) !== 'current');
       const stale = await staleVideos();
       if (stale.length === 0) setStep('demo', 'kept');
@@ -181,21 +181,23 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       }
     } else {
       setStep('demo', 'running');
-      await runDemo(size);
-      if ((await db.count('videos')) === 0) throw new UserFacingError('The demo world was not imported.', 'See the message above, then click Reproduce LongVPO again.');
+      // Another size's world of this seed in the library: its videos carry this world's names.
+      const clash = await demoCollision(size);
+      if (clash) throw clash;
+      if (!(await runDemo(size)) || (await db.count('videos')) === 0) throw new UserFacingError('The demo world was not imported.', 'See the message above, then click Reproduce LongVPO again.');
       setStep('demo', 'done');
     }
     // Training worlds 2…N (seeds after the demo's), each generated and imported once, the oracle
     // told of each (`extraDemoWorlds`); worlds the library holds already are kept.
     const seeds = Array.from({ length: worlds }, (_, k) => demoSeed + k);
     // A world of another size under the same seed (the World list changed) is made again.
-    const primary = await getSetting(db, 'demoWorld');
-    const sameSize = (config: { seed: number }): boolean => primary !== null && JSON.stringify({ ...config, seed: 0 }) === JSON.stringify({ ...primary.config, seed: 0 });
     for (const seed of seeds.slice(1)) {
       check();
-      const known = (await getSetting(db, 'extraDemoWorlds')).some((w) => w.config.seed === seed && sameSize(w.config));
+      const known = (await getSetting(db, 'extraDemoWorlds')).some((w) => isWorldOf(w, size, seed));
       if (known && (await worldVideoIds(seed)).length > 0) continue;
       setStep('demo', 'running');
+      const clash = await demoCollision(size, seed);
+      if (clash) throw clash;
       await runDemo(size, { seed, extra: true });
       check();
       if ((await worldVideoIds(seed)).length === 0) throw new UserFacingError(`The demo world of seed ${seed} (training world ${seed - demoSeed + 1} of ${worlds}) was not imported.`, 'See the message above, then click Reproduce LongVPO again.');

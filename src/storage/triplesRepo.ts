@@ -62,3 +62,18 @@ export async function deleteTriples(db: StudioDatabase, stage?: 1 | 2): Promise<
   await tx.done;
   return n;
 }
+
+/** Deletes the triples that cite a clip of any of `videoNames` (one transaction); reviews stay, as above. */
+export async function deleteTriplesOfVideos(db: StudioDatabase, videoNames: ReadonlySet<string>): Promise<number> {
+  const tx = db.transaction('triples', 'readwrite');
+  let n = 0;
+  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+    const clips = (cursor.value.body as { clips?: { video_name?: string }[] }).clips ?? [];
+    if (clips.some((c) => c.video_name !== undefined && videoNames.has(c.video_name))) {
+      await cursor.delete();
+      n++;
+    }
+  }
+  await tx.done;
+  return n;
+}
