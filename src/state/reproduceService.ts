@@ -190,7 +190,8 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     // Training worlds 2…N (seeds after the demo's), each generated and imported once, the oracle
     // told of each (`extraDemoWorlds`); worlds the library holds already are kept.
     const seeds = Array.from({ length: worlds }, (_, k) => demoSeed + k);
-    // A world of another size under the same seed (the World list changed) is made again.
+    // A world of another size under one of these seeds is refused (demoCollision): its videos
+    // carry the names this size's would have.
     for (const seed of seeds.slice(1)) {
       check();
       const known = (await getSetting(db, 'extraDemoWorlds')).some((w) => isWorldOf(w, size, seed));

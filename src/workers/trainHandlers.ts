@@ -79,9 +79,9 @@ async function clipModel(db: StudioDatabase, wanted?: string, model?: ModelConfi
  * are asked of the clips kept for SFT (never Stage 1 anchors).
  */
 /** SFT questions: the ones stored with the run (a resume), or asked of the active generator in `form`. */
-type SftSource = { stored: readonly SftSample[] } | { form: SftQuestionForm };
+type SftSource = { kind: 'stored'; samples: readonly SftSample[] } | { kind: 'ask'; form: SftQuestionForm };
 
-async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}, sftSource: SftSource = { form: 'anchored' }): Promise<TrainData & { sftGenerator?: string }> {
+async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}, sftSource: SftSource = { kind: 'ask', form: 'anchored' }): Promise<TrainData & { sftGenerator?: string }> {
   const { stage, dataSelection: selection = 'all' } = config;
   const modelId = await clipModel(db, clipsOf.embedder, clipsOf.model);
   if (modelId === null) throw new UserFacingError('The library has no clips to train on.', 'Import videos or run the demo in the Library first.');
@@ -96,18 +96,18 @@ async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage'
   let pairs = embedded(triples.filter((t) => stage === 'sft' || t.stage === wanted));
   let sft: SftSample[] = [];
   let sftGenerator: string | undefined;
-  if (stage === 'sft' && 'stored' in sftSource) {
-    sft = [...sftSource.stored];
-  } else if (stage === 'sft') {
-    const form = 'form' in sftSource ? sftSource.form : 'anchored';
-    const { clips } = await loadSynthClips(db, modelId);
-    const reserved = sftReservedClips(clips, SFT_CLIP_SEED, SFT_SHARE);
-    const anchors = new Set(triples.flatMap((t) => (t.stage === 1 && t.anchor_index !== undefined ? [t.video[t.anchor_index] as string] : [])));
-    const generator = await buildActiveGenerator(db);
-    const { lines } = await synthesizeSft(clips.filter((c) => reserved.has(c.id)), generator, { exclude: anchors, questionsPerClip: 6, questionForm: form, signal });
-    sft = lines.map((l) => ({ id: l.id, clips: [l.clip], question: l.question, answer: l.answer }));
-    sftGenerator = generator.label;
-    if (sft.length === 0) throw new UserFacingError(`The ${generator.label} generator gave no single-clip questions for the ${reserved.size} clips kept for SFT.`, 'Run the demo (its oracle answers every clip), or import annotations with questions for your clips (Settings → Generators).');
+  if (stage === 'sft') {
+    if (sftSource.kind === 'stored') sft = [...sftSource.samples];
+    else {
+      const { clips } = await loadSynthClips(db, modelId);
+      const reserved = sftReservedClips(clips, SFT_CLIP_SEED, SFT_SHARE);
+      const anchors = new Set(triples.flatMap((t) => (t.stage === 1 && t.anchor_index !== undefined ? [t.video[t.anchor_index] as string] : [])));
+      const generator = await buildActiveGenerator(db);
+      const { lines } = await synthesizeSft(clips.filter((c) => reserved.has(c.id)), generator, { exclude: anchors, questionsPerClip: 6, questionForm: sftSource.form, signal });
+      sft = lines.map((l) => ({ id: l.id, clips: [l.clip], question: l.question, answer: l.answer }));
+      sftGenerator = generator.label;
+      if (sft.length === 0) throw new UserFacingError(`The ${generator.label} generator gave no single-clip questions for the ${reserved.size} clips kept for SFT.`, 'Run the demo (its oracle answers every clip), or import annotations with questions for your clips (Settings → Generators).');
+    }
   } else if (pairs.length === 0) {
     if (selection === 'accepted') throw new UserFacingError(`No Stage ${wanted} triple is accepted or edited in Review.`, 'Review some triples first, or train on all triples.');
     throw new UserFacingError(`There are no Stage ${wanted} triples to train on.`, wanted === 1 ? 'Synthesize Stage 1 triples first (Synthesize → Stage 1).' : 'Synthesize Stage 2 triples first (Synthesize → Stage 2).');
@@ -178,7 +178,7 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
         init = { id: req.initCheckpointId, contents: decodeCheckpoint(bytes) };
       }
       const sftQuestions = req.sftQuestions ?? 'anchored';
-      const data = await libraryData(db, { ...req.config, stage: req.stage }, ctx.signal, { ...(req.embedder !== undefined && { embedder: req.embedder }), ...(init && { model: init.contents.meta.model }) }, { form: sftQuestions });
+      const data = await libraryData(db, { ...req.config, stage: req.stage }, ctx.signal, { ...(req.embedder !== undefined && { embedder: req.embedder }), ...(init && { model: init.contents.meta.model }) }, { kind: 'ask', form: sftQuestions });
       const runId = req.runId;
       if (await getRun(db, runId)) throw new UserFacingError(`A run named ${runId} exists already.`, 'Start the run again (a new name is chosen).');
       const session = TrainSession.start({ runId, config: { ...req.config, stage: req.stage }, data, ...(init && { init }), ...(req.model && { model: req.model }) });
@@ -213,7 +213,7 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       // An SFT run's own questions when stored (v4); a run from before asks the generator again
       // and the checkpoint's `data.sft` fingerprint refuses other questions.
       const stored = contents.meta.config.stage === 'sft' ? await getRunSftSamples(db, req.runId) : undefined;
-      const data = await libraryData(db, contents.meta.config, ctx.signal, { model: contents.meta.model, ...(contents.meta.data.embedder !== undefined && { embedder: contents.meta.data.embedder }) }, stored ? { stored: stored.samples } : { form: 'anchored' });
+      const data = await libraryData(db, contents.meta.config, ctx.signal, { model: contents.meta.model, ...(contents.meta.data.embedder !== undefined && { embedder: contents.meta.data.embedder }) }, stored ? { kind: 'stored', samples: stored.samples } : { kind: 'ask', form: 'anchored' });
       const session = TrainSession.resume(contents, data, { ...(req.maxSteps !== undefined && { maxSteps: req.maxSteps }) });
       await truncateRunMetrics(db, req.runId, contents.meta.step);
       return drive(db, session, ctx, req.pauseAfter);
