@@ -5,10 +5,10 @@
 // the button continues where the study stopped; a paused or interrupted run is resumed.
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { UserFacingError } from '../core/errors';
-import { DEFAULT_EMBEDDER_ID, embedderId, staleness } from '../core/pipeline';
+import { DEFAULT_EMBEDDER_ID, embedderId, staleness, tokensOfEmbedderId } from '../core/pipeline';
 import { studioDb } from '../storage/db';
 import { getSetting, setSetting } from '../storage/settingsRepo';
-import { countTriples } from '../storage/triplesRepo';
+import { countTriples, listTriples } from '../storage/triplesRepo';
 import { getRun } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
 import { cancelDemo, demoCollision, isWorldOf, runDemo } from './demoService';
@@ -21,7 +21,7 @@ import { pauseTraining, refreshTraining, resumeTraining, startTraining } from '.
 import { defaultTrainForm } from './trainSlice';
 import type { SequenceLayout } from '../core/train/config';
 import type { SftQuestionForm } from '../core/train/sftSynthesis';
-import { STUDY_RUNS, studySftEpochs, studySteps, type Recipe, type StudyRun, type StudyStep } from '../core/train/recipe';
+import { STUDY_RUNS, studyContext, studySftEpochs, studySteps, type Recipe, type StudyRun, type StudyStep } from '../core/train/recipe';
 
 const RUN_LABELS: Record<StudyRun, string> = { sft: 'SFT', 'curriculum-2': 'the 2-clip step', 'curriculum-4': 'the 4-clip step', stage1: 'Stage 1', stage2: 'Stage 2' };
 
@@ -77,7 +77,7 @@ async function rememberRun(name: string, runId: string): Promise<void> {
   await setSetting(db, 'reproduce', { ...current, runs: { ...current.runs, [name]: runId } });
 }
 
-async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sftQuestions: SftQuestionForm, sftEpochs: number | undefined): Promise<string> {
+async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sft: { questions: SftQuestionForm; epochs: number | undefined; context: number }): Promise<string> {
   const existing = await studyRun(step.run);
   if (existing) {
     const run = await getRun(await studioDb(), existing);
@@ -88,7 +88,7 @@ async function train(step: StudyStep, init: string | null, layout: SequenceLayou
   }
   // The recipe's settings for this step (src/core/train/recipe.ts). Stage 1 and 2 keep their
   // checkpoint's layout; only the SFT's is chosen.
-  const form = { ...defaultTrainForm(step.stage, init ?? ''), layout, sftQuestions, ...(step.stage === 'sft' && sftEpochs !== undefined && { epochs: sftEpochs }), ...step.settings };
+  const form = { ...defaultTrainForm(step.stage, init ?? ''), layout, sftQuestions: sft.questions, context: sft.context, ...(step.stage === 'sft' && sft.epochs !== undefined && { epochs: sft.epochs }), ...step.settings };
   const runId = await startTraining(form);
   if (!runId) throw new UserFacingError(`${step.label} could not start.`, 'See the message above.');
   await rememberRun(step.run, runId);
@@ -238,6 +238,9 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       await refreshTriples();
       setStep(step, 'done');
     }
+    // The SFT's context fits the longest triple (every later run keeps it): a long video of many
+    // scenes, at several visual tokens per clip, outgrows the default.
+    const context = studyContext(await listTriples(db), tokensOfEmbedderId(embedder), layout);
     const ids: Partial<Record<string, string>> = {};
     for (const s of steps) {
       check();
@@ -245,7 +248,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       const had = await studyRun(s.run);
       const hadDone = had ? (await getRun(db, had))?.status === 'done' : false;
       setStep(step, hadDone ? 'kept' : 'running');
-      ids[s.run] = await train(s, s.init ? await currentCheckpoint(ids[s.init] as string) : null, layout, sftQuestions, sftEpochs);
+      ids[s.run] = await train(s, s.init ? await currentCheckpoint(ids[s.init] as string) : null, layout, { questions: sftQuestions, epochs: sftEpochs, context });
       if (!hadDone) setStep(step, 'done');
     }
     const heldOutSeed = demoSeed + 1000;

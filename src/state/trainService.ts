@@ -46,6 +46,7 @@ export function formProblems(f: TrainForm): string[] {
   if (!(f.alpha >= 0)) out.push('α must be 0 or more.');
   if (f.stage !== 'sft' && f.initCheckpointId === '') out.push(`${f.stage === 'stage1' ? 'Stage 1' : 'Stage 2'} needs an initial checkpoint (train SFT first, or upload one).`);
   if (f.stage === 'sft' && (f.width % f.heads !== 0 || (f.width / f.heads) % 2 !== 0)) out.push('Width must split into an even size per head.');
+  if (f.stage === 'sft' && !(Number.isInteger(f.context) && f.context >= 16 && f.context <= 8192)) out.push('Context must be a whole number of tokens from 16 to 8192.');
   if (!(f.warmupRatio >= 0 && f.warmupRatio < 1)) out.push('Warm-up must be a share from 0 to below 1.');
   if (!(f.weightDecay >= 0)) out.push('Weight decay must be 0 or more.');
   if (!(f.maxGradNorm >= 0)) out.push('Gradient clip must be 0 (off) or more.');
@@ -96,12 +97,12 @@ export async function startTraining(form: TrainForm): Promise<string | null> {
   }
   const runId = `${form.stage}-${Date.now().toString(36)}`;
   useStudio.getState().setTrain({ form, metrics: [], selectedRunId: runId });
-  const { width, depth, heads, layout, initCheckpointId, stage, sftQuestions, ...config } = form;
+  const { width, depth, heads, layout, initCheckpointId, stage, sftQuestions, context, ...config } = form;
   let listed = false;
   await driveRun(
     (signal) =>
       computeEngine()['train.start'](
-        { runId, stage, config: { ...config, stage }, embedder: embedderId(useStudio.getState().library.pipeline.embedder), ...(stage !== 'sft' ? { initCheckpointId } : { model: { dModel: width, layers: depth, heads, layout }, sftQuestions }) },
+        { runId, stage, config: { ...config, stage }, embedder: embedderId(useStudio.getState().library.pipeline.embedder), ...(stage !== 'sft' ? { initCheckpointId } : { model: { dModel: width, layers: depth, heads, layout, maxContext: context }, sftQuestions }) },
         {
           signal,
           onProgress: (p) => {

@@ -1,7 +1,7 @@
 // Train state (issue #12): the form, the run in progress with its live metrics, and what is
 // stored (runs and checkpoints). Written by trainService.
 import type { StateCreator } from 'zustand';
-import { defaultTrainConfig, type SequenceLayout, type TrainConfig, type TrainStage } from '../core/train/config';
+import { DEFAULT_MODEL, defaultTrainConfig, type SequenceLayout, type TrainConfig, type TrainStage } from '../core/train/config';
 import type { CheckpointRecord, RunRecord } from '../storage/schema';
 import type { Progress } from '../workers/rpc';
 import type { SftQuestionForm } from '../core/train/sftSynthesis';
@@ -17,10 +17,12 @@ export interface TrainForm extends Omit<TrainConfig, 'stage'> {
   layout: SequenceLayout;
   /** SFT: the single-clip questions' wording (docs/training.md, "SFT questions"). */
   sftQuestions: SftQuestionForm;
+  /** SFT: the longest sequence in tokens (`train --context`); Stage 1 and 2 keep their checkpoint's. */
+  context: number;
 }
 
 export function defaultTrainForm(stage: TrainStage, initCheckpointId = ''): TrainForm {
-  return { ...defaultTrainConfig(stage), initCheckpointId, width: 64, depth: 2, heads: 4, layout: 'clips-first', sftQuestions: 'anchored' };
+  return { ...defaultTrainConfig(stage), initCheckpointId, width: 64, depth: 2, heads: 4, layout: 'clips-first', sftQuestions: 'anchored', context: DEFAULT_MODEL.maxContext };
 }
 
 export interface TrainRunState {

@@ -55,7 +55,7 @@ export function packBatch(specs: readonly SequenceSpec[], maxContext: number, la
   if (longest > maxContext)
     throw new UserFacingError(
       `A sequence has ${longest} tokens (visual tokens of its clips + question + answer), more than the model's context of ${maxContext}.`,
-      'Use shorter composites (fewer clips: eval --lengths, a smaller Stage 1 frame budget) or train SFT with a longer context (train --context, Train page settings).',
+      'Use shorter composites (fewer clips: eval --lengths, a smaller Stage 1 frame budget) or train SFT with a longer context (`train --context`, or Context on the Train page).',
     );
   const t = Math.min(maxContext, Math.ceil(longest / LENGTH_BUCKET) * LENGTH_BUCKET);
   const tokenIds = new Int32Array(n * t);

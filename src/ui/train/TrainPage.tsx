@@ -114,6 +114,7 @@ function TrainFormPanel() {
               <Num id="t-width" label="Width" value={form.width} step={16} onChange={(width) => patch({ width })} />
               <Num id="t-depth" label="Layers" value={form.depth} step={1} onChange={(depth) => patch({ depth })} />
               <Num id="t-heads" label="Heads" value={form.heads} step={1} onChange={(heads) => patch({ heads })} />
+              <Num id="t-context" label="Context" value={form.context} step={64} note="tokens: the longest sequence (clips' visual tokens + question + answer)" onChange={(context) => patch({ context })} />
               <div className="field">
                 <label htmlFor="t-layout">Layout</label>
                 <select id="t-layout" value={form.layout} onChange={(e) => patch({ layout: e.target.value as TrainForm['layout'] })}>
