@@ -19,7 +19,7 @@ import { useStudio } from './store';
 import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
 import { pauseTraining, refreshTraining, resumeTraining, startTraining } from './trainService';
 import { defaultTrainForm } from './trainSlice';
-import type { SequenceLayout } from '../core/train/config';
+import { DEFAULT_MODEL, type SequenceLayout } from '../core/train/config';
 import type { SftQuestionForm } from '../core/train/sftSynthesis';
 import { STUDY_RUNS, studyContext, studySftEpochs, studySteps, type Recipe, type StudyRun, type StudyStep } from '../core/train/recipe';
 
@@ -238,9 +238,19 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       await refreshTriples();
       setStep(step, 'done');
     }
-    // The SFT's context fits the longest triple (every later run keeps it): a long video of many
-    // scenes, at several visual tokens per clip, outgrows the default.
+    // Every triple must fit the SFT's context (every later run keeps it). A long video of many
+    // scenes at several visual tokens per clip outgrows the default 512, and in Chromium's wasm
+    // backend a longer context failed (Stage 2 at 832 tokens: "memory access out of bounds"), so
+    // the study stops here with the reason instead of an hour later.
+    step = steps[0]?.run as ReproduceStep;
     const context = studyContext(await listTriples(db), tokensOfEmbedderId(embedder), layout);
+    if (context > DEFAULT_MODEL.maxContext) {
+      const scenes = Math.max(...(await listTriples(db, 2)).map((t) => t.clips.length), 0);
+      throw new UserFacingError(
+        `The study's longest sequence needs ${context} tokens (a long video cut into ${scenes} scenes, ${tokensOfEmbedderId(embedder)} visual tokens each), more than the ${DEFAULT_MODEL.maxContext} a browser study trains with.`,
+        'Use one token per clip (Visual tokens), or run this study in Node (`npx longvpo reproduce --features objects`, docs/evaluation.md), where the scenes are cut on rendered frames.',
+      );
+    }
     const ids: Partial<Record<string, string>> = {};
     for (const s of steps) {
       check();
