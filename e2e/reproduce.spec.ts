@@ -99,4 +99,11 @@ test('one click runs the whole study; after a reload it continues with the finis
   await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
   await expect(page.getByLabel('SFT questions', { exact: true })).toHaveValue('both');
   await expect(page.getByLabel('Training worlds', { exact: true })).toHaveValue('2');
+  // One training world while the library holds two: refused (training reads the whole library),
+  // before the stored study is touched — after a reload it is still the two-world one.
+  await page.getByLabel('Training worlds', { exact: true }).fill('1');
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('demo world of seed 43, outside this study');
+  await page.reload();
+  await expect(page.getByLabel('Training worlds', { exact: true })).toHaveValue('2');
 });

@@ -30,6 +30,11 @@ export function isWorldOf(stored: StoredWorld, size: DemoSize, seed?: number): b
   return sameConfig(stored.config, resolveConfig({ ...DEMO_SIZES[size].config, ...(seed !== undefined && { seed }) }));
 }
 
+/** How many videos the demo world of `size` (and `seed`) has. */
+export function demoVideoCount(size: DemoSize, seed?: number): number {
+  return buildWorld({ ...DEMO_SIZES[size].config, ...(seed !== undefined && { seed }) }).videos.length;
+}
+
 /** The file names of the videos of the demo world of `config`. */
 function fileNames(config: Partial<WorldConfig>): Set<string> {
   return new Set(buildWorld(config).videos.map((v) => v.fileName));

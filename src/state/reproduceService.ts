@@ -11,7 +11,8 @@ import { getSetting, setSetting } from '../storage/settingsRepo';
 import { countTriples, listTriples } from '../storage/triplesRepo';
 import { getRun } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
-import { cancelDemo, demoCollision, isWorldOf, runDemo } from './demoService';
+import { cancelDemo, demoCollision, demoVideoCount, isDemoVideoName, isWorldOf, runDemo } from './demoService';
+import { WORLD_VERSION } from '../core/world';
 import { cancelEvaluation, evaluateRun, lengthsOf } from './evalService';
 import { PROBE_VERSION } from '../core/eval/probe';
 import { updateVideo } from './libraryService';
@@ -155,6 +156,20 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     // SFT's sequence layout is every later run's), another recipe and another SFT wording.
     const pipeline = await getSetting(db, 'pipeline');
     const embedder = embedderId(pipeline.embedder);
+    const seeds = Array.from({ length: worlds }, (_, k) => demoSeed + k);
+    // Refusals come before the stored study is reset, so a refused click loses no run.
+    // Another size's world of one of these seeds: its videos carry the names this size's would have.
+    for (const seed of seeds) {
+      const clash = await demoCollision(size, seed);
+      if (clash) throw clash;
+    }
+    // Training reads the whole library: demo worlds outside these seeds would train too.
+    const others = [...new Set((await db.getAll('videos')).flatMap((v) => (isDemoVideoName(v.name) ? [Number(/^world-s(-?\d+)-/.exec(v.name)?.[1])] : [])))].filter((seed) => !seeds.includes(seed)).sort((a, b) => a - b);
+    if (others.length > 0)
+      throw new UserFacingError(
+        `The library holds the demo world${others.length === 1 ? '' : 's'} of seed${others.length === 1 ? '' : 's'} ${others.join(', ')}, outside this study's ${worlds} training world${worlds === 1 ? '' : 's'} (seed${worlds === 1 ? '' : 's'} ${seeds[0]}${worlds > 1 ? `–${seeds[worlds - 1]}` : ''}); training reads the whole library, so they would train too.`,
+        `Set Training worlds to include them (${Math.max(...others) - demoSeed + 1} reaches seed ${Math.max(...others)}), or remove the demo worlds (Library → Demo world) and click again.`,
+      );
     if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout || (current.recipe ?? 'paper') !== recipe || (current.sftQuestions ?? 'anchored') !== sftQuestions || (current.worlds ?? 1) !== worlds)
       await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, worlds, runs: {} });
     // 1. The demo world, unless this size is already in the library (embedded again where it was
@@ -181,27 +196,20 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       }
     } else {
       setStep('demo', 'running');
-      // Another size's world of this seed in the library: its videos carry this world's names.
-      const clash = await demoCollision(size);
-      if (clash) throw clash;
       if (!(await runDemo(size)) || (await db.count('videos')) === 0) throw new UserFacingError('The demo world was not imported.', 'See the message above, then click Reproduce LongVPO again.');
       setStep('demo', 'done');
     }
     // Training worlds 2…N (seeds after the demo's), each generated and imported once, the oracle
-    // told of each (`extraDemoWorlds`); worlds the library holds already are kept.
-    const seeds = Array.from({ length: worlds }, (_, k) => demoSeed + k);
-    // A world of another size under one of these seeds is refused (demoCollision): its videos
-    // carry the names this size's would have.
+    // told of each (`extraDemoWorlds`); a world kept must be of this version and whole (every
+    // video imported: an import stopped half-way is made again, its videos kept by their hashes).
     for (const seed of seeds.slice(1)) {
       check();
-      const known = (await getSetting(db, 'extraDemoWorlds')).some((w) => isWorldOf(w, size, seed));
-      if (known && (await worldVideoIds(seed)).length > 0) continue;
+      const known = (await getSetting(db, 'extraDemoWorlds')).some((w) => isWorldOf(w, size, seed) && w.version === WORLD_VERSION);
+      if (known && (await worldVideoIds(seed)).length >= demoVideoCount(size, seed)) continue;
       setStep('demo', 'running');
-      const clash = await demoCollision(size, seed);
-      if (clash) throw clash;
       await runDemo(size, { seed, extra: true });
       check();
-      if ((await worldVideoIds(seed)).length === 0) throw new UserFacingError(`The demo world of seed ${seed} (training world ${seed - demoSeed + 1} of ${worlds}) was not imported.`, 'See the message above, then click Reproduce LongVPO again.');
+      if ((await worldVideoIds(seed)).length < demoVideoCount(size, seed)) throw new UserFacingError(`The demo world of seed ${seed} (training world ${seed - demoSeed + 1} of ${worlds}) was not wholly imported.`, 'See the message above, then click Reproduce LongVPO again.');
       setStep('demo', 'done');
     }
     check();

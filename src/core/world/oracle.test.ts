@@ -140,8 +140,11 @@ describe('the oracle of several worlds', () => {
     const mixed = await both.judgeSpecificity({ question: qa.value.question, anchor: clip(shorts[1]!), others: [clip(otherShorts[0]!)] }).catch((e: unknown) => e);
     expect(mixed).toBeInstanceOf(GeneratorUnavailableError);
     expect((mixed as GeneratorUnavailableError).message).toMatch(/clips of one world; these come from the worlds of seeds 42 and 43/);
-    expect((mixed as GeneratorUnavailableError).hint).toMatch(/Synthesize each demo world apart/);
+    expect((mixed as GeneratorUnavailableError).hint).toMatch(/Keep one demo world in the library/);
     await expect(both.answer({ question: qa.value.question, clips: [clip(shorts[2]!), clip(otherShorts[1]!)] })).rejects.toBeInstanceOf(GeneratorUnavailableError);
+    // A world-42 question answered from world-43 distractors alone: refused, naming both worlds.
+    const crossed = await both.answer({ question: qa.value.question, clips: [clip(otherShorts[2]!), clip(otherShorts[3]!)] }).catch((e: unknown) => e);
+    expect((crossed as GeneratorUnavailableError).message).toMatch(/written for the world of seed 42, these clips are of seed 43/);
     const foreign = await both.caption({ clip: { id: 'x', videoId: 'y', videoName: 'holiday.mp4', startS: 0, endS: 8 } }).catch((e: unknown) => e);
     expect((foreign as GeneratorUnavailableError).message).toContain('holiday.mp4');
   });

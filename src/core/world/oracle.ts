@@ -206,7 +206,7 @@ export class WorldsOracle implements Generator {
     if (worlds.length > 1)
       throw new GeneratorUnavailableError(
         `The demo-world oracle answers from the clips of one world; these come from the worlds of seeds ${worlds.join(' and ')}.`,
-        'Synthesize each demo world apart (Reproduce LongVPO does), or keep one demo world in the library.',
+        'Keep one demo world in the library (Library → Demo world → Remove demo worlds, then Run demo), or let Reproduce LongVPO synthesize its worlds, each apart.',
       );
     return found[0] as OracleGenerator;
   }
@@ -221,7 +221,15 @@ export class WorldsOracle implements Generator {
 
   async answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>> {
     // No clips to look at: the world that wrote the question answers (that nothing is shown).
-    const oracle = req.clips.length > 0 ? this.of(req.clips) : (this.oracles.find((o) => o.wrote(req.question)) ?? (this.oracles[0] as OracleGenerator));
+    const writer = this.oracles.find((o) => o.wrote(req.question));
+    const oracle = req.clips.length > 0 ? this.of(req.clips) : (writer ?? (this.oracles[0] as OracleGenerator));
+    // Clips of one world asked a question another world wrote (a Stage 1 anchor of one world among
+    // distractors of another): its names mean other things there, so no answer would be exact.
+    if (writer && !oracle.wrote(req.question))
+      throw new GeneratorUnavailableError(
+        `The demo-world oracle answers from the clips of one world; this question was written for the world of seed ${writer.world.config.seed}, these clips are of seed ${oracle.world.config.seed}.`,
+        'Keep one demo world in the library (Library → Demo world → Remove demo worlds, then Run demo), or let Reproduce LongVPO synthesize its worlds, each apart.',
+      );
     return oracle.answer(req, signal);
   }
 

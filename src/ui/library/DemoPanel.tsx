@@ -9,6 +9,8 @@ export function DemoPanel() {
   const [size, setSize] = useState<DemoSize>('small');
   const busy = demo !== null && demo.stage !== 'done';
   const [removing, setRemoving] = useState(false);
+  // Not while a study, a synthesis or a training run reads the demo's videos and triples.
+  const working = useStudio((s) => s.reproduce.running || s.synth.run !== null || s.train.active !== null);
   const [removed, setRemoved] = useState<string | null>(null);
   // Demo videos in the library (named world-s<seed>-…): what "Remove demo worlds" deletes.
   const demoVideos = useStudio((s) => s.library.videos.filter((v) => isDemoVideoName(v.name)).length);
@@ -33,7 +35,7 @@ export function DemoPanel() {
         </button>{' '}
         <button
           type="button"
-          disabled={busy || removing || demoVideos === 0}
+          disabled={busy || working || removing || demoVideos === 0}
           title="Deletes the demo worlds' videos (with their frames and clips) and the triples citing them; reviews and the audit trail stay. Needed before a demo world of another size: its videos would carry the same names."
           onClick={() => {
             if (!window.confirm(`Remove the demo worlds: ${demoVideos} video${demoVideos === 1 ? '' : 's'} and the triples citing them? Reviews, the audit trail and trained runs are kept.`)) return;
