@@ -1,5 +1,4 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { SEQUENCE_LAYOUTS } from '../../core/train/config';
 import { LOSS_TYPES } from '../../core/train/dpoLoss';
 import { formatBytes } from '../../core/format';
 import { useStudio } from '../../state/store';
@@ -7,7 +6,6 @@ import { downloadCheckpoint, formProblems, pauseTraining, refreshTraining, remov
 import type { TrainForm } from '../../state/trainSlice';
 import { FileButton } from '../common/FileButton';
 import { LAYOUT_LABELS, SFT_QUESTION_LABELS } from './layoutLabels';
-import { SFT_QUESTION_FORMS } from '../../core/train/sftSynthesis';
 import { ProgressBar } from '../common/ProgressBar';
 import { Problems } from '../common/Problems';
 import { MetricsChart } from './MetricsChart';
@@ -24,6 +22,23 @@ function Num({ id, label, value, step, note, onChange }: { id: string; label: st
       <label htmlFor={id}>{label}</label>
       <input id={id} type="number" value={Number.isFinite(value) ? value : ''} step={step} onChange={(e) => onChange(e.target.value === '' ? Number.NaN : Number(e.target.value))} />
       {note ? <span className="muted">{note}</span> : null}
+    </div>
+  );
+}
+
+/** A labelled choice among `labels`' keys, shown by their labels. */
+function Pick<T extends string>({ id, label, value, labels, note, onChange }: { id: string; label: string; value: T; labels: Record<T, string>; note: string; onChange: (v: T) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as T)}>
+        {(Object.keys(labels) as T[]).map((k) => (
+          <option key={k} value={k}>
+            {labels[k]}
+          </option>
+        ))}
+      </select>
+      <span className="muted">{note}</span>
     </div>
   );
 }
@@ -115,28 +130,8 @@ function TrainFormPanel() {
               <Num id="t-depth" label="Layers" value={form.depth} step={1} onChange={(depth) => patch({ depth })} />
               <Num id="t-heads" label="Heads" value={form.heads} step={1} onChange={(heads) => patch({ heads })} />
               <Num id="t-context" label="Context" value={form.context} step={64} note="tokens: the longest sequence (clips' visual tokens + question + answer)" onChange={(context) => patch({ context })} />
-              <div className="field">
-                <label htmlFor="t-layout">Layout</label>
-                <select id="t-layout" value={form.layout} onChange={(e) => patch({ layout: e.target.value as TrainForm['layout'] })}>
-                  {SEQUENCE_LAYOUTS.map((l) => (
-                    <option key={l} value={l}>
-                      {LAYOUT_LABELS[l]}
-                    </option>
-                  ))}
-                </select>
-                <span className="muted">where the question sits; Stage 1 and 2 keep their checkpoint's</span>
-              </div>
-              <div className="field">
-                <label htmlFor="t-sft-questions">SFT questions</label>
-                <select id="t-sft-questions" value={form.sftQuestions} onChange={(e) => patch({ sftQuestions: e.target.value as TrainForm['sftQuestions'] })}>
-                  {SFT_QUESTION_FORMS.map((f) => (
-                    <option key={f} value={f}>
-                      {SFT_QUESTION_LABELS[f]}
-                    </option>
-                  ))}
-                </select>
-                <span className="muted">the demo's oracle can also ask without naming the clip's scene; kept with the run for its resume</span>
-              </div>
+              <Pick id="t-layout" label="Layout" value={form.layout} labels={LAYOUT_LABELS} note="where the question sits; Stage 1 and 2 keep their checkpoint's" onChange={(layout) => patch({ layout })} />
+              <Pick id="t-sft-questions" label="SFT questions" value={form.sftQuestions} labels={SFT_QUESTION_LABELS} note="the demo's oracle can also ask without naming the clip's scene; kept with the run for its resume" onChange={(sftQuestions) => patch({ sftQuestions })} />
             </>
           )}
           <Num id="t-lr" label="Learning rate" value={form.lr} step={0.0001} note="peak; cosine with warm-up" onChange={(lr) => patch({ lr })} />
