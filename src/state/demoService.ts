@@ -94,7 +94,13 @@ export async function removeDemoWorlds(): Promise<{ videos: number; triples: num
 
 /** A demo world's video file name (`world-s<seed>-short-001.webm`, from the browser or `longvpo demo`). */
 export function isDemoVideoName(name: string): boolean {
-  return /^world-s-?\d+-(short|long)-\d{3}\.webm$/.test(name);
+  return demoSeedOf(name) !== undefined;
+}
+
+/** The seed of the demo world a video file name is of (`world-s42-long-001.webm` → 42), or undefined. */
+export function demoSeedOf(name: string): number | undefined {
+  const m = /^world-s(-?\d+)-(short|long)-\d{3}\.webm$/.exec(name);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Runs the demo; true when its videos were imported. */

@@ -11,7 +11,7 @@ import { getSetting, setSetting } from '../storage/settingsRepo';
 import { countTriples, listTriples } from '../storage/triplesRepo';
 import { getRun } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
-import { cancelDemo, demoCollision, demoVideoCount, isDemoVideoName, isWorldOf, runDemo } from './demoService';
+import { cancelDemo, demoCollision, demoSeedOf, demoVideoCount, isWorldOf, runDemo } from './demoService';
 import { WORLD_VERSION } from '../core/world';
 import { cancelEvaluation, evaluateRun, lengthsOf } from './evalService';
 import { PROBE_VERSION } from '../core/eval/probe';
@@ -78,7 +78,7 @@ async function rememberRun(name: string, runId: string): Promise<void> {
   await setSetting(db, 'reproduce', { ...current, runs: { ...current.runs, [name]: runId } });
 }
 
-async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sft: { questions: SftQuestionForm; epochs: number | undefined; context: number }): Promise<string> {
+async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sft: { questions: SftQuestionForm; epochs: number | undefined }): Promise<string> {
   const existing = await studyRun(step.run);
   if (existing) {
     const run = await getRun(await studioDb(), existing);
@@ -89,7 +89,7 @@ async function train(step: StudyStep, init: string | null, layout: SequenceLayou
   }
   // The recipe's settings for this step (src/core/train/recipe.ts). Stage 1 and 2 keep their
   // checkpoint's layout; only the SFT's is chosen.
-  const form = { ...defaultTrainForm(step.stage, init ?? ''), layout, sftQuestions: sft.questions, context: sft.context, ...(step.stage === 'sft' && sft.epochs !== undefined && { epochs: sft.epochs }), ...step.settings };
+  const form = { ...defaultTrainForm(step.stage, init ?? ''), layout, sftQuestions: sft.questions, ...(step.stage === 'sft' && sft.epochs !== undefined && { epochs: sft.epochs }), ...step.settings };
   const runId = await startTraining(form);
   if (!runId) throw new UserFacingError(`${step.label} could not start.`, 'See the message above.');
   await rememberRun(step.run, runId);
@@ -110,19 +110,21 @@ export async function storedReproduce(): Promise<{ size: DemoSize; layout: Seque
   return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored', worlds: current.worlds ?? 1 } : null;
 }
 
-/** The library's videos of the demo world of `seed` (their file names start `world-s<seed>-`). */
+/** The library's videos of the demo world of `seed` (by their file names, `world-s<seed>-…`). */
 async function worldVideoIds(seed: number): Promise<string[]> {
-  return (await (await studioDb()).getAll('videos')).filter((v) => v.name.startsWith(`world-s${seed}-`)).map((v) => v.id);
+  return (await (await studioDb()).getAll('videos')).filter((v) => demoSeedOf(v.name) === seed).map((v) => v.id);
 }
 
-/** True when a triple of `stage` in the library is of the demo world of `seed`: Stage 1 anchored on one of its clips, Stage 2 on one of its videos. */
-async function hasTriplesOf(stage: 1 | 2, seed: number): Promise<boolean> {
-  const triples = await (await studioDb()).getAllFromIndex('triples', 'byStage', stage);
-  return triples.some((t) => {
+/** The demo worlds (seeds) with a triple of `stage` in the library: Stage 1 anchored on one of its clips, Stage 2 on one of its videos. */
+async function seedsWithTriples(stage: 1 | 2): Promise<Set<number>> {
+  const seeds = new Set<number>();
+  for (const t of await (await studioDb()).getAllFromIndex('triples', 'byStage', stage)) {
     const body = t.body as { anchor_index?: number; clips?: { video_name?: string }[] };
-    const clip = stage === 1 ? body.clips?.[body.anchor_index ?? -1] : body.clips?.[0];
-    return clip?.video_name?.startsWith(`world-s${seed}-`) ?? false;
-  });
+    const name = (stage === 1 ? body.clips?.[body.anchor_index ?? -1] : body.clips?.[0])?.video_name;
+    const seed = name === undefined ? undefined : demoSeedOf(name);
+    if (seed !== undefined) seeds.add(seed);
+  }
+  return seeds;
 }
 
 export interface ReproduceOptions {
@@ -164,7 +166,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       if (clash) throw clash;
     }
     // Training reads the whole library: demo worlds outside these seeds would train too.
-    const others = [...new Set((await db.getAll('videos')).flatMap((v) => (isDemoVideoName(v.name) ? [Number(/^world-s(-?\d+)-/.exec(v.name)?.[1])] : [])))].filter((seed) => !seeds.includes(seed)).sort((a, b) => a - b);
+    const others = [...new Set((await db.getAll('videos')).flatMap((v) => demoSeedOf(v.name) ?? []))].filter((seed) => !seeds.includes(seed)).sort((a, b) => a - b);
     if (others.length > 0)
       throw new UserFacingError(
         `The library holds the demo world${others.length === 1 ? '' : 's'} of seed${others.length === 1 ? '' : 's'} ${others.join(', ')}, outside this study's ${worlds} training world${worlds === 1 ? '' : 's'} (seed${worlds === 1 ? '' : 's'} ${seeds[0]}${worlds > 1 ? `–${seeds[worlds - 1]}` : ''}); training reads the whole library, so they would train too.`,
@@ -205,11 +207,12 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     for (const seed of seeds.slice(1)) {
       check();
       const known = (await getSetting(db, 'extraDemoWorlds')).some((w) => isWorldOf(w, size, seed) && w.version === WORLD_VERSION);
-      if (known && (await worldVideoIds(seed)).length >= demoVideoCount(size, seed)) continue;
+      const whole = demoVideoCount(size, seed);
+      if (known && (await worldVideoIds(seed)).length >= whole) continue;
       setStep('demo', 'running');
       await runDemo(size, { seed, extra: true });
       check();
-      if ((await worldVideoIds(seed)).length < demoVideoCount(size, seed)) throw new UserFacingError(`The demo world of seed ${seed} (training world ${seed - demoSeed + 1} of ${worlds}) was not wholly imported.`, 'See the message above, then click Reproduce LongVPO again.');
+      if ((await worldVideoIds(seed)).length < whole) throw new UserFacingError(`The demo world of seed ${seed} (training world ${seed - demoSeed + 1} of ${worlds}) was not wholly imported.`, 'See the message above, then click Reproduce LongVPO again.');
       setStep('demo', 'done');
     }
     check();
@@ -217,17 +220,15 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     // Each world's composites are made of its own clips, as `longvpo reproduce` synthesizes each
     // world apart and merges them: its oracle's questions are exact only among its own videos.
     // One world: any Stage 1 triples are kept, as before training worlds existed.
-    const missing: number[] = [];
-    if (worlds === 1) {
-      if ((await countTriples(db, 1)) === 0) missing.push(demoSeed);
-    } else for (const seed of seeds) if (!(await hasTriplesOf(1, seed))) missing.push(seed);
+    const withStage1 = await seedsWithTriples(1);
+    const missing = worlds === 1 ? ((await countTriples(db, 1)) === 0 ? [demoSeed] : []) : seeds.filter((seed) => !withStage1.has(seed));
     if (missing.length === 0) setStep(step, 'kept');
     else {
       setStep(step, 'running');
       for (const seed of missing) {
         check();
         await runStage1({ ...useStudio.getState().synth.form, count: 2000, frameBudget: 128, seed }, worlds > 1 ? { videoIds: await worldVideoIds(seed) } : {});
-        if (!(await hasTriplesOf(1, seed)) && (worlds > 1 || (await countTriples(db, 1)) === 0))
+        if (!(await seedsWithTriples(1)).has(seed) && (worlds > 1 || (await countTriples(db, 1)) === 0))
           throw new UserFacingError(`No Stage 1 triples were made${worlds > 1 ? ` for the demo world of seed ${seed}` : ''}.`, 'See the message above.');
       }
       setStep(step, 'done');
@@ -236,8 +237,8 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     step = 'stage2-data';
     // Every world's long videos: one run over the library (a query is of one video, so worlds do
     // not mix), 400 triples a world at most; triples already stored are kept by their ids.
-    let stage2Missing = (await countTriples(db, 2)) === 0;
-    if (worlds > 1) for (const seed of seeds) stage2Missing ||= !(await hasTriplesOf(2, seed));
+    const withStage2 = await seedsWithTriples(2);
+    const stage2Missing = (await countTriples(db, 2)) === 0 || (worlds > 1 && seeds.some((seed) => !withStage2.has(seed)));
     if (!stage2Missing) setStep(step, 'kept');
     else {
       setStep(step, 'running');
@@ -251,9 +252,10 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     // backend a longer context failed (Stage 2 at 832 tokens: "memory access out of bounds"), so
     // the study stops here with the reason instead of an hour later.
     step = steps[0]?.run as ReproduceStep;
-    const context = studyContext(await listTriples(db), tokensOfEmbedderId(embedder), layout);
+    const triples = await listTriples(db);
+    const context = studyContext(triples, tokensOfEmbedderId(embedder), layout);
     if (context > DEFAULT_MODEL.maxContext) {
-      const scenes = Math.max(...(await listTriples(db, 2)).map((t) => t.clips.length), 0);
+      const scenes = Math.max(0, ...triples.filter((t) => t.stage === 2).map((t) => t.clips.length));
       throw new UserFacingError(
         `The study's longest sequence needs ${context} tokens (a long video cut into ${scenes} scenes, ${tokensOfEmbedderId(embedder)} visual tokens each), more than the ${DEFAULT_MODEL.maxContext} a browser study trains with.`,
         'Use one token per clip (Visual tokens), or run this study in Node (`npx longvpo reproduce --features objects`, docs/evaluation.md), where the scenes are cut on rendered frames.',
@@ -266,7 +268,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       const had = await studyRun(s.run);
       const hadDone = had ? (await getRun(db, had))?.status === 'done' : false;
       setStep(step, hadDone ? 'kept' : 'running');
-      ids[s.run] = await train(s, s.init ? await currentCheckpoint(ids[s.init] as string) : null, layout, { questions: sftQuestions, epochs: sftEpochs, context });
+      ids[s.run] = await train(s, s.init ? await currentCheckpoint(ids[s.init] as string) : null, layout, { questions: sftQuestions, epochs: sftEpochs });
       if (!hadDone) setStep(step, 'done');
     }
     const heldOutSeed = demoSeed + 1000;
