@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectScenes, fixedClips, SpanMeans, spanEmbedding } from './clips';
+import { columnsOf, detectScenes, fixedClips, SpanMeans, spanEmbedding } from './clips';
 
 describe('fixedClips', () => {
   it('cuts 1 fps frames into 16 s clips and merges a short remainder', () => {
@@ -76,5 +76,14 @@ describe('SpanMeans', () => {
       const want = spanEmbedding(frames, dim, s);
       for (let d = 0; d < dim; d++) expect(got[k]![d]).toBeCloseTo(want[d]!, 6);
     });
+  });
+});
+
+describe('columnsOf', () => {
+  it('keeps columns [start, end) of every row, and the matrix itself without a view', () => {
+    const m = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]); // 2 rows of 4
+    expect(columnsOf(m, 4, [1, 3])).toEqual({ values: Float32Array.from([2, 3, 6, 7]), dim: 2 });
+    expect(columnsOf(m, 4, null).values).toBe(m);
+    expect(() => columnsOf(m, 4, [2, 5])).toThrow(/columns 2–5 are not inside rows of 4/);
   });
 });

@@ -74,6 +74,21 @@ export function detectScenes(distances: ArrayLike<number>, fps: number, options:
   return bounds.slice(1).map((end, i) => span(bounds[i] ?? 0, end, fps));
 }
 
+/**
+ * The columns [start, end) of every row of a row-major [n, dim] matrix (what the scene cut compares,
+ * `sceneViewOf`); the matrix itself when `view` is null.
+ */
+export function columnsOf(values: Float32Array, dim: number, view: readonly [number, number] | null): { values: Float32Array; dim: number } {
+  if (!view) return { values, dim };
+  const [start, end] = view;
+  if (!(start >= 0 && end > start && end <= dim)) throw new RangeError(`columns ${start}–${end} are not inside rows of ${dim}`);
+  const n = values.length / dim;
+  const width = end - start;
+  const out = new Float32Array(n * width);
+  for (let i = 0; i < n; i++) out.set(values.subarray(i * dim + start, i * dim + end), i * width);
+  return { values: out, dim: width };
+}
+
 /** L2-normalised mean of rows [frameStart, frameEnd) of a row-major [n, dim] matrix. */
 export function spanEmbedding(frames: Float32Array, dim: number, s: FrameSpan): Float32Array {
   const out = new Float32Array(dim);

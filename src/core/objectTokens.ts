@@ -45,6 +45,8 @@ const BG_COUNT = BG_RATES + 4;
 const BG_END = BG_COUNT + MAX_COUNT + 1;
 /** Width of every object token (zero-padded). */
 export const OBJECT_TOKEN_DIM = Math.max(OBJ_END, BG_END);
+/** Dimensions [start, end) of a frame's vector that hold the frame token's background colour histogram. */
+export const BACKGROUND_HISTOGRAM_DIMS: readonly [number, number] = [BG_HIST, BG_RATES];
 
 /** Rates of colour change between neighbours (→, ↓, ↘, ↗) among pixels of `rect` where `inside` holds. */
 function changeRates(colours: ArrayLike<number>, w: number, rect: Rect, inside: (i: number) => boolean): [number, number, number, number] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PIPELINE, embedderId, embedderLabel, inputSizeOf, tokensOfEmbedderId, fpsOfSamplingKey, pipelineProblems, samplingKeyOf, segmentsKeyOf, staleness, type PipelineSettings } from './pipeline';
+import { DEFAULT_PIPELINE, embedderId, embedderLabel, inputSizeOf, tokensOfEmbedderId, fpsOfSamplingKey, pipelineProblems, samplingKeyOf, sceneViewOf, segmentsKeyOf, staleness, type PipelineSettings } from './pipeline';
+import { BACKGROUND_HISTOGRAM_DIMS } from './objectTokens';
 
 const custom: PipelineSettings = {
   ...DEFAULT_PIPELINE,
@@ -52,6 +53,18 @@ describe('pipeline settings', () => {
     expect(staleness(video, { ...DEFAULT_PIPELINE, fps: 2 })).toBe('resample');
     expect(staleness(video, custom)).toBe('resample');
     expect(samplingKeyOf(custom)).toBe('fps1-px160');
+  });
+
+  it('object tokens cut scenes on the background histogram: a video cut on every token is re-segmented, not re-embedded', () => {
+    const objects: PipelineSettings = { ...DEFAULT_PIPELINE, embedder: { kind: 'features', features: 'objects' } };
+    expect(sceneViewOf(embedderId(objects.embedder))).toEqual(BACKGROUND_HISTOGRAM_DIMS);
+    expect(sceneViewOf(embedderId(DEFAULT_PIPELINE.embedder))).toBeNull();
+    expect(segmentsKeyOf(DEFAULT_PIPELINE)).toBe('clip8-cut0.18-min2');
+    expect(segmentsKeyOf(objects)).toBe('clip8-cut0.18-min2-on0to64');
+    // Imported with object tokens before the cut read the background alone (the key had no view).
+    const before = { samplingKey: samplingKeyOf(objects), embeddingModel: embedderId(objects.embedder), segmentsKey: 'clip8-cut0.18-min2' };
+    expect(staleness(before, objects)).toBe('resegment');
+    expect(staleness({ ...before, segmentsKey: segmentsKeyOf(objects) }, objects)).toBe('current');
   });
 
   it('reads the rate back from a sampling key', () => {

@@ -1,6 +1,6 @@
 // The import pipeline's settings (issue #3): sampling rate, clip length, scene detection and
 // which embedder. Pure: validated here, stored by src/storage, applied by the compute worker.
-import { OBJECT_TOKENS, OBJECT_TOKENS_ID } from './objectTokens';
+import { BACKGROUND_HISTOGRAM_DIMS, OBJECT_TOKENS, OBJECT_TOKENS_ID } from './objectTokens';
 
 /**
  * Built-in embedders beyond the default (docs/evaluation.md), the first two made of the same shipped model:
@@ -142,9 +142,22 @@ export function samplingKeyOf(p: Pick<PipelineSettings, 'fps' | 'embedder'>): st
   return `fps${p.fps}-px${inputSizeOf(p.embedder)}`;
 }
 
+/**
+ * Dimensions [start, end) of a frame's vector that the scene cut compares, for the embedder an id
+ * names; null for the whole vector. Object tokens cut on the background's colour histogram alone:
+ * their object slots change whenever an object moves, is occluded or is segmented otherwise, and on
+ * decoded video (codec noise) every token read together cut the full demo world's long videos into
+ * 38–98 scenes where there are 6–8; the background histogram finds every cut and no other, rendered
+ * or decoded (docs/results.md, `npm run bench:scene-cuts`).
+ */
+export function sceneViewOf(embedderId: string): readonly [number, number] | null {
+  return embedderId === OBJECT_TOKENS_ID ? BACKGROUND_HISTOGRAM_DIMS : null;
+}
+
 /** Segmentation part of a video's state: clips and scenes are recomputed when it changes. */
-export function segmentsKeyOf(p: Pick<PipelineSettings, 'clipS' | 'sceneThreshold' | 'minSceneS'>): string {
-  return `clip${p.clipS}-cut${p.sceneThreshold}-min${p.minSceneS}`;
+export function segmentsKeyOf(p: Pick<PipelineSettings, 'clipS' | 'sceneThreshold' | 'minSceneS' | 'embedder'>): string {
+  const view = sceneViewOf(embedderId(p.embedder));
+  return `clip${p.clipS}-cut${p.sceneThreshold}-min${p.minSceneS}${view ? `-on${view[0]}to${view[1]}` : ''}`;
 }
 
 /** What an already imported video needs to match the current settings. */

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { fixedClips, spanEmbedding } from '../core/clips';
 import { DEMO_SIZES } from '../core/demo';
 import { buildWorld, letterbox, renderFrame } from '../core/world';
-import type { Embedder } from './embedder';
-import { embedWorldClips, sampleCount, worldFrameAt, worldSampleTotal } from './worldEmbeddings';
+import { activateBackend } from './backend/registry';
+import { objectTokenEmbedder, type Embedder } from './embedder';
+import { embedWorld, embedWorldClips, sampleCount, worldFrameAt, worldSampleTotal } from './worldEmbeddings';
 
 const S = 48;
 
@@ -79,5 +80,13 @@ describe('world frames for the embedder', () => {
     const controller = new AbortController();
     const run = embedWorldClips(world, fakeEmbedder(), { fps: 1, clipS: 8, batchSize: 4, onProgress: (p) => p.framesDone >= 8 && controller.abort(), signal: controller.signal });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('cuts object-token videos at their true scenes (the background histogram, not the moving object slots)', { timeout: 60_000 }, async () => {
+    expect((await activateBackend('cpu')).ok).toBe(true);
+    const size = 224;
+    const world = buildWorld({ ...DEMO_SIZES.small.config, width: size, height: (size * 3) / 4 });
+    const { scenes } = await embedWorld(world, objectTokenEmbedder(size), { fps: 1, clipS: 8, scenes: { threshold: 0.18, minSceneS: 2 } });
+    for (const v of world.videos) expect(scenes.filter((s) => s.videoName === v.fileName).map((s) => s.startS)).toEqual(v.scenes.map((s) => s.startS));
   });
 });

@@ -6,8 +6,9 @@
 //
 // Must: the same world, fps, clip length and embedder give the same clips and embeddings, in
 // world video order. Must: a cancelled signal stops between batches with an AbortError.
-import { detectScenes, fixedClips, SpanMeans, type EmbeddedSpan, type FrameSpan, type SceneOptions } from '../core/clips';
+import { columnsOf, detectScenes, fixedClips, SpanMeans, type EmbeddedSpan, type FrameSpan, type SceneOptions } from '../core/clips';
 import type { CancelSignal } from '../core/generators/types';
+import { sceneViewOf } from '../core/pipeline';
 import { letterbox, renderFrame, type World, type WorldVideo } from '../core/world';
 import type { Embedder } from './embedder';
 import { consecutiveDistances } from './similarity';
@@ -118,7 +119,8 @@ export async function embedWorld(world: World, embedder: Embedder, options: Worl
     if (options.scenes) {
       const all = new Float32Array(count * embedder.dim);
       frameVectors.reduce((offset, v) => (all.set(v, offset), offset + v.length), 0);
-      const sceneSpans = detectScenes(await consecutiveDistances(all, embedder.dim), fps, options.scenes);
+      const cut = columnsOf(all, embedder.dim, sceneViewOf(embedder.id));
+      const sceneSpans = detectScenes(await consecutiveDistances(cut.values, cut.dim), fps, options.scenes);
       const sceneMeans = new SpanMeans(sceneSpans, embedder.dim);
       sceneMeans.add(0, all);
       const e = sceneMeans.result();

@@ -1,5 +1,6 @@
 // Clips, scenes and nearest clips, computed in the compute worker from stored embeddings.
-import { detectScenes, fixedClips, SpanMeans, type FrameSpan } from '../core/clips';
+import { columnsOf, detectScenes, fixedClips, SpanMeans, type FrameSpan } from '../core/clips';
+import { sceneViewOf } from '../core/pipeline';
 import { consecutiveDistances, cosineMatrix } from '../ml/similarity';
 import { studioDb } from '../storage/db';
 import type { StudioDatabase } from '../storage/db';
@@ -72,6 +73,8 @@ async function segment({ videoId, contentHash, samplingKey, modelId, fps, settin
   const distances: number[] = [];
   let previous: Float32Array | null = null;
   let dim = 0;
+  // The part of each frame's vector the cut compares (object tokens: the background's histogram).
+  const view = sceneViewOf(modelId);
   for await (const w of frameWindows(db, contentHash, samplingKey, modelId)) {
     dim = w.dim;
     // Prepend the previous window's last frame so the distance across the seam is counted.
@@ -80,7 +83,8 @@ async function segment({ videoId, contentHash, samplingKey, modelId, fps, settin
       rows.set(previous);
       rows.set(w.vectors, previous.length);
     }
-    for (const d of await consecutiveDistances(rows, dim)) distances.push(d);
+    const cut = columnsOf(rows, dim, view);
+    for (const d of await consecutiveDistances(cut.values, cut.dim)) distances.push(d);
     previous = w.vectors.slice(w.vectors.length - dim);
   }
   const count = previous ? distances.length + 1 : 0;
