@@ -1,3 +1,4 @@
+/* global indexedDB -- the page.evaluate body runs in the browser */
 // Object tokens of decoded video, for bench/scene-cuts.bench.ts: the Evaluate page's button makes
 // the full demo world (seed 42) with object tokens in Chromium (rendered, encoded to WebM with
 // WebCodecs, imported, decoded and embedded as a user's video), and this reads the long videos'
