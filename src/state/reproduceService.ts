@@ -22,7 +22,7 @@ import { pauseTraining, refreshTraining, resumeTraining, startTraining } from '.
 import { defaultTrainForm } from './trainSlice';
 import { DEFAULT_MODEL, type SequenceLayout } from '../core/train/config';
 import type { SftQuestionForm } from '../core/train/sftSynthesis';
-import { STUDY_RUNS, studyContext, studySftEpochs, studySteps, type Recipe, type StudyRun, type StudyStep } from '../core/train/recipe';
+import { longestTriple, STUDY_RUNS, studySftEpochs, studySteps, type Recipe, type StudyRun, type StudyStep } from '../core/train/recipe';
 
 const RUN_LABELS: Record<StudyRun, string> = { sft: 'SFT', 'curriculum-2': 'the 2-clip step', 'curriculum-4': 'the 4-clip step', stage1: 'Stage 1', stage2: 'Stage 2' };
 
@@ -248,17 +248,20 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       setStep(step, 'done');
     }
     // Every triple must fit the SFT's context (every later run keeps it). A long video of many
-    // scenes at several visual tokens per clip outgrows the default 512, and in Chromium's wasm
+    // scenes at several visual tokens per clip can outgrow the default 512, and in Chromium's wasm
     // backend a longer context failed (Stage 2 at 832 tokens: "memory access out of bounds"), so
-    // the study stops here with the reason instead of an hour later.
+    // the study stops here with the reason instead of an hour later. Read after Review's edits.
     step = steps[0]?.run as ReproduceStep;
-    const triples = await listTriples(db);
-    const context = studyContext(triples, tokensOfEmbedderId(embedder), layout);
-    if (context > DEFAULT_MODEL.maxContext) {
-      const scenes = Math.max(0, ...triples.filter((t) => t.stage === 2).map((t) => t.clips.length));
+    const tokens = tokensOfEmbedderId(embedder);
+    const longest = longestTriple(await listTriples(db), tokens, layout);
+    if (longest && longest.length > DEFAULT_MODEL.maxContext) {
+      const t = longest.triple;
+      const what = t.stage === 2 ? `a long video cut into ${t.clips.length} scenes` : `${t.clips.length} clips`;
       throw new UserFacingError(
-        `The study's longest sequence needs ${context} tokens (a long video cut into ${scenes} scenes, ${tokensOfEmbedderId(embedder)} visual tokens each), more than the ${DEFAULT_MODEL.maxContext} a browser study trains with.`,
-        'Use one token per clip (Visual tokens), or run this study in Node (`npx longvpo reproduce --features objects`, docs/evaluation.md), where the scenes are cut on rendered frames.',
+        `The study's longest sequence, Stage ${t.stage} triple ${t.id} (${what}, ${tokens} visual tokens each), needs ${longest.length} tokens, more than the ${DEFAULT_MODEL.maxContext} a browser study trains with.`,
+        t.stage === 2
+          ? 'Use fewer visual tokens per clip (Visual tokens), raise the scene threshold (Library → Import settings) so the video has fewer scenes, or run the study in Node (`npx longvpo reproduce`, docs/evaluation.md).'
+          : 'Use fewer visual tokens per clip (Visual tokens), or run the study in Node (`npx longvpo reproduce`, docs/evaluation.md).',
       );
     }
     const ids: Partial<Record<string, string>> = {};

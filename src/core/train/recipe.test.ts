@@ -3,7 +3,7 @@
 // settings studies were made with before recipes existed.
 import { describe, expect, it } from 'vitest';
 import { defaultTrainConfig, validateTrainConfig } from './config';
-import { recipeLayout, stepFlags, studyContext, studySftEpochs, studySteps, STUDY_RUNS } from './recipe';
+import { longestTriple, recipeLayout, stepFlags, studySftEpochs, studySteps, STUDY_RUNS } from './recipe';
 
 describe('studySteps', () => {
   it('paper: SFT → Stage 1 (lr 1e-3, 3 epochs on one world) → Stage 2 at its defaults', () => {
@@ -53,13 +53,13 @@ describe('stepFlags', () => {
     expect(studySftEpochs(1, true)).toBe(4);
   });
 
-  it('sizes the SFT context to the study’s longest sequence: the default, or more for a long video of many scenes', () => {
-    const t = (clips: number, question = 'What returns in Scene #2 ?') => ({ clips: new Array<string>(clips).fill('c'), question, chosen: 'the red circle', rejected: 'nothing' });
-    expect(studyContext([t(16)], 1, 'clips-first')).toBe(512);
+  it('finds the study’s longest sequence (what a browser study checks against its context)', () => {
+    const t = (id: string, clips: number, question = 'What returns in Scene #2 ?') => ({ id, clips: new Array<string>(clips).fill('c'), question, chosen: 'the red circle', rejected: 'nothing' });
+    expect(longestTriple([t('a', 16)], 1, 'clips-first')).toEqual({ triple: t('a', 16), length: 16 + 1 + 7 + 1 + 3 + 1 });
     // 98 scenes of 6 object tokens: 588 visual tokens; question-twice adds the question once more.
     const q = 'what returns in scene # 2 ?';
-    expect(studyContext([t(16), t(98, q)], 6, 'clips-first')).toBe(Math.ceil((588 + 1 + 7 + 1 + 3 + 1) / 64) * 64);
-    expect(studyContext([t(98, q)], 6, 'question-twice')).toBe(Math.ceil((1 + 7 + 588 + 1 + 7 + 1 + 3 + 1) / 64) * 64);
-    expect(studyContext([], 6, 'clips-first')).toBe(512);
+    expect(longestTriple([t('a', 16), t('b', 98, q), t('c', 4)], 6, 'clips-first')).toMatchObject({ triple: { id: 'b' }, length: 588 + 1 + 7 + 1 + 3 + 1 });
+    expect(longestTriple([t('b', 98, q)], 6, 'question-twice')?.length).toBe(1 + 7 + 588 + 1 + 7 + 1 + 3 + 1);
+    expect(longestTriple([], 6, 'clips-first')).toBeNull();
   });
 });

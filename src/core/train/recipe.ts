@@ -9,7 +9,7 @@
 //   on the full composites at the Train page's learning rate → Stage 2 DPO for one epoch with as
 //   many Stage 1 pairs replayed. The chain that gained +9.7 and +10.6 points at 16 clips, all of it
 //   reading the anchor, on sixteen fact-token worlds (docs/results.md, "A four-clip step").
-import { DEFAULT_MODEL, type SequenceLayout, type TrainConfig, type TrainStage } from './config';
+import { type SequenceLayout, type TrainConfig, type TrainStage } from './config';
 import { sequenceLength } from './layout';
 import { words } from './tokenizer';
 
@@ -92,19 +92,17 @@ export function stepFlags(s: StepSettings): string[] {
   return flags.flatMap(([flag, v]) => (v === undefined ? [] : [flag, String(v)]));
 }
 
-/**
- * The SFT model's context for a study: the default, or more when its longest triple needs it (a
- * Stage 2 video of many scenes, several visual tokens per clip: object tokens on decoded videos).
- * Rounded up to a multiple of 64. Every later run keeps its checkpoint's context, so the SFT's
- * must fit the DPO stages' sequences too.
- */
-export function studyContext(triples: readonly { clips: readonly unknown[]; question: string; chosen: string; rejected: string }[], tokensPerClip: number, layout: SequenceLayout): number {
-  let longest = 0;
+type ContextTriple = { clips: readonly unknown[]; question: string; chosen: string; rejected: string };
+
+/** The triple with the longest sequence (question, clips at `tokensPerClip` each, the longer answer), and its length; null for none. */
+export function longestTriple<T extends ContextTriple>(triples: readonly T[], tokensPerClip: number, layout: SequenceLayout): { triple: T; length: number } | null {
+  let best: { triple: T; length: number } | null = null;
   for (const t of triples) {
     const question = words(t.question).length;
     const answer = Math.max(words(t.chosen).length, words(t.rejected).length);
-    const n = sequenceLength({ clipRows: new Array<number>(t.clips.length * tokensPerClip), question: new Array<number>(question), answer: new Array<number>(answer) }, layout);
-    longest = Math.max(longest, n);
+    const length = sequenceLength({ clipRows: new Array<number>(t.clips.length * tokensPerClip), question: new Array<number>(question), answer: new Array<number>(answer) }, layout);
+    if (!best || length > best.length) best = { triple: t, length };
   }
-  return Math.max(DEFAULT_MODEL.maxContext, Math.ceil(longest / 64) * 64);
+  return best;
 }
+
