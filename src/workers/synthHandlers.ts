@@ -116,9 +116,11 @@ async function stage1(req: Stage1Request, { signal, progress }: HandlerContext):
   const kept = library.clips.flatMap((c, i) => (!only || only.has(c.videoId) ? [i] : []));
   const clips = kept.map((i) => library.clips[i] as SynthClip);
   const embeddings = kept.map((i) => library.embeddings[i] as Float32Array);
+  // A run scoped to some videos (a study's world) says so, not "the library has".
+  const where = only ? `the ${only.size} video(s) this run covers have` : 'the library has';
   if (clips.length < 2) {
     throw new UserFacingError(
-      `Stage 1 needs clips of at least two videos embedded with ${modelId}; the library has ${clips.length}.`,
+      `Stage 1 needs clips of at least two videos embedded with ${modelId}; ${where} ${clips.length}.`,
       'Import videos (or run the demo) in the Library and let them finish, then synthesize again.',
     );
   }
@@ -128,7 +130,7 @@ async function stage1(req: Stage1Request, { signal, progress }: HandlerContext):
   const slots = Math.floor(req.frameBudget / framesPerClip);
   if (clips.length < slots) {
     throw new UserFacingError(
-      `A ${req.frameBudget}-frame composite of ${framesPerClip}-frame clips needs ${slots} clips (the anchor and ${slots - 1} distractors), but the library has ${clips.length}.`,
+      `A ${req.frameBudget}-frame composite of ${framesPerClip}-frame clips needs ${slots} clips (the anchor and ${slots - 1} distractors), but ${where} ${clips.length}.`,
       `Lower the frame budget in Synthesize → Stage 1 (${Math.max(2, clips.length) * framesPerClip} frames fit), or import more videos (the full demo world has about 290 clips).`,
     );
   }
