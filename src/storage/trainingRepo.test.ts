@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openStudioDb } from './db';
-import { CHUNK_BYTES, commitCheckpoint, deleteRun, getRefLogps, getRunSftSamples, listCheckpoints, putRefLogps, putRun, putRunSftSamples, readCurrentCheckpoint, runMetrics, saveCheckpoint, sweepOrphanChunks, truncateRunMetrics, writeCheckpointChunks } from './trainingRepo';
+import { CHUNK_BYTES, commitCheckpoint, deleteRun, getRefLogps, getRunSftSamples, listCheckpoints, putRefLogps, createRun, putRun, readCurrentCheckpoint, runMetrics, saveCheckpoint, sweepOrphanChunks, truncateRunMetrics, writeCheckpointChunks } from './trainingRepo';
 
 let n = 0;
 const bytesOf = (len: number, seed: number): Uint8Array => Uint8Array.from({ length: len }, (_, i) => (i * 31 + seed) & 255);
@@ -43,9 +43,20 @@ describe('training repository', () => {
     db.close();
   });
 
+  it('creates a run and its SFT questions together, or neither', async () => {
+    const db = await openStudioDb(`train-db-${n++}`);
+    const samples = [{ id: 'c1:q0', clips: ['c1'], question: 'What colour is the circle?', answer: 'red' }];
+    // A questions record without its key: the put fails, and the run is not written either.
+    await expect(createRun(db, run, { questionForm: 'both', generator: 'g', createdAt: 3, samples } as unknown as Parameters<typeof createRun>[2])).rejects.toThrow();
+    expect(await db.count('runs')).toBe(0);
+    await createRun(db, run, { runId: 'r', questionForm: 'both', generator: 'g', createdAt: 3, samples });
+    expect((await getRunSftSamples(db, 'r'))?.samples).toEqual(samples);
+    expect(await db.count('runs')).toBe(1);
+    db.close();
+  });
+
   it('truncates metrics past a resume point, caches reference log-probs, and deletes a run whole', async () => {
     const db = await openStudioDb(`train-db-${n++}`);
-    await putRun(db, run);
     await writeCheckpointChunks(db, 'r@000001', bytesOf(10, 4));
     await commitCheckpoint(db, { id: 'r@000001', runId: 'r', step: 1, createdAt: 1, byteLength: 10, chunkCount: 1 }, { metrics: [1, 2, 3].map((step) => ({ step, loss: step })), run: {} });
     await truncateRunMetrics(db, 'r', 1);
@@ -53,7 +64,7 @@ describe('training repository', () => {
     await putRefLogps(db, 'ref|anchor', new Map([['t1', { chosen: -1.5, rejected: -2.5 }]]));
     expect((await getRefLogps(db, 'ref|anchor'))?.get('t1')).toEqual({ chosen: -1.5, rejected: -2.5 });
     const samples = [{ id: 'c1:q0', clips: ['c1'], question: 'What colour is the circle?', answer: 'red' }];
-    await putRunSftSamples(db, { runId: 'r', questionForm: 'both', generator: 'endpoint test-vlm', createdAt: 3, samples });
+    await createRun(db, run, { runId: 'r', questionForm: 'both', generator: 'endpoint test-vlm', createdAt: 3, samples });
     expect((await getRunSftSamples(db, 'r'))?.samples).toEqual(samples);
     expect(await getRunSftSamples(db, 'other')).toBeUndefined();
     await deleteRun(db, 'r');

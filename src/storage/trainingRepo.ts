@@ -18,6 +18,23 @@ export async function putRun(db: StudioDatabase, run: RunRecord): Promise<void> 
   await db.put('runs', run);
 }
 
+/** A new run's record and, for SFT, the questions it starts with, in one transaction: both or neither. */
+export async function createRun(db: StudioDatabase, run: RunRecord, sftSamples?: RunSftSamplesRecord): Promise<void> {
+  const tx = db.transaction(['runs', 'runSftSamples'], 'readwrite');
+  const requests: Promise<unknown>[] = [];
+  try {
+    requests.push(tx.objectStore('runs').put(run));
+    if (sftSamples) requests.push(tx.objectStore('runSftSamples').put(sftSamples));
+  } catch (e) {
+    // A put that throws (a bad record) does not abort the transaction by itself.
+    for (const r of requests) r.catch(() => undefined);
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    throw e;
+  }
+  await Promise.all([...requests, tx.done]);
+}
+
 export async function getRun(db: StudioDatabase, id: string): Promise<RunRecord | undefined> {
   return db.get('runs', id);
 }
@@ -147,11 +164,6 @@ export async function getRefLogps(db: StudioDatabase, key: string): Promise<Map<
 
 export async function putRefLogps(db: StudioDatabase, key: string, logps: Map<string, { chosen: number; rejected: number }>): Promise<void> {
   await db.put('refLogps', { key, logps: Object.fromEntries([...logps].map(([id, r]) => [id, [r.chosen, r.rejected] as [number, number]])) });
-}
-
-/** The questions an SFT run started with (stored once, before its first step). */
-export async function putRunSftSamples(db: StudioDatabase, record: RunSftSamplesRecord): Promise<void> {
-  await db.put('runSftSamples', record);
 }
 
 /** The questions an SFT run started with; undefined for a run from before v4 (or not SFT). */

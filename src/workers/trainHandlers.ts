@@ -20,7 +20,7 @@ import type { RunRecord } from '../storage/schema';
 import { listTriples } from '../storage/triplesRepo';
 import { getReviews } from '../storage/reviewsRepo';
 import { reviewedForExport } from '../core/review/decisions';
-import { getRefLogps, getRun, getRunSftSamples, putRefLogps, putRun, putRunSftSamples, readCheckpoint, readCurrentCheckpoint, saveCheckpoint, sweepOrphanChunks, truncateRunMetrics } from '../storage/trainingRepo';
+import { createRun, getRefLogps, getRun, getRunSftSamples, putRefLogps, putRun, readCheckpoint, readCurrentCheckpoint, saveCheckpoint, sweepOrphanChunks, truncateRunMetrics } from '../storage/trainingRepo';
 import { buildActiveGenerator } from './generatorFactory';
 import type { HandlerContext, Handlers } from './rpc';
 import { loadSynthClips } from './synthHandlers';
@@ -79,7 +79,7 @@ async function clipModel(db: StudioDatabase, wanted?: string, model?: ModelConfi
  * are asked of the clips kept for SFT (never Stage 1 anchors).
  */
 /** SFT questions: the ones stored with the run (a resume), or asked of the active generator in `form`. */
-type SftSource = { kind: 'stored'; samples: readonly SftSample[] } | { kind: 'ask'; form: SftQuestionForm };
+type SftSource = { kind: 'stored'; samples: readonly SftSample[]; form: SftQuestionForm } | { kind: 'ask'; form: SftQuestionForm };
 
 async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}, sftSource: SftSource = { kind: 'ask', form: 'anchored' }): Promise<TrainData & { sftGenerator?: string }> {
   const { stage, dataSelection: selection = 'all' } = config;
@@ -122,7 +122,7 @@ async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage'
       );
     pairs = withReplay(pairs, stage1, config.replay ?? 0, config.seed);
   }
-  return { clips: { dim, tokens: tokensOfEmbedderId(modelId), vector: (id) => vectors.get(id) }, sft, pairs, source: 'library', embedder: modelId, ...(sftGenerator !== undefined && { sftGenerator }) };
+  return { clips: { dim, tokens: tokensOfEmbedderId(modelId), vector: (id) => vectors.get(id) }, sft, pairs, source: 'library', embedder: modelId, ...(stage === 'sft' && { sftQuestions: sftSource.form }), ...(sftGenerator !== undefined && { sftGenerator }) };
 }
 
 /** The RunStore of a run in IndexedDB. */
@@ -183,7 +183,10 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       if (await getRun(db, runId)) throw new UserFacingError(`A run named ${runId} exists already.`, 'Start the run again (a new name is chosen).');
       const session = TrainSession.start({ runId, config: { ...req.config, stage: req.stage }, data, ...(init && { init }), ...(req.model && { model: req.model }) });
       const m = session.model;
-      await putRun(db, {
+      // The questions asked now are the run's, stored with its record in one transaction: its
+      // resume trains on them, not on new answers.
+      const sftSamples = req.stage === 'sft' ? { runId, questionForm: sftQuestions, generator: data.sftGenerator ?? '', createdAt: Date.now(), samples: [...data.sft] } : undefined;
+      await createRun(db, {
         id: runId,
         stage: req.stage,
         createdAt: Date.now(),
@@ -196,9 +199,7 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
         totalSteps: session.trainer.totalSteps,
         samples: session.trainer.samples,
         lastMetrics: null,
-      });
-      // The questions asked now are the run's: its resume trains on them, not on new answers.
-      if (req.stage === 'sft') await putRunSftSamples(db, { runId, questionForm: sftQuestions, generator: data.sftGenerator ?? '', createdAt: Date.now(), samples: [...data.sft] });
+      }, sftSamples);
       return drive(db, session, ctx, req.pauseAfter);
     },
     async 'train.resume'(req, ctx) {
@@ -210,10 +211,12 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       // An uploaded checkpoint is stored under a run id of its own: its next checkpoints go there.
       contents.meta.runId = req.runId;
       // The clips of the embedder the run trained on (the pipeline's may have changed since).
-      // An SFT run's own questions when stored (v4); a run from before asks the generator again
-      // and the checkpoint's `data.sft` fingerprint refuses other questions.
+      // An SFT run's own questions when stored (v4); a run without them (from before, or an
+      // uploaded checkpoint) asks the generator again in the wording its checkpoint names, and the
+      // checkpoint's `data.sft` fingerprint refuses other questions.
       const stored = contents.meta.config.stage === 'sft' ? await getRunSftSamples(db, req.runId) : undefined;
-      const data = await libraryData(db, contents.meta.config, ctx.signal, { model: contents.meta.model, ...(contents.meta.data.embedder !== undefined && { embedder: contents.meta.data.embedder }) }, stored ? { kind: 'stored', samples: stored.samples } : { kind: 'ask', form: 'anchored' });
+      const form = stored?.questionForm ?? contents.meta.data.sftQuestions ?? 'anchored';
+      const data = await libraryData(db, contents.meta.config, ctx.signal, { model: contents.meta.model, ...(contents.meta.data.embedder !== undefined && { embedder: contents.meta.data.embedder }) }, stored ? { kind: 'stored', samples: stored.samples, form } : { kind: 'ask', form });
       const session = TrainSession.resume(contents, data, { ...(req.maxSteps !== undefined && { maxSteps: req.maxSteps }) });
       await truncateRunMetrics(db, req.runId, contents.meta.step);
       return drive(db, session, ctx, req.pauseAfter);

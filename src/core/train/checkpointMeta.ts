@@ -7,6 +7,7 @@
 import { UserFacingError } from '../errors';
 import type { ModelConfig, TrainConfig } from './config';
 import type { TokenizerJson } from './tokenizer';
+import type { SftQuestionForm } from './sftSynthesis';
 
 export const CHECKPOINT_FORMAT = 'longvpo-checkpoint';
 /**
@@ -45,6 +46,8 @@ export interface CheckpointMeta {
     pairs?: string;
     /** SFT: FNV-1a (hex) of the samples' ids, clips, questions and answers in training order, so a resume on other questions is refused (absent in older checkpoints: not checked). */
     sft?: string;
+    /** SFT: the wording its questions were asked in (the studio's generator), so a resume without the stored questions asks in the same (absent in older checkpoints: anchored). */
+    sftQuestions?: SftQuestionForm;
   };
   createdAt: string;
   /** Metrics of the last step before the checkpoint. */

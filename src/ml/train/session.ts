@@ -10,6 +10,7 @@ import { checkpointId, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointMet
 import { clipMismatch, DEFAULT_MODEL, validateModelConfig, validateTrainConfig, type ModelConfig, type TrainConfig } from '../../core/train/config';
 import { sampleTexts, type PreferenceSample, type SftSample } from '../../core/train/samples';
 import { WordTokenizer } from '../../core/train/tokenizer';
+import type { SftQuestionForm } from '../../core/train/sftSynthesis';
 import { UserFacingError } from '../../core/errors';
 import { fnv1a } from '../../core/world/random';
 import type { ClipSource } from '../policy/inputs';
@@ -40,6 +41,8 @@ export interface TrainData {
   source: string;
   /** Id of the embedder of the clips (the library's; a folder's clips.jsonl does not say), recorded in checkpoints. */
   embedder?: string;
+  /** SFT: the wording the questions were asked in, when the studio asked them; recorded in checkpoints. */
+  sftQuestions?: SftQuestionForm;
 }
 
 /** Where a run keeps its checkpoints, metrics and reference cache. */
@@ -167,7 +170,7 @@ export class TrainSession {
       optimizerT: 0,
       referenceId: this.referenceId,
       initId: this.initId,
-      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }), ...(t.config.stage !== 'sft' ? { pairs: pairsFingerprint(this.data.pairs) } : { sft: sftFingerprint(this.data.sft) }) },
+      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }), ...(t.config.stage !== 'sft' ? { pairs: pairsFingerprint(this.data.pairs) } : { sft: sftFingerprint(this.data.sft), ...(this.data.sftQuestions !== undefined && { sftQuestions: this.data.sftQuestions }) }) },
       createdAt: new Date().toISOString(),
       lastMetrics: this.lastMetrics,
     };

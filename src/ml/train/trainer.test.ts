@@ -256,7 +256,7 @@ describe('TrainSession resume of a DPO run', () => {
 
 describe('TrainSession resume of an SFT run', () => {
   it('records its questions and refuses the same ids asked again with other words or answers (an endpoint asked twice)', async () => {
-    const data = (sft: SftSample[]): TrainData => ({ clips: CLIPS, sft, pairs: [], source: 'test' });
+    const data = (sft: SftSample[]): TrainData => ({ clips: CLIPS, sft, pairs: [], source: 'test', sftQuestions: 'both' });
     const run = TrainSession.start({ runId: 'sft', config: { ...defaultTrainConfig('sft'), batchSize: 4, maxSteps: 2 }, data: data(SFT), model: { dModel: 16, heads: 2, layers: 1, mlpRatio: 2, maxContext: 64 } });
     await run.trainer.trainStep();
     let saved: Uint8Array | undefined;
@@ -266,6 +266,8 @@ describe('TrainSession resume of an SFT run', () => {
     const contents = decodeCheckpoint(saved as Uint8Array);
     expect(contents.meta.data.sft).toMatch(/^[0-9a-f]{8}$/);
     expect(contents.meta.data.pairs).toBeUndefined();
+    // The wording, so a resume without the stored questions asks in the same.
+    expect(contents.meta.data.sftQuestions).toBe('both');
     TrainSession.resume(contents, data(SFT)).trainer.dispose();
     const reworded = SFT.map((s, i) => (i === 3 ? { ...s, question: 'what colour is the ring ?' } : s));
     const reanswered = SFT.map((s, i) => (i === 0 ? { ...s, answer: 'blue' } : s));
@@ -279,7 +281,7 @@ describe('TrainSession resume of an SFT run', () => {
       expect(refused).toMatchObject({ message: expect.stringMatching(/other SFT questions than this data has \(the same count, 12/), hint: expect.stringMatching(/questions the studio stored with the run/) });
     }
     // A checkpoint from before the fingerprint resumes on the count alone.
-    const { sft: _old, ...older } = contents.meta.data;
+    const { sft: _old, sftQuestions: _form, ...older } = contents.meta.data;
     TrainSession.resume({ ...contents, meta: { ...contents.meta, data: older } }, data(reworded)).trainer.dispose();
   });
 });
