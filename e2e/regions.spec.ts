@@ -71,6 +71,9 @@ test('the study with region tokens: 5 tokens per clip from import to evaluation'
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
   await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
   await expect(page.getByTestId('reproduce-demo')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  // The re-embedded videos' scenes were cut again, so their Stage 2 triples were written anew; Stage 1's clips stay.
+  await expect(page.getByTestId('reproduce-stage2-data')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('reproduce-stage1-data')).toHaveAttribute('data-state', 'kept');
   // (Cancelled while SFT trains: that pause is reported as a notice, as always.)
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Reproduce LongVPO', exact: true })).toBeEnabled({ timeout: 60_000 });

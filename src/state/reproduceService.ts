@@ -8,7 +8,9 @@ import { UserFacingError } from '../core/errors';
 import { DEFAULT_EMBEDDER_ID, embedderId, staleness, tokensOfEmbedderId } from '../core/pipeline';
 import { studioDb } from '../storage/db';
 import { getSetting, setSetting } from '../storage/settingsRepo';
-import { countTriples, listTriples } from '../storage/triplesRepo';
+import { countTriples, deleteTriplesOfVideos, listTriples } from '../storage/triplesRepo';
+import { getReviews } from '../storage/reviewsRepo';
+import { reviewedForExport } from '../core/review/decisions';
 import { getRun } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
 import { cancelDemo, demoCollision, demoSeedOf, demoVideoCount, isWorldOf, runDemo } from './demoService';
@@ -194,6 +196,10 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
         check();
         const left = (await staleVideos()).length;
         if (left > 0) throw new UserFacingError(`${left} of the library's videos could not be embedded with the ${embedder} embedder.`, 'See the message above, then click Reproduce LongVPO again.');
+        // Their scenes were cut again ("Scene #k" may now be another span): their Stage 2 triples
+        // go, and the Stage 2 step writes them anew. Stage 1 cites fixed clips, which stay.
+        await deleteTriplesOfVideos(db, new Set(stale.map((v) => v.name)), 2);
+        await refreshTriples();
         setStep('demo', 'done');
       }
     } else {
@@ -253,7 +259,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     // the study stops here with the reason instead of an hour later. Read after Review's edits.
     step = steps[0]?.run as ReproduceStep;
     const tokens = tokensOfEmbedderId(embedder);
-    const longest = longestTriple(await listTriples(db), tokens, layout);
+    const longest = longestTriple(reviewedForExport(await listTriples(db), await getReviews(db), 'all'), tokens, layout);
     if (longest && longest.length > DEFAULT_MODEL.maxContext) {
       const t = longest.triple;
       const what = t.stage === 2 ? `a long video cut into ${t.clips.length} scenes` : `${t.clips.length} clips`;

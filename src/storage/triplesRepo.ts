@@ -63,11 +63,12 @@ export async function deleteTriples(db: StudioDatabase, stage?: 1 | 2): Promise<
   return n;
 }
 
-/** Deletes the triples that cite a clip of any of `videoNames` (one transaction); reviews stay, as above. */
-export async function deleteTriplesOfVideos(db: StudioDatabase, videoNames: ReadonlySet<string>): Promise<number> {
+/** Deletes the triples (of `stage`, or both) that cite a clip of any of `videoNames` (one transaction); reviews stay, as above. */
+export async function deleteTriplesOfVideos(db: StudioDatabase, videoNames: ReadonlySet<string>, stage?: 1 | 2): Promise<number> {
   const tx = db.transaction('triples', 'readwrite');
   let n = 0;
   for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+    if (stage !== undefined && cursor.value.stage !== stage) continue;
     const clips = (cursor.value.body as { clips?: { video_name?: string }[] }).clips ?? [];
     if (clips.some((c) => c.video_name !== undefined && videoNames.has(c.video_name))) {
       await cursor.delete();
