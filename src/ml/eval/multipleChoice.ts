@@ -1,7 +1,7 @@
 // Multiple-choice scoring by answer log-likelihood (issue #12 for the SFT check; the probe of
 // issue #13 builds on it): each candidate answer is scored log π(candidate | clips, question),
 // summed or per token, and the best candidate is the model's choice. All candidates of all items
-// go through the batched scorer.
+// go through the batched scorer, shortest sequences first (batches pad little).
 import type { ModelConfig } from '../../core/train/config';
 import type { WordTokenizer } from '../../core/train/tokenizer';
 import { scoreAnswers, type ClipSource, type ScoredItem } from '../policy/inputs';
@@ -37,7 +37,7 @@ export async function multipleChoice(params: ParamTensors, m: ModelConfig, clips
       lengths.push(a.length + 1);
     }
   }
-  const scores = await scoreAnswers(params, m, clips, flat, { ...(o.batchSize !== undefined && { batchSize: o.batchSize }), ...(o.signal && { signal: o.signal }) });
+  const scores = await scoreAnswers(params, m, clips, flat, { byLength: true, ...(o.batchSize !== undefined && { batchSize: o.batchSize }), ...(o.signal && { signal: o.signal }) });
   const chosenSum: number[] = [];
   const chosenMean: number[] = [];
   const perItem: number[][] = [];

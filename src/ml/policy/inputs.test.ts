@@ -11,7 +11,7 @@ import { referenceAnswerLogps } from '../../core/train/policyReference';
 import { wasmDir } from '../../../tests/helpers/tfNode';
 import { activateBackend } from '../backend/registry';
 import { tinyClipTable, TINY_MODEL } from './fixtures';
-import { forwardInputs, type ClipSource } from './inputs';
+import { forwardInputs, scoreAnswers, type ClipSource } from './inputs';
 import { answerLogps } from './model';
 import { initialParams } from './params';
 
@@ -99,5 +99,36 @@ describe('the question-twice layout', () => {
 
   it('is refused by name when a model says another layout', () => {
     expect(() => validateModelConfig({ ...TINY_MODEL, layout: 'question-last' as never })).toThrow(/layout is question-last/);
+  });
+});
+
+describe('scoreAnswers', () => {
+  it('scores shortest first with byLength and gives every item its own score back, as in item order', async () => {
+    const values = initialParams(model, 7);
+    const params = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
+    // Lengths interleaved as a probe's are (1, 3, 2 clips, then again), answers of 1–3 tokens.
+    const items = [
+      { clips: ['a'], question: [5, 6], answer: [7] },
+      { clips: ['a', 'b', 'c'], question: [5], answer: [8, 9] },
+      { clips: ['c', 'a'], question: [6, 5], answer: [9, 9, 7] },
+      { clips: ['b'], question: [6], answer: [8] },
+      { clips: ['c', 'b', 'a'], question: [5, 6, 5], answer: [7] },
+      { clips: ['b', 'c'], question: [5], answer: [7, 8] },
+    ];
+    const alone = await Promise.all(items.map((it) => scoreAnswers(params, model, clips, [it], { batchSize: 1 })));
+    for (const byLength of [false, true]) {
+      const got = await scoreAnswers(params, model, clips, items, { batchSize: 2, byLength });
+      Array.from(got).forEach((x, i) => expect(x).toBeCloseTo(alone[i]![0]!, 5));
+    }
+    // Sorted by tokens (3 a clip + question + answer: items 3, 0, 5, 2, 1, 4 have 5, 6, 9, 11, 12,
+    // 13), so the batches read the clips of items 3 and 0 (b; a), 5 and 2 (b, c; c, a), 1 and 4.
+    const read = async (byLength: boolean): Promise<string> => {
+      const seen: string[] = [];
+      await scoreAnswers(params, model, { ...clips, vector: (id) => (seen.push(id), clips.vector(id)) }, items, { batchSize: 2, byLength });
+      return seen.join('');
+    };
+    expect(await read(true)).toBe('ba' + 'bca' + 'abc');
+    expect(await read(false)).toBe('abc' + 'cab' + 'cba');
+    tf.dispose(Object.values(params));
   });
 });

@@ -73,24 +73,38 @@ export function forwardInputs(items: readonly ScoredItem[], clips: ClipSource, m
 
 /**
  * log π(answer | clips, question) of every item, summed over answer tokens + <eos>, in batches.
- * One read-back per batch (a CPU-GPU sync point).
+ * One read-back per batch (a CPU-GPU sync point). A batch is padded to its longest sequence, so
+ * with `byLength` the items are scored shortest first (a stable order; the scores come back in the
+ * items' order): an evaluation mixes 1- and 16-clip composites, and batches of one length pad
+ * little. Off by default, so training's reference log-probs keep their batches.
  */
 export async function scoreAnswers(
   params: ParamTensors,
   m: ModelConfig,
   clips: ClipSource,
   items: readonly ScoredItem[],
-  options: { batchSize?: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  options: { batchSize?: number; byLength?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<Float32Array> {
   const size = options.batchSize ?? 32;
   const out = new Float32Array(items.length);
+  const order = items.map((_, i) => i);
+  if (options.byLength) {
+    const r = visualTokensOf(m);
+    const length = items.map((it) => it.clips.length * r + it.question.length + it.answer.length);
+    order.sort((a, b) => (length[a] as number) - (length[b] as number) || a - b);
+  }
   for (let i = 0; i < items.length; i += size) {
     options.signal?.throwIfAborted();
-    const chunk = items.slice(i, i + size);
-    const inputs = forwardInputs(chunk, clips, m);
+    const at = order.slice(i, i + size);
+    const inputs = forwardInputs(
+      at.map((k) => items[k] as ScoredItem),
+      clips,
+      m,
+    );
     const logps = tf.tidy(() => answerLogps(params, m, inputs).logps);
-    out.set(await logps.data(), i);
+    const values = await logps.data();
     logps.dispose();
+    at.forEach((k, j) => (out[k] = values[j] as number));
     options.onProgress?.(Math.min(items.length, i + size), items.length);
   }
   return out;
