@@ -146,6 +146,8 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
   setReproduce({ running: true, size, steps: Object.fromEntries(reproduceSteps(recipe).map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
   const t0 = Date.now();
   let step: ReproduceStep = 'demo';
+  // Whether the demo step deleted Stage 2 triples of re-cut videos (so the Stage 2 step must run).
+  let recut = false;
   const check = (): void => {
     if (cancelled) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
   };
@@ -198,7 +200,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
         if (left > 0) throw new UserFacingError(`${left} of the library's videos could not be embedded with the ${embedder} embedder.`, 'See the message above, then click Reproduce LongVPO again.');
         // Their scenes were cut again ("Scene #k" may now be another span): their Stage 2 triples
         // go, and the Stage 2 step writes them anew. Stage 1 cites fixed clips, which stay.
-        await deleteTriplesOfVideos(db, new Set(stale.map((v) => v.name)), 2);
+        recut = (await deleteTriplesOfVideos(db, new Set(stale.map((v) => v.name)), 2)) > 0;
         await refreshTriples();
         setStep('demo', 'done');
       }
@@ -244,7 +246,8 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     // Every world's long videos: one run over the library (a query is of one video, so worlds do
     // not mix), 400 triples a world at most; triples already stored are kept by their ids.
     const withStage2 = await seedsWithTriples(2);
-    const stage2Missing = (await countTriples(db, 2)) === 0 || (worlds > 1 && seeds.some((seed) => !withStage2.has(seed)));
+    // (After a re-cut the Stage 2 step runs even when other videos' triples are left: it keeps those by id.)
+    const stage2Missing = recut || (await countTriples(db, 2)) === 0 || (worlds > 1 && seeds.some((seed) => !withStage2.has(seed)));
     if (!stage2Missing) setStep(step, 'kept');
     else {
       setStep(step, 'running');
