@@ -117,16 +117,16 @@ async function worldVideoIds(seed: number): Promise<string[]> {
   return (await (await studioDb()).getAll('videos')).filter((v) => demoSeedOf(v.name) === seed).map((v) => v.id);
 }
 
-/** The demo worlds (seeds) with a triple of `stage` in the library: Stage 1 anchored on one of its clips, Stage 2 on one of its videos. */
-async function seedsWithTriples(stage: 1 | 2): Promise<Set<number>> {
-  const seeds = new Set<number>();
+/** The demo worlds (of `seeds`) without a triple of `stage` in the library: Stage 1 anchored on one of its clips, Stage 2 on one of its videos. One read of the stage's triples. */
+async function seedsWithout(stage: 1 | 2, seeds: readonly number[]): Promise<number[]> {
+  const found = new Set<number>();
   for (const t of await (await studioDb()).getAllFromIndex('triples', 'byStage', stage)) {
     const body = t.body as { anchor_index?: number; clips?: { video_name?: string }[] };
     const name = (stage === 1 ? body.clips?.[body.anchor_index ?? -1] : body.clips?.[0])?.video_name;
     const seed = name === undefined ? undefined : demoSeedOf(name);
-    if (seed !== undefined) seeds.add(seed);
+    if (seed !== undefined) found.add(seed);
   }
-  return seeds;
+  return seeds.filter((seed) => !found.has(seed));
 }
 
 export interface ReproduceOptions {
@@ -228,15 +228,15 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     // Each world's composites are made of its own clips, as `longvpo reproduce` synthesizes each
     // world apart and merges them: its oracle's questions are exact only among its own videos.
     // One world: any Stage 1 triples are kept, as before training worlds existed.
-    const withStage1 = await seedsWithTriples(1);
-    const missing = worlds === 1 ? ((await countTriples(db, 1)) === 0 ? [demoSeed] : []) : seeds.filter((seed) => !withStage1.has(seed));
+    const missing = worlds === 1 ? ((await countTriples(db, 1)) === 0 ? [demoSeed] : []) : await seedsWithout(1, seeds);
     if (missing.length === 0) setStep(step, 'kept');
     else {
       setStep(step, 'running');
       for (const seed of missing) {
         check();
-        await runStage1({ ...useStudio.getState().synth.form, count: 2000, frameBudget: 128, seed }, worlds > 1 ? { videoIds: await worldVideoIds(seed) } : {});
-        if (!(await seedsWithTriples(1)).has(seed) && (worlds > 1 || (await countTriples(db, 1)) === 0))
+        // Added or kept: the world's triples now stored (a missing world had none before).
+        const made = await runStage1({ ...useStudio.getState().synth.form, count: 2000, frameBudget: 128, seed }, worlds > 1 ? { videoIds: await worldVideoIds(seed) } : {});
+        if (!made || made.added + made.kept === 0)
           throw new UserFacingError(`No Stage 1 triples were made${worlds > 1 ? ` for the demo world of seed ${seed}` : ''}.`, 'See the message above.');
       }
       setStep(step, 'done');
@@ -245,9 +245,8 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     step = 'stage2-data';
     // Every world's long videos: one run over the library (a query is of one video, so worlds do
     // not mix), 400 triples a world at most; triples already stored are kept by their ids.
-    const withStage2 = await seedsWithTriples(2);
     // (After a re-cut the Stage 2 step runs even when other videos' triples are left: it keeps those by id.)
-    const stage2Missing = recut || (await countTriples(db, 2)) === 0 || (worlds > 1 && seeds.some((seed) => !withStage2.has(seed)));
+    const stage2Missing = recut || (await countTriples(db, 2)) === 0 || (worlds > 1 && (await seedsWithout(2, seeds)).length > 0);
     if (!stage2Missing) setStep(step, 'kept');
     else {
       setStep(step, 'running');

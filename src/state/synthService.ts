@@ -11,7 +11,7 @@ import { studioDb } from '../storage/db';
 import { getSetting, setSetting, type Stage1Form } from '../storage/settingsRepo';
 import { countTriples, deleteTriples, listTriples } from '../storage/triplesRepo';
 import { computeEngine } from '../workers/computeClient';
-import type { TripleExportFormat } from '../workers/synthHandlers';
+import type { Stage1Response, TripleExportFormat } from '../workers/synthHandlers';
 import { useStudio } from './store';
 
 export const FRAME_BUDGETS = [128, 256, 512] as const;
@@ -63,12 +63,13 @@ export async function saveStage1Form(form: Stage1Form): Promise<void> {
 let controller: AbortController | null = null;
 
 /** `videoIds`: compose from these videos only (Reproduce LongVPO synthesizes each training world apart). */
-export async function runStage1(form: Stage1Form, scope: { videoIds?: string[] } = {}): Promise<void> {
+/** Runs Stage 1 synthesis; its result, or null when it did not run to the end (the error is reported). */
+export async function runStage1(form: Stage1Form, scope: { videoIds?: string[] } = {}): Promise<Stage1Response | null> {
   const { setSynth, reportError, library } = useStudio.getState();
   const problems = stage1FormProblems(form);
   if (problems.length > 0) {
     reportError('Stage 1 not started', new UserFacingError(problems.join(' '), 'Correct the parameters in Synthesize → Stage 1 and run again.'));
-    return;
+    return null;
   }
   controller?.abort();
   const own = new AbortController();
@@ -83,8 +84,10 @@ export async function runStage1(form: Stage1Form, scope: { videoIds?: string[] }
     );
     setSynth({ last: { ...result, seconds: (Date.now() - startedAt) / 1000 } });
     await refreshTriples();
+    return result;
   } catch (e) {
     if (!own.signal.aborted) reportError('Stage 1 synthesis failed', e);
+    return null;
   } finally {
     if (controller === own) controller = null;
     setSynth({ run: null });

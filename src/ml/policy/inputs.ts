@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UserFacingError } from '../../core/errors';
 import { withAnchorHidden, type ProbeItem } from '../../core/eval/probe';
 import { layoutOf, visualTokensOf, type ModelConfig } from '../../core/train/config';
-import { packBatch } from '../../core/train/layout';
+import { packBatch, sequenceLength } from '../../core/train/layout';
 import { answerLogps, type ForwardInputs, type ParamTensors } from './model';
 
 /** Clip embeddings by id (the library's clip records, or clips.jsonl). */
@@ -90,7 +90,7 @@ export async function scoreAnswers(
   const order = items.map((_, i) => i);
   if (options.byLength) {
     const r = visualTokensOf(m);
-    const length = items.map((it) => it.clips.length * r + it.question.length + it.answer.length);
+    const length = items.map((it) => sequenceLength({ clipRows: new Array<number>(it.clips.length * r), question: it.question, answer: it.answer }, layoutOf(m)));
     order.sort((a, b) => (length[a] as number) - (length[b] as number) || a - b);
   }
   for (let i = 0; i < items.length; i += size) {
