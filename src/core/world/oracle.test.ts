@@ -89,6 +89,22 @@ describe('OracleGenerator', () => {
     expect(picks.size).toBeGreaterThan(1);
   });
 
+  it('answers a query again after the same text was written for other scenes', async () => {
+    const fresh = createOracleGenerator(world);
+    const captions = long.scenes.map((s) => ({ index: s.index, caption: s.caption }));
+    const first = await fresh.crossSceneQuery({ video: sceneClips, captions });
+    const answer = { question: first.value.question, clips: sceneClips };
+    const before = (await fresh.answer(answer)).value;
+    // The same text, written again for the same scenes under other clip ids (another cut).
+    const other = sceneClips.map((c) => ({ ...c, id: `${c.id}-again` }));
+    let again = false;
+    for (let v = 0; v < 40 && !again; v++) again = (await fresh.crossSceneQuery({ video: other, captions, variant: v })).value.question === first.value.question;
+    expect(again).toBe(true);
+    expect((await fresh.answer(answer)).value).toBe(before);
+    expect((await fresh.answer({ ...answer, clips: other })).value).toBe(before);
+    await expect(fresh.answer({ ...answer, clips: [sceneClips[0]!, other[1]!] })).rejects.toBeInstanceOf(GeneratorUnavailableError);
+  });
+
   it('refuses videos outside the demo world with a hint to choose another generator', async () => {
     const foreign: ClipRef = { id: 'x', videoId: 'y', videoName: 'holiday.mp4', startS: 0, endS: 8 };
     const error = await oracle.caption({ clip: foreign }).catch((e: unknown) => e);

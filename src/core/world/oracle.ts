@@ -51,8 +51,13 @@ export class OracleGenerator implements Generator {
   readonly label: string;
   /** Questions this oracle wrote, by text: their answers are exact for the anchor they came from. */
   private readonly written = new Map<string, WorldQA>();
-  /** Cross-scene queries this oracle wrote, by text (Stage 2: answered again from degraded contexts). */
-  private readonly writtenCrossScene = new Map<string, WrittenCrossScene>();
+  /**
+   * Cross-scene queries this oracle wrote, by text (Stage 2: answered again from degraded
+   * contexts). One text can be written for several videos or scene sets ("Which scene shows the
+   * red cube first?"), so each text keeps every record, newest last; an answer reads the newest
+   * record whose scenes hold every clip it is given.
+   */
+  private readonly writtenCrossScene = new Map<string, WrittenCrossScene[]>();
 
   constructor(readonly world: World) {
     this.label = `Demo world oracle (seed ${world.config.seed})`;
@@ -116,11 +121,12 @@ export class OracleGenerator implements Generator {
   /** What an honest answerer says from `clips` alone (the Stage 1 y− when they are the distractors). */
   async answer(req: AnswerRequest, signal?: CancelSignal): Promise<Generated<string>> {
     throwIfAborted(signal);
-    const cross = this.writtenCrossScene.get(req.question);
-    if (cross) {
+    const records = this.writtenCrossScene.get(req.question);
+    if (records) {
       // Stage 2: the scenes given are the context (all cited scenes for y+, a degraded one for y−).
+      const cross = records.findLast((r) => req.clips.every((c) => r.sceneIds.includes(c.id)));
+      if (!cross) throw new GeneratorUnavailableError('The oracle answers a cross-scene query only from scenes of the video it was asked about.', 'Pass scenes of that video.');
       const visible = req.clips.map((c) => cross.sceneIds.indexOf(c.id));
-      if (visible.some((k) => k < 0)) throw new GeneratorUnavailableError('The oracle answers a cross-scene query only from scenes of the video it was asked about.', 'Pass scenes of that video.');
       return this.generated('answer', answerCrossScene(this.world, cross.video, cross.spans, cross.ask, visible));
     }
     const spans = req.clips.map((c) => this.span(c));
@@ -152,7 +158,10 @@ export class OracleGenerator implements Generator {
         'Use a long demo-world video with several scenes.',
       );
     }
-    this.writtenCrossScene.set(q.question, { video, sceneIds: req.video.map((c) => c.id), spans: spans.map((s) => ({ startS: s.startS, endS: s.endS })), ask: q.ask });
+    const record: WrittenCrossScene = { video, sceneIds: req.video.map((c) => c.id), spans: spans.map((s) => ({ startS: s.startS, endS: s.endS })), ask: q.ask };
+    const records = this.writtenCrossScene.get(q.question) ?? [];
+    records.push(record);
+    this.writtenCrossScene.set(q.question, records);
     return this.generated('crossSceneQuery', { question: q.question, answer: q.answer, reasoning: q.reasoning, citedScenes: q.citedScenes, taskType: q.taskType });
   }
 
