@@ -3,6 +3,7 @@
 //
 // Must: ids 0–4 are the special tokens below, in this order, in every vocabulary. Must: the same
 // texts give the same vocabulary (sorted by count, then alphabetically), whatever their order.
+// Must: words of `then` come after every word of the main texts (SFT's own words first).
 
 export const SPECIAL_TOKENS = ['<pad>', '<unk>', '<bos>', '<ans>', '<eos>'] as const;
 export const PAD = 0;
@@ -32,15 +33,25 @@ export class WordTokenizer {
     this.index = new Map(vocab.map((w, i) => [w, i]));
   }
 
-  /** Every word of `texts` seen at least `minCount` times, most frequent first; capped at `maxSize`. */
-  static build(texts: Iterable<string>, options: { minCount?: number; maxSize?: number } = {}): WordTokenizer {
-    const counts = new Map<string, number>();
-    for (const t of texts) for (const w of words(t)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  /**
+   * Every word of `texts` seen at least `minCount` times, most frequent first; then the words
+   * only `then` has, most frequent (in `then`) first; capped at `maxSize`. SFT puts its own
+   * texts first and the preference pairs' after, so the ids of the words SFT trains on do not
+   * move when the Stage 1 or Stage 2 data change.
+   */
+  static build(texts: Iterable<string>, options: { minCount?: number; maxSize?: number; then?: Iterable<string> } = {}): WordTokenizer {
     const minCount = options.minCount ?? 1;
-    const kept = [...counts].filter(([w, n]) => n >= minCount && !(SPECIAL_TOKENS as readonly string[]).includes(w));
-    kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const ranked = (source: Iterable<string>, skip: ReadonlySet<string>): string[] => {
+      const counts = new Map<string, number>();
+      for (const t of source) for (const w of words(t)) if (!skip.has(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
+      const kept = [...counts].filter(([, n]) => n >= minCount);
+      kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      return kept.map(([w]) => w);
+    };
+    const first = ranked(texts, new Set(SPECIAL_TOKENS));
+    const rest = options.then ? ranked(options.then, new Set([...SPECIAL_TOKENS, ...first])) : [];
     const cap = Math.max(0, (options.maxSize ?? Infinity) - SPECIAL_TOKENS.length);
-    return new WordTokenizer([...SPECIAL_TOKENS, ...kept.slice(0, cap).map(([w]) => w)]);
+    return new WordTokenizer([...SPECIAL_TOKENS, ...[...first, ...rest].slice(0, cap)]);
   }
 
   static fromJson(json: TokenizerJson): WordTokenizer {

@@ -106,7 +106,7 @@ export class TrainSession {
     const config = validateTrainConfig(o.config);
     if (config.stage === 'sft') {
       if (o.init) throw new UserFacingError('SFT starts from a fresh model.', 'Leave the initial checkpoint empty for SFT, or choose Stage 1/2.');
-      const tokenizer = WordTokenizer.build(sampleTexts([...o.data.sft, ...o.data.pairs]));
+      const tokenizer = WordTokenizer.build(sampleTexts(o.data.sft), { then: sampleTexts(o.data.pairs) });
       const tokens = o.data.clips.tokens ?? 1;
       const model = validateModelConfig({ ...DEFAULT_MODEL, ...o.model, visualDim: o.data.clips.dim, vocabSize: tokenizer.size, ...(tokens > 1 && { visualTokens: tokens }) });
       const trainer = new PolicyTrainer({ config, model, tokenizer, clips: o.data.clips, sft: o.data.sft, params: initialParams(model, config.seed) });
