@@ -133,8 +133,21 @@ test('Stage 2 from the demo world: recursive captions, edit and re-caption, cros
   const good = join(dir, 'scenes.jsonl');
   writeFileSync(good, [line({ video: long.fileName, start_s: 0, end_s: 40, caption: 'Imported caption one.' }), line({ video: long.fileName, start_s: 40, end_s: long.durationS, caption: 'Imported caption two.' })].join('\n'));
   await page.getByLabel('Import scene list').setInputFiles(good);
-  await expect(page.getByTestId('scene-list-result')).toHaveText('scenes.jsonl: 2 scenes of 1 video imported, 2 with captions.');
+  // The scenes changed, so the Stage 2 triples citing the old ones go (their "Scene #k" would name
+  // another span), in the same transaction; the panel says so until Stage 2 is synthesized again.
+  await expect(page.getByTestId('scene-list-result')).toHaveText(
+    `scenes.jsonl: 2 scenes of 1 video imported, 2 with captions. The scenes changed, so ${report.produced} Stage 2 triples citing the old ones were removed: synthesize Stage 2 again.`,
+  );
   await expect(page.getByTestId('scene-row')).toHaveCount(2);
   await expect(page.getByTestId('scene-row').nth(1).locator('textarea')).toHaveValue('Imported caption two.');
   await expect(page.getByTestId('scene-row').nth(1)).toContainText('imported scenes.jsonl, scene-list@1');
+  await expect(page.getByTestId('triple-counts')).toHaveText('0 stored: 0 Stage 1, 0 Stage 2');
+  const recut = page.getByTestId('stage2-recut');
+  await expect(recut).toContainText(`The scenes of ${long.fileName} were cut again`);
+  await page.reload();
+  await page.getByRole('tab', { name: 'Stage 2' }).click();
+  await expect(recut).toBeVisible();
+  await page.getByTestId('stage2-panel').getByRole('button', { name: 'Synthesize Stage 2' }).click();
+  await expect(page.getByTestId('stage2-summary')).toContainText(/Stage 2 triples from 1 videos/, { timeout: 120_000 });
+  await expect(recut).toHaveCount(0);
 });

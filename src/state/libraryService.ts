@@ -13,6 +13,7 @@ import type { SegmentSettings } from '../workers/clipHandlers';
 import type { Progress } from '../workers/rpc';
 import type { VideoSummary } from './librarySlice';
 import { useStudio } from './store';
+import { refreshTriples } from './synthService';
 
 /** Sampling of the current pipeline settings: the size is the embedder's input size. */
 export function samplingOf(p: PipelineSettings): SamplingSettings {
@@ -41,8 +42,12 @@ export async function loadLibrary(): Promise<void> {
   }
 }
 
-function segmentVideo(record: VideoRecord, modelId: string, pipeline: PipelineSettings) {
-  return computeEngine()['video.segment']({
+/**
+ * Cuts a video's clips and scenes. Cut again with other scenes, its Stage 2 triples are removed
+ * (`replaceVideoSpans`); `announce` says so, naming the fix (Reproduce re-makes them itself).
+ */
+async function segmentVideo(record: VideoRecord, modelId: string, pipeline: PipelineSettings, announce = true) {
+  const res = await computeEngine()['video.segment']({
     videoId: record.id,
     contentHash: record.contentHash,
     samplingKey: samplingKeyOf(pipeline),
@@ -50,10 +55,19 @@ function segmentVideo(record: VideoRecord, modelId: string, pipeline: PipelineSe
     fps: pipeline.fps,
     settings: segmentsOf(pipeline),
   });
+  if (announce && res.stage2Removed > 0) {
+    await refreshTriples();
+    useStudio.getState().reportWarning({
+      title: `${record.name}: scenes cut again`,
+      message: `Its scenes changed, so its ${res.stage2Removed} Stage 2 triple${res.stage2Removed === 1 ? '' : 's'} (which cite scenes by number) ${res.stage2Removed === 1 ? 'was' : 'were'} removed; their reviews are kept.`,
+      hint: 'Synthesize Stage 2 again (Synthesize → Stage 2) to write triples for the new scenes.',
+    });
+  }
+  return res;
 }
 
 /** `signal`: a caller's cancel (the Reproduce button's), stopping the job as its own Cancel does. */
-async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'discard' | 'keep', signal?: AbortSignal): Promise<void> {
+async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'discard' | 'keep', signal?: AbortSignal, announce = true): Promise<void> {
   const { updateJob } = useStudio.getState();
   const controller = new AbortController();
   controllers.set(jobId, controller);
@@ -86,7 +100,7 @@ async function sampleVideo(record: VideoRecord, jobId: string, onFailure: 'disca
       });
     }
     updateJob(jobId, { stage: 'segmenting', progress: null });
-    await segmentVideo(record, result.embeddingModel, pipeline);
+    await segmentVideo(record, result.embeddingModel, pipeline, announce);
     await db.put('videos', {
       ...record,
       segmentsKey: segmentsKeyOf(pipeline),
@@ -206,7 +220,8 @@ export async function setPipeline(pipeline: PipelineSettings): Promise<boolean> 
  * otherwise frames and embeddings for the new rate or model (reusing any already stored).
  */
 /** Brings a video to the current import settings; `signal` cancels a re-embedding (its frames so far are kept). */
-export async function updateVideo(videoId: string, signal?: AbortSignal): Promise<void> {
+/** `announce: false`: removed Stage 2 triples are not announced (the caller re-makes them). */
+export async function updateVideo(videoId: string, signal?: AbortSignal, { announce = true }: { announce?: boolean } = {}): Promise<void> {
   try {
     const db = await studioDb();
     const record = await db.get('videos', videoId);
@@ -214,11 +229,11 @@ export async function updateVideo(videoId: string, signal?: AbortSignal): Promis
     const pipeline = await getSetting(db, 'pipeline');
     const state = staleness(record, pipeline);
     if (state === 'current') return;
-    if (state === 'resample') return await sampleVideo(record, crypto.randomUUID(), 'keep', signal);
+    if (state === 'resample') return await sampleVideo(record, crypto.randomUUID(), 'keep', signal, announce);
     const jobId = crypto.randomUUID();
     useStudio.getState().updateJob(jobId, { id: jobId, name: record.name, videoId, stage: 'segmenting', progress: null, startedAt: Date.now() });
     try {
-      await segmentVideo(record, record.embeddingModel ?? embedderId(pipeline.embedder), pipeline);
+      await segmentVideo(record, record.embeddingModel ?? embedderId(pipeline.embedder), pipeline, announce);
       await db.put('videos', { ...record, segmentsKey: segmentsKeyOf(pipeline) });
     } finally {
       await loadLibrary();

@@ -8,7 +8,7 @@ import { UserFacingError } from '../core/errors';
 import { DEFAULT_EMBEDDER_ID, embedderId, staleness, tokensOfEmbedderId } from '../core/pipeline';
 import { studioDb } from '../storage/db';
 import { getSetting, setSetting } from '../storage/settingsRepo';
-import { countTriples, deleteTriplesOfVideos, listTriples } from '../storage/triplesRepo';
+import { countTriples, listTriples } from '../storage/triplesRepo';
 import { getReviews } from '../storage/reviewsRepo';
 import { reviewedForExport } from '../core/review/decisions';
 import { getRun } from '../storage/trainingRepo';
@@ -146,8 +146,6 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
   setReproduce({ running: true, size, steps: Object.fromEntries(reproduceSteps(recipe).map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
   const t0 = Date.now();
   let step: ReproduceStep = 'demo';
-  // Whether the demo step deleted Stage 2 triples of re-cut videos (so the Stage 2 step must run).
-  let recut = false;
   const check = (): void => {
     if (cancelled) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
   };
@@ -190,7 +188,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
         try {
           for (const v of stale) {
             check();
-            await updateVideo(v.id, reembedding.signal);
+            await updateVideo(v.id, reembedding.signal, { announce: false });
           }
         } finally {
           reembedding = null;
@@ -198,9 +196,9 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
         check();
         const left = (await staleVideos()).length;
         if (left > 0) throw new UserFacingError(`${left} of the library's videos could not be embedded with the ${embedder} embedder.`, 'See the message above, then click Reproduce LongVPO again.');
-        // Their scenes were cut again ("Scene #k" may now be another span): their Stage 2 triples
-        // go, and the Stage 2 step writes them anew. Stage 1 cites fixed clips, which stay.
-        recut = (await deleteTriplesOfVideos(db, new Set(stale.map((v) => v.name)), 2)) > 0;
+        // Videos whose scenes came out otherwise lost their Stage 2 triples ("Scene #k" may now be
+        // another span; `stage2Recut` names them), and the Stage 2 step writes them anew. Stage 1
+        // cites fixed clips, which stay.
         await refreshTriples();
         setStep('demo', 'done');
       }
@@ -245,7 +243,10 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     step = 'stage2-data';
     // Every world's long videos: one run over the library (a query is of one video, so worlds do
     // not mix), 400 triples a world at most; triples already stored are kept by their ids.
-    // (After a re-cut the Stage 2 step runs even when other videos' triples are left: it keeps those by id.)
+    // Videos cut again since their Stage 2 triples were made (here, in the Library, or by a scene
+    // list; a click cancelled before this step included) make the step run even when other
+    // videos' triples are left: it keeps those by id.
+    const recut = (await getSetting(db, 'stage2Recut')).length > 0;
     const stage2Missing = recut || (await countTriples(db, 2)) === 0 || (worlds > 1 && (await seedsWithout(2, seeds)).length > 0);
     if (!stage2Missing) setStep(step, 'kept');
     else {

@@ -58,3 +58,64 @@ export async function editSceneCaption(db: StudioDatabase, scenes: readonly Clip
     next,
   );
 }
+
+/** The scene spans of `records` (frame ranges, in time order) as one comparable string. */
+function sceneSpans(records: readonly ClipRecord[]): string {
+  return records
+    .filter((r) => r.kind === 'scene')
+    .map((r) => [r.frameStart, r.frameEnd] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, e]) => `${s}-${e}`)
+    .join(',');
+}
+
+/**
+ * Replaces the clip and scene records of each video (`only: 'scene'`: its scenes; its fixed clips
+ * stay), all in ONE transaction. When a video's scenes change, the Stage 2 triples citing it go
+ * with the old scenes ("Scene #k" would now name another span, and training could not find their
+ * spans), and its name is added to the `stage2Recut` setting until a Stage 2 run covers it again
+ * (`clearStage2Recut`). Resolves with the number of Stage 2 triples removed.
+ */
+export async function replaceVideoSpans(db: StudioDatabase, videos: readonly { videoId: string; records: readonly ClipRecord[] }[], only?: 'scene'): Promise<{ stage2Removed: number }> {
+  const tx = db.transaction(['clips', 'triples', 'settings', 'videos'], 'readwrite');
+  const clips = tx.objectStore('clips');
+  const recut = new Set<string>();
+  const olds: ClipRecord[][] = [];
+  for (const { videoId, records } of videos) {
+    const old = (await clips.index('byVideo').getAll(videoId)).filter((c) => only === undefined || c.kind === only);
+    olds.push(old);
+    const name = (await tx.objectStore('videos').get(videoId))?.name;
+    if (name !== undefined && old.some((c) => c.kind === 'scene') && sceneSpans(old) !== sceneSpans(records)) recut.add(name);
+  }
+  let stage2Removed = 0;
+  const removedFrom = new Set<string>();
+  if (recut.size > 0) {
+    const triples = tx.objectStore('triples');
+    for (let cursor = await triples.index('byStage').openCursor(IDBKeyRange.only(2)); cursor; cursor = await cursor.continue()) {
+      const cited = ((cursor.value.body as { clips?: { video_name?: string }[] }).clips ?? []).flatMap((c) => (c.video_name !== undefined && recut.has(c.video_name) ? [c.video_name] : []));
+      if (cited.length > 0) {
+        for (const n of cited) removedFrom.add(n);
+        await cursor.delete();
+        stage2Removed++;
+      }
+    }
+  }
+  if (removedFrom.size > 0) {
+    const settings = tx.objectStore('settings');
+    const before = ((await settings.get('stage2Recut'))?.value as string[] | undefined) ?? [];
+    await settings.put({ key: 'stage2Recut', value: [...before, ...[...removedFrom].filter((n) => !before.includes(n))] });
+  }
+  for (const old of olds) for (const c of old) await clips.delete(c.id);
+  for (const { records } of videos) for (const r of records) await clips.put(r);
+  await tx.done;
+  return { stage2Removed };
+}
+
+/** A Stage 2 run covered these videos: they no longer wait for their Stage 2 triples. */
+export async function clearStage2Recut(db: StudioDatabase, videoNames: ReadonlySet<string>): Promise<void> {
+  const tx = db.transaction('settings', 'readwrite');
+  const before = ((await tx.store.get('stage2Recut'))?.value as string[] | undefined) ?? [];
+  const after = before.filter((n) => !videoNames.has(n));
+  if (after.length !== before.length) await tx.store.put({ key: 'stage2Recut', value: after });
+  await tx.done;
+}

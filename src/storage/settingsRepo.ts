@@ -105,6 +105,13 @@ export interface Settings {
   reproduce: { size: 'small' | 'full'; /** Embedder id of the study's clips (absent before the choice existed: the default). */ embedder?: string; /** Where the study's SFT puts the question (absent before the choice existed: clips-first). */ layout?: SequenceLayout; /** The study's training recipe (absent before the choice existed: paper). */ recipe?: Recipe; /** The wording of the study's SFT questions (absent before the choice existed: anchored). */ sftQuestions?: SftQuestionForm; /** Demo worlds the study trains on, seeds demo, demo + 1, … (absent before the choice existed: 1). */ worlds?: number; /** Run id of each of the recipe's runs, by its name in the study (sft, curriculum-2, …, stage1, stage2). */ runs: Partial<Record<string, string>> } | null;
   /** The held-out world of the last evaluation (issue #13), embedded once and never in the library: its clips and detected scenes (`scenes` missing in caches from before the Stage 2 probe). */
   heldOutWorld: { seed: number; size: 'small' | 'full'; /** Absent in caches from before the embedder choice: the default embedder. */ embedderId?: string; clips: EmbeddedSpan[]; scenes?: EmbeddedSpan[] } | null;
+  /**
+   * Videos whose scenes were cut again (re-embedded, re-segmented, a scene list imported) after
+   * Stage 2 triples were made of them: those triples were removed (`replaceVideoSpans`). A Stage 2
+   * run clears the names it covers; until then Synthesize → Stage 2 names them and Reproduce
+   * LongVPO runs its Stage 2 step again.
+   */
+  stage2Recut: string[];
   /** The reviewer name written on every review and audit event of this browser (issue #11); '' = not set yet. */
   reviewer: string;
 }
@@ -123,6 +130,7 @@ export const DEFAULT_SETTINGS: Settings = {
   stage2Form: DEFAULT_STAGE2_FORM,
   heldOutWorld: null,
   reproduce: null,
+  stage2Recut: [],
   reviewer: '',
 };
 

@@ -2,6 +2,7 @@
 import { columnsOf, detectScenes, fixedClips, SpanMeans, type FrameSpan } from '../core/clips';
 import { sceneViewOf } from '../core/pipeline';
 import { consecutiveDistances, cosineMatrix } from '../ml/similarity';
+import { replaceVideoSpans } from '../storage/scenesRepo';
 import { studioDb } from '../storage/db';
 import type { StudioDatabase } from '../storage/db';
 import { embeddingPages } from '../storage/framesRepo';
@@ -26,7 +27,7 @@ export interface Neighbour {
 
 export type ClipProtocol = {
   /** Fixed clips and detected scenes of one video, from its stored embeddings; replaces old ones. */
-  'video.segment': { req: { videoId: string; contentHash: string; samplingKey: string; modelId: string; fps: number; settings: SegmentSettings }; res: { clips: number; scenes: number } };
+  'video.segment': { req: { videoId: string; contentHash: string; samplingKey: string; modelId: string; fps: number; settings: SegmentSettings }; res: { clips: number; scenes: number; /** Stage 2 triples removed because the video's scenes changed (`replaceVideoSpans`). */ stage2Removed: number } };
   /** The k clips (kind 'clip', any video) most similar to `clipId`, best first. */
   'clips.neighbours': { req: { clipId: string; k: number }; res: Neighbour[] };
   /** Clips changed outside the worker (a video was deleted): drop the cached clip matrix. */
@@ -88,7 +89,7 @@ async function segment({ videoId, contentHash, samplingKey, modelId, fps, settin
     previous = w.vectors.slice(w.vectors.length - dim);
   }
   const count = previous ? distances.length + 1 : 0;
-  if (count === 0) return { clips: 0, scenes: 0 };
+  if (count === 0) return { clips: 0, scenes: 0, stage2Removed: 0 };
   const clips = fixedClips(count, fps, settings.clipS);
   const scenes = detectScenes(distances, fps, { threshold: settings.sceneThreshold, minSceneS: settings.minSceneS });
   const means = new SpanMeans([...clips, ...scenes], dim);
@@ -97,10 +98,8 @@ async function segment({ videoId, contentHash, samplingKey, modelId, fps, settin
   const records = [...clips.map((span) => ['clip', span] as const), ...scenes.map((span) => ['scene', span] as const)].map(
     ([kind, span], i): ClipRecord => ({ id: clipId(videoId, kind, span), videoId, kind, ...span, frameCount: span.frameEnd - span.frameStart, embedding: embeddings[i] ?? new Float32Array(dim), modelId }),
   );
-  const tx = db.transaction('clips', 'readwrite');
-  const old = await tx.store.index('byVideo').getAllKeys(videoId);
-  await Promise.all([...old.map((k) => tx.store.delete(k)), ...records.map((r) => tx.store.put(r)), tx.done]);
-  return { clips: clips.length, scenes: scenes.length };
+  const { stage2Removed } = await replaceVideoSpans(db, [{ videoId, records }]);
+  return { clips: clips.length, scenes: scenes.length, stage2Removed };
 }
 
 /**

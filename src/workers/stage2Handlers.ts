@@ -9,7 +9,7 @@ import { parseSceneList } from '../core/sceneList';
 import { captionScenes, STAGE2_DEFAULTS, synthesizeStage2, type SceneCaptionRecord, type Stage2Video } from '../core/synthesis/stage2';
 import type { Stage2Report } from '../core/synthesis/stage2';
 import { studioDb, type StudioDatabase } from '../storage/db';
-import { putSceneCaptions, sceneVideos, type StoredSceneVideo } from '../storage/scenesRepo';
+import { clearStage2Recut, putSceneCaptions, replaceVideoSpans, sceneVideos, type StoredSceneVideo } from '../storage/scenesRepo';
 import { putTriples } from '../storage/triplesRepo';
 import { buildActiveGenerator } from './generatorFactory';
 import type { ClipRecord } from '../storage/schema';
@@ -47,7 +47,7 @@ export type Stage2Protocol = {
   'stage2.importScenes': { req: { file: Blob; name: string; modelId: string; samplingKey: string; fps: number }; res: SceneListImport };
 };
 
-export type SceneListImport = { ok: true; videos: number; scenes: number; captions: number; warnings: ImportIssue[] } | { ok: false; errors: ImportIssue[]; moreErrors: number };
+export type SceneListImport = { ok: true; videos: number; scenes: number; captions: number; warnings: ImportIssue[]; /** Stage 2 triples removed because their video's scenes changed. */ stage2Removed: number } | { ok: false; errors: ImportIssue[]; moreErrors: number };
 
 function stage2Video(db: StudioDatabase, { video, scenes }: StoredSceneVideo): Stage2Video {
   const durationS = video.durationS ?? Math.max(0, ...scenes.map((s) => s.endS));
@@ -112,6 +112,8 @@ async function synth(req: Stage2Request, { signal, progress }: HandlerContext): 
     if (written && written.some((c, k) => c !== v.captions?.[k])) await putSceneCaptions(db, v.scenes.map((s) => s.id), written);
   }
   const { added, kept } = await putTriples(db, triples);
+  // Every video with scenes was considered (too short or single-scene ones are not Stage 2 material).
+  await clearStage2Recut(db, new Set(videos.map((v) => v.videoName)));
   return { report, added, kept, generator: generator.label, ids: triples.slice(0, 50).map((t) => t.id) };
 }
 
@@ -155,12 +157,10 @@ async function importScenes({ file, name, modelId, samplingKey, fps }: Stage2Pro
     });
   }
   signal.throwIfAborted();
-  // One transaction: the named videos' old scenes out, the list's in (their fixed clips stay).
-  const tx = db.transaction('clips', 'readwrite');
-  const ids = new Set(parsed.videos.map((v) => v.videoId));
-  const old = (await tx.store.getAll()).filter((c) => c.kind === 'scene' && ids.has(c.videoId));
-  await Promise.all([...old.map((c) => tx.store.delete(c.id)), ...records.map((r) => tx.store.put(r)), tx.done]);
-  return { ok: true, videos: parsed.videos.length, scenes: records.length, captions: records.filter((r) => r.sceneCaption).length, warnings: parsed.warnings };
+  // One transaction: the named videos' old scenes out, the list's in (their fixed clips stay),
+  // and the Stage 2 triples of those whose scenes changed.
+  const { stage2Removed } = await replaceVideoSpans(db, parsed.videos.map((v) => ({ videoId: v.videoId, records: records.filter((r) => r.videoId === v.videoId) })), 'scene');
+  return { ok: true, videos: parsed.videos.length, scenes: records.length, captions: records.filter((r) => r.sceneCaption).length, warnings: parsed.warnings, stage2Removed };
 }
 
 export function createStage2Handlers() {

@@ -72,6 +72,8 @@ export function Stage2Panel() {
   }, [reportError]);
   const [attempted, setAttempted] = useState(false);
   const [videos, setVideos] = useState<StoredSceneVideo[] | null>(null);
+  // Videos cut again since their Stage 2 triples were made (those triples were removed).
+  const [recut, setRecut] = useState<string[]>([]);
   const [job, setJob] = useState<Job | null>(null);
   const [imported, setImported] = useState<string | null>(null);
   const [last, setLast] = useState<(Stage2Response & { seconds: number; preview: Triple[] }) | null>(null);
@@ -87,8 +89,12 @@ export function Stage2Panel() {
   useEffect(() => {
     let live = true;
     studioDb()
-      .then((db) => sceneVideos(db, modelId))
-      .then((all) => live && setVideos(all.filter((v) => v.scenes.length >= 2)))
+      .then(async (db) => {
+        const [all, names] = await Promise.all([sceneVideos(db, modelId), getSetting(db, 'stage2Recut')]);
+        if (!live) return;
+        setVideos(all.filter((v) => v.scenes.length >= 2));
+        setRecut(names);
+      })
       .catch((e: unknown) => reportError('Could not read the scenes', e));
     return () => {
       live = false;
@@ -120,7 +126,11 @@ export function Stage2Panel() {
     void start('import', 'Scene list not imported', async (signal, onProgress) => {
       const res = await computeEngine()['stage2.importScenes']({ file, name: file.name, modelId, samplingKey: samplingKeyOf(pipeline), fps: pipeline.fps }, { signal, onProgress });
       if (!res.ok) throw sceneListFailure(file.name, res.errors, res.moreErrors);
-      setImported(`${file.name}: ${res.scenes} scenes of ${res.videos} video${res.videos === 1 ? '' : 's'} imported${res.captions ? `, ${res.captions} with captions` : ''}.`);
+      setImported(
+        `${file.name}: ${res.scenes} scenes of ${res.videos} video${res.videos === 1 ? '' : 's'} imported${res.captions ? `, ${res.captions} with captions` : ''}.` +
+          (res.stage2Removed > 0 ? ` The scenes changed, so ${res.stage2Removed} Stage 2 triple${res.stage2Removed === 1 ? '' : 's'} citing the old ones ${res.stage2Removed === 1 ? 'was' : 'were'} removed: synthesize Stage 2 again.` : ''),
+      );
+      if (res.stage2Removed > 0) await refreshTriples();
       return res;
     });
 
@@ -151,6 +161,12 @@ export function Stage2Panel() {
         question that needs several scenes, with reasoning citing them as “Scene #N”; <em>chosen</em> is the answer from the cited scenes, <em>rejected</em> the answer from a degraded
         context: part of the cited scenes (partial evidence) or only scenes it does not cite (irrelevance).
       </p>
+      {recut.length > 0 ? (
+        <p className="notice notice-warning" role="status" data-testid="stage2-recut">
+          The scenes of {recut.length <= 3 ? recut.join(', ') : `${recut.slice(0, 3).join(', ')} and ${recut.length - 3} more`} were cut again after Stage 2 triples were made of them, so those
+          triples were removed. Synthesize Stage 2 again to write triples for the new scenes.
+        </p>
+      ) : null}
       <form onSubmit={onSubmit} aria-label="Stage 2 parameters" noValidate>
         <fieldset disabled={job !== null} className="fields">
           <NumberField id="s2-count" label="Stage 2 triples" value={form.count} step={1} note="wanted" onChange={(count) => patch({ count })} />
