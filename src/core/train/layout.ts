@@ -87,3 +87,101 @@ export function packBatch(specs: readonly SequenceSpec[], maxContext: number, la
   });
   return { n, t, tokenIds, visualRows, isVisual, targets, answerMask, answerTokens, realTokens };
 }
+
+/** One multiple-choice item: its context, question, and every candidate answer. */
+export interface ChoiceSpec {
+  clipRows: readonly number[];
+  question: readonly number[];
+  answers: readonly (readonly number[])[];
+}
+
+/**
+ * Items packed with their candidates sharing one prefix (evaluation): per item ONE sequence,
+ * [the layout's prefix up to and including <ans>; candidate 1's answer tokens; candidate 2's; …].
+ * Each candidate's tokens sit at the positions they would have right after <ans> (`positions`)
+ * and attend only to the prefix and to themselves (`mask`), so every candidate is scored exactly
+ * as in its own sequence, while the prefix (clips and question: nearly all of a long composite's
+ * tokens) is computed once instead of once per candidate.
+ */
+export interface PackedChoices {
+  n: number;
+  t: number;
+  tokenIds: Int32Array;
+  visualRows: Int32Array;
+  isVisual: Float32Array;
+  /** [N·T] rotary position of each slot. */
+  positions: Int32Array;
+  /** [N·T·T] additive attention mask: 0 where slot i may attend slot j, −1e9 elsewhere. */
+  mask: Float32Array;
+  /** Log-probs to read: slot (index into N·T), the token it must predict, and whose candidate it scores (index over all items' candidates, in order). */
+  picks: { at: Int32Array; token: Int32Array; candidate: Int32Array };
+  /** Candidates over all items. */
+  candidates: number;
+}
+
+export function packChoices(specs: readonly ChoiceSpec[], maxContext: number, layout: SequenceLayout = 'clips-first'): PackedChoices {
+  // Refused as the same candidates in sequences of their own would be (packBatch names the limit and the fix).
+  const alone = specs.flatMap((s) => s.answers.map((answer): SequenceSpec => ({ clipRows: s.clipRows, question: s.question, answer })));
+  if (alone.length === 0) throw new RangeError('packChoices needs at least one candidate');
+  const longest = alone.reduce((a, s) => (sequenceLength(s, layout) > sequenceLength(a, layout) ? s : a));
+  if (sequenceLength(longest, layout) > maxContext) packBatch([longest], maxContext, layout);
+  const prefixOf = (s: ChoiceSpec): number => sequenceLength({ ...s, answer: [] }, layout) - 1; // through <ans>
+  const packed = specs.map((s) => prefixOf(s) + s.answers.reduce((a, ans) => a + ans.length, 0));
+  const n = specs.length;
+  const t = Math.ceil(Math.max(...packed) / LENGTH_BUCKET) * LENGTH_BUCKET;
+  const tokenIds = new Int32Array(n * t);
+  const visualRows = new Int32Array(n * t);
+  const isVisual = new Float32Array(n * t);
+  const positions = new Int32Array(n * t);
+  const mask = new Float32Array(n * t * t).fill(-1e9);
+  const at: number[] = [];
+  const token: number[] = [];
+  const candidate: number[] = [];
+  let c = 0;
+  specs.forEach((s, b) => {
+    const base = b * t;
+    let p = 0;
+    if (layout === 'question-twice') for (const id of [BOS, ...s.question]) tokenIds[base + p++] = id;
+    for (const row of s.clipRows) {
+      visualRows[base + p] = row;
+      isVisual[base + p] = 1;
+      tokenIds[base + p] = PAD;
+      p++;
+    }
+    for (const id of [BOS, ...s.question, ANS]) tokenIds[base + p++] = id;
+    const prefix = p;
+    // owner[i]: −1 for the prefix, k for candidate k's slots, −2 for padding.
+    const owner = new Int32Array(t).fill(-2);
+    for (let i = 0; i < prefix; i++) {
+      positions[base + i] = i;
+      owner[i] = -1;
+    }
+    s.answers.forEach((answer, k) => {
+      const targets = [...answer, EOS];
+      // <ans> predicts the first target; each answer token the next.
+      targets.forEach((id, j) => {
+        at.push(base + (j === 0 ? prefix - 1 : p + j - 1));
+        token.push(id);
+        candidate.push(c);
+      });
+      answer.forEach((id, j) => {
+        tokenIds[base + p + j] = id;
+        positions[base + p + j] = prefix + j;
+        owner[p + j] = k;
+      });
+      p += answer.length;
+      c++;
+    });
+    for (let i = p; i < t; i++) positions[base + i] = Math.min(i, prefix);
+    for (let i = 0; i < t; i++) {
+      const row = (b * t + i) * t;
+      const own = owner[i] as number;
+      for (let j = 0; j <= i; j++) {
+        const o = owner[j] as number;
+        // The prefix sees its past; a candidate sees the prefix and its own earlier tokens; a pad slot sees the prefix and itself.
+        if (o === -1 || (own >= 0 && o === own) || j === i) mask[row + j] = 0;
+      }
+    }
+  });
+  return { n, t, tokenIds, visualRows, isVisual, positions, mask, picks: { at: Int32Array.from(at), token: Int32Array.from(token), candidate: Int32Array.from(candidate) }, candidates: c };
+}

@@ -1,10 +1,10 @@
 // Multiple-choice scoring by answer log-likelihood (issue #12 for the SFT check; the probe of
 // issue #13 builds on it): each candidate answer is scored log π(candidate | clips, question),
-// summed or per token, and the best candidate is the model's choice. All candidates of all items
-// go through the batched scorer, shortest sequences first (batches pad little).
+// summed or per token, and the best candidate is the model's choice. An item's candidates share
+// one prefix (its clips and question, computed once: `scoreChoices`), items go shortest first.
 import type { ModelConfig } from '../../core/train/config';
 import type { WordTokenizer } from '../../core/train/tokenizer';
-import { scoreAnswers, type ClipSource, type ScoredItem } from '../policy/inputs';
+import { scoreChoices, type ChoiceInput, type ClipSource } from '../policy/inputs';
 import type { ParamTensors } from '../policy/model';
 
 export interface ChoiceItem {
@@ -26,18 +26,15 @@ export interface ChoiceResult {
 }
 
 export async function multipleChoice(params: ParamTensors, m: ModelConfig, clips: ClipSource, tokenizer: WordTokenizer, items: readonly ChoiceItem[], o: { batchSize?: number; signal?: AbortSignal } = {}): Promise<ChoiceResult> {
-  const flat: ScoredItem[] = [];
+  const packed: ChoiceInput[] = [];
   const lengths: number[] = [];
   for (const it of items) {
     if (!it.candidates.includes(it.answer)) throw new RangeError(`the correct answer "${it.answer}" is not a candidate`);
-    const q = tokenizer.encode(it.question);
-    for (const c of it.candidates) {
-      const a = tokenizer.encode(c);
-      flat.push({ clips: it.clips, question: q, answer: a });
-      lengths.push(a.length + 1);
-    }
+    const answers = it.candidates.map((c) => tokenizer.encode(c));
+    packed.push({ clips: it.clips, question: tokenizer.encode(it.question), answers });
+    for (const a of answers) lengths.push(a.length + 1);
   }
-  const scores = await scoreAnswers(params, m, clips, flat, { byLength: true, ...(o.batchSize !== undefined && { batchSize: o.batchSize }), ...(o.signal && { signal: o.signal }) });
+  const scores = await scoreChoices(params, m, clips, packed, { ...(o.batchSize !== undefined && { batchSize: o.batchSize }), ...(o.signal && { signal: o.signal }) });
   const chosenSum: number[] = [];
   const chosenMean: number[] = [];
   const perItem: number[][] = [];

@@ -5,13 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../core/errors';
 import { validateModelConfig } from '../../core/train/config';
-import { packBatch } from '../../core/train/layout';
+import { packBatch, packChoices } from '../../core/train/layout';
 import { ANS, BOS, EOS, PAD } from '../../core/train/tokenizer';
 import { referenceAnswerLogps } from '../../core/train/policyReference';
 import { wasmDir } from '../../../tests/helpers/tfNode';
 import { activateBackend } from '../backend/registry';
 import { tinyClipTable, TINY_MODEL } from './fixtures';
-import { forwardInputs, scoreAnswers, type ClipSource } from './inputs';
+import { forwardInputs, scoreAnswers, scoreChoices, type ChoiceInput, type ClipSource } from './inputs';
 import { answerLogps } from './model';
 import { initialParams } from './params';
 
@@ -130,5 +130,53 @@ describe('scoreAnswers', () => {
     expect(await read(true)).toBe('ba' + 'bca' + 'abc');
     expect(await read(false)).toBe('abc' + 'cab' + 'cba');
     tf.dispose(Object.values(params));
+  });
+});
+
+describe('scoreChoices (candidates sharing a prefix)', () => {
+  const choiceItems: ChoiceInput[] = [
+    { clips: ['a', 'b', 'c'], question: [5, 6], answers: [[7], [8, 9], [9, 9, 7], []] },
+    { clips: ['b'], question: [6], answers: [[8], [7, 5]] },
+    { clips: ['c', 'a'], question: [5, 6, 5], answers: [[9, 8], [7], [5, 6, 7]] },
+  ];
+
+  it('gives every candidate the plain-JS reference score of its own sequence, in both layouts, whatever the batches', async () => {
+    for (const layout of ['clips-first', 'question-twice'] as const) {
+      const m = { ...model, layout };
+      // Weights far from init scale, so attention is peaked and a candidate placed at other
+      // positions, or seeing another candidate, would score measurably otherwise.
+      const values = Object.fromEntries(Object.entries(initialParams(m, 3)).map(([k, v]) => [k, { shape: v.shape, values: v.values.map((x) => x * 12) }]));
+      const params = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
+      const want = choiceItems.flatMap((it) =>
+        it.answers.map((answer) => {
+          const inputs = forwardInputs([{ clips: it.clips, question: it.question, answer }], clips, m);
+          return referenceAnswerLogps(values, m, inputs.batch, inputs.clipTable, inputs.clipRows)[0] as number;
+        }),
+      );
+      for (const batchSize of [1, 2, 3]) {
+        const got = await scoreChoices(params, m, clips, choiceItems, { batchSize });
+        expect(got).toHaveLength(want.length);
+        // float32 against float64, on log-probs of tens of nats: a relative tolerance.
+        Array.from(got).forEach((x, i) => expect(Math.abs(x - (want[i] as number)), `${layout}, batches of ${batchSize}, candidate ${i}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(want[i] as number))));
+      }
+      tf.dispose(Object.values(params));
+    }
+  });
+
+  it('packs each item once: candidates at the positions after <ans>, seeing the prefix and themselves only', () => {
+    const p = packChoices([{ clipRows: [1], question: [5], answers: [[7, 8], [9]] }], 64);
+    // [clip; <bos> 5 <ans>; 7 8; 9] in one sequence of 8 slots.
+    expect(Array.from(p.tokenIds.subarray(0, 7))).toEqual([PAD, BOS, 5, ANS, 7, 8, 9]);
+    expect(Array.from(p.positions.subarray(0, 7))).toEqual([0, 1, 2, 3, 4, 5, 4]);
+    const sees = (i: number): number[] => Array.from(p.mask.subarray(i * p.t, i * p.t + 7)).flatMap((v, j) => (v === 0 ? [j] : []));
+    expect(sees(3)).toEqual([0, 1, 2, 3]);
+    expect(sees(5)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(sees(6)).toEqual([0, 1, 2, 3, 6]);
+    // <ans> predicts each first token; 7 predicts 8, 8 and 9 predict <eos>.
+    expect(Array.from(p.picks.at)).toEqual([3, 4, 5, 3, 6]);
+    expect(Array.from(p.picks.token)).toEqual([7, 8, EOS, 9, EOS]);
+    expect(Array.from(p.picks.candidate)).toEqual([0, 0, 0, 1, 1]);
+    // A candidate too long for the context is refused as in a sequence of its own.
+    expect(() => packChoices([{ clipRows: [1], question: [5], answers: [[7], [7, 7, 7, 7]] }], 8)).toThrow(UserFacingError);
   });
 });

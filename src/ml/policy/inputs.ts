@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UserFacingError } from '../../core/errors';
 import { withAnchorHidden, type ProbeItem } from '../../core/eval/probe';
 import { layoutOf, visualTokensOf, type ModelConfig } from '../../core/train/config';
-import { packBatch, sequenceLength } from '../../core/train/layout';
-import { answerLogps, type ForwardInputs, type ParamTensors } from './model';
+import { packBatch, packChoices, sequenceLength } from '../../core/train/layout';
+import { answerLogps, choiceLogps, type ForwardInputs, type ParamTensors } from './model';
 
 /** Clip embeddings by id (the library's clip records, or clips.jsonl). */
 export interface ClipSource {
@@ -50,7 +50,8 @@ export interface ScoredItem {
   answer: readonly number[];
 }
 
-export function forwardInputs(items: readonly ScoredItem[], clips: ClipSource, m: ModelConfig): ForwardInputs {
+/** The clip table of some items (row 0 zeros, then each distinct clip once) and each clip's token rows. */
+function clipTableOf(items: readonly { clips: readonly string[] }[], clips: ClipSource, m: ModelConfig): { clipTable: Float32Array; clipRows: number; tokens: (c: string) => number[] } {
   const rows = new Map<string, number>();
   for (const it of items) for (const c of it.clips) if (!rows.has(c)) rows.set(c, rows.size + 1);
   const clipRows = rows.size + 1;
@@ -62,7 +63,11 @@ export function forwardInputs(items: readonly ScoredItem[], clips: ClipSource, m
     clipTable.set(v, row * m.visualDim);
   }
   const r = visualTokensOf(m);
-  const tokens = (c: string): number[] => Array.from({ length: r }, (_, j) => (rows.get(c) as number) * r + j);
+  return { clipTable, clipRows, tokens: (c) => Array.from({ length: r }, (_, j) => (rows.get(c) as number) * r + j) };
+}
+
+export function forwardInputs(items: readonly ScoredItem[], clips: ClipSource, m: ModelConfig): ForwardInputs {
+  const { clipTable, clipRows, tokens } = clipTableOf(items, clips, m);
   const batch = packBatch(
     items.map((it) => ({ clipRows: it.clips.flatMap(tokens), question: it.question, answer: it.answer })),
     m.maxContext,
@@ -105,6 +110,60 @@ export async function scoreAnswers(
     const values = await logps.data();
     logps.dispose();
     at.forEach((k, j) => (out[k] = values[j] as number));
+    options.onProgress?.(Math.min(items.length, i + size), items.length);
+  }
+  return out;
+}
+
+/** A multiple-choice item: its clips and question, and every candidate answer. */
+export interface ChoiceInput {
+  clips: readonly string[];
+  question: readonly number[];
+  answers: readonly (readonly number[])[];
+}
+
+/**
+ * log π(candidate | clips, question) of every candidate of every item (in order, flat), as
+ * `scoreAnswers` gives for each candidate in a sequence of its own, but with each item's
+ * candidates sharing one prefix (`packChoices`): the clips and question, nearly all of a long
+ * composite's tokens, are computed once per item instead of once per candidate. Items are scored
+ * shortest first, `batchSize` items a batch, one read-back each.
+ */
+export async function scoreChoices(
+  params: ParamTensors,
+  m: ModelConfig,
+  clips: ClipSource,
+  items: readonly ChoiceInput[],
+  options: { batchSize?: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Float32Array> {
+  const size = options.batchSize ?? 16;
+  const first = new Int32Array(items.length + 1);
+  items.forEach((it, i) => (first[i + 1] = (first[i] as number) + it.answers.length));
+  const out = new Float32Array(first[items.length] as number);
+  const r = visualTokensOf(m);
+  const length = items.map((it) => it.clips.length * r + it.question.length + it.answers.reduce((a, x) => a + x.length, 0));
+  const order = items.map((_, i) => i).sort((a, b) => (length[a] as number) - (length[b] as number) || a - b);
+  for (let i = 0; i < items.length; i += size) {
+    options.signal?.throwIfAborted();
+    const at = order.slice(i, i + size).map((k) => ({ k, item: items[k] as ChoiceInput }));
+    const { clipTable, clipRows, tokens } = clipTableOf(
+      at.map((x) => x.item),
+      clips,
+      m,
+    );
+    const packed = packChoices(
+      at.map(({ item }) => ({ clipRows: item.clips.flatMap(tokens), question: item.question, answers: item.answers })),
+      m.maxContext,
+      layoutOf(m),
+    );
+    const picked = tf.tidy(() => choiceLogps(params, m, { batch: packed, clipTable, clipRows, shared: packed, picks: packed.picks }));
+    const values = await picked.data();
+    picked.dispose();
+    // The batch's candidates are numbered in its items' order; each sums its picks.
+    const sums = new Float64Array(packed.candidates);
+    packed.picks.candidate.forEach((c, j) => (sums[c] = (sums[c] as number) + (values[j] as number)));
+    let c = 0;
+    for (const { k, item } of at) for (let a = 0; a < item.answers.length; a++) out[(first[k] as number) + a] = sums[c++] as number;
     options.onProgress?.(Math.min(items.length, i + size), items.length);
   }
   return out;

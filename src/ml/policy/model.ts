@@ -5,7 +5,7 @@
 // wasm backend lacks). Checked against the plain-JS forward in src/core/train/policyReference.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import { visualTokensOf, type ModelConfig } from '../../core/train/config';
-import type { PackedBatch } from '../../core/train/layout';
+import type { PackedBatch, PackedChoices } from '../../core/train/layout';
 
 /** Swaps the last two axes. */
 function swapLast(x: tf.Tensor): tf.Tensor {
@@ -67,6 +67,7 @@ export function ropeTables(t: number, headDim: number): { cos: Float32Array; sin
  * halves instead cost 20× the whole forward pass on wasm (its Slice kernel is slow beyond 2-D).
  */
 function rope(x: tf.Tensor4D, cos: tf.Tensor, sin: tf.Tensor, rotateHalf: tf.Tensor2D): tf.Tensor4D {
+  // cos, sin: [T, Dh], or [N, 1, T, Dh] (a position per slot).
   const [n, h, t, dh] = x.shape;
   const rotated = tf.reshape(mm(tf.reshape(x, [n * h * t, dh]), rotateHalf), [n, h, t, dh]);
   return tf.add(tf.mul(x, cos), tf.mul(rotated, sin)) as tf.Tensor4D;
@@ -83,16 +84,23 @@ function rotateHalfMatrix(dh: number): Float32Array {
   return r;
 }
 
-export interface ForwardInputs {
-  batch: PackedBatch;
+/** What one forward pass reads: the batch's tokens and clip rows (targets and masks are the losses'). */
+export interface ForwardPass {
+  batch: Pick<PackedBatch, 'n' | 't' | 'tokenIds' | 'visualRows' | 'isVisual'>;
   /** [C, visualDim] clip table; row 0 is zeros (text positions). */
   clipTable: Float32Array;
   /** C. The batch's `visualRows` index the C·r visual tokens: clip row k's token j is k·r + j. */
   clipRows: number;
+  /** Candidates sharing a prefix (`packChoices`): each slot's rotary position and the [N·T·T] additive attention mask; absent: positions 0…T−1 and the causal mask. */
+  shared?: Pick<PackedChoices, 'positions' | 'mask'>;
+}
+
+export interface ForwardInputs extends ForwardPass {
+  batch: PackedBatch;
 }
 
 /** Logits [N·T, V]. Call inside tf.tidy (or a gradient function). */
-export function forwardLogits(params: ParamTensors, m: ModelConfig, inputs: ForwardInputs): tf.Tensor2D {
+export function forwardLogits(params: ParamTensors, m: ModelConfig, inputs: ForwardPass): tf.Tensor2D {
   const { batch } = inputs;
   const { n, t } = batch;
   const d = m.dModel;
@@ -115,18 +123,42 @@ export function forwardLogits(params: ParamTensors, m: ModelConfig, inputs: Forw
   const text = tf.mul(mm(tokenOneHot, p(params, 'embed.weight')), tf.sub(1, isVisual));
   let x = tf.add(visual, text) as tf.Tensor2D; // [N·T, d]
 
-  const { cos: cosValues, sin: sinValues } = ropeTables(t, dh);
-  // Tables [T, Dh]: each half's angles repeated for the other half.
-  const full = (v: Float32Array): tf.Tensor2D => {
-    const half = tf.tensor2d(v, [t, dh / 2]);
-    return tf.concat([half, half], 1);
-  };
-  const cos = full(cosValues);
-  const sin = full(sinValues);
+  const shared = inputs.shared;
+  // Tables [T, Dh] (or [N, 1, T, Dh] with a slot's own position): each half's angles repeated for the other half.
+  let cos: tf.Tensor;
+  let sin: tf.Tensor;
+  if (!shared) {
+    const { cos: cosValues, sin: sinValues } = ropeTables(t, dh);
+    const full = (v: Float32Array): tf.Tensor2D => {
+      const half = tf.tensor2d(v, [t, dh / 2]);
+      return tf.concat([half, half], 1);
+    };
+    cos = full(cosValues);
+    sin = full(sinValues);
+  } else {
+    const longest = Math.max(...shared.positions) + 1;
+    const table = ropeTables(longest, dh);
+    const half = dh / 2;
+    const perSlot = (v: Float32Array): tf.Tensor => {
+      const out = new Float32Array(n * t * dh);
+      shared.positions.forEach((pos, i) => {
+        const row = v.subarray(pos * half, (pos + 1) * half);
+        out.set(row, i * dh);
+        out.set(row, i * dh + half);
+      });
+      return tf.tensor4d(out, [n, 1, t, dh]);
+    };
+    cos = perSlot(table.cos);
+    sin = perSlot(table.sin);
+  }
   const rotateHalf = tf.tensor2d(rotateHalfMatrix(dh), [dh, dh]);
-  const maskValues = new Float32Array(t * t);
-  for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) maskValues[i * t + j] = -1e9;
-  const causal = tf.tensor2d(maskValues, [t, t]);
+  let causal: tf.Tensor;
+  if (shared) causal = tf.tensor4d(shared.mask, [n, 1, t, t]);
+  else {
+    const maskValues = new Float32Array(t * t);
+    for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) maskValues[i * t + j] = -1e9;
+    causal = tf.tensor2d(maskValues, [t, t]);
+  }
   const scale = 1 / Math.sqrt(dh);
 
   for (let l = 0; l < m.layers; l++) {
@@ -170,4 +202,15 @@ export function answerLogps(params: ParamTensors, m: ModelConfig, inputs: Forwar
   const logps = tf.sum(tf.reshape(tf.mul(picked, mask), [n, t]), 1) as tf.Tensor1D;
   const correct = tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(logits, -1), targets), 'float32'), mask));
   return { logps, correct };
+}
+
+/**
+ * The log-probs of packed candidates' answer tokens (`packChoices`): one forward pass over each
+ * item's shared prefix and all its candidates, then the [picks] log-probs the candidates' scores
+ * sum (read by slot and token). Call inside tf.tidy.
+ */
+export function choiceLogps(params: ParamTensors, m: ModelConfig, inputs: ForwardPass & { picks: PackedChoices['picks'] }): tf.Tensor1D {
+  const logp = tf.logSoftmax(forwardLogits(params, m, inputs)); // [N·T, V]
+  const flat = Int32Array.from(inputs.picks.at, (at, i) => at * m.vocabSize + (inputs.picks.token[i] as number));
+  return tf.gather(tf.reshape(logp, [-1]), tf.tensor1d(flat, 'int32')) as tf.Tensor1D;
 }
