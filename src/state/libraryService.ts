@@ -218,9 +218,9 @@ export async function setPipeline(pipeline: PipelineSettings): Promise<boolean> 
 /**
  * Brings a video to the current settings: new clips and scenes only, when just they changed;
  * otherwise frames and embeddings for the new rate or model (reusing any already stored).
+ * `signal` cancels a re-embedding (its frames so far are kept). `announce: false`: Stage 2
+ * triples removed with its old scenes are not announced (the caller re-makes them).
  */
-/** Brings a video to the current import settings; `signal` cancels a re-embedding (its frames so far are kept). */
-/** `announce: false`: removed Stage 2 triples are not announced (the caller re-makes them). */
 export async function updateVideo(videoId: string, signal?: AbortSignal, { announce = true }: { announce?: boolean } = {}): Promise<void> {
   try {
     const db = await studioDb();

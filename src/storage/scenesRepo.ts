@@ -59,13 +59,12 @@ export async function editSceneCaption(db: StudioDatabase, scenes: readonly Clip
   );
 }
 
-/** The scene spans of `records` (frame ranges, in time order) as one comparable string. */
+/** The scene spans of `records` in seconds (what a Stage 2 triple cites), in time order, as one comparable string. */
 function sceneSpans(records: readonly ClipRecord[]): string {
   return records
     .filter((r) => r.kind === 'scene')
-    .map((r) => [r.frameStart, r.frameEnd] as const)
-    .sort((a, b) => a[0] - b[0])
-    .map(([s, e]) => `${s}-${e}`)
+    .sort((a, b) => a.startS - b.startS)
+    .map((r) => `${r.startS.toFixed(3)}-${r.endS.toFixed(3)}`)
     .join(',');
 }
 
