@@ -4,13 +4,34 @@ import { fixtureValues } from '../core/reference/linalg';
 import { cosine, referenceConsecutiveDistances, referenceTopK, row } from '../core/reference/similarity';
 import { activateBackend } from './backend/registry';
 import { NODE_BACKENDS, wasmDir } from '../../tests/helpers/tfNode';
-import { consecutiveDistances, cosineMatrix, cosineTopK } from './similarity';
+import { consecutiveDistances, cosineMatrix, cosineTopK, euclideanKnn } from './similarity';
 
 const TOL = 1e-4;
 
 describe.each(NODE_BACKENDS)('similarity on %s', (backend) => {
   it('activates', async () => {
     expect((await activateBackend(backend, { wasmPaths: wasmDir })).ok).toBe(true);
+  });
+
+  it('Euclidean k nearest rows (self included) match plain-JS distances, chunk by chunk', async () => {
+    const n = 90;
+    const dim = 12;
+    const k = 6;
+    const values = Float32Array.from(fixtureValues(n * dim, 7));
+    const chunks: number[] = [];
+    const got = await euclideanKnn(values, dim, k, { chunkRows: 40, onChunk: (done, total) => chunks.push(done, total) });
+    expect(chunks).toEqual([1, 3, 2, 3, 3, 3]);
+    const dist = (i: number, j: number): number => Math.hypot(...Array.from({ length: dim }, (_, d) => values[i * dim + d]! - values[j * dim + d]!));
+    for (let i = 0; i < n; i++) {
+      const want = Array.from({ length: n }, (_, j) => j).sort((a, b) => dist(i, a) - dist(i, b) || a - b).slice(0, k);
+      const ids = [...got.indices.subarray(i * k, (i + 1) * k)];
+      expect(ids[0]).toBe(i);
+      expect(ids).toEqual(want);
+      want.forEach((j, m) => expect(Math.abs(got.distances[i * k + m]! - dist(i, j))).toBeLessThan(1e-3));
+    }
+    const controller = new AbortController();
+    controller.abort();
+    await expect(euclideanKnn(values, dim, k, { signal: controller.signal })).rejects.toThrow(/abort/i);
   });
 
   it.each([

@@ -62,6 +62,55 @@ export async function cosineTopK(values: Float32Array, dim: number, k: number, o
   return { k: kk, indices, scores };
 }
 
+/**
+ * The k nearest rows of every row by Euclidean distance, the row itself included (first, at
+ * distance 0, unless it has duplicates): UMAP's neighbour graph (umap-js `setPrecomputedKNN`).
+ * Like `cosineTopK`, row chunks of `chunkRows` bound memory, each one matmul and one topk of
+ * −‖a−b‖² = 2a·b − ‖a‖² − ‖b‖², with a read-back per chunk, where an abort lands and progress is
+ * reported.
+ */
+export async function euclideanKnn(
+  values: Float32Array,
+  dim: number,
+  k: number,
+  options: { chunkRows?: number; signal?: AbortSignal; onChunk?: (done: number, total: number) => void } = {},
+): Promise<{ k: number; indices: Int32Array; distances: Float32Array }> {
+  const n = values.length / dim;
+  if (!Number.isInteger(n)) throw new RangeError(`${values.length} values are not a whole number of ${dim}-d rows`);
+  const kk = Math.min(k, n);
+  const chunkRows = options.chunkRows ?? 512;
+  const indices = new Int32Array(n * kk);
+  const distances = new Float32Array(n * kk);
+  if (kk === 0) return { k: kk, indices, distances };
+  const all = tf.tensor2d(values, [n, dim]);
+  const allT = tf.transpose(all); // [d, n]
+  const norms = tf.tidy(() => tf.sum(tf.square(all), 1)); // [n]
+  const chunks = Math.ceil(n / chunkRows);
+  try {
+    for (let c = 0; c < chunks; c++) {
+      options.signal?.throwIfAborted();
+      const start = c * chunkRows;
+      const rows = Math.min(chunkRows, n - start);
+      const top = tf.tidy(() => {
+        const dots = tf.matMul(tf.slice(all, [start, 0], [rows, dim]), allT); // [c, n]
+        const negSq = tf.sub(tf.sub(tf.mul(dots, 2), tf.reshape(tf.slice(norms, [start], [rows]), [rows, 1])), norms);
+        return tf.topk(negSq, kk);
+      });
+      const [v, ix] = await Promise.all([top.values.data(), top.indices.data()]);
+      tf.dispose([top.values, top.indices]);
+      for (let j = 0; j < rows * kk; j++) {
+        indices[start * kk + j] = ix[j] as number;
+        // Rounding can make a tiny squared distance negative.
+        distances[start * kk + j] = Math.sqrt(Math.max(0, -(v[j] as number)));
+      }
+      options.onChunk?.(c + 1, chunks);
+    }
+  } finally {
+    tf.dispose([all, allT, norms]);
+  }
+  return { k: kk, indices, distances };
+}
+
 /** Full cosine matrix [a, b] between two sets (e.g. an anchor against candidate distractors). */
 export async function cosineMatrix(a: Float32Array, b: Float32Array, dim: number): Promise<Float32Array> {
   // Explicit transpose: matMul(…, transposeB=true) is far slower on wasm (see cosineTopK).

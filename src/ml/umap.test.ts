@@ -82,6 +82,24 @@ describe('umap2', () => {
     expect(last).toBeLessThan(100_000);
   });
 
+  it('stops while building the neighbour graph when aborted', async () => {
+    const { values } = clustered(4, 400, 16, 3);
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const run = umap2(values, 16, {
+      seed: 1,
+      pcaDims: 0,
+      signal: controller.signal,
+      onProgress: (p) => {
+        seen.push(`${p.phase} ${p.done}/${p.total}`);
+        if (p.phase === 'neighbours' && p.done === 1 && p.total > 1) controller.abort();
+      },
+    });
+    await expect(run).rejects.toThrow(/abort/i);
+    expect(seen).toContain('neighbours 1/4');
+    expect(seen.some((s) => s.startsWith('epochs'))).toBe(false);
+  });
+
   it('refuses fewer than three rows', async () => {
     await expect(umap2(new Float32Array(4), 2, { seed: 1 })).rejects.toThrow(/at least 3 rows/);
   });

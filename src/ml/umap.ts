@@ -1,11 +1,14 @@
 // UMAP of row vectors to 2-D for the review map (issue #11), with umap-js (PAIR-code, MIT): the
-// rows are first reduced to `pcaDims` principal components by tensor ops (`pcaK`), then umap-js
-// builds its neighbour graph (random-projection forest + NN-descent) and runs its SGD epochs one
-// `step()` at a time, so progress is reported and an abort lands between epochs. Every random draw
+// rows are first reduced to `pcaDims` principal components by tensor ops (`pcaK`), the exact
+// neighbour graph is computed by tensor ops in row chunks (`euclideanKnn`, given to umap-js in
+// place of its random-projection forest + NN-descent, which ran as one uninterruptible call), then
+// umap-js runs its SGD epochs one `step()` at a time: progress is reported and an abort lands
+// between chunks and between epochs. Every random draw
 // comes from a seeded mulberry32: a map is deterministic for a seed on a backend.
 import { UMAP_PCA_DIMS } from '../core/review/mapDefaults';
 import { mulberry32 } from '../core/world/random';
 import { pcaK } from './pca';
+import { euclideanKnn } from './similarity';
 
 export interface UmapOptions {
   seed: number;
@@ -62,9 +65,15 @@ export async function umap2(values: Float32Array, dim: number, options: UmapOpti
   await nextTask();
   const { UMAP } = await import('umap-js');
   signal?.throwIfAborted();
+  const knn = await euclideanKnn(rows, inputDims, nNeighbors, { ...(signal && { signal }), onChunk: (done, total) => onProgress?.({ phase: 'neighbours', done, total }) });
+  signal?.throwIfAborted();
   const umap = new UMAP({ nComponents: 2, nNeighbors, random: mulberry32(seed).next, ...(options.nEpochs ? { nEpochs: options.nEpochs } : {}) });
   const X = Array.from({ length: n }, (_, i) => Array.from(rows.subarray(i * inputDims, (i + 1) * inputDims)));
-  // Synchronous: the neighbour graph cannot be interrupted (an abort lands right after it).
+  const row = <T extends Int32Array | Float32Array>(a: T, i: number): number[] => Array.from(a.subarray(i * knn.k, (i + 1) * knn.k));
+  umap.setPrecomputedKNN(
+    Array.from({ length: n }, (_, i) => row(knn.indices, i)),
+    Array.from({ length: n }, (_, i) => row(knn.distances, i)),
+  );
   const epochs = umap.initializeFit(X);
   const t2 = performance.now();
   onProgress?.({ phase: 'epochs', done: 0, total: epochs });
