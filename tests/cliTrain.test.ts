@@ -273,7 +273,7 @@ describe('longvpo reproduce', () => {
     expect(existsSync(join(work, 'study-cur', 'runs', 'curriculum-2', 'done'))).toBe(true);
   }, 300_000);
 
-  it('ablate: each variant is a Stage 1 run from the study\'s SFT, evaluated on its held-out world; reruns keep them', async () => {
+  it('ablate: each variant copies the study\'s Stage 1 run but for one thing, evaluated on its held-out world; reruns keep them', async () => {
     const reproduced = readFileSync(join(work, 'study', 'runs', 'stage1', 'eval.json'), 'utf8');
     const first = await run(['ablate', '--study', 'study', '--quick', '--only', 'alpha0,nofilter,timing', '--lengths', '1,4', '--quiet']);
     expect(first.code, first.stderr).toBe(0);
@@ -308,6 +308,40 @@ describe('longvpo reproduce', () => {
     const bad = await run(['ablate', '--study', 'study', '--only', 'alpha1']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Unknown ablation alpha1/);
+    // The paper's Stage 1 already starts from SFT: no curriculum to take away.
+    const paper = await run(['ablate', '--study', 'study', '--quick', '--only', 'nocurriculum']);
+    expect(paper.code).toBe(1);
+    expect(paper.stderr).toMatch(/No nocurriculum ablation for this study: .* follows the paper's recipe/);
+  }, 300_000);
+
+  it('ablate on a curriculum study: each variant starts where its Stage 1 did, with its settings; nocurriculum starts from SFT', async () => {
+    const r = await run(['ablate', '--study', 'study-cur', '--quick', '--only', 'alpha0,nocurriculum', '--lengths', '1', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    type Config = { run_id: string; init: string; config: { alpha: number; lr: number; beta: number; compositeClips?: number } };
+    const cfg = (path: string[]) => JSON.parse(readFileSync(join(work, 'study-cur', ...path, 'config.json'), 'utf8')) as Config;
+    const step = (name: string) => (JSON.parse(readFileSync(join(work, 'study-cur', 'runs', name, 'checkpoint.json'), 'utf8')) as { step: number }).step;
+    const start = (name: string) => `${cfg(['runs', name]).run_id}@${String(step(name)).padStart(6, '0')}`;
+    // alpha0 copies the study's Stage 1: from the curriculum's last step, at its learning rate, α = 0 the one change.
+    expect(cfg(['ablate', 'alpha0']).init).toBe(cfg(['runs', 'stage1']).init);
+    expect(cfg(['ablate', 'alpha0']).init).toBe(start('curriculum-4'));
+    expect(cfg(['ablate', 'alpha0']).config).toMatchObject({ ...cfg(['runs', 'stage1']).config, alpha: 0 });
+    // nocurriculum: the paper's Stage 1 from SFT.
+    expect(cfg(['ablate', 'nocurriculum']).init).toBe(start('sft'));
+    expect(cfg(['ablate', 'nocurriculum']).config).toMatchObject({ lr: 1e-3, beta: 0.1, alpha: 1 });
+    const out = JSON.parse(readFileSync(join(work, 'study-cur', 'ablations.json'), 'utf8')) as { recipe: string; training_worlds: number; variants: Record<string, { init: string }> };
+    expect(out).toMatchObject({ recipe: 'curriculum', training_worlds: 1 });
+    expect(Object.keys(out.variants).sort()).toEqual(['alpha0', 'default', 'nocurriculum']);
+    expect(out.variants.nocurriculum!.init).toBe(join('study-cur', 'runs', 'sft'));
+    // A study of two worlds: a variant trains on their merge, as its Stage 1 did, at its settings;
+    // Stage 1 data without the filter is made for one world only, so nofilter is refused by name.
+    const two = await run(['ablate', '--study', 'study2', '--quick', '--only', 'alpha0', '--lengths', '1', '--quiet']);
+    expect(two.code, two.stderr).toBe(0);
+    const both = (path: string[]) => JSON.parse(readFileSync(join(work, 'study2', ...path, 'config.json'), 'utf8')) as Config & { data: string };
+    expect(both(['ablate', 'alpha0']).data).toBe(join('study2', 'train'));
+    expect(both(['ablate', 'alpha0']).config).toMatchObject({ ...both(['runs', 'stage1']).config, alpha: 0 });
+    const nofilter = await run(['ablate', '--study', 'study2', '--quick', '--only', 'nofilter']);
+    expect(nofilter.code).toBe(1);
+    expect(nofilter.stderr).toMatch(/No nofilter ablation for this study: .* trains on 2 worlds/);
   }, 300_000);
 
   it('eval --blind: the same items scored with zero clip vectors, paired against the run\'s eval.json', async () => {

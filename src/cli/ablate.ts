@@ -1,11 +1,15 @@
-// `longvpo ablate` (issue #13): the study's ablations, each a Stage 1 run from the study's SFT
-// checkpoint that differs from the default in one thing, evaluated on the study's held-out world:
-//   ref-full  the full-context reference instead of the anchor-only one
-//   alpha0    no α·SFT term
-//   ipo       the IPO loss instead of sigmoid
-//   nofilter  Stage 1 data without the visual-similarity filter (threshold 1)
-//   timing    step time of the anchor-only vs the full-context reference, run every step
-// DIR is a `longvpo reproduce --out DIR` folder. Every finished variant is kept; rerun to resume.
+// `longvpo ablate` (issue #13): the study's ablations, each a Stage 1 run that differs from the
+// study's own Stage 1 run in one thing: the same data (all its training worlds), the same start
+// (SFT, or the curriculum's last step) and the same settings (its recipe's), evaluated on the
+// study's held-out world:
+//   ref-full      the full-context reference instead of the anchor-only one
+//   alpha0        no α·SFT term
+//   ipo           the IPO loss instead of sigmoid
+//   nofilter      Stage 1 data without the visual-similarity filter (threshold 1; one-world studies)
+//   nocurriculum  Stage 1 straight from SFT with the paper recipe's settings (curriculum studies)
+//   timing        step time of the anchor-only vs the full-context reference, run every step
+// DIR is a finished `longvpo reproduce --out DIR` folder (its comparison.json names the recipe and
+// the training worlds). Every finished variant is kept; rerun to resume.
 import { formatGain, pairedGains, type PerItem } from '../core/eval/compare';
 import type { PairedDifference } from '../core/eval/stats';
 import { copyFile, readFile, rm } from 'node:fs/promises';
@@ -17,8 +21,9 @@ import type { EvalFile } from './eval';
 import { exists, writeOutputs } from './io';
 import { note } from './progress';
 import { currentEval, runCli, stage1Settings, trainState } from './reproduce';
+import { RECIPES, stepFlags, studySteps, type Recipe } from '../core/train/recipe';
 
-export const ABLATIONS = ['ref-full', 'alpha0', 'ipo', 'nofilter', 'timing'] as const;
+export const ABLATIONS = ['ref-full', 'alpha0', 'ipo', 'nofilter', 'nocurriculum', 'timing'] as const;
 export type Ablation = (typeof ABLATIONS)[number];
 
 interface AblateOptions {
@@ -55,7 +60,7 @@ export function parseOnly(only: string): Ablation[] {
 
 export function ablateCommand(ctx: CliContext): Command {
   return new Command('ablate')
-    .description("The study's ablations (reference context, α·SFT term, loss type, similarity filter, reference step time), each a Stage 1 run from the study's SFT checkpoint, evaluated on its held-out world. Writes DIR/ablations.json. Rerun to resume.")
+    .description("The study's ablations (reference context, α·SFT term, loss type, similarity filter, curriculum, reference step time), each a copy of the study's Stage 1 run (its data, start and settings) that changes one thing, evaluated on its held-out world. Writes DIR/ablations.json. Rerun to resume.")
     .requiredOption('--study <dir>', 'a `longvpo reproduce --out DIR` folder (data/, heldout/, runs/sft, runs/stage1)')
     .option('--only <list>', `variants to run, comma-separated (${ABLATIONS.join(', ')}; default all)`, '')
     .option('--lengths <list>', 'probe composite lengths', '1,16,32')
@@ -65,19 +70,40 @@ export function ablateCommand(ctx: CliContext): Command {
     .addHelpText('after', '\nExample: npx longvpo reproduce --seed 42 --out out/study && npx longvpo ablate --study out/study')
     .action(async (o: AblateOptions) => {
       const t0 = Date.now();
-      const variants = parseOnly(o.only);
+      const asked = parseOnly(o.only);
       if (!Number.isInteger(o.timingSteps) || o.timingSteps < 3) throw new CliError(`--timing-steps is ${o.timingSteps}.`, 'Use a whole number ≥ 3 (the first 2 steps are not timed).');
-      const data = join(o.study, 'data');
+      // The study as reproduce made it: its recipe and training worlds fix the Stage 1 run every variant copies.
+      const comparisonFile = join(o.study, 'comparison.json');
+      if (!(await exists(comparisonFile)))
+        throw new CliError(`${o.study} has no comparison.json: its study has not finished.`, `Run \`npx longvpo reproduce … --out ${o.study}\` to the end first (it is resumable): each ablation is compared with its Stage 1 run.`);
+      const study = JSON.parse(await readFile(comparisonFile, 'utf8')) as { recipe?: unknown; training_seeds?: unknown };
+      const recipe: Recipe = (RECIPES as readonly unknown[]).includes(study.recipe) ? (study.recipe as Recipe) : 'paper';
+      const worlds = Array.isArray(study.training_seeds) ? Math.max(1, study.training_seeds.length) : 1;
+      const stage1 = studySteps(recipe, { worlds, quick: o.quick }).find((s) => s.run === 'stage1');
+      if (!stage1) throw new Error(`the ${recipe} recipe has no Stage 1 step`);
+      const stage1Flags = stepFlags(stage1.settings);
+      // Several worlds train on their merge (DIR/train); DIR/data is the first world alone.
+      const data = worlds > 1 ? join(o.study, 'train') : join(o.study, 'data');
       const held = join(o.study, 'heldout');
       const sft = join(o.study, 'runs', 'sft');
-      for (const [what, path] of [['training data', join(data, 'report.json')], ['held-out world', join(held, 'report.json')], ['SFT run', join(sft, 'checkpoint.json')]] as const)
+      const init = join(o.study, 'runs', stage1.init ?? 'sft');
+      for (const [what, path] of [['training data', join(data, 'report.json')], ['held-out world', join(held, 'report.json')], ['SFT run', join(sft, 'checkpoint.json')], ['Stage 1 start', join(init, 'checkpoint.json')]] as const)
         if (!(await exists(path))) throw new CliError(`${o.study} has no ${what} (${path}).`, `Run \`npx longvpo reproduce --out ${o.study}\` first (it is resumable).`);
+      // Variants that do not apply to this study: refused when asked for by name, left out of "all".
+      const notHere: Partial<Record<Ablation, string>> = {
+        ...(recipe !== 'curriculum' && { nocurriculum: `${o.study} follows the paper's recipe: its Stage 1 already starts from SFT.` }),
+        ...(worlds > 1 && { nofilter: `${o.study} trains on ${worlds} worlds; Stage 1 data without the filter is made for one world (\`synth --oracle\`), and each world's would need its own oracle and a merge.` }),
+      };
+      const named = o.only.trim() !== '';
+      for (const v of asked) if (named && notHere[v]) throw new CliError(`No ${v} ablation for this study: ${notHere[v]}`, `Leave ${v} out of --only.`);
+      const variants = asked.filter((v) => !notHere[v]);
+      for (const v of asked) if (notHere[v]) note(`ablate: ${v} left out: ${notHere[v]}`, o.quiet);
       const q = o.quiet ? ['--quiet'] : [];
       const evalArgs = ['--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
       const dir = (name: string): string => join(o.study, 'ablate', name);
       const results: Record<string, Record<string, unknown>> = {};
       const perItems: Record<string, PerItem | undefined> = {};
-      const record = async (name: string, evalFile: string, extra: { args: string[]; data: string | null; train_seconds: number | null }): Promise<void> => {
+      const record = async (name: string, evalFile: string, extra: { args: string[]; data: string | null; init: string | null; train_seconds: number | null }): Promise<void> => {
         const e = JSON.parse(await readFile(evalFile, 'utf8')) as EvalFile;
         const per = <T,>(f: (p: EvalFile['summed']['byLength'][string]) => T): Record<string, T> => Object.fromEntries(Object.entries(e.summed.byLength).map(([l, p]) => [l, f(p)]));
         results[name] = { ...extra, by_length: e.by_length, ci95: per((p) => p.ci95), n: per((p) => p.n), stage2_full: e.stage2?.full?.accuracy ?? null };
@@ -89,27 +115,30 @@ export function ablateCommand(ctx: CliContext): Command {
       if (await exists(join(base, 'checkpoint.json'))) {
         const file = join(dir('default'), 'eval.json');
         if (!(await currentEval(file, o.lengths))) await runCli(['eval', '--run', base, '--data', held, ...evalArgs, '--out', file, ...q], ctx.signal);
-        await record('default', file, { args: [], data: data, train_seconds: null });
+        await record('default', file, { args: [], data, init, train_seconds: null });
       }
-      const trainAndEval = async (name: string, trainArgs: string[], dataDir = data): Promise<void> => {
+      // A variant: the study's Stage 1 step (start, settings) with `trainArgs` on top; `from` and
+      // `settings` replace the start and the recipe's settings (nocurriculum).
+      const trainAndEval = async (name: string, trainArgs: string[], dataDir = data, from = init, settings = stage1Flags): Promise<void> => {
         const run = dir(name);
         const state = await trainState(run);
         if (state !== 'done') {
           note(`ablate: ${name}${state === 'partial' ? ' (resuming)' : ''}…`, false);
           await rm(join(run, 'eval.json'), { force: true });
           const t = Date.now();
-          await runCli(state === 'partial' ? ['train', '--resume', run, ...q] : ['train', '--data', dataDir, '--stage', '1', '--init', sft, ...stage1Settings(o.quick), ...trainArgs, '--out', run, ...q], ctx.signal);
+          await runCli(state === 'partial' ? ['train', '--resume', run, ...q] : ['train', '--data', dataDir, '--stage', '1', '--init', from, ...settings, ...trainArgs, '--out', run, ...q], ctx.signal);
           await writeOutputs(run, { done: 'finished\n', 'train_seconds.txt': `${(Date.now() - t) / 1000}\n` });
         } else note(`ablate: ${name} — already done, kept`, o.quiet);
         if (!(await currentEval(join(run, 'eval.json'), o.lengths))) await runCli(['eval', '--run', run, '--data', held, ...evalArgs, ...q], ctx.signal);
         const trainSeconds = await readFile(join(run, 'train_seconds.txt'), 'utf8').then((t) => Number(t.trim()), () => null);
-        await record(name, join(run, 'eval.json'), { args: trainArgs, data: dataDir, train_seconds: trainSeconds });
+        await record(name, join(run, 'eval.json'), { args: trainArgs, data: dataDir, init: from, train_seconds: trainSeconds });
       };
       let timing: Record<string, number> | null = null;
       for (const v of variants) {
         if (v === 'ref-full') await trainAndEval(v, ['--ref', 'full']);
         else if (v === 'alpha0') await trainAndEval(v, ['--alpha', '0']);
         else if (v === 'ipo') await trainAndEval(v, ['--loss', 'ipo']);
+        else if (v === 'nocurriculum') await trainAndEval(v, [], data, sft, stage1Settings(o.quick, worlds));
         else if (v === 'nofilter') {
           const nf = join(o.study, 'data-nofilter');
           if (!(await exists(join(nf, 'report.json')))) {
@@ -127,7 +156,7 @@ export function ablateCommand(ctx: CliContext): Command {
             if ((await trainState(run)) !== 'done') {
               note(`ablate: timing, ${ref} reference every step (${steps} steps)…`, false);
               await rm(run, { recursive: true, force: true });
-              await runCli(['train', '--data', data, '--stage', '1', '--init', sft, ...stage1Settings(o.quick), '--ref', ref, '--no-ref-cache', '--steps', String(steps), '--out', run, ...q], ctx.signal);
+              await runCli(['train', '--data', data, '--stage', '1', '--init', init, ...stage1Flags, '--ref', ref, '--no-ref-cache', '--steps', String(steps), '--out', run, ...q], ctx.signal);
               await writeOutputs(run, { done: 'finished\n' });
             }
             times[ref] = medianStepTime(await readFile(join(run, 'metrics.jsonl'), 'utf8'));
@@ -138,7 +167,7 @@ export function ablateCommand(ctx: CliContext): Command {
       // Each variant against the default run on the same items (paired interval, McNemar p).
       const baseline = 'default';
       for (const [name, r] of Object.entries(results)) if (name !== baseline && baseline in results) r.vs_default = pairedGains(perItems[baseline], perItems[name]) ?? null;
-      const out = { study: o.study, lengths: o.lengths.split(','), variants: results, timing, seconds: (Date.now() - t0) / 1000 };
+      const out = { study: o.study, recipe, training_worlds: worlds, lengths: o.lengths.split(','), variants: results, timing, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.study, { 'ablations.json': JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       const lengths = o.lengths.split(',');
       const pct = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? (100 * x).toFixed(1) : '—');
