@@ -49,6 +49,23 @@ export function sequenceLength(s: SequenceSpec, layout: SequenceLayout = 'clips-
 /** Padded lengths are multiples of this, so backends that compile per shape see few shapes. */
 export const LENGTH_BUCKET = 8;
 
+/**
+ * Writes a sequence's prefix at `base`: [<bos>; question] for question-twice, the visual tokens,
+ * then [<bos>; question; <ans>]. Returns the length written (the first answer token's position).
+ */
+function writePrefix(s: Pick<SequenceSpec, 'clipRows' | 'question'>, layout: SequenceLayout, out: { tokenIds: Int32Array; visualRows: Int32Array; isVisual: Float32Array }, base: number): number {
+  let p = 0;
+  if (layout === 'question-twice') for (const id of [BOS, ...s.question]) out.tokenIds[base + p++] = id;
+  for (const row of s.clipRows) {
+    out.visualRows[base + p] = row;
+    out.isVisual[base + p] = 1;
+    out.tokenIds[base + p] = PAD;
+    p++;
+  }
+  for (const id of [BOS, ...s.question, ANS]) out.tokenIds[base + p++] = id;
+  return p;
+}
+
 export function packBatch(specs: readonly SequenceSpec[], maxContext: number, layout: SequenceLayout = 'clips-first'): PackedBatch {
   const n = specs.length;
   const longest = Math.max(...specs.map((s) => sequenceLength(s, layout)));
@@ -67,17 +84,9 @@ export function packBatch(specs: readonly SequenceSpec[], maxContext: number, la
   let realTokens = 0;
   specs.forEach((s, b) => {
     const base = b * t;
-    let p = 0;
-    if (layout === 'question-twice') for (const id of [BOS, ...s.question]) tokenIds[base + p++] = id;
-    for (const row of s.clipRows) {
-      visualRows[base + p] = row;
-      isVisual[base + p] = 1;
-      tokenIds[base + p] = PAD;
-      p++;
-    }
-    const text = [BOS, ...s.question, ANS, ...s.answer, EOS];
-    const answerStart = p + 1 + s.question.length + 1; // position of the first answer token
-    for (const id of text) tokenIds[base + p++] = id;
+    const answerStart = writePrefix(s, layout, { tokenIds, visualRows, isVisual }, base); // position of the first answer token
+    let p = answerStart;
+    for (const id of [...s.answer, EOS]) tokenIds[base + p++] = id;
     realTokens += p;
     // targets[t] = token at t+1 (visual positions have no token: PAD, never scored; nor is the
     // leading question of question-twice: only answer targets enter the losses)
@@ -140,16 +149,8 @@ export function packChoices(specs: readonly ChoiceSpec[], maxContext: number, la
   let c = 0;
   specs.forEach((s, b) => {
     const base = b * t;
-    let p = 0;
-    if (layout === 'question-twice') for (const id of [BOS, ...s.question]) tokenIds[base + p++] = id;
-    for (const row of s.clipRows) {
-      visualRows[base + p] = row;
-      isVisual[base + p] = 1;
-      tokenIds[base + p] = PAD;
-      p++;
-    }
-    for (const id of [BOS, ...s.question, ANS]) tokenIds[base + p++] = id;
-    const prefix = p;
+    const prefix = writePrefix(s, layout, { tokenIds, visualRows, isVisual }, base);
+    let p = prefix;
     // owner[i]: −1 for the prefix, k for candidate k's slots, −2 for padding.
     const owner = new Int32Array(t).fill(-2);
     for (let i = 0; i < prefix; i++) {
