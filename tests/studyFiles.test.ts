@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROBE_VERSION } from '../src/core/eval/probe';
+import { DEMO_DATA_VERSION } from '../src/core/demo';
 import { currentEval, keptMerge, keptWorld, sameLayout, sameStep, sameTrainingData, worldMismatch, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
 
 describe('currentEval', () => {
@@ -69,18 +70,22 @@ describe('kept worlds and merges of a study', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const want = { seed: 42, size: 'full', features: 'mobilenet', sftQuestions: 'both' } as const;
 
-  it('names what differs: seed, size, features (when recorded), SFT wording (none recorded: anchored)', () => {
-    expect(worldMismatch({ seed: 42, size: 'full', features: 'mobilenet', sft: { questions: 'both' } }, want)).toBeNull();
-    expect(worldMismatch({ seed: 42, size: 'full', sft: { questions: 'both' } }, want)).toBeNull();
-    expect(worldMismatch({ seed: 43, size: 'full', sft: { questions: 'both' } }, want)).toMatch(/seed 43, but this study asks for seed 42/);
-    expect(worldMismatch({ seed: 42, size: 'small', sft: { questions: 'both' } }, want)).toMatch(/size small/);
-    expect(worldMismatch({ seed: 42, size: 'full', features: 'regions', sft: { questions: 'both' } }, want)).toMatch(/features regions/);
-    expect(worldMismatch({ seed: 42, size: 'full', sft: {} }, want)).toMatch(/SFT questions of the form anchored, but this study asks for both/);
+  const v = { data_version: DEMO_DATA_VERSION };
+
+  it('names what differs: seed, size, features (when recorded), SFT wording (none recorded: anchored), data version (none: 1)', () => {
+    expect(worldMismatch({ seed: 42, size: 'full', features: 'mobilenet', sft: { questions: 'both' }, ...v }, want)).toBeNull();
+    expect(worldMismatch({ seed: 42, size: 'full', sft: { questions: 'both' }, ...v }, want)).toBeNull();
+    expect(worldMismatch({ seed: 43, size: 'full', sft: { questions: 'both' }, ...v }, want)).toMatch(/seed 43, but this study asks for seed 42/);
+    expect(worldMismatch({ seed: 42, size: 'small', sft: { questions: 'both' }, ...v }, want)).toMatch(/size small/);
+    expect(worldMismatch({ seed: 42, size: 'full', features: 'regions', sft: { questions: 'both' }, ...v }, want)).toMatch(/features regions/);
+    expect(worldMismatch({ seed: 42, size: 'full', sft: {}, ...v }, want)).toMatch(/SFT questions of the form anchored, but this study asks for both/);
+    // A world made before demo wrote its files as now (scenes, Stage 2 triples) is not kept.
+    expect(worldMismatch({ seed: 42, size: 'full', sft: { questions: 'both' } }, want)).toMatch(/data version 1, made before `demo` wrote its files as it does now \(data version 2/);
   });
 
   it('keeps a fitting world, makes a missing one, refuses another (never silently kept)', async () => {
     expect(await keptWorld(join(dir, 'none'), want)).toBe(false);
-    writeFileSync(join(dir, 'report.json'), JSON.stringify({ seed: 42, size: 'full', sft: { questions: 'both' } }));
+    writeFileSync(join(dir, 'report.json'), JSON.stringify({ seed: 42, size: 'full', sft: { questions: 'both' }, ...v }));
     expect(await keptWorld(dir, want)).toBe(true);
     await expect(keptWorld(dir, { ...want, sftQuestions: 'anchored' })).rejects.toThrow(/holds a demo world of SFT questions of the form both/);
     writeFileSync(join(dir, 'report.json'), '{');

@@ -3,7 +3,7 @@
 // DIR/report.json (docs/cli.md).
 import { Command, Option } from 'commander';
 import { clipsJsonl } from '../core/clipsJsonl';
-import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
+import { DEMO_DATA_VERSION, DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import { DEFAULT_PIPELINE, LIMITS } from '../core/pipeline';
 import { sceneListJsonl } from '../core/sceneList';
 import { studioJsonl } from '../core/triples/exports';
@@ -97,6 +97,7 @@ export function demoCommand(ctx: CliContext): Command {
     const tStage2 = Date.now();
     const summary = {
       command: 'demo',
+      data_version: DEMO_DATA_VERSION,
       size: o.size,
       seed: o.seed,
       features: o.features,

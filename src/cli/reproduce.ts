@@ -13,7 +13,7 @@ import { PROBE_VERSION } from '../core/eval/probe';
 import { SEQUENCE_LAYOUTS, type SequenceLayout, type TrainConfig } from '../core/train/config';
 import { RECIPES, recipeLayout, stepFlags, studySftEpochs, studySteps, type Recipe, type StepSettings } from '../core/train/recipe';
 import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../core/train/sftSynthesis';
-import { DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
+import { DEMO_DATA_VERSION, DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
 import { CliError } from './errors';
 import { BASELINES, type EvalFile } from './eval';
@@ -187,14 +187,17 @@ export interface WorldSettings {
 
 /**
  * Why a kept world's report does not fit `want`, or null. Fields a report predates read as what
- * was then the only choice (SFT wording: anchored) or are not compared (features: not recorded).
+ * was then the only choice (SFT wording: anchored; data version 1) or are not compared
+ * (features: not recorded).
  */
-export function worldMismatch(report: { seed?: unknown; size?: unknown; features?: unknown; sft?: { questions?: unknown } }, want: WorldSettings): string | null {
+export function worldMismatch(report: { seed?: unknown; size?: unknown; features?: unknown; sft?: { questions?: unknown }; data_version?: unknown }, want: WorldSettings): string | null {
   if (report.seed !== want.seed) return `seed ${String(report.seed)}, but this study asks for seed ${want.seed}`;
   if (report.size !== want.size) return `size ${String(report.size)}, but this study asks for ${want.size}`;
   if (report.features !== undefined && report.features !== want.features) return `features ${String(report.features)}, but this study asks for ${want.features}`;
   const had = report.sft?.questions ?? 'anchored';
   if (had !== want.sftQuestions) return `SFT questions of the form ${String(had)}, but this study asks for ${want.sftQuestions}`;
+  const version = report.data_version ?? 1;
+  if (version !== DEMO_DATA_VERSION) return `data version ${String(version)}, made before \`demo\` wrote its files as it does now (data version ${DEMO_DATA_VERSION}: docs/cli.md)`;
   return null;
 }
 

@@ -21,3 +21,11 @@ export const DEMO_FEATURES = ['mobilenet', 'mobilenet+colour', 'colour', 'region
 export type DemoFeatures = (typeof DEMO_FEATURES)[number];
 /** The features an embedder computes from pixels (all but the oracle `facts` and `fact-tokens`). */
 export type PixelFeatures = Exclude<DemoFeatures, 'facts' | 'fact-tokens'>;
+
+/**
+ * What a `demo` folder's files are made by, beyond its settings: raised whenever the same settings
+ * come to write other files, so that `longvpo reproduce` does not keep a world made the old way. 2: the
+ * object-token scenes are cut on the background (941361a), and a cross-scene query written twice
+ * keeps both records (e0fb680); 1 (no field): before.
+ */
+export const DEMO_DATA_VERSION = 2;
