@@ -7,6 +7,7 @@ import { editCaption } from '../core/synthesis/stage2Captions';
 import type { SceneCaptionRecord } from '../core/synthesis/stage2Settings';
 import type { StudioDatabase } from './db';
 import type { ClipRecord, VideoRecord } from './schema';
+import { deleteTriplesCiting } from './triplesRepo';
 
 export interface StoredSceneVideo {
   video: VideoRecord;
@@ -86,19 +87,7 @@ export async function replaceVideoSpans(db: StudioDatabase, videos: readonly { v
     const name = (await tx.objectStore('videos').get(videoId))?.name;
     if (name !== undefined && old.some((c) => c.kind === 'scene') && sceneSpans(old) !== sceneSpans(records)) recut.add(name);
   }
-  let stage2Removed = 0;
-  const removedFrom = new Set<string>();
-  if (recut.size > 0) {
-    const triples = tx.objectStore('triples');
-    for (let cursor = await triples.index('byStage').openCursor(IDBKeyRange.only(2)); cursor; cursor = await cursor.continue()) {
-      const cited = ((cursor.value.body as { clips?: { video_name?: string }[] }).clips ?? []).flatMap((c) => (c.video_name !== undefined && recut.has(c.video_name) ? [c.video_name] : []));
-      if (cited.length > 0) {
-        for (const n of cited) removedFrom.add(n);
-        await cursor.delete();
-        stage2Removed++;
-      }
-    }
-  }
+  const { deleted: stage2Removed, videos: removedFrom } = recut.size > 0 ? await deleteTriplesCiting(tx.objectStore('triples'), recut, 2) : { deleted: 0, videos: new Set<string>() };
   if (removedFrom.size > 0) {
     const settings = tx.objectStore('settings');
     const before = ((await settings.get('stage2Recut'))?.value as string[] | undefined) ?? [];

@@ -3,8 +3,9 @@
 // Must: a batch is written in ONE transaction, so an import or a synthesis run is stored whole
 // or not at all (DESIGN.md §5: "never half-write the store").
 import type { Triple } from '../core/triples/types';
+import type { IDBPObjectStore, StoreNames } from 'idb';
 import type { StudioDatabase } from './db';
-import type { TripleRecord } from './schema';
+import type { StudioDB, TripleRecord } from './schema';
 
 export function tripleRecord(triple: Triple, createdAt: number): TripleRecord {
   return { id: triple.id, stage: triple.stage, task_type: triple.task_type, createdAt, body: triple as unknown as Record<string, unknown> };
@@ -63,18 +64,31 @@ export async function deleteTriples(db: StudioDatabase, stage?: 1 | 2): Promise<
   return n;
 }
 
+/** The `triples` store inside any read-write transaction that holds it. */
+type WritableTriples = IDBPObjectStore<StudioDB, ArrayLike<StoreNames<StudioDB>>, 'triples', 'readwrite'>;
+
+/**
+ * Deletes, inside the caller's transaction, the triples (of `stage`, or both) that cite a clip of
+ * any of `videoNames`; resolves with how many, and which of those videos they cited.
+ */
+export async function deleteTriplesCiting(store: WritableTriples, videoNames: ReadonlySet<string>, stage?: 1 | 2): Promise<{ deleted: number; videos: Set<string> }> {
+  let deleted = 0;
+  const videos = new Set<string>();
+  const source = stage === undefined ? store : store.index('byStage');
+  for (let cursor = await source.openCursor(stage === undefined ? undefined : IDBKeyRange.only(stage)); cursor; cursor = await cursor.continue()) {
+    const cited = ((cursor.value.body as { clips?: { video_name?: string }[] }).clips ?? []).flatMap((c) => (c.video_name !== undefined && videoNames.has(c.video_name) ? [c.video_name] : []));
+    if (cited.length === 0) continue;
+    for (const n of cited) videos.add(n);
+    await cursor.delete();
+    deleted++;
+  }
+  return { deleted, videos };
+}
+
 /** Deletes the triples (of `stage`, or both) that cite a clip of any of `videoNames` (one transaction); reviews stay, as above. */
 export async function deleteTriplesOfVideos(db: StudioDatabase, videoNames: ReadonlySet<string>, stage?: 1 | 2): Promise<number> {
   const tx = db.transaction('triples', 'readwrite');
-  let n = 0;
-  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
-    if (stage !== undefined && cursor.value.stage !== stage) continue;
-    const clips = (cursor.value.body as { clips?: { video_name?: string }[] }).clips ?? [];
-    if (clips.some((c) => c.video_name !== undefined && videoNames.has(c.video_name))) {
-      await cursor.delete();
-      n++;
-    }
-  }
+  const { deleted } = await deleteTriplesCiting(tx.objectStore('triples'), videoNames, stage);
   await tx.done;
-  return n;
+  return deleted;
 }
