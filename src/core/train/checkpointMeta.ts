@@ -44,6 +44,8 @@ export interface CheckpointMeta {
     embedder?: string;
     /** DPO stages: FNV-1a (hex) of the pairs' ids in training order, so a resume on other pairs of the same count is refused (absent in older checkpoints: not checked). */
     pairs?: string;
+    /** DPO stages: FNV-1a (hex) of the pairs' contents and the clip vectors they read (`pairsContentFingerprint`), so a resume on data changed in place is refused and Reproduce trains such a run again (absent before: not checked). */
+    content?: string;
     /** SFT: FNV-1a (hex) of the samples' ids, clips, questions and answers in training order, so a resume on other questions is refused (absent in older checkpoints: not checked). */
     sft?: string;
     /** SFT: the wording its questions were asked in (the studio's generator), so a resume without the stored questions asks in the same (absent in older checkpoints: anchored). */

@@ -33,6 +33,50 @@ export function sftFingerprint(samples: readonly SftSample[]): string {
   return fnv1a(samples.map((s) => [s.id, s.clips.join(','), s.question, s.answer].join('\u241f')).join('\n')).toString(16).padStart(8, '0');
 }
 
+const FNV_PRIME = 0x01000193;
+const fnvText = (h: number, t: string): number => {
+  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), FNV_PRIME);
+  return h;
+};
+
+/**
+ * Each pair's content as a key, `${id}#${hash}`: FNV-1a of its clips, reference clips, question
+ * and answers and of the bits of every clip vector it reads. The reference log-prob cache is
+ * keyed by it, so a pair whose text or clips changed under the same id (a video cut again keeps
+ * its scenes' ids; a Review edit keeps the triple's) is scored again instead of read stale.
+ */
+export function pairContentKeys(pairs: readonly PreferenceSample[], clips: ClipSource): string[] {
+  const vectorHash = new Map<string, number>();
+  const ofClip = (id: string): number => {
+    let h = vectorHash.get(id);
+    if (h === undefined) {
+      h = 0x811c9dc5;
+      const v = clips.vector(id);
+      if (v) {
+        const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
+        for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ (bits[i] as number), FNV_PRIME);
+      }
+      vectorHash.set(id, h >>> 0);
+    }
+    return h;
+  };
+  return pairs.map((p) => {
+    let h = fnvText(0x811c9dc5, [p.clips.join(','), p.anchorClips.join(','), p.question, p.chosen, p.rejected].join('\u241f'));
+    for (const id of p.clips.concat(p.anchorClips)) h = Math.imul(h ^ ofClip(id), FNV_PRIME);
+    return `${p.id}#${(h >>> 0).toString(16).padStart(8, '0')}`;
+  });
+}
+
+/**
+ * The DPO pairs a run trains on and the clip vectors they read, as one hash (checkpoint
+ * `data.content`): every `pairContentKeys` key in training order, so a kept run is known to have
+ * trained on exactly this data. The ids alone (`pairsFingerprint`) miss a video cut again (its
+ * scenes keep their ids and get other spans and vectors) and an edit in Review (same id, other text).
+ */
+export function pairsContentFingerprint(pairs: readonly PreferenceSample[], clips: ClipSource): string {
+  return (fnvText(0x811c9dc5, pairContentKeys(pairs, clips).join('\n')) >>> 0).toString(16).padStart(8, '0');
+}
+
 export interface TrainData {
   clips: ClipSource;
   sft: readonly SftSample[];
@@ -81,6 +125,7 @@ export class TrainSession {
   private lastSaved: number;
   private pending: StepMetrics[] = [];
   private lastMetrics: StepMetrics | null = null;
+  private content: string | undefined;
 
   private constructor(
     readonly runId: string,
@@ -92,6 +137,12 @@ export class TrainSession {
     private readonly data: TrainData,
   ) {
     this.lastSaved = trainer.step;
+  }
+
+  /** `pairsContentFingerprint` of the run's data, once per session (it reads every clip vector). */
+  private contentFingerprint(): string {
+    this.content ??= pairsContentFingerprint(this.data.pairs, this.data.clips);
+    return this.content;
   }
 
   get model(): ModelConfig {
@@ -148,6 +199,11 @@ export class TrainSession {
       trainer.dispose();
       throw new UserFacingError(`The run trained on other triples than this data has (the same count, ${meta.data.samples}, but not the same triples).`, 'Resume with the triples the run started with (the same folder, or the library before triples were added, removed or reviewed), or start a new run.');
     }
+    // Same pairs, other content (a video cut again: its scenes keep their ids; a Review edit). Absent before.
+    if (config.stage !== 'sft' && meta.data.content !== undefined && meta.data.content !== pairsContentFingerprint(data.pairs, data.clips)) {
+      trainer.dispose();
+      throw new UserFacingError(`The run trained on other triples or clips than this data has (the same ${meta.data.samples} triples by id, but other questions, answers, scenes or clip vectors).`, 'Resume with the data the run started with (the same folder, or the library before a video was cut again or a triple edited in Review), or start a new run.');
+    }
     // Same count, other questions (an endpoint asked again, another SFT wording, a changed sft.jsonl).
     if (config.stage === 'sft' && meta.data.sft !== undefined && meta.data.sft !== sftFingerprint(data.sft)) {
       trainer.dispose();
@@ -170,7 +226,7 @@ export class TrainSession {
       optimizerT: 0,
       referenceId: this.referenceId,
       initId: this.initId,
-      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }), ...(t.config.stage !== 'sft' ? { pairs: pairsFingerprint(this.data.pairs) } : { sft: sftFingerprint(this.data.sft), ...(this.data.sftQuestions !== undefined && { sftQuestions: this.data.sftQuestions }) }) },
+      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }), ...(t.config.stage !== 'sft' ? { pairs: pairsFingerprint(this.data.pairs), content: this.contentFingerprint() } : { sft: sftFingerprint(this.data.sft), ...(this.data.sftQuestions !== undefined && { sftQuestions: this.data.sftQuestions }) }) },
       createdAt: new Date().toISOString(),
       lastMetrics: this.lastMetrics,
     };
@@ -196,11 +252,23 @@ export class TrainSession {
     let last: string | null = null;
     if (this.referenceId !== null && t.config.cacheRef) {
       const key = refCacheKey(this.referenceId, t.config.refMode, t.config.compositeClips);
+      // Entries are keyed by each pair's content key, not its id: a pair changed under its id is scored again.
+      const pairs = this.data.pairs;
+      const keys = pairContentKeys(pairs, this.data.clips);
       const cached = await store.loadRefLogps(key);
-      if (cached) for (const [id, v] of cached) t.refLogps.set(id, v);
+      if (cached)
+        pairs.forEach((p, i) => {
+          const v = cached.get(keys[i] as string);
+          if (v) t.refLogps.set(p.id, v);
+        });
       if (t.missingReference() > 0) {
         await t.prepareReference({ ...(o.signal && { signal: o.signal }), onProgress: (done, total) => o.onPhase?.({ kind: 'reference', done, total }) });
-        await store.saveRefLogps(key, t.refLogps);
+        const byContent = new Map(cached);
+        pairs.forEach((p, i) => {
+          const v = t.refLogps.get(p.id);
+          if (v) byContent.set(keys[i] as string, v);
+        });
+        await store.saveRefLogps(key, byContent);
       }
     }
     const end = async (status: SessionEnd['status'], error?: TrainingDivergedError): Promise<SessionEnd> => {

@@ -18,8 +18,8 @@ import { AdamW } from './adamw';
 import { decodeCheckpoint, encodeCheckpoint } from '../../core/train/checkpointFile';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from '../../core/train/checkpointMeta';
 import { tokenMeanNll } from './losses';
-import { PolicyTrainer, type StepMetrics } from './trainer';
-import { TrainSession, type RunStore, type TrainData } from './session';
+import { PolicyTrainer, type RefLogps, type StepMetrics } from './trainer';
+import { pairsContentFingerprint, TrainSession, type RunStore, type TrainData } from './session';
 
 beforeAll(async () => {
   expect((await activateBackend('cpu', { wasmPaths: wasmDir })).ok).toBe(true);
@@ -249,8 +249,65 @@ describe('TrainSession resume of a DPO run', () => {
     }
     expect(refused).toMatchObject({ message: expect.stringMatching(/other triples/), hint: expect.stringMatching(/Resume with the triples the run started with/) });
     // A checkpoint from before the fingerprint resumes on the count alone.
-    const { pairs: _old, ...older } = contents.meta.data;
+    const { pairs: _old, content: _content, ...older } = contents.meta.data;
     TrainSession.resume({ ...contents, meta: { ...contents.meta, data: older } }, data(swapped)).trainer.dispose();
+  });
+});
+
+describe('TrainSession on data changed in place (same ids, other content)', () => {
+  // A video cut again keeps its scenes' ids with other spans and vectors; a Review edit keeps the triple's id.
+  const clipsWith = (changed: string, by: number): ClipSource => ({ ...CLIPS, vector: (id) => (id === changed ? CLIPS.vector(id)?.map((x) => x + by) : CLIPS.vector(id)) });
+  const data = (pairs: readonly PreferenceSample[], clips: ClipSource = CLIPS): TrainData => ({ clips, sft: SFT, pairs, source: 'test' });
+  const edited = PAIRS.map((p, i) => (i === 2 ? { ...p, chosen: 'green' } : p));
+
+  it('records the pairs’ content and clip vectors, and refuses a resume on either changed', async () => {
+    let saved: Uint8Array | undefined;
+    const store: RunStore = { saveCheckpoint: async (bytes) => void (saved = bytes), loadRefLogps: async () => undefined, saveRefLogps: async () => undefined };
+    const sft = TrainSession.start({ runId: 'sft', config: { ...defaultTrainConfig('sft'), batchSize: 12, maxSteps: 1 }, data: data(PAIRS), model: { dModel: 16, heads: 2, layers: 1, mlpRatio: 2, maxContext: 64 } });
+    await sft.checkpoint(store);
+    sft.trainer.dispose();
+    const dpo = TrainSession.start({ runId: 'dpo', config: { ...defaultTrainConfig('stage1'), batchSize: 2, maxSteps: 2, cacheRef: false }, data: data(PAIRS), init: { id: 'sft', contents: decodeCheckpoint(saved as Uint8Array) } });
+    await dpo.trainer.trainStep();
+    await dpo.checkpoint(store);
+    dpo.trainer.dispose();
+    const contents = decodeCheckpoint(saved as Uint8Array);
+    expect(contents.meta.data.content).toBe(pairsContentFingerprint(PAIRS, CLIPS));
+    TrainSession.resume(contents, data(PAIRS)).trainer.dispose();
+    // A clip no pair reads changes nothing; one a pair reads, or an answer, does.
+    expect(pairsContentFingerprint(PAIRS, clipsWith('c9', 1))).toBe(contents.meta.data.content);
+    for (const other of [data(edited), data(PAIRS, clipsWith('c4', 1e-3))]) expect(() => TrainSession.resume(contents, other)).toThrow(/other triples or clips than this data has/);
+    // A checkpoint from before the content hash resumes on the ids alone.
+    const { content: _old, ...older } = contents.meta.data;
+    TrainSession.resume({ ...contents, meta: { ...contents.meta, data: older } }, data(edited)).trainer.dispose();
+  });
+
+  it('keys the reference log-prob cache by content: a pair changed under its id is scored again, the others are read', async () => {
+    let saved: Uint8Array | undefined;
+    const cache = new Map<string, Map<string, RefLogps>>();
+    const store: RunStore = { saveCheckpoint: async (bytes) => void (saved = bytes), loadRefLogps: async (k) => cache.get(k), saveRefLogps: async (k, v) => void cache.set(k, new Map(v)) };
+    const sft = TrainSession.start({ runId: 'sft', config: { ...defaultTrainConfig('sft'), batchSize: 12, maxSteps: 2, lr: 1e-2 }, data: data(PAIRS), model: { dModel: 16, heads: 2, layers: 1, mlpRatio: 2, maxContext: 64 } });
+    await sft.checkpoint(store);
+    sft.trainer.dispose();
+    const init = { id: 'sft', contents: decodeCheckpoint(saved as Uint8Array) };
+    let runs = 0;
+    const phases = async (pairs: readonly PreferenceSample[], clips: ClipSource = CLIPS): Promise<{ scored: number; ref: Map<string, RefLogps> }> => {
+      const run = TrainSession.start({ runId: `dpo-${++runs}`, config: { ...defaultTrainConfig('stage1'), batchSize: 2, maxSteps: 1 }, data: data(pairs, clips), init });
+      let scored = 0;
+      await run.run(store, { pauseAfter: 0, onPhase: (p) => void (p.kind === 'reference' && (scored = p.total)) });
+      const ref = new Map(run.trainer.refLogps);
+      run.trainer.dispose();
+      return { scored, ref };
+    };
+    const first = await phases(PAIRS);
+    expect(first.scored).toBe(PAIRS.length);
+    expect((await phases(PAIRS)).scored).toBe(0);
+    // One answer edited: that pair alone is scored again, and its reference differs.
+    const afterEdit = await phases(edited);
+    expect(afterEdit.scored).toBe(1);
+    expect(afterEdit.ref.get('p3')?.chosen).not.toBeCloseTo(first.ref.get('p3')?.chosen as number, 4);
+    expect(afterEdit.ref.get('p1')).toEqual(first.ref.get('p1'));
+    // Clip c4 re-embedded: the three pairs that read it are scored again.
+    expect((await phases(PAIRS, clipsWith('c4', 0.5))).scored).toBe(3);
   });
 });
 
