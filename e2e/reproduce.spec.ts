@@ -1,11 +1,16 @@
 // Reproduce LongVPO (issue #13) in Chromium: one click runs the small study end to end — demo
 // import, Stage 1 and Stage 2 triples, SFT → Stage 1 → Stage 2 DPO, the held-out probe on each —
 // and a reload mid-way continues it, keeping every finished step.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { storeRecords } from './studio';
+import { DEMO_SIZES } from '../src/core/demo';
+import { buildWorld } from '../src/core/world';
 
 test('one click runs the whole study; after a reload it continues with the finished steps kept', async ({ page }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(900_000);
   await page.goto('/#/evaluate');
   await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
@@ -28,6 +33,43 @@ test('one click runs the whole study; after a reload it continues with the finis
   // And with only the anchor hidden: what reading the anchor adds, per run.
   await expect(page.getByRole('table', { name: 'What reading the anchor adds' }).locator('tbody tr')).toHaveCount(3);
   await expect(page.getByRole('table', { name: 'What reading the anchor adds' })).toContainText(/\d+\.\d · [+−]\d+\.\d \[/);
+
+  // The long video cut again (a scene list): its Stage 2 triples go, and the next click makes them
+  // anew and trains Stage 2 again on them (its kept run trained on the old scenes; it stays
+  // stored), keeping SFT, Stage 1 and their evaluations.
+  type StudyRun = { id: string; stage: string; status: string; initId?: string };
+  const before = await storeRecords<StudyRun>(page, 'runs');
+  const oldStage2 = before.filter((r) => r.stage === 'stage2').map((r) => r.id);
+  expect(oldStage2).toHaveLength(1);
+  const long = buildWorld(DEMO_SIZES.small.config).videos.find((v) => v.kind === 'long')!;
+  const sceneList = join(mkdtempSync(join(tmpdir(), 'longvpo-reproduce-')), 'scenes.jsonl');
+  writeFileSync(sceneList, [[0, 25], [25, 50], [50, long.durationS]].map(([a, b]) => JSON.stringify({ video: long.fileName, start_s: a, end_s: b })).join('\n'));
+  await page.getByRole('link', { name: 'Synthesize', exact: true }).click();
+  await page.getByRole('tab', { name: 'Stage 2' }).click();
+  await page.getByLabel('Import scene list').setInputFiles(sceneList);
+  await expect(page.getByTestId('scene-list-result')).toContainText('Stage 2 triples citing the old ones were removed');
+  await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await expect(page.getByTestId('reproduce-stage2-data')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  for (const step of ['sft', 'stage1', 'eval-sft', 'eval-stage1']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept', { timeout: 60_000 });
+  await expect(page.getByTestId('reproduce-hidden-stage2')).toHaveAttribute('data-state', 'done', { timeout: 300_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'Stage 2 DPO trains again' })).toContainText(`${oldStage2[0]} is not this study's any more: `);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const after = await storeRecords<StudyRun>(page, 'runs');
+  const stage1 = after.find((r) => r.stage === 'stage1' && r.status === 'done');
+  const newStage2 = after.filter((r) => r.stage === 'stage2' && !oldStage2.includes(r.id));
+  expect(after.filter((r) => r.stage === 'stage2')).toHaveLength(2);
+  expect(newStage2).toHaveLength(1);
+  expect(newStage2[0]).toMatchObject({ status: 'done' });
+  expect(newStage2[0]?.initId?.startsWith(`${stage1?.id}@`)).toBe(true);
+  // Every Stage 2 triple now cites the imported scenes (3 of them).
+  const cited = (await storeRecords<{ stage: number; body: { clips: { video_name: string; start_s: number }[] } }>(page, 'triples')).filter((t) => t.stage === 2);
+  expect(cited.length).toBeGreaterThan(0);
+  expect(cited.every((t) => t.body.clips.every((c) => c.video_name !== long.fileName || [0, 25, 50].includes(c.start_s)))).toBe(true);
+  // A third click keeps everything.
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await expect(page.getByTestId('reproduce-hidden-stage2')).toHaveAttribute('data-state', 'kept', { timeout: 120_000 });
+  for (const step of ['stage2-data', 'stage2', 'eval-stage2']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept');
 
   // Stage 2 with Stage 1 replay from the study's Stage 1 (Train page): as many Stage 1 pairs as
   // Stage 2 ones join the data, and the run records the share.
@@ -53,6 +95,7 @@ test('one click runs the whole study; after a reload it continues with the finis
   // 4-clip composites) starts the runs over and keeps the data. Its SFT records the layout, and
   // its 2-clip step starts from that SFT with the recipe's settings. Cancelled there: the rest is
   // the loop above.
+  const firstSft = (await storeRecords<StudyRun>(page, 'runs')).filter((r) => r.stage === 'sft').map((r) => r.id);
   await page.getByLabel('Recipe', { exact: true }).selectOption('curriculum');
   await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
   // And the SFT questions in both wordings, on two training worlds, as the sixteen-world studies
@@ -74,12 +117,20 @@ test('one click runs the whole study; after a reload it continues with the finis
   }
   await expect(page.getByTestId('reproduce-curriculum-4')).toHaveAttribute('data-state', 'waiting');
   await expect(page.getByTestId('reproduce-sft')).toHaveAttribute('data-state', 'running');
+  // A reload mid-SFT, once it has a checkpoint: the next click resumes that run, not a new one.
+  const newSftCheckpoint = async (): Promise<boolean> => (await storeRecords<{ runId: string }>(page, 'checkpoints')).some((c) => c.runId.startsWith('sft-') && !firstSft.includes(c.runId));
+  await expect.poll(newSftCheckpoint, { timeout: 240_000, intervals: [500] }).toBe(true);
+  await page.reload();
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await expect(page.getByTestId('reproduce-sft')).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
   await expect(page.getByTestId('reproduce-curriculum-2')).toHaveAttribute('data-state', 'running', { timeout: 300_000 });
   type Run = { id: string; stage: string; status: string; initId?: string; model?: { layout?: string }; config: { compositeClips?: number; beta: number; lr: number } };
   const curriculumRun = async (): Promise<Run | undefined> => (await storeRecords<Run>(page, 'runs')).find((r) => r.config.compositeClips === 2);
   await expect.poll(curriculumRun, { timeout: 60_000 }).toBeTruthy();
   const runs = await storeRecords<Run>(page, 'runs');
   const sft = runs.find((r) => r.stage === 'sft' && r.model?.layout === 'question-twice');
+  expect(runs.filter((r) => r.stage === 'sft' && !firstSft.includes(r.id))).toHaveLength(1);
   expect(sft?.status).toBe('done');
   const asked = (await storeRecords<{ runId: string; questionForm: string; samples: { id: string; clips: string[] }[] }>(page, 'runSftSamples')).find((r) => r.runId === sft?.id);
   expect(asked?.questionForm).toBe('both');

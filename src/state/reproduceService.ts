@@ -80,8 +80,30 @@ async function rememberRun(name: string, runId: string): Promise<void> {
   await setSetting(db, 'reproduce', { ...current, runs: { ...current.runs, [name]: runId } });
 }
 
-async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sft: { questions: SftQuestionForm; epochs: number | undefined }): Promise<string> {
-  const existing = await studyRun(step.run);
+/**
+ * Why the study's kept run of a step is no longer this study's, or null when it is: it must
+ * start from the checkpoint its step starts from now (an earlier step trained again), and a DPO
+ * run must have trained on the data the library gives it now (Stage 2 triples made again after a
+ * video was cut again, a world's Stage 1 triples added, a Review edit).
+ */
+async function staleRun(runId: string, init: string | null): Promise<string | null> {
+  const run = await getRun(await studioDb(), runId);
+  if (!run) return null;
+  if ((run.initId ?? null) !== init) return `it started from ${run.initId ?? 'a fresh model'}, and its step now starts from ${init ?? 'a fresh model'}`;
+  if (run.stage === 'sft') return null;
+  return (await computeEngine()['train.dataCurrent']({ runId })).changed ?? null;
+}
+
+/** Trains (or resumes, or keeps) a step's run; `stale` is `staleRun`'s answer for the study's kept run. */
+async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sft: { questions: SftQuestionForm; epochs: number | undefined }, stale: string | null): Promise<string> {
+  let existing = await studyRun(step.run);
+  if (existing && stale) {
+    // The old run stays stored (Train → Runs); the study trains a new one from here on.
+    useStudio.getState().reportWarning({ title: `${step.label} trains again`, message: `The study's run ${existing} is not this study's any more: ${stale}.`, hint: 'That run stays in Train → Runs; the new one replaces it in the comparison.' });
+    existing = null;
+  }
+  // A run stopped before its first checkpoint (a reload early in the step) has nothing to resume: a new one starts.
+  if (existing && !(await (await studioDb()).get('checkpointPointers', existing))) existing = null;
   if (existing) {
     const run = await getRun(await studioDb(), existing);
     if (run?.status === 'done') return existing;
@@ -92,9 +114,9 @@ async function train(step: StudyStep, init: string | null, layout: SequenceLayou
   // The recipe's settings for this step (src/core/train/recipe.ts). Stage 1 and 2 keep their
   // checkpoint's layout; only the SFT's is chosen.
   const form = { ...defaultTrainForm(step.stage, init ?? ''), layout, sftQuestions: sft.questions, ...(step.stage === 'sft' && sft.epochs !== undefined && { epochs: sft.epochs }), ...step.settings };
-  const runId = await startTraining(form);
+  // Remembered before it trains: a reload mid-run resumes it from its last checkpoint.
+  const runId = await startTraining(form, { onStart: (id) => rememberRun(step.run, id) });
   if (!runId) throw new UserFacingError(`${step.label} could not start.`, 'See the message above.');
-  await rememberRun(step.run, runId);
   if ((await getRun(await studioDb(), runId))?.status !== 'done') throw new UserFacingError(`${step.label} did not finish.`, 'Click Reproduce LongVPO again to continue it.');
   return runId;
 }
@@ -278,9 +300,11 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       check();
       step = s.run as ReproduceStep;
       const had = await studyRun(s.run);
-      const hadDone = had ? (await getRun(db, had))?.status === 'done' : false;
+      const start = s.init ? await currentCheckpoint(ids[s.init] as string) : null;
+      const stale = had ? await staleRun(had, start) : null;
+      const hadDone = had && !stale ? (await getRun(db, had))?.status === 'done' : false;
       setStep(step, hadDone ? 'kept' : 'running');
-      ids[s.run] = await train(s, s.init ? await currentCheckpoint(ids[s.init] as string) : null, layout, { questions: sftQuestions, epochs: sftEpochs });
+      ids[s.run] = await train(s, start, layout, { questions: sftQuestions, epochs: sftEpochs }, stale);
       if (!hadDone) setStep(step, 'done');
     }
     const heldOutSeed = demoSeed + 1000;

@@ -89,7 +89,8 @@ function onProgress(runIdOf: () => string | null) {
 }
 
 /** Starts a run; resolves with its id when it ends (done, paused or failed), null when not started. */
-export async function startTraining(form: TrainForm): Promise<string | null> {
+/** `onStart` learns the new run's id before it trains (Reproduce remembers it, so a reload mid-run resumes it). */
+export async function startTraining(form: TrainForm, o: { onStart?: (runId: string) => Promise<void> } = {}): Promise<string | null> {
   const problems = formProblems(form);
   if (problems.length > 0) {
     useStudio.getState().reportError('Training not started', new UserFacingError(problems.join(' '), 'Correct the form in Train and start again.'));
@@ -99,6 +100,7 @@ export async function startTraining(form: TrainForm): Promise<string | null> {
   useStudio.getState().setTrain({ form, metrics: [], selectedRunId: runId });
   const { width, depth, heads, layout, initCheckpointId, stage, sftQuestions, context, ...config } = form;
   let listed = false;
+  await o.onStart?.(runId);
   await driveRun(
     (signal) =>
       computeEngine()['train.start'](

@@ -101,6 +101,8 @@ serve<ComputeProtocol>(self, {
     await selection;
     return trainHandlers['train.resume'](req, ctx);
   },
+  // Builds a run's data from the library (clip vectors, triples, reviews): no tensors.
+  'train.dataCurrent': trainHandlers['train.dataCurrent'],
   'eval.probe': async (req, ctx) => {
     await selection;
     return evalHandlers['eval.probe'](req, ctx);

@@ -72,6 +72,7 @@ const METHODS: Record<keyof ComputeProtocol, true> = {
   'stage2.importScenes': true,
   'train.start': true,
   'train.resume': true,
+  'train.dataCurrent': true,
   'eval.probe': true,
   'review.map': true,
   'review.similarities': true,

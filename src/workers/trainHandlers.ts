@@ -13,7 +13,7 @@ import { withReplay } from '../core/train/replay';
 import { shortenTriples } from '../core/synthesis/shorten';
 import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
-import { TrainSession, type RunStore, type SessionEnd, type TrainData } from '../ml/train/session';
+import { pairsContentFingerprint, pairsFingerprint, TrainSession, type RunStore, type SessionEnd, type TrainData } from '../ml/train/session';
 import type { StudioDatabase } from '../storage/db';
 import { studioDb } from '../storage/db';
 import type { RunRecord } from '../storage/schema';
@@ -53,7 +53,20 @@ export interface TrainRunResult {
 export type TrainProtocol = {
   'train.start': { req: TrainStartRequest; res: TrainRunResult };
   'train.resume': { req: { runId: string; maxSteps?: number; pauseAfter?: number }; res: TrainRunResult };
+  'train.dataCurrent': { req: { runId: string }; res: DataCurrent };
 };
+
+/**
+ * Whether a DPO run's latest checkpoint trained on the data the library would give it now (its
+ * stage, review selection, composite length and replay): the same pairs by id and, where the
+ * checkpoint records it, by content and clip vectors. `changed` says what differs, for users.
+ * SFT runs train on their stored questions, and a run without a checkpoint has nothing to
+ * compare: both are current.
+ */
+export interface DataCurrent {
+  current: boolean;
+  changed?: string;
+}
 
 /**
  * The embedder whose clips to train on: of those with stored clips that fit `model` (the initial
@@ -167,6 +180,25 @@ async function drive(db: StudioDatabase, session: TrainSession, ctx: HandlerCont
 
 export function createTrainHandlers(): Handlers<TrainProtocol> {
   return {
+    async 'train.dataCurrent'(req, ctx) {
+      const db = await studioDb();
+      const latest = await readCurrentCheckpoint(db, req.runId);
+      if (!latest) return { current: true };
+      const { meta } = decodeCheckpoint(latest.bytes);
+      if (meta.config.stage === 'sft') return { current: true };
+      let data: TrainData;
+      try {
+        data = await libraryData(db, meta.config, ctx.signal, { model: meta.model, ...(meta.data.embedder !== undefined && { embedder: meta.data.embedder }) });
+      } catch (e) {
+        if (e instanceof UserFacingError) return { current: false, changed: e.message };
+        throw e;
+      }
+      const samples = data.pairs.length;
+      if (samples !== meta.data.samples) return { current: false, changed: `it trained on ${meta.data.samples} pairs; the library now gives ${samples}` };
+      if (meta.data.pairs !== undefined && meta.data.pairs !== pairsFingerprint(data.pairs)) return { current: false, changed: `the library now gives other triples (the same count, ${samples})` };
+      if (meta.data.content !== undefined && meta.data.content !== pairsContentFingerprint(data.pairs, data.clips)) return { current: false, changed: 'its triples or their clips changed since (a video cut again, or a triple edited in Review)' };
+      return { current: true };
+    },
     async 'train.start'(req, ctx) {
       const db = await studioDb();
       await sweepOrphanChunks(db);
