@@ -126,6 +126,8 @@ export interface PackedChoices {
   picks: { at: Int32Array; token: Int32Array; candidate: Int32Array };
   /** Candidates over all items. */
   candidates: number;
+  /** Slots that are not padding (the prefixes and every candidate's tokens). */
+  realTokens: number;
 }
 
 export function packChoices(specs: readonly ChoiceSpec[], maxContext: number, layout: SequenceLayout = 'clips-first'): PackedChoices {
@@ -184,5 +186,5 @@ export function packChoices(specs: readonly ChoiceSpec[], maxContext: number, la
       }
     }
   });
-  return { n, t, tokenIds, visualRows, isVisual, positions, mask, picks: { at: Int32Array.from(at), token: Int32Array.from(token), candidate: Int32Array.from(candidate) }, candidates: c };
+  return { n, t, tokenIds, visualRows, isVisual, positions, mask, picks: { at: Int32Array.from(at), token: Int32Array.from(token), candidate: Int32Array.from(candidate) }, candidates: c, realTokens: packed.reduce((a, x) => a + x, 0) };
 }

@@ -11,7 +11,7 @@ import { referenceAnswerLogps } from '../../core/train/policyReference';
 import { wasmDir } from '../../../tests/helpers/tfNode';
 import { activateBackend } from '../backend/registry';
 import { tinyClipTable, TINY_MODEL } from './fixtures';
-import { forwardInputs, scoreAnswers, scoreChoices, type ChoiceInput, type ClipSource } from './inputs';
+import { forwardInputs, pairForward, scoreAnswers, scoreChoices, type ChoiceInput, type ClipSource } from './inputs';
 import { answerLogps } from './model';
 import { initialParams } from './params';
 
@@ -178,5 +178,48 @@ describe('scoreChoices (candidates sharing a prefix)', () => {
     expect(Array.from(p.picks.candidate)).toEqual([0, 0, 0, 1, 1]);
     // A candidate too long for the context is refused as in a sequence of its own.
     expect(() => packChoices([{ clipRows: [1], question: [5], answers: [[7], [7, 7, 7, 7]] }], 8)).toThrow(UserFacingError);
+  });
+});
+
+describe('pairForward (a DPO pair as one sequence: its composite once, both answers after it)', () => {
+  const pairs = [
+    { clips: ['a', 'b', 'c'], question: [5, 6], chosen: [7], rejected: [8, 9] },
+    { clips: ['b'], question: [6], chosen: [9, 9, 7], rejected: [7] },
+    { clips: ['c', 'a'], question: [5, 6, 5], chosen: [], rejected: [5, 6, 7] },
+  ];
+
+  it('gives the log-probs, and the gradients of a loss on them, of two sequences of their own, in both layouts, on cpu and wasm', async () => {
+    // wasm too: training runs there, and a kernel it lacks (gather's gradient) fails only there.
+    for (const backend of ['cpu', 'wasm'] as const)
+    for (const layout of ['clips-first', 'question-twice'] as const) {
+      expect((await activateBackend(backend, { wasmPaths: wasmDir })).ok).toBe(true);
+      const m = { ...model, layout };
+      // Peaked attention (weights ×12): an answer seeing the other, or at other positions, would differ measurably.
+      const vars = Object.fromEntries(Object.entries(initialParams(m, 4)).map(([k, v]) => [k, tf.variable(tf.tensor(v.values.map((x) => x * 12), v.shape), true, `pairs-${backend}-${layout}-${k}`)]));
+      // A loss that weighs every log-prob differently, so a swapped chosen/rejected or pair order shows.
+      const weights = tf.tensor1d([1, -2, 0.5, 3, -1, 0.25]);
+      const run = (shared: boolean) => {
+        const forward = pairForward(pairs, clips, m, { shared });
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(forward.logps(vars), weights)) as tf.Scalar, Object.values(vars));
+        const logps = tf.tidy(() => forward.logps(vars));
+        const out = { loss: value.dataSync()[0] as number, logps: Array.from(logps.dataSync()), grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.dataSync().slice()])), realTokens: forward.realTokens };
+        tf.dispose([value, logps, ...Object.values(grads)]);
+        return out;
+      };
+      const alone = run(false);
+      const shared = run(true);
+      shared.logps.forEach((x, i) => expect(Math.abs(x - (alone.logps[i] as number)), `${layout} log-prob ${i}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(alone.logps[i] as number))));
+      expect(Math.abs(shared.loss - alone.loss)).toBeLessThan(1e-4 * Math.max(1, Math.abs(alone.loss)));
+      for (const [name, g] of Object.entries(alone.grads)) {
+        const h = shared.grads[name] as Float32Array;
+        const scale = Math.max(1e-3, ...Array.from(g, Math.abs));
+        const worst = Math.max(...Array.from(g, (x, i) => Math.abs(x - (h[i] as number))));
+        expect(worst / scale, `${layout} gradient of ${name}`).toBeLessThan(1e-3);
+      }
+      // The composite once: fewer token slots than two sequences.
+      expect(shared.realTokens).toBeLessThan(alone.realTokens);
+      tf.dispose([weights, ...Object.values(vars)]);
+    }
+    expect((await activateBackend('cpu', { wasmPaths: wasmDir })).ok).toBe(true);
   });
 });

@@ -168,3 +168,53 @@ export async function scoreChoices(
   }
   return out;
 }
+
+/** A DPO pair's context and its two answers (token ids). */
+export interface PairItem {
+  clips: readonly string[];
+  question: readonly number[];
+  chosen: readonly number[];
+  rejected: readonly number[];
+}
+
+/** A micro-batch of pairs, ready to score under any weights (the policy in a gradient function, or the reference). */
+export interface PairForward {
+  /** [2B] summed answer log-probs (answer tokens + <eos>), chosen then rejected, as TRL's concatenated forward. Call inside tf.tidy or a gradient function. */
+  logps(params: ParamTensors): tf.Tensor1D;
+  /** Token slots the forward pass computes (padding excluded): the cost, for tokens_per_s. */
+  realTokens: number;
+}
+
+/**
+ * The forward pass of a DPO micro-batch. `shared` (the default): each pair is ONE sequence, its
+ * clips and question once and then both answers, each at the positions it would have right after
+ * <ans> and attending only to the prefix and itself (`packChoices`), so the composite — nearly all
+ * of a pair's tokens — is computed once instead of twice; the log-probs and their gradients are a
+ * sequence of its own's (`inputs.test.ts`). Off: the batch [chosen; rejected] of 2B sequences.
+ */
+export function pairForward(pairs: readonly PairItem[], clips: ClipSource, m: ModelConfig, o: { shared?: boolean } = {}): PairForward {
+  const b = pairs.length;
+  if (o.shared === false) {
+    const items: ScoredItem[] = [...pairs.map((p) => ({ clips: p.clips, question: p.question, answer: p.chosen })), ...pairs.map((p) => ({ clips: p.clips, question: p.question, answer: p.rejected }))];
+    const inputs = forwardInputs(items, clips, m);
+    return { logps: (params) => answerLogps(params, m, inputs).logps, realTokens: inputs.batch.realTokens };
+  }
+  const { clipTable, clipRows, tokens } = clipTableOf(pairs, clips, m);
+  const packed = packChoices(
+    pairs.map((p) => ({ clipRows: p.clips.flatMap(tokens), question: p.question, answers: [p.chosen, p.rejected] })),
+    m.maxContext,
+    layoutOf(m),
+  );
+  // Candidate 2k is pair k's chosen (row k), 2k + 1 its rejected (row B + k): one [2B, P] 0/1
+  // matrix sums each candidate's picked log-probs, differentiably.
+  const picks = packed.picks.at.length;
+  const sum = new Float32Array(2 * b * picks);
+  packed.picks.candidate.forEach((c, j) => (sum[((c % 2) * b + Math.floor(c / 2)) * picks + j] = 1));
+  return {
+    logps: (params) => {
+      const picked = choiceLogps(params, m, { batch: packed, clipTable, clipRows, shared: packed, picks: packed.picks });
+      return tf.reshape(tf.matMul(tf.tensor2d(sum, [2 * b, picks]), tf.reshape(picked, [picks, 1])), [2 * b]) as tf.Tensor1D;
+    },
+    realTokens: packed.realTokens,
+  };
+}

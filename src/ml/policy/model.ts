@@ -101,6 +101,11 @@ export interface ForwardInputs extends ForwardPass {
 
 /** Logits [N·T, V]. Call inside tf.tidy (or a gradient function). */
 export function forwardLogits(params: ParamTensors, m: ModelConfig, inputs: ForwardPass): tf.Tensor2D {
+  return mm(forwardHidden(params, m, inputs), p(params, 'lm_head.weight')) as tf.Tensor2D;
+}
+
+/** The final (normalised) hidden states [N·T, d], before the LM head. Call inside tf.tidy (or a gradient function). */
+function forwardHidden(params: ParamTensors, m: ModelConfig, inputs: ForwardPass): tf.Tensor2D {
   const { batch } = inputs;
   const { n, t } = batch;
   const d = m.dModel;
@@ -178,8 +183,7 @@ export function forwardLogits(params: ParamTensors, m: ModelConfig, inputs: Forw
     const hidden = gelu(tf.add(mm(b, p(params, `${pre}.mlp.fc1.weight`)), p(params, `${pre}.mlp.fc1.bias`)));
     x = tf.add(x, tf.add(mm(hidden, p(params, `${pre}.mlp.fc2.weight`)), p(params, `${pre}.mlp.fc2.bias`)));
   }
-  const final = rmsNorm(x, p(params, 'norm.weight'));
-  return mm(final, p(params, 'lm_head.weight')) as tf.Tensor2D;
+  return rmsNorm(x, p(params, 'norm.weight')) as tf.Tensor2D;
 }
 
 /** GELU, tanh approximation (GPT-2), from elementary ops every backend has. */
@@ -210,7 +214,10 @@ export function answerLogps(params: ParamTensors, m: ModelConfig, inputs: Forwar
  * sum (read by slot and token). Call inside tf.tidy.
  */
 export function choiceLogps(params: ParamTensors, m: ModelConfig, inputs: ForwardPass & { picks: PackedChoices['picks'] }): tf.Tensor1D {
-  const logp = tf.logSoftmax(forwardLogits(params, m, inputs)); // [N·T, V]
-  const flat = Int32Array.from(inputs.picks.at, (at, i) => at * m.vocabSize + (inputs.picks.token[i] as number));
-  return tf.gather(tf.reshape(logp, [-1]), tf.tensor1d(flat, 'int32')) as tf.Tensor1D;
+  const { picks, batch } = inputs;
+  // The picked slots' hidden states by a one-hot matmul (gather's gradient needs UnsortedSegmentSum,
+  // which the wasm backend lacks), then the LM head on those P rows only, not on every slot.
+  const select = tf.cast(tf.oneHot(tf.tensor1d(picks.at, 'int32'), batch.n * batch.t), 'float32'); // [P, N·T]
+  const logp = tf.logSoftmax(mm(mm(select, forwardHidden(params, m, inputs)), p(params, 'lm_head.weight'))); // [P, V]
+  return tf.sum(tf.mul(logp, tf.cast(tf.oneHot(tf.tensor1d(picks.token, 'int32'), m.vocabSize), 'float32')), -1) as tf.Tensor1D;
 }

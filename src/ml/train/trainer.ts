@@ -5,6 +5,7 @@
 // from a checkpoint at step s replays exactly what an uninterrupted run does from s.
 //
 //   micro-batch (DPO):  policy on [chosen; rejected] over the full composite  → [2B] log-probs
+//                       (each pair one sequence: its composite once, both answers after it)
 //                       reference on the same answers over x_ref (cached, or computed here)
 //   loss:               mean pair loss + α · token-mean NLL of chosen (src/core/train/dpoLoss.ts)
 //   step:               Σ over accumulated micro-batches (weighted by size) → clip → AdamW
@@ -16,7 +17,7 @@ import { referenceClips, type PreferenceSample, type SftSample } from '../../cor
 import { cosineWithWarmup } from '../../core/train/schedule';
 import type { WordTokenizer } from '../../core/train/tokenizer';
 import { mulberry32, seedFrom } from '../../core/world/random';
-import { forwardInputs, scoreAnswers, type ClipSource, type ScoredItem } from '../policy/inputs';
+import { forwardInputs, pairForward, scoreAnswers, scoreChoices, type ClipSource, type ScoredItem } from '../policy/inputs';
 import { answerLogps, type ParamTensors } from '../policy/model';
 import type { ParamValues } from '../policy/params';
 import { AdamW, ADAMW_DEFAULTS } from './adamw';
@@ -67,6 +68,12 @@ export interface TrainerInit {
   step?: number;
   /** Reference log-probs already computed for this reference and mode, by sample id. */
   refLogps?: Map<string, RefLogps>;
+  /**
+   * Score a pair's two answers in one sequence sharing its clips and question (`pairForward`), the
+   * default; false: two sequences of their own (the same log-probs and gradients, within float
+   * rounding; kept as the benchmark's baseline, `bench/train-pairs.bench.ts`).
+   */
+  sharedPrefix?: boolean;
 }
 
 /** tf.Variable names are global: each trainer gets its own prefix. */
@@ -95,6 +102,7 @@ export class PolicyTrainer {
   private readonly pairs: EncodedPair[] = [];
   private readonly sft: EncodedSft[] = [];
   readonly refLogps: Map<string, RefLogps>;
+  private readonly sharedPrefix: boolean;
   /** Optimizer steps done. */
   step: number;
 
@@ -117,6 +125,7 @@ export class PolicyTrainer {
     this.optimizer = new AdamW(this.params, { ...ADAMW_DEFAULTS, weightDecay: init.config.weightDecay }, init.optimizer, this.prefix);
     this.step = init.step ?? 0;
     this.refLogps = new Map(init.refLogps ?? []);
+    this.sharedPrefix = init.sharedPrefix ?? true;
   }
 
   get samples(): number {
@@ -160,16 +169,35 @@ export class PolicyTrainer {
     if (!this.reference || !this.config.cacheRef) return;
     const todo = this.pairs.filter((p) => !this.refLogps.has(p.id));
     if (todo.length === 0) return;
-    const items: ScoredItem[] = todo.flatMap((p) => [
+    const scores = await this.referenceScores(todo, {
+      batchSize: options.batchSize ?? 32,
+      ...(options.signal && { signal: options.signal }),
+      ...(options.onProgress && { onProgress: options.onProgress }),
+    });
+    todo.forEach((p, i) => this.refLogps.set(p.id, { chosen: scores[2 * i] as number, rejected: scores[2 * i + 1] as number }));
+  }
+
+  /**
+   * The reference's log-probs of pairs' answers over their reference clips, flat [c₀, r₀, c₁, r₁, …];
+   * `batchSize` sequences a batch (a pair's two answers share one when `sharedPrefix`).
+   */
+  private async referenceScores(pairs: readonly EncodedPair[], o: { batchSize: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<Float32Array> {
+    const reference = this.reference as ParamTensors;
+    if (this.sharedPrefix)
+      return scoreChoices(reference, this.model, this.clips, pairs.map((p) => ({ clips: p.refClips, question: p.question, answers: [p.chosen, p.rejected] })), {
+        batchSize: Math.max(1, Math.floor(o.batchSize / 2)),
+        ...(o.signal && { signal: o.signal }),
+        ...(o.onProgress && { onProgress: o.onProgress }),
+      });
+    const items: ScoredItem[] = pairs.flatMap((p) => [
       { clips: p.refClips, question: p.question, answer: p.chosen },
       { clips: p.refClips, question: p.question, answer: p.rejected },
     ]);
-    const scores = await scoreAnswers(this.reference, this.model, this.clips, items, {
-      batchSize: options.batchSize ?? 32,
-      ...(options.signal && { signal: options.signal }),
-      ...(options.onProgress && { onProgress: (d, t) => options.onProgress?.(Math.floor(d / 2), t / 2) }),
+    return scoreAnswers(reference, this.model, this.clips, items, {
+      batchSize: o.batchSize,
+      ...(o.signal && { signal: o.signal }),
+      ...(o.onProgress && { onProgress: (d, t) => o.onProgress?.(Math.floor(d / 2), t / 2) }),
     });
-    todo.forEach((p, i) => this.refLogps.set(p.id, { chosen: scores[2 * i] as number, rejected: scores[2 * i + 1] as number }));
   }
 
   /** The learning rate of step `s`. */
@@ -252,17 +280,15 @@ export class PolicyTrainer {
   private async dpoMicroBatch(idx: number[]): Promise<{ value: tf.Scalar; grads: Record<string, tf.Tensor>; metrics: Record<string, tf.Scalar>; realTokens: number }> {
     const pairs = idx.map((i) => this.pairs[i] as EncodedPair);
     const b = pairs.length;
-    // Batch layout [chosen; rejected], as TRL's concatenated forward.
-    const items: ScoredItem[] = [...pairs.map((p) => ({ clips: p.clips, question: p.question, answer: p.chosen })), ...pairs.map((p) => ({ clips: p.clips, question: p.question, answer: p.rejected }))];
-    const inputs = forwardInputs(items, this.clips, this.model);
+    // Log-probs [chosen; rejected], as TRL's concatenated forward (one sequence a pair with sharedPrefix).
+    const forward = pairForward(pairs, this.clips, this.model, { shared: this.sharedPrefix });
     const ref = await this.referenceFor(pairs);
-    const tokensOf = inputs.batch.answerTokens;
-    const chosenTokens = tokensOf.slice(0, b);
-    const rejectedTokens = tokensOf.slice(b);
+    const chosenTokens = Int32Array.from(pairs, (p) => p.chosen.length + 1);
+    const rejectedTokens = Int32Array.from(pairs, (p) => p.rejected.length + 1);
     const params: DpoLossParams = { lossType: this.config.lossType, beta: this.config.beta, labelSmoothing: this.config.labelSmoothing, alpha: this.config.alpha };
     const kept: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.variableGrads(() => {
-      const logps = answerLogps(this.params, this.model, inputs).logps; // [2B]
+      const logps = forward.logps(this.params); // [2B]
       const policyChosen = tf.slice(logps, [0], [b]);
       const policyRejected = tf.slice(logps, [b], [b]);
       const losses = pairLosses({ policyChosen, policyRejected, refChosen: ref.chosen, refRejected: ref.rejected, chosenTokens, rejectedTokens }, params);
@@ -283,17 +309,15 @@ export class PolicyTrainer {
       });
       return loss;
     }, Object.values(this.params));
-    return { value, grads: this.byName(grads), metrics: kept, realTokens: inputs.batch.realTokens };
+    return { value, grads: this.byName(grads), metrics: kept, realTokens: forward.realTokens };
   }
 
   /** Reference log-probs of a micro-batch's pairs: from the cache, or one reference forward. */
   private async referenceFor(pairs: EncodedPair[]): Promise<{ chosen: Float32Array; rejected: Float32Array }> {
     const cached = pairs.map((p) => this.refLogps.get(p.id));
     if (cached.every((c) => c !== undefined)) return { chosen: Float32Array.from(cached, (c) => (c as RefLogps).chosen), rejected: Float32Array.from(cached, (c) => (c as RefLogps).rejected) };
-    const items: ScoredItem[] = [...pairs.map((p) => ({ clips: p.refClips, question: p.question, answer: p.chosen })), ...pairs.map((p) => ({ clips: p.refClips, question: p.question, answer: p.rejected }))];
-    const scores = await scoreAnswers(this.reference as ParamTensors, this.model, this.clips, items, { batchSize: items.length });
-    const b = pairs.length;
-    return { chosen: scores.slice(0, b), rejected: scores.slice(b) };
+    const scores = await this.referenceScores(pairs, { batchSize: 2 * pairs.length });
+    return { chosen: Float32Array.from(pairs, (_, i) => scores[2 * i] as number), rejected: Float32Array.from(pairs, (_, i) => scores[2 * i + 1] as number) };
   }
 
   private byName(grads: tf.NamedTensorMap): Record<string, tf.Tensor> {
