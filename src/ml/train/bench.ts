@@ -86,12 +86,13 @@ export async function benchTraining(o: { steps?: number; clipsPerComposite?: num
       const stepS = median(times);
       const tokensPerStep = median(tokens);
       // Policy: forward + backward ≈ 3 forwards; an on-the-fly reference adds one forward over its own context.
-      const seqLen = tokensPerStep / (kind === 'sft' ? 16 : 2 * batch);
+      // A DPO pair is one sequence (its composite once, both answers: training.md).
+      const seqLen = tokensPerStep / (kind === 'sft' ? 16 : batch);
       let flops = 3 * tokensPerStep * flopsPerToken(model, seqLen);
       if (kind === 'dpo-full-ref') flops += tokensPerStep * flopsPerToken(model, seqLen);
       if (kind === 'dpo-anchor-ref') {
         const refLen = seqLen - (clipsPerComposite - 1) * tokensPerClip;
-        flops += 2 * batch * refLen * flopsPerToken(model, refLen);
+        flops += batch * refLen * flopsPerToken(model, refLen);
       }
       return { case: kind, stepS, tokensPerS: tokensPerStep / stepS, gflops: flops / stepS / 1e9, mfu: 0 };
     } finally {
