@@ -150,4 +150,24 @@ test('Stage 2 from the demo world: recursive captions, edit and re-caption, cros
   await page.getByTestId('stage2-panel').getByRole('button', { name: 'Synthesize Stage 2' }).click();
   await expect(page.getByTestId('stage2-summary')).toContainText(/Stage 2 triples from 1 videos/, { timeout: 120_000 });
   await expect(recut).toHaveCount(0);
+
+  // Library → Update after a new scene threshold cuts the long video again (its imported scene
+  // list gives way to detected scenes): the warning names the video and how many Stage 2 triples
+  // went, and Synthesize says so until Stage 2 runs again.
+  const made = Number(/(\d+) stored: 0 Stage 1, (\d+) Stage 2/.exec((await page.getByTestId('triple-counts').textContent()) ?? '')?.[2]);
+  expect(made).toBeGreaterThan(0);
+  await page.getByRole('link', { name: 'Library', exact: true }).click();
+  await page.getByTestId('pipeline-settings').locator('summary').click();
+  const settings = page.getByRole('form', { name: 'Import settings' });
+  await settings.getByLabel('Scene threshold').fill('0.3');
+  await settings.getByRole('button', { name: 'Save import settings' }).click();
+  await page.locator(`[data-testid=video-row][data-name="${long.fileName}"]`).getByRole('button', { name: new RegExp(`^Update ${long.fileName.replace('.', '\\.')}`) }).click();
+  const warning = page.getByRole('status').filter({ hasText: `${long.fileName}: scenes cut again` });
+  await expect(warning).toContainText(`its ${made} Stage 2 triple${made === 1 ? '' : 's'} (which cite scenes by number) ${made === 1 ? 'was' : 'were'} removed`, { timeout: 60_000 });
+  await expect(warning).toContainText('Synthesize Stage 2 again');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Synthesize', exact: true }).click();
+  await page.getByRole('tab', { name: 'Stage 2' }).click();
+  await expect(page.getByTestId('triple-counts')).toHaveText('0 stored: 0 Stage 1, 0 Stage 2');
+  await expect(recut).toContainText(`The scenes of ${long.fileName} were cut again`);
 });
