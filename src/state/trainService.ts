@@ -88,8 +88,10 @@ function onProgress(runIdOf: () => string | null) {
   };
 }
 
-/** Starts a run; resolves with its id when it ends (done, paused or failed), null when not started. */
-/** `onStart` learns the new run's id before it trains (Reproduce remembers it, so a reload mid-run resumes it). */
+/**
+ * Starts a run; resolves with its id when it ends (done, paused or failed), null when not started.
+ * `onStart` learns the new run's id before it trains (Reproduce remembers it, so a reload mid-run resumes it).
+ */
 export async function startTraining(form: TrainForm, o: { onStart?: (runId: string) => Promise<void> } = {}): Promise<string | null> {
   const problems = formProblems(form);
   if (problems.length > 0) {

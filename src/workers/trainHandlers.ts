@@ -190,7 +190,8 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
       try {
         data = await libraryData(db, meta.config, ctx.signal, { model: meta.model, ...(meta.data.embedder !== undefined && { embedder: meta.data.embedder }) });
       } catch (e) {
-        if (e instanceof UserFacingError) return { current: false, changed: e.message };
+        // The library has no data for it any more ("There are no Stage 2 triples to train on."): a clause of the caller's sentence.
+        if (e instanceof UserFacingError) return { current: false, changed: `the library gives it no data now (${e.message.replace(/\.$/, '')})` };
         throw e;
       }
       const samples = data.pairs.length;
