@@ -15,7 +15,7 @@ import type { ClipSource } from '../policy/inputs';
 import { answerLogps } from '../policy/model';
 import { initialParams, type ParamValues } from '../policy/params';
 import { AdamW } from './adamw';
-import { decodeCheckpoint, encodeCheckpoint } from '../../core/train/checkpointFile';
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointContents } from '../../core/train/checkpointFile';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from '../../core/train/checkpointMeta';
 import { tokenMeanNll } from './losses';
 import { PolicyTrainer, type RefLogps, type StepMetrics } from './trainer';
@@ -223,19 +223,24 @@ describe('TrainSession with several visual tokens per clip', () => {
   });
 });
 
+/** The checkpoint of a Stage 1 run after one step, started from a one-step SFT on `data`. */
+async function dpoCheckpoint(data: TrainData): Promise<CheckpointContents> {
+  let saved: Uint8Array | undefined;
+  const store: RunStore = { saveCheckpoint: async (bytes) => void (saved = bytes), loadRefLogps: async () => undefined, saveRefLogps: async () => undefined };
+  const sft = TrainSession.start({ runId: 'sft', config: { ...defaultTrainConfig('sft'), batchSize: 12, maxSteps: 1 }, data, model: { dModel: 16, heads: 2, layers: 1, mlpRatio: 2, maxContext: 64 } });
+  await sft.checkpoint(store);
+  sft.trainer.dispose();
+  const dpo = TrainSession.start({ runId: 'dpo', config: { ...defaultTrainConfig('stage1'), batchSize: 2, maxSteps: 2, cacheRef: false }, data, init: { id: 'sft', contents: decodeCheckpoint(saved as Uint8Array) } });
+  await dpo.trainer.trainStep();
+  await dpo.checkpoint(store);
+  dpo.trainer.dispose();
+  return decodeCheckpoint(saved as Uint8Array);
+}
+
 describe('TrainSession resume of a DPO run', () => {
   it('records its pairs and refuses other pairs of the same count (e.g. another Stage 1 replay draw), naming the fix', async () => {
     const data = (pairs: PreferenceSample[]): TrainData => ({ clips: CLIPS, sft: SFT, pairs, source: 'test' });
-    const sft = TrainSession.start({ runId: 'sft', config: { ...defaultTrainConfig('sft'), batchSize: 12, maxSteps: 1 }, data: data(PAIRS), model: { dModel: 16, heads: 2, layers: 1, mlpRatio: 2, maxContext: 64 } });
-    let saved: Uint8Array | undefined;
-    const store: RunStore = { saveCheckpoint: async (bytes) => void (saved = bytes), loadRefLogps: async () => undefined, saveRefLogps: async () => undefined };
-    await sft.checkpoint(store);
-    sft.trainer.dispose();
-    const dpo = TrainSession.start({ runId: 'dpo', config: { ...defaultTrainConfig('stage1'), batchSize: 2, maxSteps: 2, cacheRef: false }, data: data(PAIRS), init: { id: 'sft', contents: decodeCheckpoint(saved as Uint8Array) } });
-    await dpo.trainer.trainStep();
-    await dpo.checkpoint(store);
-    dpo.trainer.dispose();
-    const contents = decodeCheckpoint(saved as Uint8Array);
+    const contents = await dpoCheckpoint(data(PAIRS));
     expect(contents.meta.data.pairs).toMatch(/^[0-9a-f]{8}$/);
     // The same pairs resume; the same count of other pairs (one swapped, or another order) does not.
     TrainSession.resume(contents, data(PAIRS)).trainer.dispose();
@@ -261,16 +266,7 @@ describe('TrainSession on data changed in place (same ids, other content)', () =
   const edited = PAIRS.map((p, i) => (i === 2 ? { ...p, chosen: 'green' } : p));
 
   it('records the pairs’ content and clip vectors, and refuses a resume on either changed', async () => {
-    let saved: Uint8Array | undefined;
-    const store: RunStore = { saveCheckpoint: async (bytes) => void (saved = bytes), loadRefLogps: async () => undefined, saveRefLogps: async () => undefined };
-    const sft = TrainSession.start({ runId: 'sft', config: { ...defaultTrainConfig('sft'), batchSize: 12, maxSteps: 1 }, data: data(PAIRS), model: { dModel: 16, heads: 2, layers: 1, mlpRatio: 2, maxContext: 64 } });
-    await sft.checkpoint(store);
-    sft.trainer.dispose();
-    const dpo = TrainSession.start({ runId: 'dpo', config: { ...defaultTrainConfig('stage1'), batchSize: 2, maxSteps: 2, cacheRef: false }, data: data(PAIRS), init: { id: 'sft', contents: decodeCheckpoint(saved as Uint8Array) } });
-    await dpo.trainer.trainStep();
-    await dpo.checkpoint(store);
-    dpo.trainer.dispose();
-    const contents = decodeCheckpoint(saved as Uint8Array);
+    const contents = await dpoCheckpoint(data(PAIRS));
     expect(contents.meta.data.content).toBe(pairsContentFingerprint(PAIRS, CLIPS));
     TrainSession.resume(contents, data(PAIRS)).trainer.dispose();
     // A clip no pair reads changes nothing; one a pair reads, or an answer, does.
