@@ -56,7 +56,8 @@ export function pairContentKeys(pairs: readonly PreferenceSample[], clips: ClipS
         const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
         for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ (bits[i] as number), FNV_PRIME);
       }
-      vectorHash.set(id, h >>> 0);
+      h >>>= 0;
+      vectorHash.set(id, h);
     }
     return h;
   };
