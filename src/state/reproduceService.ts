@@ -91,17 +91,12 @@ async function staleRun(runId: string, init: string | null): Promise<string | nu
   if (!run) return null;
   if ((run.initId ?? null) !== init) return `it started from ${run.initId ?? 'a fresh model'}, and its step now starts from ${init ?? 'a fresh model'}`;
   if (run.stage === 'sft') return null;
-  return (await computeEngine()['train.dataCurrent']({ runId })).changed ?? null;
+  return (await computeEngine()['train.dataCurrent']({ runId })).changed;
 }
 
-/** Trains (or resumes, or keeps) a step's run; `stale` is `staleRun`'s answer for the study's kept run. */
-async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sft: { questions: SftQuestionForm; epochs: number | undefined }, stale: string | null): Promise<string> {
-  let existing = await studyRun(step.run);
-  if (existing && stale) {
-    // The old run stays stored (Train → Runs); the study trains a new one from here on.
-    useStudio.getState().reportWarning({ title: `${step.label} trains again`, message: `The study's run ${existing} is not this study's any more: ${stale}.`, hint: 'That run stays in Train → Runs; the new one replaces it in the comparison.' });
-    existing = null;
-  }
+/** Trains a step's run, or resumes or keeps `existing`, the study's run of it (when still the study's: `staleRun`). */
+async function train(step: StudyStep, init: string | null, layout: SequenceLayout, sft: { questions: SftQuestionForm; epochs: number | undefined }, kept: string | null): Promise<string> {
+  let existing = kept;
   // A run stopped before its first checkpoint (a reload early in the step) has nothing to resume: a new one starts.
   if (existing && !(await (await studioDb()).get('checkpointPointers', existing))) existing = null;
   if (existing) {
@@ -302,9 +297,12 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       const had = await studyRun(s.run);
       const start = s.init ? await currentCheckpoint(ids[s.init] as string) : null;
       const stale = had ? await staleRun(had, start) : null;
-      const hadDone = had && !stale ? (await getRun(db, had))?.status === 'done' : false;
+      // The old run stays stored (Train → Runs); the study trains a new one from here on.
+      if (stale) reportWarning({ title: `${s.label} trains again`, message: `The study's run ${had} is not this study's any more: ${stale}.`, hint: 'That run stays in Train → Runs; the new one replaces it in the comparison.' });
+      const kept = stale ? null : had;
+      const hadDone = kept ? (await getRun(db, kept))?.status === 'done' : false;
       setStep(step, hadDone ? 'kept' : 'running');
-      ids[s.run] = await train(s, start, layout, { questions: sftQuestions, epochs: sftEpochs }, stale);
+      ids[s.run] = await train(s, start, layout, { questions: sftQuestions, epochs: sftEpochs }, kept);
       if (!hadDone) setStep(step, 'done');
     }
     const heldOutSeed = demoSeed + 1000;

@@ -13,7 +13,7 @@ import { withReplay } from '../core/train/replay';
 import { shortenTriples } from '../core/synthesis/shorten';
 import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
-import { pairsContentFingerprint, pairsFingerprint, TrainSession, type RunStore, type SessionEnd, type TrainData } from '../ml/train/session';
+import { pairsMismatch, TrainSession, type RunStore, type SessionEnd, type TrainData } from '../ml/train/session';
 import type { StudioDatabase } from '../storage/db';
 import { studioDb } from '../storage/db';
 import type { RunRecord } from '../storage/schema';
@@ -58,14 +58,12 @@ export type TrainProtocol = {
 
 /**
  * Whether a DPO run's latest checkpoint trained on the data the library would give it now (its
- * stage, review selection, composite length and replay): the same pairs by id and, where the
- * checkpoint records it, by content and clip vectors. `changed` says what differs, for users.
- * SFT runs train on their stored questions, and a run without a checkpoint has nothing to
- * compare: both are current.
+ * stage, review selection, composite length and replay; `pairsMismatch`): `changed` says what
+ * differs, for users, or is null. SFT runs train on their stored questions, and a run without a
+ * checkpoint has nothing to compare: both are current.
  */
 export interface DataCurrent {
-  current: boolean;
-  changed?: string;
+  changed: string | null;
 }
 
 /**
@@ -183,22 +181,24 @@ export function createTrainHandlers(): Handlers<TrainProtocol> {
     async 'train.dataCurrent'(req, ctx) {
       const db = await studioDb();
       const latest = await readCurrentCheckpoint(db, req.runId);
-      if (!latest) return { current: true };
+      if (!latest) return { changed: null };
       const { meta } = decodeCheckpoint(latest.bytes);
-      if (meta.config.stage === 'sft') return { current: true };
+      if (meta.config.stage === 'sft') return { changed: null };
       let data: TrainData;
       try {
         data = await libraryData(db, meta.config, ctx.signal, { model: meta.model, ...(meta.data.embedder !== undefined && { embedder: meta.data.embedder }) });
       } catch (e) {
         // The library has no data for it any more ("There are no Stage 2 triples to train on."): a clause of the caller's sentence.
-        if (e instanceof UserFacingError) return { current: false, changed: `the library gives it no data now (${e.message.replace(/\.$/, '')})` };
+        if (e instanceof UserFacingError) return { changed: `the library gives it no data now (${e.message.replace(/\.$/, '')})` };
         throw e;
       }
-      const samples = data.pairs.length;
-      if (samples !== meta.data.samples) return { current: false, changed: `it trained on ${meta.data.samples} pairs; the library now gives ${samples}` };
-      if (meta.data.pairs !== undefined && meta.data.pairs !== pairsFingerprint(data.pairs)) return { current: false, changed: `the library now gives other triples (the same count, ${samples})` };
-      if (meta.data.content !== undefined && meta.data.content !== pairsContentFingerprint(data.pairs, data.clips)) return { current: false, changed: 'its triples or their clips changed since (a video cut again, or a triple edited in Review)' };
-      return { current: true };
+      const why = {
+        count: `it trained on ${meta.data.samples} pairs; the library now gives ${data.pairs.length}`,
+        ids: `the library now gives other triples (the same count, ${data.pairs.length})`,
+        content: 'its triples or their clips changed since (a video cut again, or a triple edited in Review)',
+      };
+      const mismatch = pairsMismatch(meta.data, data.pairs, data.clips);
+      return { changed: mismatch && why[mismatch] };
     },
     async 'train.start'(req, ctx) {
       const db = await studioDb();

@@ -198,16 +198,26 @@ describe('pairForward (a DPO pair as one sequence: its composite once, both answ
       const vars = Object.fromEntries(Object.entries(initialParams(m, 4)).map(([k, v]) => [k, tf.variable(tf.tensor(v.values.map((x) => x * 12), v.shape), true, `pairs-${backend}-${layout}-${k}`)]));
       // A loss that weighs every log-prob differently, so a swapped chosen/rejected or pair order shows.
       const weights = tf.tensor1d([1, -2, 0.5, 3, -1, 0.25]);
-      const run = (shared: boolean) => {
+      const run = async (shared: boolean) => {
         const forward = pairForward(pairs, clips, m, { shared });
         const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(forward.logps(vars), weights)) as tf.Scalar, Object.values(vars));
         const logps = tf.tidy(() => forward.logps(vars));
-        const out = { loss: value.dataSync()[0] as number, logps: Array.from(logps.dataSync()), grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.dataSync().slice()])), realTokens: forward.realTokens };
-        tf.dispose([value, logps, ...Object.values(grads)]);
+        // One read-back: [loss, 2B log-probs, every gradient flattened].
+        const named = Object.entries(grads);
+        const all = tf.tidy(() => tf.concat([tf.reshape(value, [1]), logps, ...named.map(([, g]) => tf.reshape(g, [-1]))]));
+        const flat = await all.data();
+        let at = 1 + logps.size;
+        const out = {
+          loss: flat[0] as number,
+          logps: Array.from(flat.subarray(1, at)),
+          grads: Object.fromEntries(named.map(([k, g]) => [k, flat.subarray(at, (at += g.size))])),
+          realTokens: forward.realTokens,
+        };
+        tf.dispose([value, logps, all, ...Object.values(grads)]);
         return out;
       };
-      const alone = run(false);
-      const shared = run(true);
+      const alone = await run(false);
+      const shared = await run(true);
       shared.logps.forEach((x, i) => expect(Math.abs(x - (alone.logps[i] as number)), `${layout} log-prob ${i}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(alone.logps[i] as number))));
       expect(Math.abs(shared.loss - alone.loss)).toBeLessThan(1e-4 * Math.max(1, Math.abs(alone.loss)));
       for (const [name, g] of Object.entries(alone.grads)) {

@@ -39,6 +39,8 @@ const fnvText = (h: number, t: string): number => {
   return h;
 };
 
+const fingerprintOfKeys = (keys: readonly string[]): string => (fnvText(0x811c9dc5, keys.join('\n')) >>> 0).toString(16).padStart(8, '0');
+
 /**
  * Each pair's content as a key, `${id}#${hash}`: FNV-1a of its clips, reference clips, question
  * and answers and of the bits of every clip vector it reads. The reference log-prob cache is
@@ -75,7 +77,20 @@ export function pairContentKeys(pairs: readonly PreferenceSample[], clips: ClipS
  * scenes keep their ids and get other spans and vectors) and an edit in Review (same id, other text).
  */
 export function pairsContentFingerprint(pairs: readonly PreferenceSample[], clips: ClipSource): string {
-  return (fnvText(0x811c9dc5, pairContentKeys(pairs, clips).join('\n')) >>> 0).toString(16).padStart(8, '0');
+  return fingerprintOfKeys(pairContentKeys(pairs, clips));
+}
+
+/**
+ * How a DPO run's data differs from what its checkpoint recorded (`meta.data`), checked in this
+ * order: the count, the pairs' ids (when recorded), their content and clip vectors (when
+ * recorded; hashed only if the ids match); null when the same. Shared by a resume, which refuses,
+ * and Reproduce (`train.dataCurrent`), which trains the run again.
+ */
+export function pairsMismatch(recorded: CheckpointMeta['data'], pairs: readonly PreferenceSample[], clips: ClipSource): 'count' | 'ids' | 'content' | null {
+  if (pairs.length !== recorded.samples) return 'count';
+  if (recorded.pairs !== undefined && recorded.pairs !== pairsFingerprint(pairs)) return 'ids';
+  if (recorded.content !== undefined && recorded.content !== pairsContentFingerprint(pairs, clips)) return 'content';
+  return null;
 }
 
 export interface TrainData {
@@ -126,7 +141,7 @@ export class TrainSession {
   private lastSaved: number;
   private pending: StepMetrics[] = [];
   private lastMetrics: StepMetrics | null = null;
-  private content: string | undefined;
+  private keys: string[] | undefined;
 
   private constructor(
     readonly runId: string,
@@ -140,10 +155,10 @@ export class TrainSession {
     this.lastSaved = trainer.step;
   }
 
-  /** `pairsContentFingerprint` of the run's data, once per session (it reads every clip vector). */
-  private contentFingerprint(): string {
-    this.content ??= pairsContentFingerprint(this.data.pairs, this.data.clips);
-    return this.content;
+  /** `pairContentKeys` of the run's pairs, once per session (they read every clip vector): the reference cache's keys and the checkpoint's `data.content`. */
+  private contentKeys(): string[] {
+    this.keys ??= pairContentKeys(this.data.pairs, this.data.clips);
+    return this.keys;
   }
 
   get model(): ModelConfig {
@@ -195,13 +210,14 @@ export class TrainSession {
       trainer.dispose();
       throw new UserFacingError(`The run trained on ${meta.data.samples} samples; this data has ${trainer.samples}.`, 'Resume with the data the run started with (the same folder or library triples).');
     }
+    const mismatch = config.stage !== 'sft' ? pairsMismatch(meta.data, data.pairs, data.clips) : null;
     // Same count, other pairs (triples added or reviewed since, a different Stage 1 replay draw).
-    if (config.stage !== 'sft' && meta.data.pairs !== undefined && meta.data.pairs !== pairsFingerprint(data.pairs)) {
+    if (mismatch === 'ids') {
       trainer.dispose();
       throw new UserFacingError(`The run trained on other triples than this data has (the same count, ${meta.data.samples}, but not the same triples).`, 'Resume with the triples the run started with (the same folder, or the library before triples were added, removed or reviewed), or start a new run.');
     }
-    // Same pairs, other content (a video cut again: its scenes keep their ids; a Review edit). Absent before.
-    if (config.stage !== 'sft' && meta.data.content !== undefined && meta.data.content !== pairsContentFingerprint(data.pairs, data.clips)) {
+    // Same pairs, other content (a video cut again: its scenes keep their ids; a Review edit).
+    if (mismatch === 'content') {
       trainer.dispose();
       throw new UserFacingError(`The run trained on other triples or clips than this data has (the same ${meta.data.samples} triples by id, but other questions, answers, scenes or clip vectors).`, 'Resume with the data the run started with (the same folder, or the library before a video was cut again or a triple edited in Review), or start a new run.');
     }
@@ -227,7 +243,7 @@ export class TrainSession {
       optimizerT: 0,
       referenceId: this.referenceId,
       initId: this.initId,
-      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }), ...(t.config.stage !== 'sft' ? { pairs: pairsFingerprint(this.data.pairs), content: this.contentFingerprint() } : { sft: sftFingerprint(this.data.sft), ...(this.data.sftQuestions !== undefined && { sftQuestions: this.data.sftQuestions }) }) },
+      data: { samples: t.samples, source: this.data.source, ...(this.data.embedder !== undefined && { embedder: this.data.embedder }), ...(t.config.stage !== 'sft' ? { pairs: pairsFingerprint(this.data.pairs), content: fingerprintOfKeys(this.contentKeys()) } : { sft: sftFingerprint(this.data.sft), ...(this.data.sftQuestions !== undefined && { sftQuestions: this.data.sftQuestions }) }) },
       createdAt: new Date().toISOString(),
       lastMetrics: this.lastMetrics,
     };
@@ -255,7 +271,7 @@ export class TrainSession {
       const key = refCacheKey(this.referenceId, t.config.refMode, t.config.compositeClips);
       // Entries are keyed by each pair's content key, not its id: a pair changed under its id is scored again.
       const pairs = this.data.pairs;
-      const keys = pairContentKeys(pairs, this.data.clips);
+      const keys = this.contentKeys();
       const cached = await store.loadRefLogps(key);
       if (cached)
         pairs.forEach((p, i) => {
