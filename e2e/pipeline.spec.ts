@@ -76,7 +76,7 @@ test('import settings: clip length re-segments, a new rate and a URL model re-sa
   await form.getByRole('button', { name: 'Save import settings' }).click();
   await expect(page.getByTestId('pipeline-settings').locator('summary')).toContainText('object tokens (6 per clip)');
   await update.click();
-  await expect(row(page, 'h264.mp4').getByTestId('video-embeddings')).toHaveAttribute('title', /^pixels:object-tokens-v3/, { timeout: 60_000 });
+  await expect(row(page, 'h264.mp4').getByTestId('video-embeddings')).toHaveAttribute('title', /^pixels:object-tokens-v4/, { timeout: 60_000 });
   await expect(row(page, 'h264.mp4').getByTestId('video-embeddings')).toHaveText('24 × 594');
 
   // The settings survive a reload.

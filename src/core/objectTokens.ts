@@ -23,7 +23,7 @@ import { nearestCode, shapeOccupancy, type Rect } from './shapeCode';
 import { SHAPE_CODEBOOK } from './shapeCodebook';
 
 /** Embedder id of the pixel object tokens; bump the version when the layout or the segmentation changes. */
-export const OBJECT_TOKENS_ID = 'pixels:object-tokens-v3';
+export const OBJECT_TOKENS_ID = 'pixels:object-tokens-v4';
 /** Object tokens per frame; one more token holds the background. */
 export const OBJECT_SLOTS = 5;
 /** Visual tokens per clip. */

@@ -29,7 +29,7 @@ describe('pipeline settings', () => {
     expect(embedderId(regions.embedder)).toBe('nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector+regions5+rgb-hist-4');
     expect(embedderId(colour.embedder)).toBe('nsfwjs-4.4.0/mobilenet_v2_mid/feature_vector+rgb-hist-4');
     const objects = { ...DEFAULT_PIPELINE, embedder: { kind: 'features', features: 'objects' } } as const;
-    expect(embedderId(objects.embedder)).toBe('pixels:object-tokens-v3');
+    expect(embedderId(objects.embedder)).toBe('pixels:object-tokens-v4');
     expect(embedderLabel(objects.embedder)).toBe('object tokens (6 per clip)');
     expect([regions, colour, objects, DEFAULT_PIPELINE, custom].map((p) => tokensOfEmbedderId(embedderId(p.embedder)))).toEqual([5, 1, 6, 1, 1]);
     expect(inputSizeOf(regions.embedder)).toBe(224);

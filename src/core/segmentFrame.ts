@@ -8,6 +8,9 @@
 //    cells of two rows of a 6×4 grid, or in all 6 cells of one. Objects are compact (at most ~3
 //    cells wide, so two of one colour side by side fill 5 cells of a row at most), a background's
 //    base and accent colours span the frame (a pattern) or whole rows (a gradient's bands).
+//    Then the pixels a codec or a resize blurred: noise on a background colour, and seams that
+//    blend two background colours, turn background too (decoded video has both; rendered frames
+//    neither — bench/objects-decoded measures the difference).
 // 3. Objects: the other pixels, grouped by 8-connectivity after a 2-pixel dilation (so the
 //    stripes and dots of a textured object whose second colour matches the background stay one
 //    object), each group keeping only its own foreground pixels, then parted by colour where two
@@ -23,13 +26,19 @@ const CELL_PRESENCE = 0.02;
 /** Cells of a grid row a colour must be present in, in two rows, to count as background (or in all of one row). */
 const SPREAD_CELLS = 5;
 /** Dilation radius (pixels, at 120 px content height; scaled with the frame) that joins a textured object's pieces. */
-const JOIN_RADIUS_AT_120 = 2;
+const JOIN_BLEND_RADIUSIUS_AT_120 = 2;
 /** Widest object, as a share of the content width (the demo's largest is 0.3). */
 const MAX_OBJECT_WIDTH = 0.8;
 /** Smallest object, as a share of the content area. */
 const MIN_OBJECT_SHARE = 0.008;
 /** A bar pixel: no channel above this. */
 const BAR_MAX = 16;
+/** Neighbourhood (pixels each way) whose background pixels a blurred pixel is compared with. */
+const BLEND_RADIUS = 3;
+/** RGB distance within which a pixel is noise on a background colour near it. */
+const BLEND_NEAR = 50;
+/** RGB distance within which a pixel is a blend of two background colours near it. */
+const BLEND_SEGMENT = 40;
 
 /** A found object: what the tokens are made of, and what the tests and the review check. */
 export interface FoundObject {
@@ -150,10 +159,11 @@ export function segmentFrame(rgb: Uint8Array, size: number): Segmentation | null
   }
   const background = new Uint8Array(n);
   for (let i = 0; i < n; i++) background[i] = isBackground[colours[i] as number] as number;
+  absorbBlends(rgb, size, box, colours, background);
 
   // Join a textured object's pieces: dilate the foreground (a square of radius r), then label
   // the dilated mask's 8-connected groups and keep their foreground pixels.
-  const r = Math.max(1, Math.round((JOIN_RADIUS_AT_120 * h) / 120));
+  const r = Math.max(1, Math.round((JOIN_BLEND_RADIUSIUS_AT_120 * h) / 120));
   const rows = new Uint8Array(n); // horizontal pass
   for (let y = 0; y < h; y++) {
     let last = -Infinity;
@@ -181,6 +191,7 @@ export function segmentFrame(rgb: Uint8Array, size: number): Segmentation | null
       if (last - y <= r) joined[y * w + x] = 1;
     }
   }
+  const minArea = Math.max(4, Math.round(MIN_OBJECT_SHARE * n));
   const group = new Int32Array(n).fill(-1);
   const stack: number[] = [];
   const groups: number[][] = [];
@@ -209,9 +220,8 @@ export function segmentFrame(rgb: Uint8Array, size: number): Segmentation | null
         }
       }
     }
-    groups.push(...splitByColour(pixels, colours, w));
+    groups.push(...splitByColour(pixels, colours, w, minArea));
   }
-  const minArea = Math.max(4, Math.round(MIN_OBJECT_SHARE * n));
   // Each group's box once; a band across the whole frame (a gradient's thin band of colour) is
   // background, not an object.
   const kept = groups
@@ -266,8 +276,13 @@ export function segmentFrame(rgb: Uint8Array, size: number): Segmentation | null
   return { box, colours, background, labels, objects };
 }
 
-/** A colour's share of a group below which it is edge blending or noise, not a part of an object. */
+/** A colour's share of a group below which it is edge blending or noise, not a part of an object… */
 const SIGNIFICANT_SHARE = 0.08;
+/**
+ * …unless it covers this share of the smallest object: a small object beside a large one (a star
+ * of 400 px touching a square of 2 000) is below 8% of their joined group, and was swallowed.
+ */
+const SIGNIFICANT_OF_SMALLEST = 0.5;
 /** Two colours of a group belong to one object when their boxes overlap by this share of the smaller box. */
 const SAME_OBJECT_OVERLAP = 0.5;
 
@@ -276,7 +291,7 @@ const SAME_OBJECT_OVERLAP = 0.5;
  * overlap (an object's own colour and its texture's) stay together, colours that sit apart
  * (two objects that touch) are parted. Other pixels go to the part whose box centre is nearest.
  */
-function splitByColour(pixels: number[], colours: Uint16Array, w: number): number[][] {
+function splitByColour(pixels: number[], colours: Uint16Array, w: number, minArea: number): number[][] {
   if (pixels.length === 0) return [];
   const boxes = new Map<number, { n: number; x0: number; x1: number; y0: number; y1: number }>();
   for (const p of pixels) {
@@ -293,7 +308,7 @@ function splitByColour(pixels: number[], colours: Uint16Array, w: number): numbe
       if (y > b.y1) b.y1 = y;
     }
   }
-  const significant = [...boxes.entries()].filter(([, b]) => b.n >= SIGNIFICANT_SHARE * pixels.length).sort((a, b) => b[1].n - a[1].n || a[0] - b[0]);
+  const significant = [...boxes.entries()].filter(([, b]) => b.n >= Math.min(SIGNIFICANT_SHARE * pixels.length, SIGNIFICANT_OF_SMALLEST * minArea)).sort((a, b) => b[1].n - a[1].n || a[0] - b[0]);
   if (significant.length <= 1) return [pixels];
   // Union colours whose boxes overlap.
   const parent = significant.map((_, i) => i);
@@ -339,3 +354,59 @@ function splitByColour(pixels: number[], colours: Uint16Array, w: number): numbe
   }
   return parts;
 }
+
+/**
+ * Pixels that only look like foreground because a codec or a resize blurred the background: a
+ * non-background pixel whose colour lies within BLEND_NEAR of a background pixel near it (noise),
+ * or within BLEND_SEGMENT of the line between two background colours near it (a blend of two
+ * stripes of a pattern, where a 1.4× bilinear resize or 4:2:0 chroma leaves a 1–2 px seam of a
+ * third colour), turns background. Only the pixels the colour spread called background are the
+ * references, so this does not creep into an object across its own soft edge.
+ */
+function absorbBlends(rgb: Uint8Array, size: number, box: Segmentation['box'], colours: Uint16Array, background: Uint8Array): void {
+  const w = box.x1 - box.x0;
+  const h = box.y1 - box.y0;
+  const at = (x: number, y: number): number => ((y + box.y0) * size + x + box.x0) * 3;
+  const absorb: number[] = [];
+  const near: number[] = [];
+  const seen = new Set<number>();
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (background[y * w + x]) continue;
+      near.length = 0;
+      seen.clear();
+      for (let dy = -BLEND_RADIUS; dy <= BLEND_RADIUS; dy++) {
+        const qy = y + dy;
+        if (qy < 0 || qy >= h) continue;
+        for (let dx = -BLEND_RADIUS; dx <= BLEND_RADIUS; dx++) {
+          const qx = x + dx;
+          if (qx < 0 || qx >= w) continue;
+          const q = qy * w + qx;
+          if (!background[q] || seen.has(colours[q] as number)) continue;
+          seen.add(colours[q] as number);
+          near.push(at(qx, qy));
+        }
+      }
+      if (near.length === 0) continue;
+      const i = at(x, y);
+      const pr = rgb[i] as number, pg = rgb[i + 1] as number, pb = rgb[i + 2] as number;
+      let hit = false;
+      for (let a = 0; a < near.length && !hit; a++) {
+        const ia = near[a] as number;
+        const ar = rgb[ia] as number, ag = rgb[ia + 1] as number, ab = rgb[ia + 2] as number;
+        if ((pr - ar) ** 2 + (pg - ag) ** 2 + (pb - ab) ** 2 <= BLEND_NEAR ** 2) hit = true;
+        for (let b = a + 1; b < near.length && !hit; b++) {
+          const ib = near[b] as number;
+          const dr = (rgb[ib] as number) - ar, dg = (rgb[ib + 1] as number) - ag, db = (rgb[ib + 2] as number) - ab;
+          const len = dr * dr + dg * dg + db * db;
+          if (len === 0) continue;
+          const t = Math.max(0, Math.min(1, ((pr - ar) * dr + (pg - ag) * dg + (pb - ab) * db) / len));
+          if ((pr - ar - t * dr) ** 2 + (pg - ag - t * dg) ** 2 + (pb - ab - t * db) ** 2 <= BLEND_SEGMENT ** 2) hit = true;
+        }
+      }
+      if (hit) absorb.push(y * w + x);
+    }
+  }
+  for (const p of absorb) background[p] = 1;
+}
+

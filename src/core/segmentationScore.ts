@@ -53,12 +53,15 @@ export interface WorldFrame {
   truth: InView[];
 }
 
-/** Frames every `everyS` seconds of every video of `world`, letterboxed to `size`, segmented. */
-export function* worldFrames(world: World, { everyS = 3, size = 224 }: { everyS?: number; size?: number } = {}): Generator<WorldFrame> {
+/** How a rendered RGBA frame becomes the size×size RGB the segmentation sees (default: `letterbox`, as the CLI embeds). */
+export type FrameView = (rgba: Uint8ClampedArray, width: number, height: number, size: number) => Uint8Array;
+
+/** Frames every `everyS` seconds of every video of `world`, letterboxed to `size` (or shown through `view`), segmented. */
+export function* worldFrames(world: World, { everyS = 3, size = 224, view = letterbox }: { everyS?: number; size?: number; view?: FrameView } = {}): Generator<WorldFrame> {
   const { width: w, height: h, fps } = world.config;
   for (const video of world.videos) {
     for (let f = 0; f < video.frameCount; f += everyS * fps) {
-      const rgb = letterbox(renderFrame(world, video, f), w, h, size);
+      const rgb = view(renderFrame(world, video, f), w, h, size);
       yield { video, t: f / fps, rgb, seg: segmentFrame(rgb, size), truth: objectsInView(world, video, f / fps) };
     }
   }
@@ -80,10 +83,13 @@ export function nearestInView(world: World, o: FoundObject, truth: readonly InVi
  * The frames of `worldFrames`, matched to the objects in view and counted. `onFrame` sees each
  * letterboxed frame (bench:objects times the object tokens of the same frames there).
  */
-export function scoreSegmentation(world: World, { everyS = 3, size = 224, onFrame }: { everyS?: number; size?: number; onFrame?: (rgb: Uint8Array) => void } = {}): SegmentationScore {
+export function scoreSegmentation(
+  world: World,
+  { everyS = 3, size = 224, view, onFrame }: { everyS?: number; size?: number; view?: FrameView; onFrame?: (rgb: Uint8Array) => void } = {},
+): SegmentationScore {
   const { width: w, height: h } = world.config;
   const s: SegmentationScore = { frames: 0, countRight: 0, inView: 0, found: 0, colourRight: 0, solid: 0, solidRight: 0 };
-  for (const { rgb, seg, truth } of worldFrames(world, { everyS, size })) {
+  for (const { rgb, seg, truth } of worldFrames(world, { everyS, size, ...(view ? { view } : {}) })) {
     onFrame?.(rgb);
     const objects = seg?.objects ?? [];
     s.frames++;

@@ -7,7 +7,7 @@ export { findVideo, sceneAt } from './lookup';
 export { OracleGenerator, WorldsOracle, createOracleGenerator, createWorldsOracle } from './oracle';
 export { answerFrom, isSpecificTo } from './query';
 export { mulberry32, seedFrom, type Rng } from './random';
-export { frameHash, letterbox, renderFrame, videoFormat, type VideoFormat } from './raster';
+export { frameHash, letterbox, letterboxScaled, renderFrame, videoFormat, type VideoFormat } from './raster';
 export { clipOnlyQuestion, questionFromText, stage1Questions } from './stage1';
 export { answerCrossScene, stage2Queries, type CrossSceneAsk, type WorldCrossSceneQuery } from './stage2';
 export { formatQuestion, parseQuestion } from './text';

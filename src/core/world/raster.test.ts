@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildWorld, frameHash, renderFrame, videoFormat, type World, type WorldVideo } from './index';
+import { buildWorld, frameHash, letterboxScaled, renderFrame, videoFormat, type World, type WorldVideo } from './index';
 import { entityOf, sceneAt } from './lookup';
 import { backgroundPixels, objectPalette, pixelCentre } from './raster';
 import { BACKGROUND_COLOURS, SIZE_RADIUS } from './vocabulary';
@@ -149,5 +149,23 @@ describe('visual distinctness', () => {
       if (bestUnit !== a.unit) wrong++;
     }
     expect(wrong / samples.length).toBeLessThan(0.01);
+  });
+});
+
+describe('letterboxScaled', () => {
+  it('scales a 160×120 frame to 224×168 centred on black, keeping flat colours and blending edges', () => {
+    const w = 160;
+    const h = 120;
+    const rgba = new Uint8ClampedArray(w * h * 4);
+    for (let i = 0; i < w * h; i++) rgba.set(i % w < 80 ? [200, 20, 20, 255] : [20, 20, 200, 255], i * 4);
+    const out = letterboxScaled(rgba, w, h, 224);
+    const px = (x: number, y: number): number[] => Array.from(out.subarray((y * 224 + x) * 3, (y * 224 + x) * 3 + 3));
+    expect(px(100, 27)).toEqual([0, 0, 0]); // bar above (168 rows from y = 28)
+    expect(px(100, 196)).toEqual([0, 0, 0]); // bar below
+    expect(px(10, 28)).toEqual([200, 20, 20]);
+    expect(px(220, 195)).toEqual([20, 20, 200]);
+    const seam = px(112, 100); // the edge at x = 80 → 112: a blend of the two
+    expect(seam[0]).toBeGreaterThan(20);
+    expect(seam[0]).toBeLessThan(200);
   });
 });

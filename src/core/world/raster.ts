@@ -273,3 +273,36 @@ export function letterbox(rgba: Uint8ClampedArray, width: number, height: number
   }
   return out;
 }
+
+/**
+ * A w×h RGBA frame scaled to fit size×size (keeping its aspect, bilinear, pixel centres aligned)
+ * and centred on black, as RGB: what the browser's import hands the embedders (mediabunny's
+ * CanvasSink with fit 'contain' draws the decoded frame this way), where `letterbox` is what the
+ * CLI hands them. A 160×120 demo frame becomes 224×168, and every edge a blend of two colours.
+ */
+export function letterboxScaled(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number, size: number): Uint8Array {
+  const k = Math.min(size / width, size / height);
+  const sw = Math.round(width * k);
+  const sh = Math.round(height * k);
+  const top = Math.floor((size - sh) / 2);
+  const left = Math.floor((size - sw) / 2);
+  const out = new Uint8Array(size * size * 3);
+  for (let y = 0; y < sh; y++) {
+    const fy = Math.max(0, Math.min(height - 1, (y + 0.5) / k - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(height - 1, y0 + 1);
+    const ty = fy - y0;
+    for (let x = 0; x < sw; x++) {
+      const fx = Math.max(0, Math.min(width - 1, (x + 0.5) / k - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(width - 1, x0 + 1);
+      const tx = fx - x0;
+      for (let c = 0; c < 3; c++) {
+        const top0 = rgba[(y0 * width + x0) * 4 + c]! * (1 - tx) + rgba[(y0 * width + x1) * 4 + c]! * tx;
+        const bottom = rgba[(y1 * width + x0) * 4 + c]! * (1 - tx) + rgba[(y1 * width + x1) * 4 + c]! * tx;
+        out[((y + top) * size + x + left) * 3 + c] = Math.round(top0 * (1 - ty) + bottom * ty);
+      }
+    }
+  }
+  return out;
+}
