@@ -6,7 +6,9 @@
 // demo world goes through the same steps in Node — libvpx through the ffmpeg CLI stands in for
 // Chromium's WebCodecs encoder (same library, not the same settings), `letterboxScaled` for the
 // canvas — and frames every 3 s are scored against the world's ground truth as bench:objects
-// does (count right, objects found, colour right).
+// does (count right, objects found, colour right); and each frame's object tokens are compared
+// with the rendered frame's, token by token (cosine; the background token, then the object slots:
+// an empty slot against a filled one counts 0, two empty ones are left out).
 //
 // Needs the ffmpeg command line tool (Debian: apt-get install ffmpeg); not part of npm test.
 // Run: npm run bench:objects-decoded        (SEED=42 by default; CLIPS=60 short clips)
@@ -15,6 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, it } from 'vitest';
+import { OBJECT_TOKEN_DIM, OBJECT_TOKENS, objectTokens } from '../src/core/objectTokens';
 import { nearestObjectColour } from '../src/core/segmentationScore';
 import { segmentFrame } from '../src/core/segmentFrame';
 import { buildWorld, letterbox, letterboxScaled, renderFrame } from '../src/core/world';
@@ -62,6 +65,7 @@ it('object segmentation: rendered frames against decoded and rescaled ones', () 
     const s = { frames: 0, countRight: 0, inView: 0, found: 0, colourRight: 0 };
     const t0 = performance.now();
     let segmentMs = 0;
+    const cos = Array.from({ length: OBJECT_TOKENS }, () => ({ sum: 0, n: 0 }));
     for (const video of videos) {
       const rendered = Array.from({ length: video.frameCount }, (_, f) => renderFrame(world, video, f));
       const frames = vp8 === null ? rendered : throughVp8(rendered, w, h, fps, vp8);
@@ -70,6 +74,21 @@ it('object segmentation: rendered frames against decoded and rescaled ones', () 
         const t = performance.now();
         const objects = segmentFrame(rgb, SIZE)?.objects ?? [];
         segmentMs += performance.now() - t;
+        const mine = objectTokens(rgb, SIZE);
+        const reference = objectTokens(letterbox(rendered[f] as Uint8ClampedArray, w, h, SIZE), SIZE);
+        for (let t = 0; t < OBJECT_TOKENS; t++) {
+          let dot = 0;
+          let a = 0;
+          let b = 0;
+          for (let i = t * OBJECT_TOKEN_DIM; i < (t + 1) * OBJECT_TOKEN_DIM; i++) {
+            dot += (mine[i] as number) * (reference[i] as number);
+            a += (mine[i] as number) ** 2;
+            b += (reference[i] as number) ** 2;
+          }
+          if (a === 0 && b === 0) continue;
+          cos[t]!.sum += a > 0 && b > 0 ? dot / Math.sqrt(a * b) : 0;
+          cos[t]!.n++;
+        }
         const truth = objectsInView(world, video, f / fps);
         s.frames++;
         if (objects.length === truth.length) s.countRight++;
@@ -83,8 +102,8 @@ it('object segmentation: rendered frames against decoded and rescaled ones', () 
       }
     }
     const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-    return { condition: name, frames: s.frames, count_right: r3(s.countRight / s.frames), found: r3(s.found / s.inView), colour_right: r3(s.colourRight / s.found), segment_ms_per_frame: r3(segmentMs / s.frames), seconds: Math.round((performance.now() - t0) / 100) / 10 };
+    return { condition: name, frames: s.frames, count_right: r3(s.countRight / s.frames), found: r3(s.found / s.inView), colour_right: r3(s.colourRight / s.found), token_cosine: cos.map((c) => r3(c.sum / Math.max(1, c.n))), segment_ms_per_frame: r3(segmentMs / s.frames), seconds: Math.round((performance.now() - t0) / 100) / 10 };
   });
   console.log(JSON.stringify({ bench: 'objects-decoded', seed, clips: videos.length, rows }, null, 2));
-  console.table(rows.map(({ condition, count_right, found, colour_right, segment_ms_per_frame }) => ({ condition, count_right, found, colour_right, segment_ms_per_frame })));
-}, 900_000);
+  console.table(rows.map(({ condition, count_right, found, colour_right, token_cosine, segment_ms_per_frame }) => ({ condition, count_right, found, colour_right, cos_background: token_cosine[0], cos_objects: token_cosine.slice(1).join(' '), segment_ms_per_frame })));
+}, 3_600_000);
