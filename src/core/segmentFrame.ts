@@ -9,8 +9,8 @@
 //    cells wide, so two of one colour side by side fill 5 cells of a row at most), a background's
 //    base and accent colours span the frame (a pattern) or whole rows (a gradient's bands).
 //    Then the pixels a codec or a resize blurred: noise on a background colour, and seams that
-//    blend two background colours, turn background too (decoded video has both; rendered frames
-//    neither — bench/objects-decoded measures the difference).
+//    blend two background colours, turn background too (decoded and rescaled video has both,
+//    rendered frames at their own size have neither; bench/objects-decoded measures both).
 // 3. Objects: the other pixels, grouped by 8-connectivity after a 2-pixel dilation (so the
 //    stripes and dots of a textured object whose second colour matches the background stay one
 //    object), each group keeping only its own foreground pixels, then parted by colour where two
@@ -26,7 +26,7 @@ const CELL_PRESENCE = 0.02;
 /** Cells of a grid row a colour must be present in, in two rows, to count as background (or in all of one row). */
 const SPREAD_CELLS = 5;
 /** Dilation radius (pixels, at 120 px content height; scaled with the frame) that joins a textured object's pieces. */
-const JOIN_BLEND_RADIUSIUS_AT_120 = 2;
+const JOIN_RADIUS_AT_120 = 2;
 /** Widest object, as a share of the content width (the demo's largest is 0.3). */
 const MAX_OBJECT_WIDTH = 0.8;
 /** Smallest object, as a share of the content area. */
@@ -163,7 +163,7 @@ export function segmentFrame(rgb: Uint8Array, size: number): Segmentation | null
 
   // Join a textured object's pieces: dilate the foreground (a square of radius r), then label
   // the dilated mask's 8-connected groups and keep their foreground pixels.
-  const r = Math.max(1, Math.round((JOIN_BLEND_RADIUSIUS_AT_120 * h) / 120));
+  const r = Math.max(1, Math.round((JOIN_RADIUS_AT_120 * h) / 120));
   const rows = new Uint8Array(n); // horizontal pass
   for (let y = 0; y < h; y++) {
     let last = -Infinity;
@@ -409,4 +409,3 @@ function absorbBlends(rgb: Uint8Array, size: number, box: Segmentation['box'], c
   }
   for (const p of absorb) background[p] = 1;
 }
-
