@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, it } from 'vitest';
 import { OBJECT_TOKEN_DIM, OBJECT_TOKENS, objectTokens } from '../src/core/objectTokens';
-import { nearestObjectColour } from '../src/core/segmentationScore';
+import { emptyScore, scoreFrame } from '../src/core/segmentationScore';
 import { segmentFrame } from '../src/core/segmentFrame';
 import { buildWorld, letterbox, letterboxScaled, renderFrame } from '../src/core/world';
 import { objectsInView } from '../src/core/world/raster';
@@ -62,7 +62,7 @@ it('object segmentation: rendered frames against decoded and rescaled ones', () 
     { name: 'VP8 2 bpp, scaled', vp8: 2, scaled: true },
   ];
   const rows = conditions.map(({ name, vp8, scaled }) => {
-    const s = { frames: 0, countRight: 0, inView: 0, found: 0, colourRight: 0 };
+    const s = emptyScore();
     const t0 = performance.now();
     let segmentMs = 0;
     const cos = Array.from({ length: OBJECT_TOKENS }, () => ({ sum: 0, n: 0 }));
@@ -89,20 +89,11 @@ it('object segmentation: rendered frames against decoded and rescaled ones', () 
           cos[t]!.sum += a > 0 && b > 0 ? dot / Math.sqrt(a * b) : 0;
           cos[t]!.n++;
         }
-        const truth = objectsInView(world, video, f / fps);
-        s.frames++;
-        if (objects.length === truth.length) s.countRight++;
-        for (const { entity, at } of truth) {
-          s.inView++;
-          const near = objects.find((o) => Math.hypot(o.cx * w - at.x, o.cy * h - at.y) < 12);
-          if (!near) continue;
-          s.found++;
-          if (nearestObjectColour(near.colour) === entity.colour) s.colourRight++;
-        }
+        scoreFrame(world, objects, objectsInView(world, video, f / fps), s);
       }
     }
     const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-    return { condition: name, frames: s.frames, count_right: r3(s.countRight / s.frames), found: r3(s.found / s.inView), colour_right: r3(s.colourRight / s.found), token_cosine: cos.map((c) => r3(c.sum / Math.max(1, c.n))), segment_ms_per_frame: r3(segmentMs / s.frames), seconds: Math.round((performance.now() - t0) / 100) / 10 };
+    return { condition: name, frames: s.frames, count_right: r3(s.countRight / s.frames), found: r3(s.found / s.inView), colour_right: r3(s.colourRight / s.found), token_cosine: cos.map((c) => (c.n > 0 ? r3(c.sum / c.n) : null)), segment_ms_per_frame: r3(segmentMs / s.frames), seconds: Math.round((performance.now() - t0) / 100) / 10 };
   });
   console.log(JSON.stringify({ bench: 'objects-decoded', seed, clips: videos.length, rows }, null, 2));
   console.table(rows.map(({ condition, count_right, found, colour_right, token_cosine, segment_ms_per_frame }) => ({ condition, count_right, found, colour_right, cos_background: token_cosine[0], cos_objects: token_cosine.slice(1).join(' '), segment_ms_per_frame })));

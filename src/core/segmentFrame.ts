@@ -17,6 +17,8 @@
 //    objects touch; groups smaller than 0.8% of the content area are noise, groups 80% of its
 //    width wide are background bands. Largest first.
 
+import { absorbBlends } from './segmentBlends';
+
 /** Levels per channel of the segmentation's colour quantisation (8³ colours). */
 const SEGMENT_LEVELS = 8;
 const GRID_COLS = 6;
@@ -33,12 +35,6 @@ const MAX_OBJECT_WIDTH = 0.8;
 const MIN_OBJECT_SHARE = 0.008;
 /** A bar pixel: no channel above this. */
 const BAR_MAX = 16;
-/** Neighbourhood (pixels each way) whose background pixels a blurred pixel is compared with. */
-const BLEND_RADIUS = 3;
-/** RGB distance within which a pixel is noise on a background colour near it. */
-const BLEND_NEAR = 50;
-/** RGB distance within which a pixel is a blend of two background colours near it. */
-const BLEND_SEGMENT = 40;
 
 /** A found object: what the tokens are made of, and what the tests and the review check. */
 export interface FoundObject {
@@ -353,59 +349,4 @@ function splitByColour(pixels: number[], colours: Uint16Array, w: number, minAre
     parts[k as number]!.push(p);
   }
   return parts;
-}
-
-/**
- * Pixels that only look like foreground because a codec or a resize blurred the background: a
- * non-background pixel whose colour lies within BLEND_NEAR of a background pixel near it (noise),
- * or within BLEND_SEGMENT of the line between two background colours near it (a blend of two
- * stripes of a pattern, where a 1.4× bilinear resize or 4:2:0 chroma leaves a 1–2 px seam of a
- * third colour), turns background. Only the pixels the colour spread called background are the
- * references, so this does not creep into an object across its own soft edge.
- */
-function absorbBlends(rgb: Uint8Array, size: number, box: Segmentation['box'], colours: Uint16Array, background: Uint8Array): void {
-  const w = box.x1 - box.x0;
-  const h = box.y1 - box.y0;
-  const at = (x: number, y: number): number => ((y + box.y0) * size + x + box.x0) * 3;
-  const absorb: number[] = [];
-  const near: number[] = [];
-  const seen = new Set<number>();
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (background[y * w + x]) continue;
-      near.length = 0;
-      seen.clear();
-      for (let dy = -BLEND_RADIUS; dy <= BLEND_RADIUS; dy++) {
-        const qy = y + dy;
-        if (qy < 0 || qy >= h) continue;
-        for (let dx = -BLEND_RADIUS; dx <= BLEND_RADIUS; dx++) {
-          const qx = x + dx;
-          if (qx < 0 || qx >= w) continue;
-          const q = qy * w + qx;
-          if (!background[q] || seen.has(colours[q] as number)) continue;
-          seen.add(colours[q] as number);
-          near.push(at(qx, qy));
-        }
-      }
-      if (near.length === 0) continue;
-      const i = at(x, y);
-      const pr = rgb[i] as number, pg = rgb[i + 1] as number, pb = rgb[i + 2] as number;
-      let hit = false;
-      for (let a = 0; a < near.length && !hit; a++) {
-        const ia = near[a] as number;
-        const ar = rgb[ia] as number, ag = rgb[ia + 1] as number, ab = rgb[ia + 2] as number;
-        if ((pr - ar) ** 2 + (pg - ag) ** 2 + (pb - ab) ** 2 <= BLEND_NEAR ** 2) hit = true;
-        for (let b = a + 1; b < near.length && !hit; b++) {
-          const ib = near[b] as number;
-          const dr = (rgb[ib] as number) - ar, dg = (rgb[ib + 1] as number) - ag, db = (rgb[ib + 2] as number) - ab;
-          const len = dr * dr + dg * dg + db * db;
-          if (len === 0) continue;
-          const t = Math.max(0, Math.min(1, ((pr - ar) * dr + (pg - ag) * dg + (pb - ab) * db) / len));
-          if ((pr - ar - t * dr) ** 2 + (pg - ag - t * dg) ** 2 + (pb - ab - t * db) ** 2 <= BLEND_SEGMENT ** 2) hit = true;
-        }
-      }
-      if (hit) absorb.push(y * w + x);
-    }
-  }
-  for (const p of absorb) background[p] = 1;
 }

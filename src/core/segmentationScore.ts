@@ -79,6 +79,30 @@ export function nearestInView(world: World, o: FoundObject, truth: readonly InVi
   return best;
 }
 
+/** A score of no frames yet. */
+export function emptyScore(): SegmentationScore {
+  return { frames: 0, countRight: 0, inView: 0, found: 0, colourRight: 0, solid: 0, solidRight: 0 };
+}
+
+/** Adds one frame to `s`: its found objects matched to the objects in view (centre within MATCH_PX) and counted. */
+export function scoreFrame(world: World, objects: readonly FoundObject[], truth: readonly InView[], s: SegmentationScore): void {
+  const { width: w, height: h } = world.config;
+  s.frames++;
+  if (objects.length === truth.length) s.countRight++;
+  for (const { entity, at } of truth) {
+    s.inView++;
+    const near = objects.find((o) => Math.hypot(o.cx * w - at.x, o.cy * h - at.y) < MATCH_PX);
+    if (!near) continue;
+    s.found++;
+    const right = nearestObjectColour(near.colour) === entity.colour;
+    if (right) s.colourRight++;
+    if (entity.texture === 'solid') {
+      s.solid++;
+      if (right) s.solidRight++;
+    }
+  }
+}
+
 /**
  * The frames of `worldFrames`, matched to the objects in view and counted. `onFrame` sees each
  * letterboxed frame (bench:objects times the object tokens of the same frames there).
@@ -87,25 +111,10 @@ export function scoreSegmentation(
   world: World,
   { everyS = 3, size = 224, view, onFrame }: { everyS?: number; size?: number; view?: FrameView; onFrame?: (rgb: Uint8Array) => void } = {},
 ): SegmentationScore {
-  const { width: w, height: h } = world.config;
-  const s: SegmentationScore = { frames: 0, countRight: 0, inView: 0, found: 0, colourRight: 0, solid: 0, solidRight: 0 };
+  const s = emptyScore();
   for (const { rgb, seg, truth } of worldFrames(world, { everyS, size, ...(view ? { view } : {}) })) {
     onFrame?.(rgb);
-    const objects = seg?.objects ?? [];
-    s.frames++;
-    if (objects.length === truth.length) s.countRight++;
-    for (const { entity, at } of truth) {
-      s.inView++;
-      const near = objects.find((o) => Math.hypot(o.cx * w - at.x, o.cy * h - at.y) < MATCH_PX);
-      if (!near) continue;
-      s.found++;
-      const right = nearestObjectColour(near.colour) === entity.colour;
-      if (right) s.colourRight++;
-      if (entity.texture === 'solid') {
-        s.solid++;
-        if (right) s.solidRight++;
-      }
-    }
+    scoreFrame(world, seg?.objects ?? [], truth, s);
   }
   return s;
 }
