@@ -186,6 +186,20 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   const diff4 = 100 * (acc(straightId, '4') - acc(sftId, '4'));
   await expect(page.getByTestId(`paired-${straightId}`)).toContainText(`${diff4 >= 0 ? '+' : '−'}${Math.abs(diff4).toFixed(1)} [`);
   await expect(page.getByTestId(`paired-${straightId}`)).toContainText(/p [=<] \d/);
+  // The best − worst anchor position at the longest length (4 here): each run's gap is the range of
+  // its position row, beside the shuffled-position noise floor, and Stage 1's change against SFT.
+  type Cells = { byLengthPosition: Record<string, { accuracy: number }[]> };
+  const positionRow = (run: string): number[] => (evaluations.find((e) => e.run === run) as unknown as { summed: Cells }).summed.byLengthPosition['4']!.map((c) => 100 * c.accuracy);
+  await expect(page.getByRole('heading', { name: 'Best − worst anchor position at 4 clips' })).toBeVisible();
+  for (const id of [sftId, straightId]) {
+    const cells = page.getByTestId(`position-gap-${id}`).locator('td');
+    await expect(cells.nth(0)).toHaveText(positionRow(id).map((a) => a.toFixed(1)).join(' / '));
+    await expect(cells.nth(1)).toHaveText(new RegExp(`^${(Math.max(...positionRow(id)) - Math.min(...positionRow(id))).toFixed(1)} \\[\\d+\\.\\d, \\d+\\.\\d\\]$`));
+    await expect(cells.nth(2)).toHaveText(/^\d+\.\d · [01]\.\d\d$/);
+  }
+  await expect(page.getByTestId(`position-gap-${sftId}`).locator('td').nth(3)).toHaveText('baseline');
+  const gapChange = Math.max(...positionRow(straightId)) - Math.min(...positionRow(straightId)) - (Math.max(...positionRow(sftId)) - Math.min(...positionRow(sftId)));
+  await expect(page.getByTestId(`position-gap-${straightId}`).locator('td').nth(3)).toHaveText(new RegExp(`^${Math.abs(gapChange) < 0.05 ? '[+−]' : gapChange > 0 ? '\\+' : '−'}${Math.abs(gapChange).toFixed(1)} \\[[+−]\\d+\\.\\d, [+−]\\d+\\.\\d\\]$`));
   // The family table has a column per length; its cells' n add up to the length's n.
   const families = page.getByRole('table', { name: 'Accuracy by question family' });
   await expect(families.getByRole('columnheader')).toHaveText(['family', 'all lengths', '1 clip', '4 clips', 'n']);

@@ -171,6 +171,17 @@ describe('longvpo reproduce', () => {
     const memo = (comparison as unknown as { gains: { memorisation: { training_world: { difference: number } } } }).gains.memorisation;
     expect(memo.training_world.difference).toBeCloseTo(own.by_length['1']! - ownBlind.by_length['1']!, 9);
     expect(first.stdout).toMatch(/SFT looking at one clip \(seeing − blind\): on its training world [+−]\d+\.\d \[.*; on the held-out world [+−]\d+\.\d \[/);
+    // The best − worst position gap at the longest length (4 here), per run and as a paired change.
+    type Gap = { length: number; accuracy: number[]; gap: number; noise95: number; p: number };
+    const pg = (comparison as unknown as { gains: { position_gap: { length: number; by_run: Record<string, Gap>; stage1_vs_sft: { first: Gap; second: Gap; change: number; ci95: [number, number] } } } }).gains.position_gap;
+    expect(pg.length).toBe(4);
+    const acc4 = (comparison as unknown as { runs: Record<string, { by_length_position: Record<string, number[]> }> }).runs;
+    for (const r of ['sft', 'stage1', 'stage2']) {
+      expect(pg.by_run[r]!.accuracy).toEqual(acc4[r]!.by_length_position['4']);
+      expect(pg.by_run[r]!.gap).toBeCloseTo(Math.max(...acc4[r]!.by_length_position['4']!) - Math.min(...acc4[r]!.by_length_position['4']!), 12);
+    }
+    expect(pg.stage1_vs_sft.change).toBeCloseTo(pg.by_run.stage1!.gap - pg.by_run.sft!.gap, 12);
+    expect(first.stdout).toMatch(/Position gap, Stage 1 − SFT, paired \[95% CI, questions resampled\]: \d+\.\d → \d+\.\d, change [+−]\d+\.\d \[[+−]\d+\.\d, [+−]\d+\.\d\]/);
     const again = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--out', 'study']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/train stage1 \(Stage 1 DPO\) — already done, kept/);

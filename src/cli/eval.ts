@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
 import { formatGain, pairedGains, perItem, type PerItem } from '../core/eval/compare';
+import { formatGap, positionGap } from '../core/eval/positionGap';
 import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, type ProbeItem, type ProbeReport, type ProbeSettings } from '../core/eval/probe';
 import { stage2ProbeItems, summariseStage2, type Stage2ContextSummary } from '../core/eval/stage2Probe';
 import { parseTriples } from '../core/triples/import';
@@ -240,6 +241,9 @@ export function evalCommand(ctx: CliContext): Command {
         `|---|${Object.keys(sum.byLength).map(() => '---|').join('')}`,
         ...families.map((f) => `| ${f} | ${Object.keys(sum.byLength).map((l) => pct(sum.byLengthFamily?.[l]?.[f]?.accuracy ?? NaN)).join(' | ')} |`),
       ];
-      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...s2, ...familyRows, ...(baseline ? await baselineComparison(o.run, out, baseline) : [])].join('\n') + '\n');
+      // Each length's best − worst position beside what shuffled positions give (docs/evaluation.md, "The position gap").
+      const gaps = probe.items.length > 0 ? settings.lengths.filter((l) => l > 1).flatMap((l) => { const g = positionGap(out.per_item, l); return g ? [`${l} clips ${formatGap(g)}`] : []; }) : [];
+      const gapLine = gaps.length > 0 ? ['', `Best − worst anchor position (points): ${gaps.join('; ')}`] : [];
+      process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...gapLine, ...s2, ...familyRows, ...(baseline ? await baselineComparison(o.run, out, baseline) : [])].join('\n') + '\n');
     });
 }

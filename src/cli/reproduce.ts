@@ -8,6 +8,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatGain, pairedGains } from '../core/eval/compare';
+import { formatGap, formatGapChange, positionGap, positionGapChange } from '../core/eval/positionGap';
 import type { PairedDifference } from '../core/eval/stats';
 import { PROBE_VERSION } from '../core/eval/probe';
 import { SEQUENCE_LAYOUTS, type SequenceLayout, type TrainConfig } from '../core/train/config';
@@ -317,6 +318,15 @@ export function reproduceCommand(ctx: CliContext): Command {
       // over SFT on the probe by length; Stage 2 over Stage 1 on the Stage 2 probe by context.
       // Each run of the study (the curriculum's steps too) against SFT on the same items.
       const vsSft = Object.fromEntries(names.filter((n) => n !== 'sft').map((n) => [n, pairedGains(pick(byName, 'sft').per_item, pick(byName, n).per_item) ?? null]));
+      // The acceptance's best − worst position gap at 16 clips (or the longest length asked), with
+      // what noise alone gives and the paired change's interval (docs/evaluation.md, "Position gap").
+      const gapLength = o.lengths.split(',').map(Number).includes(16) ? 16 : Math.max(...o.lengths.split(',').map(Number));
+      const positionGaps = {
+        length: gapLength,
+        by_run: Object.fromEntries(names.map((n) => [n, positionGap(pick(byName, n).per_item, gapLength) ?? null])),
+        stage1_vs_sft: positionGapChange(pick(byName, 'sft').per_item, pick(byName, 'stage1').per_item, gapLength) ?? null,
+        stage2_vs_stage1: positionGapChange(pick(byName, 'stage1').per_item, pick(byName, 'stage2').per_item, gapLength) ?? null,
+      };
       const gains = {
         stage1_vs_sft: vsSft.stage1 ?? null,
         stage2_vs_stage1: pairedGains(pick(byName, 'stage1').per_item, pick(byName, 'stage2').per_item) ?? null,
@@ -331,6 +341,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         stage1_vs_sft_anchor_hidden: pairedGains(pick(hiddenByName, 'sft').per_item, pick(hiddenByName, 'stage1').per_item) ?? null,
         memorisation: await memorisationGap(runOf('sft')),
         vs_sft: vsSft,
+        position_gap: positionGaps,
       };
       const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, layout, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
@@ -359,6 +370,10 @@ export function reproduceCommand(ctx: CliContext): Command {
       if (gains.memorisation === 'unpaired') lines.push(`SFT on its training world: ${TRAIN_WORLD_EVAL} and ${TRAIN_WORLD_BLIND} scored different items; delete both and run reproduce again.`);
       else if (gains.memorisation)
         lines.push(`SFT looking at one clip (seeing − blind): on its training world ${formatGain(gains.memorisation.training_world)}; on the held-out world ${gains.looking.sft?.['1'] ? formatGain(gains.looking.sft['1']) : '— (add 1 to --lengths)'} — a gain on the first and not the second is recall of that world, not reading`);
+      if (positionGaps.stage1_vs_sft) {
+        lines.push(`Best − worst anchor position at ${gapLength} clips (points): ${names.map((n) => `${n} ${formatGap(positionGaps.by_run[n] ?? undefined)}`).join('; ')}`);
+        lines.push(`Position gap, Stage 1 − SFT, paired [95% CI, questions resampled]: ${formatGapChange(positionGaps.stage1_vs_sft)}`);
+      } else if (gapLength > 1) lines.push(`No position gap at ${gapLength} clips: an evaluation was written before positions were kept with its per-item results. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
       if (gains.stage2_probe_stage2_vs_stage1) lines.push(`Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_probe_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_probe_stage2_vs_stage1.cited)}`);
       process.stdout.write(lines.join('\n') + '\n');
       note(`reproduce: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${join(o.out, 'comparison.json')}`, o.quiet);

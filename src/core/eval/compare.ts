@@ -11,6 +11,13 @@ export interface PerItem {
   group: (number | string)[];
   /** '1' where the (summed) scoring picked the correct candidate, '0' elsewhere. */
   correct: string;
+  /**
+   * Per item, its anchor's position bucket (0 … positions−1) and its question (an index, the same
+   * for one anchor's question asked at every position and length): what the position gap
+   * (positionGap.ts) needs. Absent for the Stage 2 probe and in results stored before they were kept.
+   */
+  bucket?: number[];
+  question?: number[];
 }
 
 /** FNV-1a (32-bit) over the items' JSON. */
@@ -24,8 +31,19 @@ export function itemsFingerprint(items: readonly { id: string; clips: readonly s
   return h.toString(16).padStart(8, '0');
 }
 
-export function perItem(items: readonly { id: string; clips: readonly string[]; answer: string; candidates: readonly string[] }[], group: readonly (number | string)[], correct: readonly boolean[]): PerItem {
-  return { fingerprint: itemsFingerprint(items), group: [...group], correct: correct.map((c) => (c ? '1' : '0')).join('') };
+type Scored = { id: string; clips: readonly string[]; answer: string; candidates: readonly string[]; bucket?: number; anchor?: string; question?: string };
+
+/** Per-item results; with the anchor's position and question kept when every item has them (the held-out probe's). */
+export function perItem(items: readonly Scored[], group: readonly (number | string)[], correct: readonly boolean[]): PerItem {
+  const base = { fingerprint: itemsFingerprint(items), group: [...group], correct: correct.map((c) => (c ? '1' : '0')).join('') };
+  if (!items.every((it) => typeof it.bucket === 'number' && typeof it.anchor === 'string' && typeof it.question === 'string')) return base;
+  const questions = new Map<string, number>();
+  const question = items.map((it) => {
+    const key = `${it.anchor as string}\u241f${it.question as string}`;
+    if (!questions.has(key)) questions.set(key, questions.size);
+    return questions.get(key) as number;
+  });
+  return { ...base, bucket: items.map((it) => it.bucket as number), question };
 }
 
 /**

@@ -2,6 +2,7 @@
 // its own blind and anchor-hidden scores, on the same probe items.
 import { useState } from 'react';
 import { formatGain, pairedGains, perItem, type PerItem } from '../../core/eval/compare';
+import { positionGap, positionGapChange, type PositionGap, type PositionGapChange } from '../../core/eval/positionGap';
 import { anchorHiddenEvaluationOf, blindEvaluationOf } from '../../state/evalService';
 import type { RunRecord } from '../../storage/schema';
 import type { EvalResult } from '../../workers/evalHandlers';
@@ -28,6 +29,87 @@ function probePerItem(r: EvalResult): PerItem {
     perItemCache.set(r, p);
   }
   return p;
+}
+
+const gapCache = new WeakMap<EvalResult, Map<string, PositionGap | null>>();
+const gapChangeCache = new WeakMap<EvalResult, WeakMap<EvalResult, Map<string, PositionGapChange | null>>>();
+
+/** A run's best − worst position gap at `length` (2 000 shuffles and draws: computed once per result). */
+function gapOf(r: EvalResult, length: number): PositionGap | null {
+  const byLength = gapCache.get(r) ?? new Map<string, PositionGap | null>();
+  gapCache.set(r, byLength);
+  if (!byLength.has(String(length))) byLength.set(String(length), positionGap(probePerItem(r), length) ?? null);
+  return byLength.get(String(length)) ?? null;
+}
+
+function gapChangeOf(base: EvalResult, r: EvalResult, length: number): PositionGapChange | null {
+  const byRun = gapChangeCache.get(base) ?? new WeakMap<EvalResult, Map<string, PositionGapChange | null>>();
+  gapChangeCache.set(base, byRun);
+  const byLength = byRun.get(r) ?? new Map<string, PositionGapChange | null>();
+  byRun.set(r, byLength);
+  if (!byLength.has(String(length))) byLength.set(String(length), positionGapChange(probePerItem(base), probePerItem(r), length) ?? null);
+  return byLength.get(String(length)) ?? null;
+}
+
+const points = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+
+/**
+ * The acceptance's position line: the best − worst anchor position at 16 clips (or the longest
+ * length evaluated), beside what noise alone reaches with the same questions, and each run's change
+ * in it against the baseline with a paired interval (questions resampled).
+ */
+function PositionGapTable({ evaluated, base, lengths }: { evaluated: readonly Evaluated[]; base: Evaluated; lengths: string[] }) {
+  const longer = lengths.map(Number).filter((l) => l > 1);
+  if (longer.length === 0) return null;
+  const length = longer.includes(16) ? 16 : Math.max(...longer);
+  return (
+    <>
+      <h4>Best − worst anchor position at {length} clips</h4>
+      <p className="muted">
+        The range of a few noisy accuracies is never zero: beside each gap, what the same questions give when their positions are shuffled (95th percentile) and the share of shuffles at least as wide (p). The change against {base.id} resamples the questions, the same draw for both runs.
+      </p>
+      <table className="results" aria-label="Position gap">
+        <thead>
+          <tr>
+            <th>run</th>
+            <th>by position, first → last</th>
+            <th>gap [95%]</th>
+            <th>noise alone reaches · p</th>
+            <th>change against {base.id} [95%]</th>
+          </tr>
+        </thead>
+        <tbody>
+          {evaluated.map((e) => {
+            const g = gapOf(e.result, length);
+            const c = e.id === base.id ? null : gapChangeOf(base.result, e.result, length);
+            return (
+              <tr key={e.id} data-testid={`position-gap-${e.id}`}>
+                <th>
+                  {e.id} ({e.run.stage})
+                </th>
+                {g ? (
+                  <>
+                    <td>{g.accuracy.map((a) => pct(a)).join(' / ')}</td>
+                    <td>
+                      {pct(g.gap)} [{pct(g.ci95[0])}, {pct(g.ci95[1])}]
+                    </td>
+                    <td>
+                      {pct(g.noise95)} · {g.p.toFixed(2)}
+                    </td>
+                    <td>{e.id === base.id ? 'baseline' : c ? `${points(c.change)} [${points(c.ci95[0])}, ${points(c.ci95[1])}]` : 'Not the same probe items'}</td>
+                  </>
+                ) : (
+                  <td colSpan={4} className="muted">
+                    No positions at {length} clips in this result (stored before they were kept, or not evaluated at that length): evaluate it again.
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
 }
 
 /**
@@ -88,6 +170,7 @@ export function PairedChanges({ evaluated, lengths }: { evaluated: readonly Eval
           })}
         </tbody>
       </table>
+      <PositionGapTable evaluated={evaluated} base={base} lengths={lengths} />
     </>
   );
 }
