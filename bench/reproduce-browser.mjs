@@ -6,7 +6,7 @@
 //   WORLDS=16 SIZE=full FEATURES=objects RECIPE=curriculum SFT=both LENGTHS=1,2,4,16 npm run bench:reproduce-browser
 //
 // Defaults: one small world, the default tokens, the paper's recipe, anchored SFT questions,
-// lengths 1,4 (a few minutes). Writes bench/out/reproduce-browser.json (settings, per-step seconds,
+// lengths 1,4, first world 42 (a few minutes); FIRST=242 makes another draw (worlds 242…, held-out 1242). Writes bench/out/reproduce-browser.json (-FIRST.json for another first world; settings, per-step seconds,
 // evaluations, tables) and prints a table of the steps and each run's accuracy by length.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { printTable, withStudio } from './browser.mjs';
@@ -18,6 +18,8 @@ const settings = {
   recipe: process.env.RECIPE ?? 'paper',
   sftQuestions: process.env.SFT ?? 'anchored',
   lengths: process.env.LENGTHS ?? '1,4',
+  // The demo seed of the first training world (the panel's First world; held-out = it + 1000).
+  firstWorld: Number(process.env.FIRST ?? 42),
 };
 const POLL_MS = Number(process.env.POLL_MS ?? 5_000);
 const TIMEOUT_H = Number(process.env.TIMEOUT_H ?? 12);
@@ -32,6 +34,7 @@ const result = await withStudio(
     await panel.getByLabel('Recipe', { exact: true }).selectOption(settings.recipe);
     await panel.getByLabel('SFT questions', { exact: true }).selectOption(settings.sftQuestions);
     await panel.getByLabel('Training worlds', { exact: true }).fill(String(settings.worlds));
+    await panel.getByLabel('First world', { exact: true }).fill(String(settings.firstWorld));
     await page.getByLabel('Lengths', { exact: true }).fill(settings.lengths);
     const t0 = Date.now();
     await panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
@@ -69,7 +72,7 @@ const result = await withStudio(
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON', exact: true }).click()]);
     const evaluations = JSON.parse(readFileSync(await download.path(), 'utf8'));
     const tables = {};
-    for (const name of ['Paired change against the baseline', 'What looking at the clips adds', 'What reading the anchor adds']) {
+    for (const name of ['Paired change against the baseline', 'Position gap', 'What looking at the clips adds', 'What reading the anchor adds']) {
       const table = page.getByRole('table', { name });
       if ((await table.count()) === 0) continue;
       tables[name] = await table.locator('tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
@@ -80,7 +83,8 @@ const result = await withStudio(
 );
 
 mkdirSync('bench/out', { recursive: true });
-writeFileSync('bench/out/reproduce-browser.json', JSON.stringify(result, null, 2));
+// One file per draw: another first world does not overwrite the default's.
+writeFileSync(`bench/out/reproduce-browser${settings.firstWorld === 42 ? '' : `-${settings.firstWorld}`}.json`, JSON.stringify(result, null, 2));
 console.log(JSON.stringify({ settings: result.settings, seconds: result.seconds, totalS: result.totalS }));
 console.log();
 printTable(result.steps.map((s) => ({ step: s, seconds: result.seconds[s] === undefined ? '' : result.seconds[s].toFixed(0) })));

@@ -157,4 +157,16 @@ test('one click runs the whole study; after a reload it continues with the finis
   await expect(page.getByRole('alert')).toContainText('demo world of seed 43, outside this study');
   await page.reload();
   await expect(page.getByLabel('Training worlds', { exact: true })).toHaveValue('2');
+  // The first world (another draw of the study) is the stored one, 42; out of range it is refused
+  // by name; from seed 43 on, the library's world 42 is outside the study and named, with the fix.
+  await expect(page.getByLabel('First world', { exact: true })).toHaveValue('42');
+  await page.getByLabel('First world', { exact: true }).fill('0');
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('The first world must be a whole number from 1 to 100000 (got 0)');
+  await page.getByLabel('First world', { exact: true }).fill('43');
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'demo world of seed 42, outside this study' })).toContainText('Set First world to 42');
+  await page.reload();
+  await expect(page.getByLabel('First world', { exact: true })).toHaveValue('42');
+  await expect(page.getByLabel('Training worlds', { exact: true })).toHaveValue('2');
 });

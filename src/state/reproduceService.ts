@@ -124,10 +124,18 @@ async function currentCheckpoint(runId: string): Promise<string> {
 }
 
 /** The stored study's world size, SFT layout, recipe and SFT wording (the panel shows them after a reload, so a click continues that study). */
-export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe; sftQuestions: SftQuestionForm; worlds: number } | null> {
+export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe; sftQuestions: SftQuestionForm; worlds: number; firstWorld: number } | null> {
   const current = await getSetting(await studioDb(), 'reproduce');
-  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored', worlds: current.worlds ?? 1 } : null;
+  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored', worlds: current.worlds ?? 1, firstWorld: current.firstWorld ?? defaultFirstWorld(current.size) } : null;
 }
+
+/** The demo seed of a study's first training world unless one is chosen: the size's (42). */
+export function defaultFirstWorld(size: DemoSize): number {
+  return DEMO_SIZES[size].config.seed ?? 42;
+}
+
+/** The first training world's seeds a study accepts: its held-out world (+1000) stays a seed no training world has. */
+export const FIRST_WORLD_RANGE = { min: 1, max: 100_000 } as const;
 
 /** The library's videos of the demo world of `seed` (by their file names, `world-s<seed>-…`). */
 async function worldVideoIds(seed: number): Promise<string[]> {
@@ -152,10 +160,15 @@ export interface ReproduceOptions {
   sftQuestions?: SftQuestionForm;
   /** Demo worlds to train on, seeds demo, demo + 1, … (`reproduce --train-worlds`); default 1. */
   worlds?: number;
+  /**
+   * The demo seed of the first training world (`reproduce --seed`); the held-out world is it +
+   * 1000. Default: the size's (42). Another seed is another draw of the whole study.
+   */
+  firstWorld?: number;
 }
 
 export async function reproduce(size: DemoSize, options: ReproduceOptions = {}): Promise<void> {
-  const { layout = 'clips-first', recipe = 'paper', sftQuestions = 'anchored', worlds = 1 } = options;
+  const { layout = 'clips-first', recipe = 'paper', sftQuestions = 'anchored', worlds = 1, firstWorld = defaultFirstWorld(size) } = options;
   const { setReproduce, reportError, setEvaluation, reportWarning } = useStudio.getState();
   cancelled = false;
   const steps = studySteps(recipe, { worlds });
@@ -169,7 +182,11 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
   try {
     const db = await studioDb();
     const demo = await getSetting(db, 'demoWorld');
-    const demoSeed = DEMO_SIZES[size].config.seed ?? 42;
+    if (!Number.isInteger(firstWorld) || firstWorld < FIRST_WORLD_RANGE.min || firstWorld > FIRST_WORLD_RANGE.max)
+      throw new UserFacingError(`The first world must be a whole number from ${FIRST_WORLD_RANGE.min} to ${FIRST_WORLD_RANGE.max} (got ${String(firstWorld)}).`, `Set First world to a demo seed, for example ${defaultFirstWorld(size)}, and click again.`);
+    const demoSeed = firstWorld;
+    // The size's own world keeps the demo's record as before; another first world is generated with its seed.
+    const firstSeed = demoSeed === defaultFirstWorld(size) ? undefined : demoSeed;
     const current = await getSetting(db, 'reproduce');
     // The study's clips are the import pipeline's embedder's (Settings, or the choice above the
     // button): another embedder means other visual tokens, so the runs start again (triples are
@@ -189,13 +206,15 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     if (others.length > 0)
       throw new UserFacingError(
         `The library holds the demo world${others.length === 1 ? '' : 's'} of seed${others.length === 1 ? '' : 's'} ${others.join(', ')}, outside this study's ${worlds} training world${worlds === 1 ? '' : 's'} (seed${worlds === 1 ? '' : 's'} ${seeds[0]}${worlds > 1 ? `–${seeds[worlds - 1]}` : ''}); training reads the whole library, so they would train too.`,
-        `Set Training worlds to include them (${Math.max(...others) - demoSeed + 1} reaches seed ${Math.max(...others)}), or remove the demo worlds (Library → Demo world) and click again.`,
+        Math.min(...others) < demoSeed
+          ? `Set First world to ${Math.min(...others)} and Training worlds to include them, or remove the demo worlds (Library → Demo world) and click again.`
+          : `Set Training worlds to include them (${Math.max(...others) - demoSeed + 1} reaches seed ${Math.max(...others)}), or remove the demo worlds (Library → Demo world) and click again.`,
       );
-    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout || (current.recipe ?? 'paper') !== recipe || (current.sftQuestions ?? 'anchored') !== sftQuestions || (current.worlds ?? 1) !== worlds)
-      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, worlds, runs: {} });
+    if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout || (current.recipe ?? 'paper') !== recipe || (current.sftQuestions ?? 'anchored') !== sftQuestions || (current.worlds ?? 1) !== worlds || (current.firstWorld ?? defaultFirstWorld(current.size)) !== firstWorld)
+      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, worlds, firstWorld, runs: {} });
     // 1. The demo world, unless this size is already in the library (embedded again where it was
     // imported with other settings).
-    if (demo && isWorldOf(demo, size) && (await db.count('videos')) > 0) {
+    if (demo && isWorldOf(demo, size, firstSeed) && (await worldVideoIds(demoSeed)).length > 0) {
       const staleVideos = async () => (await db.getAll('videos')).filter((v) => staleness(v, pipeline) !== 'current');
       const stale = await staleVideos();
       if (stale.length === 0) setStep('demo', 'kept');
@@ -221,7 +240,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       }
     } else {
       setStep('demo', 'running');
-      if (!(await runDemo(size)) || (await db.count('videos')) === 0) throw new UserFacingError('The demo world was not imported.', 'See the message above, then click Reproduce LongVPO again.');
+      if (!(await runDemo(size, firstSeed === undefined ? {} : { seed: firstSeed })) || (await worldVideoIds(demoSeed)).length === 0) throw new UserFacingError('The demo world was not imported.', 'See the message above, then click Reproduce LongVPO again.');
       setStep('demo', 'done');
     }
     // Training worlds 2…N (seeds after the demo's), each generated and imported once, the oracle

@@ -4,7 +4,7 @@ import type { EmbedderChoice } from '../../core/pipeline';
 import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../../core/train/config';
 import { MAX_STUDY_WORLDS, RECIPES, recipeLayout, type Recipe } from '../../core/train/recipe';
 import { setPipeline } from '../../state/libraryService';
-import { cancelReproduce, reproduce, reproduceSteps, STEP_LABELS, storedReproduce } from '../../state/reproduceService';
+import { cancelReproduce, defaultFirstWorld, FIRST_WORLD_RANGE, reproduce, reproduceSteps, STEP_LABELS, storedReproduce } from '../../state/reproduceService';
 import { useStudio } from '../../state/store';
 import { LAYOUT_LABELS, SFT_QUESTION_LABELS } from '../train/layoutLabels';
 import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../../core/train/sftSynthesis';
@@ -55,6 +55,8 @@ export function ReproducePanel() {
   const [recipe, setRecipe] = useState<Recipe>('paper');
   const [sftQuestions, setSftQuestions] = useState<SftQuestionForm>('anchored');
   const [worlds, setWorlds] = useState(1);
+  // Kept as typed: a value out of range is refused by name when clicked, not silently changed.
+  const [firstWorld, setFirstWorld] = useState(String(defaultFirstWorld('small')));
   // After a reload, the stored study's world and layout, so clicking again continues it rather
   // than starting over; the choices wait (disabled) until they are read.
   const [loaded, setLoaded] = useState(false);
@@ -68,6 +70,7 @@ export function ReproducePanel() {
         setRecipe(stored.recipe);
         setSftQuestions(stored.sftQuestions);
         setWorlds(stored.worlds);
+        setFirstWorld(String(stored.firstWorld));
       })
       // No storage (the studio says so elsewhere): the defaults.
       .catch(() => undefined)
@@ -85,7 +88,7 @@ export function ReproducePanel() {
     <section className="card" aria-labelledby="reproduce-title">
       <h2 id="reproduce-title">Reproduce LongVPO</h2>
       <p className="muted">
-        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (demo seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did, and the study can train on several demo worlds (seeds 42, 43, …), each generated, imported and synthesized apart; changing either starts the runs over too. One world is too few for the LongVPO effect: it appeared on sixteen full worlds with object tokens and the curriculum (docs/results.md), a study of several hours here. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md).
+        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (first world’s seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did, and the study can train on several demo worlds (seeds 42, 43, …, or from the First world on), each generated, imported and synthesized apart; changing either starts the runs over too. One world is too few for the LongVPO effect: it appeared on sixteen full worlds with object tokens and the curriculum (docs/results.md), a study of several hours here. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md).
       </p>
       <div className="row">
         <Choice id="r-size" label="World" value={size} options={SIZES} disabled={locked} onChange={setSize} />
@@ -152,7 +155,20 @@ export function ReproducePanel() {
             if (Number.isFinite(n)) setWorlds(Math.min(MAX_STUDY_WORLDS, Math.max(1, n)));
           }}
         />
-        <button type="button" disabled={locked} onClick={() => void reproduce(size, { layout, recipe, sftQuestions, worlds })}>
+        <label htmlFor="r-first-world">First world</label>
+        <input
+          id="r-first-world"
+          type="number"
+          min={FIRST_WORLD_RANGE.min}
+          max={FIRST_WORLD_RANGE.max}
+          step={1}
+          value={firstWorld}
+          disabled={locked}
+          style={{ width: '7em' }}
+          title={`The demo seed of the first training world (reproduce --seed): the training worlds are it, it + 1, …, and the held-out world is it + 1000. Another value is another draw of the whole study (docs/results.md reports several). Changing it starts the runs over; the library must hold no other demo worlds.`}
+          onChange={(e) => setFirstWorld(e.target.value)}
+        />
+        <button type="button" disabled={locked} onClick={() => void reproduce(size, { layout, recipe, sftQuestions, worlds, firstWorld: Number(firstWorld) })}>
           Reproduce LongVPO
         </button>
         {state.running ? (
