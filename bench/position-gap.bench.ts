@@ -1,0 +1,41 @@
+// The best − worst anchor position gap of evaluation files (`longvpo eval` → eval.json), each
+// beside what shuffled positions give, and each later file's change against the first, paired on
+// the same items (questions resampled): docs/evaluation.md, "The position gap". For files scored
+// apart from `reproduce`, e.g. the 240-anchor probe of docs/results.md:
+//
+//   npx longvpo eval --run S/runs/sft --data S/heldout --lengths 16 --max-anchors 240 --out S/runs/sft/eval-240.json
+//   npx longvpo eval --run S/runs/stage1 --data S/heldout --lengths 16 --max-anchors 240 --out S/runs/stage1/eval-240.json
+//   EVALS=S/runs/sft/eval-240.json,S/runs/stage1/eval-240.json npm run bench:position-gap
+//
+// LENGTH=16 by default; DRAWS=2000. Prints JSON and a table; needs per-item results with positions
+// (evaluations written from 2026-12-07 on).
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import type { PerItem } from '../src/core/eval/compare';
+import { formatGap, formatGapChange, positionGap, positionGapChange } from '../src/core/eval/positionGap';
+
+it('position gap of evaluation files', () => {
+  const files = (process.env.EVALS ?? '').split(',').filter(Boolean);
+  if (files.length === 0) throw new Error('Set EVALS=a/eval.json,b/eval.json (the first is the baseline).');
+  const length = Number(process.env.LENGTH ?? 16);
+  const draws = Number(process.env.DRAWS ?? 2000);
+  const perItems = files.map((f) => {
+    const e = JSON.parse(readFileSync(f, 'utf8')) as { per_item?: PerItem };
+    if (!e.per_item?.bucket) throw new Error(`${f} has no per-item positions: evaluate it again with this version of \`longvpo eval\`.`);
+    return e.per_item;
+  });
+  const gaps = perItems.map((p) => positionGap(p, length, { draws }));
+  const changes = perItems.slice(1).map((p) => positionGapChange(perItems[0], p, length, { draws }));
+  for (const g of gaps) expect(g, `no ${length}-clip items`).toBeDefined();
+  const rows = files.map((f, i) => ({
+    file: f,
+    by_position: gaps[i]?.accuracy.map((a) => Math.round(1000 * a) / 10),
+    n: gaps[i]?.n,
+    gap: formatGap(gaps[i]),
+    gap_ci95: gaps[i]?.ci95.map((x) => Math.round(1000 * x) / 10),
+    change_vs_first: i === 0 ? null : formatGapChange(changes[i - 1]),
+  }));
+  console.log(JSON.stringify({ length, draws, gaps, changes }, null, 2));
+  console.log(`\n| file | ${length} clips by position | gap (noise alone; p) | gap [95%] | change against the first [95%] |\n|---|---|---|---|---|`);
+  for (const r of rows) console.log(`| ${r.file} | ${r.by_position?.join(' / ')} | ${r.gap} | [${r.gap_ci95?.join(', ')}] | ${r.change_vs_first ?? '—'} |`);
+});
