@@ -301,6 +301,11 @@ describe('longvpo reproduce', () => {
     expect(alpha0.vs_default['4']?.n).toBe(out.variants.default!.n['4']);
     expect(alpha0.vs_default['4']?.difference).toBeCloseTo(alpha0.by_length['4']! - out.variants.default!.by_length['4']!, 9);
     expect(first.stdout).toMatch(/alpha0 − default: 1 clip [+−]\d+\.\d \[/);
+    // and its best − worst position at 4 clips against the default's, paired the same way
+    const gap = (out.variants.alpha0 as unknown as { position_gap_vs_default: { length: number; first: { gap: number }; second: { gap: number }; change: number } }).position_gap_vs_default;
+    expect(gap.length).toBe(4);
+    expect(gap.change).toBeCloseTo(gap.second.gap - gap.first.gap, 12);
+    expect(first.stdout).toMatch(/alpha0 − default: .*; best − worst position at 4 clips \d+\.\d → \d+\.\d, change [+−]\d+\.\d \[/);
     // each variant changes only its one thing
     const cfg = (name: string) => JSON.parse(readFileSync(join(work, 'study', 'ablate', name, 'config.json'), 'utf8')) as { config: { alpha: number; lossType: string; refMode: string } };
     expect(cfg('alpha0').config).toMatchObject({ alpha: 0, lossType: 'sigmoid', refMode: 'anchor' });

@@ -11,6 +11,7 @@
 // DIR is a finished `longvpo reproduce --out DIR` folder (its comparison.json names the recipe and
 // the training worlds). Every finished variant is kept; rerun to resume.
 import { formatGain, pairedGains, type PerItem } from '../core/eval/compare';
+import { formatGapChange, positionGapChange, type PositionGapChange } from '../core/eval/positionGap';
 import type { PairedDifference } from '../core/eval/stats';
 import { copyFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -166,7 +167,14 @@ export function ablateCommand(ctx: CliContext): Command {
       }
       // Each variant against the default run on the same items (paired interval, McNemar p).
       const baseline = 'default';
-      for (const [name, r] of Object.entries(results)) if (name !== baseline && baseline in results) r.vs_default = pairedGains(perItems[baseline], perItems[name]) ?? null;
+      // And the best − worst anchor position at 16 clips (or the longest length), paired the same way.
+      const evalLengths = o.lengths.split(',').map(Number);
+      const gapLength = evalLengths.includes(16) ? 16 : Math.max(...evalLengths);
+      for (const [name, r] of Object.entries(results))
+        if (name !== baseline && baseline in results) {
+          r.vs_default = pairedGains(perItems[baseline], perItems[name]) ?? null;
+          r.position_gap_vs_default = gapLength > 1 ? (positionGapChange(perItems[baseline], perItems[name], gapLength) ?? null) : null;
+        }
       const out = { study: o.study, recipe, training_worlds: worlds, lengths: o.lengths.split(','), variants: results, timing, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.study, { 'ablations.json': JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       const lengths = o.lengths.split(',');
@@ -182,7 +190,8 @@ export function ablateCommand(ctx: CliContext): Command {
         '',
         ...Object.entries(results).flatMap(([name, r]) => {
           const g = r.vs_default as Record<string, PairedDifference> | null | undefined;
-          return g ? [`${name} − ${baseline}: ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g[l])}`).join('; ')}`] : [];
+          const gap = r.position_gap_vs_default as PositionGapChange | null | undefined;
+          return g ? [`${name} − ${baseline}: ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g[l])}`).join('; ')}${gap ? `; best − worst position at ${gapLength} clips ${formatGapChange(gap)}` : ''}`] : [];
         }),
         ...(timing ? [`Reference run every step (${timing.steps} steps, median after 2): anchor-only ${timing.anchor_step_s?.toFixed(3)} s, full ${timing.full_step_s?.toFixed(3)} s, ratio ${timing.ratio?.toFixed(2)}`] : []),
       ];
