@@ -11,7 +11,7 @@
 // DIR is a finished `longvpo reproduce --out DIR` folder (its comparison.json names the recipe and
 // the training worlds). Every finished variant is kept; rerun to resume.
 import { formatGain, pairedGains, type PerItem } from '../core/eval/compare';
-import { formatGapChange, positionGapChange, type PositionGapChange } from '../core/eval/positionGap';
+import { formatGapChange, gapLength as gapLengthOf, positionGapChange, type PositionGapChange } from '../core/eval/positionGap';
 import type { PairedDifference } from '../core/eval/stats';
 import { copyFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -168,8 +168,7 @@ export function ablateCommand(ctx: CliContext): Command {
       // Each variant against the default run on the same items (paired interval, McNemar p).
       const baseline = 'default';
       // And the best − worst anchor position at 16 clips (or the longest length), paired the same way.
-      const evalLengths = o.lengths.split(',').map(Number);
-      const gapLength = evalLengths.includes(16) ? 16 : Math.max(...evalLengths);
+      const gapLength = gapLengthOf(o.lengths.split(','));
       for (const [name, r] of Object.entries(results))
         if (name !== baseline && baseline in results) {
           r.vs_default = pairedGains(perItems[baseline], perItems[name]) ?? null;

@@ -242,7 +242,10 @@ export function evalCommand(ctx: CliContext): Command {
         ...families.map((f) => `| ${f} | ${Object.keys(sum.byLength).map((l) => pct(sum.byLengthFamily?.[l]?.[f]?.accuracy ?? NaN)).join(' | ')} |`),
       ];
       // Each length's best − worst position beside what shuffled positions give (docs/evaluation.md, "The position gap").
-      const gaps = probe.items.length > 0 ? settings.lengths.filter((l) => l > 1).flatMap((l) => { const g = positionGap(out.per_item, l); return g ? [`${l} clips ${formatGap(g)}`] : []; }) : [];
+      const gaps = settings.lengths.flatMap((l) => {
+        const g = l > 1 ? positionGap(out.per_item, l) : undefined;
+        return g ? [`${l} clips ${formatGap(g)}`] : [];
+      });
       const gapLine = gaps.length > 0 ? ['', `Best − worst anchor position (points): ${gaps.join('; ')}`] : [];
       process.stdout.write(['| clips | accuracy (summed) [95% CI] | per-token | by position (first → last) | n | chance |', '|---|---|---|---|---|---|', ...rows, ...gapLine, ...s2, ...familyRows, ...(baseline ? await baselineComparison(o.run, out, baseline) : [])].join('\n') + '\n');
     });

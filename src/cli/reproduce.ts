@@ -8,7 +8,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatGain, pairedGains } from '../core/eval/compare';
-import { formatGap, formatGapChange, positionGap, positionGapChange } from '../core/eval/positionGap';
+import { formatGap, formatGapChange, gapLength as gapLengthOf, positionGap, positionGapChange } from '../core/eval/positionGap';
 import type { PairedDifference } from '../core/eval/stats';
 import { PROBE_VERSION } from '../core/eval/probe';
 import { SEQUENCE_LAYOUTS, type SequenceLayout, type TrainConfig } from '../core/train/config';
@@ -319,8 +319,8 @@ export function reproduceCommand(ctx: CliContext): Command {
       // Each run of the study (the curriculum's steps too) against SFT on the same items.
       const vsSft = Object.fromEntries(names.filter((n) => n !== 'sft').map((n) => [n, pairedGains(pick(byName, 'sft').per_item, pick(byName, n).per_item) ?? null]));
       // The acceptance's best − worst position gap at 16 clips (or the longest length asked), with
-      // what noise alone gives and the paired change's interval (docs/evaluation.md, "Position gap").
-      const gapLength = o.lengths.split(',').map(Number).includes(16) ? 16 : Math.max(...o.lengths.split(',').map(Number));
+      // what noise alone gives and the paired change's interval (docs/evaluation.md, "The position gap").
+      const gapLength = gapLengthOf(o.lengths.split(','));
       const positionGaps = {
         length: gapLength,
         by_run: Object.fromEntries(names.map((n) => [n, positionGap(pick(byName, n).per_item, gapLength) ?? null])),

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarise } from './aggregate';
 import { perItem, type PerItem } from './compare';
-import { formatGap, formatGapChange, positionGap, positionGapChange } from './positionGap';
+import { formatGap, formatGapChange, gapLength, positionGap, positionGapChange } from './positionGap';
 import type { ProbeItem } from './probe';
 import { mulberry32 } from '../world/random';
 
@@ -100,5 +100,14 @@ describe('position gap', () => {
     const p = perItem([{ id: 'x', clips: [], answer: 'a', candidates: ['a', 'b'], question: 'q' }], ['full'], [true]);
     expect(p.bucket).toBeUndefined();
     expect(p.question).toBeUndefined();
+  });
+});
+
+describe('gap length', () => {
+  it('is 16 clips when evaluated, else the longest, and 1 when only single clips were', () => {
+    expect(gapLength(['1', '4', '16', '32'])).toBe(16);
+    expect(gapLength([1, 4, 8])).toBe(8);
+    expect(gapLength(['1'])).toBe(1);
+    expect(gapLength([])).toBe(1);
   });
 });

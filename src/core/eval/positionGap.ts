@@ -143,6 +143,12 @@ function gapOf(p: PerItem, length: number, cells: Cells, draws: number, seed: nu
   };
 }
 
+/** The length the acceptance's gap is read at: 16 clips when evaluated, else the longest (1 when only single clips were). */
+export function gapLength(lengths: readonly (number | string)[]): number {
+  const asked = lengths.map(Number).filter((l) => Number.isFinite(l));
+  return asked.includes(16) ? 16 : Math.max(1, ...asked);
+}
+
 /** One run's best − worst position gap at `length`, or undefined when its results lack positions (stored before they were kept) or the length has one position. */
 export function positionGap(p: PerItem | undefined, length: number, o: GapOptions = {}): PositionGap | undefined {
   const cells = p && cellsOf(p, length);

@@ -2,7 +2,7 @@
 // its own blind and anchor-hidden scores, on the same probe items.
 import { useState } from 'react';
 import { formatGain, pairedGains, perItem, type PerItem } from '../../core/eval/compare';
-import { positionGap, positionGapChange, type PositionGap, type PositionGapChange } from '../../core/eval/positionGap';
+import { gapLength, positionGap, positionGapChange, type PositionGap, type PositionGapChange } from '../../core/eval/positionGap';
 import { anchorHiddenEvaluationOf, blindEvaluationOf } from '../../state/evalService';
 import type { RunRecord } from '../../storage/schema';
 import type { EvalResult } from '../../workers/evalHandlers';
@@ -59,9 +59,8 @@ const points = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x
  * in it against the baseline with a paired interval (questions resampled).
  */
 function PositionGapTable({ evaluated, base, lengths }: { evaluated: readonly Evaluated[]; base: Evaluated; lengths: string[] }) {
-  const longer = lengths.map(Number).filter((l) => l > 1);
-  if (longer.length === 0) return null;
-  const length = longer.includes(16) ? 16 : Math.max(...longer);
+  const length = gapLength(lengths);
+  if (length <= 1) return null;
   return (
     <>
       <h4>Best − worst anchor position at {length} clips</h4>
