@@ -95,8 +95,12 @@ function pickRgb(rgb: Uint8Array, size: number, box: Segmentation['box'], rect: 
  * then the largest objects (empty slots are zeros). An all-bar frame is all zeros.
  */
 export function objectTokens(rgb: Uint8Array, size: number): Float32Array {
+  return tokensOfSegmentation(rgb, size, segmentFrame(rgb, size));
+}
+
+/** The tokens of `objectTokens` from a segmentation of the same frame already made (`segmentFrame(rgb, size)`; null: all zeros). */
+export function tokensOfSegmentation(rgb: Uint8Array, size: number, seg: Segmentation | null): Float32Array {
   const v = new Float32Array(OBJECT_TOKENS * OBJECT_TOKEN_DIM);
-  const seg = segmentFrame(rgb, size);
   if (!seg) return v;
   const { box, colours, background, labels, objects } = seg;
   const w = box.x1 - box.x0;

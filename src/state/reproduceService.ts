@@ -14,7 +14,7 @@ import { reviewedForExport } from '../core/review/decisions';
 import { getRun } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
 import { cancelDemo, demoCollision, demoSeedOf, demoVideoCount, isWorldOf, runDemo } from './demoService';
-import { WORLD_VERSION } from '../core/world';
+import { DEFAULT_WORLD_CONFIG, WORLD_VERSION } from '../core/world';
 import { cancelEvaluation, evaluateRun, lengthsOf } from './evalService';
 import { PROBE_VERSION } from '../core/eval/probe';
 import { updateVideo } from './libraryService';
@@ -131,7 +131,7 @@ export async function storedReproduce(): Promise<{ size: DemoSize; layout: Seque
 
 /** The demo seed of a study's first training world unless one is chosen: the size's (42). */
 export function defaultFirstWorld(size: DemoSize): number {
-  return DEMO_SIZES[size].config.seed ?? 42;
+  return DEMO_SIZES[size].config.seed ?? DEFAULT_WORLD_CONFIG.seed;
 }
 
 /** The first training world's seeds a study accepts: its held-out world (+1000) stays a seed no training world has. */
@@ -185,8 +185,6 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     if (!Number.isInteger(firstWorld) || firstWorld < FIRST_WORLD_RANGE.min || firstWorld > FIRST_WORLD_RANGE.max)
       throw new UserFacingError(`The first world must be a whole number from ${FIRST_WORLD_RANGE.min} to ${FIRST_WORLD_RANGE.max} (got ${String(firstWorld)}).`, `Set First world to a demo seed, for example ${defaultFirstWorld(size)}, and click again.`);
     const demoSeed = firstWorld;
-    // The size's own world keeps the demo's record as before; another first world is generated with its seed.
-    const firstSeed = demoSeed === defaultFirstWorld(size) ? undefined : demoSeed;
     const current = await getSetting(db, 'reproduce');
     // The study's clips are the import pipeline's embedder's (Settings, or the choice above the
     // button): another embedder means other visual tokens, so the runs start again (triples are
@@ -214,7 +212,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, worlds, firstWorld, runs: {} });
     // 1. The demo world, unless this size is already in the library (embedded again where it was
     // imported with other settings).
-    if (demo && isWorldOf(demo, size, firstSeed) && (await worldVideoIds(demoSeed)).length > 0) {
+    if (demo && isWorldOf(demo, size, demoSeed) && (await worldVideoIds(demoSeed)).length > 0) {
       const staleVideos = async () => (await db.getAll('videos')).filter((v) => staleness(v, pipeline) !== 'current');
       const stale = await staleVideos();
       if (stale.length === 0) setStep('demo', 'kept');
@@ -240,7 +238,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       }
     } else {
       setStep('demo', 'running');
-      if (!(await runDemo(size, firstSeed === undefined ? {} : { seed: firstSeed })) || (await worldVideoIds(demoSeed)).length === 0) throw new UserFacingError('The demo world was not imported.', 'See the message above, then click Reproduce LongVPO again.');
+      if (!(await runDemo(size, { seed: demoSeed })) || (await worldVideoIds(demoSeed)).length === 0) throw new UserFacingError('The demo world was not imported.', 'See the message above, then click Reproduce LongVPO again.');
       setStep('demo', 'done');
     }
     // Training worlds 2…N (seeds after the demo's), each generated and imported once, the oracle

@@ -63,10 +63,14 @@ export function pairedGains(first: PerItem | undefined, second: PerItem | undefi
   return Object.fromEntries([...groups].map(([g, [a, b]]) => [g, pairedDifference(a, b)]));
 }
 
+/** A change of accuracy in points with its sign: 0.04 → "+4.0", −0.011 → "−1.1". */
+export function signedPoints(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+}
+
 /** "+4.0 [+1.1, +6.9], p = 0.006" (points). */
 export function formatGain(d: PairedDifference | undefined): string {
   if (!d || !Number.isFinite(d.difference)) return '—';
-  const pts = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
   const p = d.p < 0.001 ? '< 0.001' : `= ${d.p.toFixed(3)}`;
-  return `${pts(d.difference)} [${pts(d.ci95[0])}, ${pts(d.ci95[1])}], p ${p}`;
+  return `${signedPoints(d.difference)} [${signedPoints(d.ci95[0])}, ${signedPoints(d.ci95[1])}], p ${p}`;
 }

@@ -13,7 +13,7 @@
 // - change: questions resampled with replacement (a cluster bootstrap), the same draw for both
 //   runs, the two gaps recomputed on each draw (the best and the worst position chosen anew, as
 //   the statistic does); the interval is the 2.5th and 97.5th percentiles of second − first.
-import type { PerItem } from './compare';
+import { signedPoints, type PerItem } from './compare';
 import { mulberry32, seedFrom, type Rng } from '../world/random';
 
 export interface PositionGap {
@@ -125,21 +125,25 @@ function resample(questions: readonly (readonly number[])[], rng: Rng): (readonl
   return questions.map(() => questions[rng.int(0, questions.length - 1)] as readonly number[]);
 }
 
-function gapOf(p: PerItem, length: number, cells: Cells, draws: number, seed: number, bootstrap: readonly (readonly (readonly number[])[])[]): PositionGap {
-  const { right, n } = tally(cells, p.correct, cells.questions, (i) => cells.bucket[i] as number);
-  const gap = rangeOf(right, n);
-  const boots = bootstrap.map((qs) => {
+/** The gap of `p` on each bootstrap draw (questions resampled), in draw order. */
+function bootstrapGaps(p: PerItem, cells: Cells, bootstrap: readonly (readonly (readonly number[])[])[]): number[] {
+  return bootstrap.map((qs) => {
     const t = tally(cells, p.correct, qs, (i) => cells.bucket[i] as number);
     return rangeOf(t.right, t.n);
   });
-  boots.sort((a, b) => a - b);
+}
+
+function gapOf(p: PerItem, length: number, cells: Cells, draws: number, seed: number, boots: readonly number[]): PositionGap {
+  const { right, n } = tally(cells, p.correct, cells.questions, (i) => cells.bucket[i] as number);
+  const gap = rangeOf(right, n);
+  const sorted = [...boots].sort((a, b) => a - b);
   return {
     length,
     accuracy: right.map((r, b) => ((n[b] as number) === 0 ? Number.NaN : r / (n[b] as number))),
     n,
     gap,
     ...noise(cells, p.correct, gap, draws, mulberry32(seedFrom('position-gap-noise', seed))),
-    ci95: [quantile(boots, 0.025), quantile(boots, 0.975)],
+    ci95: [quantile(sorted, 0.025), quantile(sorted, 0.975)],
   };
 }
 
@@ -157,7 +161,7 @@ export function positionGap(p: PerItem | undefined, length: number, o: GapOption
   const seed = o.seed ?? 1;
   const rng = mulberry32(seedFrom('position-gap-bootstrap', seed));
   const bootstrap = Array.from({ length: draws }, () => resample(cells.questions, rng));
-  return gapOf(p, length, cells, draws, seed, bootstrap);
+  return gapOf(p, length, cells, draws, seed, bootstrapGaps(p, cells, bootstrap));
 }
 
 /**
@@ -172,15 +176,11 @@ export function positionGapChange(first: PerItem | undefined, second: PerItem | 
   const seed = o.seed ?? 1;
   const rng = mulberry32(seedFrom('position-gap-bootstrap', seed));
   const bootstrap = Array.from({ length: draws }, () => resample(cells.questions, rng));
-  const a = gapOf(first, length, cells, draws, seed, bootstrap);
-  const b = gapOf(second, length, cells, draws, seed, bootstrap);
-  const changes = bootstrap
-    .map((qs) => {
-      const ta = tally(cells, first.correct, qs, (i) => cells.bucket[i] as number);
-      const tb = tally(cells, second.correct, qs, (i) => cells.bucket[i] as number);
-      return rangeOf(tb.right, tb.n) - rangeOf(ta.right, ta.n);
-    })
-    .sort((x, y) => x - y);
+  const bootsA = bootstrapGaps(first, cells, bootstrap);
+  const bootsB = bootstrapGaps(second, cells, bootstrap);
+  const a = gapOf(first, length, cells, draws, seed, bootsA);
+  const b = gapOf(second, length, cells, draws, seed, bootsB);
+  const changes = bootsB.map((g, d) => g - (bootsA[d] as number)).sort((x, y) => x - y);
   return { length, first: a, second: b, change: b.gap - a.gap, ci95: [quantile(changes, 0.025), quantile(changes, 0.975)] };
 }
 
@@ -193,6 +193,5 @@ export function formatGap(g: PositionGap | undefined): string {
 /** "4.5 → 4.4, change −0.1 [−7.8, +7.5]" in points. */
 export function formatGapChange(c: PositionGapChange | undefined): string {
   if (!c || !Number.isFinite(c.change)) return '—';
-  const pts = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
-  return `${(100 * c.first.gap).toFixed(1)} → ${(100 * c.second.gap).toFixed(1)}, change ${pts(c.change)} [${pts(c.ci95[0])}, ${pts(c.ci95[1])}]`;
+  return `${(100 * c.first.gap).toFixed(1)} → ${(100 * c.second.gap).toFixed(1)}, change ${signedPoints(c.change)} [${signedPoints(c.ci95[0])}, ${signedPoints(c.ci95[1])}]`;
 }

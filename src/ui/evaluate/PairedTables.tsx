@@ -1,7 +1,7 @@
 // The Evaluate page's paired tables (issue #13): each run against a baseline, and each run against
 // its own blind and anchor-hidden scores, on the same probe items.
 import { useState } from 'react';
-import { formatGain, pairedGains, perItem, type PerItem } from '../../core/eval/compare';
+import { formatGain, pairedGains, perItem, signedPoints, type PerItem } from '../../core/eval/compare';
 import { gapLength, positionGap, positionGapChange, type PositionGap, type PositionGapChange } from '../../core/eval/positionGap';
 import { anchorHiddenEvaluationOf, blindEvaluationOf } from '../../state/evalService';
 import type { RunRecord } from '../../storage/schema';
@@ -51,8 +51,6 @@ function gapChangeOf(base: EvalResult, r: EvalResult, length: number): PositionG
   return byLength.get(String(length)) ?? null;
 }
 
-const points = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
-
 /**
  * The acceptance's position line: the best − worst anchor position at 16 clips (or the longest
  * length evaluated), beside what noise alone reaches with the same questions, and each run's change
@@ -95,7 +93,7 @@ function PositionGapTable({ evaluated, base, lengths }: { evaluated: readonly Ev
                     <td>
                       {pct(g.noise95)} · {g.p.toFixed(2)}
                     </td>
-                    <td>{e.id === base.id ? 'baseline' : c ? `${points(c.change)} [${points(c.ci95[0])}, ${points(c.ci95[1])}]` : 'Not the same probe items'}</td>
+                    <td>{e.id === base.id ? 'baseline' : c ? `${signedPoints(c.change)} [${signedPoints(c.ci95[0])}, ${signedPoints(c.ci95[1])}]` : 'Not the same probe items'}</td>
                   </>
                 ) : (
                   <td colSpan={4} className="muted">
