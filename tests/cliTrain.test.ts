@@ -190,6 +190,12 @@ describe('longvpo reproduce', () => {
     expect(again.stderr).not.toMatch(/train sft \(SFT\)…/);
     expect(again.stderr).toMatch(/evaluate sft on its training world blind — already done, kept/);
     expect(again.stderr).toMatch(/evaluate stage1 with the anchor hidden — already done, kept/);
+    expect((JSON.parse(readFileSync(join(work, 'study', 'comparison.json'), 'utf8')) as { stage1_clips: number }).stage1_clips).toBe(8);
+    // Longer Stage 1 composites are other training data: the kept world is refused by name, not reused.
+    const longer = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--frame-budget', '512', '--out', 'study']);
+    expect(longer.code).toBe(1);
+    expect(longer.stderr).toMatch(/holds a demo world of Stage 1 composites of 8 clips, but this study asks for 16 \(--frame-budget 512\)/);
+    expect(existsSync(join(work, 'study', 'runs', 'stage1', 'done'))).toBe(true);
   }, 300_000);
 
   it('train --stage 2 --replay 1: Stage 1 pairs join the Stage 2 data (as many, at most all), recorded, and a resumed run draws the same ones', async () => {

@@ -68,7 +68,7 @@ describe('a study on several training worlds (--train-worlds)', () => {
 describe('kept worlds and merges of a study', () => {
   const dir = mkdtempSync(join(tmpdir(), 'longvpo-kept-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const want = { seed: 42, size: 'full', features: 'mobilenet', sftQuestions: 'both' } as const;
+  const want = { seed: 42, size: 'full', features: 'mobilenet', sftQuestions: 'both', slots: 8 } as const;
 
   const v = { data_version: DEMO_DATA_VERSION };
 
@@ -79,6 +79,10 @@ describe('kept worlds and merges of a study', () => {
     expect(worldMismatch({ seed: 42, size: 'small', sft: { questions: 'both' }, ...v }, want)).toMatch(/size small/);
     expect(worldMismatch({ seed: 42, size: 'full', features: 'regions', sft: { questions: 'both' }, ...v }, want)).toMatch(/features regions/);
     expect(worldMismatch({ seed: 42, size: 'full', sft: {}, ...v }, want)).toMatch(/SFT questions of the form anchored, but this study asks for both/);
+    // Stage 1 composites of another length (`reproduce --frame-budget`); a held-out world (slots 0) has none to compare.
+    expect(worldMismatch({ seed: 42, size: 'full', sft: { questions: 'both' }, stage1: { slots: 8 }, ...v }, want)).toBeNull();
+    expect(worldMismatch({ seed: 42, size: 'full', sft: { questions: 'both' }, stage1: { slots: 16 }, ...v }, want)).toMatch(/Stage 1 composites of 16 clips, but this study asks for 8 \(--frame-budget 256\)/);
+    expect(worldMismatch({ seed: 42, size: 'full', sft: { questions: 'both' }, stage1: { slots: 16 }, ...v }, { ...want, slots: 0 })).toBeNull();
     // A world made before demo wrote its files as now (scenes, Stage 2 triples) is not kept.
     expect(worldMismatch({ seed: 42, size: 'full', sft: { questions: 'both' } }, want)).toMatch(/data version 1, made before `demo` wrote its files as it does now \(data version 2/);
   });

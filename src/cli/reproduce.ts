@@ -14,6 +14,7 @@ import { PROBE_VERSION } from '../core/eval/probe';
 import { SEQUENCE_LAYOUTS, type SequenceLayout, type TrainConfig } from '../core/train/config';
 import { RECIPES, recipeLayout, stepFlags, studySftEpochs, studySteps, type Recipe, type StepSettings } from '../core/train/recipe';
 import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../core/train/sftSynthesis';
+import { STAGE1_DEFAULTS } from '../core/synthesis/stage1Settings';
 import { DEMO_DATA_VERSION, DEMO_FEATURES, DEMO_SIZES, type DemoFeatures, type DemoSize } from '../core/demo';
 import type { CliContext } from './context';
 import { CliError } from './errors';
@@ -34,6 +35,7 @@ interface ReproduceOptions {
   sftQuestions: SftQuestionForm;
   layout?: SequenceLayout;
   recipe: Recipe;
+  frameBudget: number;
   quiet: boolean;
 }
 
@@ -184,6 +186,8 @@ export interface WorldSettings {
   size: DemoSize;
   features: DemoFeatures;
   sftQuestions: SftQuestionForm;
+  /** Clips per Stage 1 composite: `--frame-budget` over the default frames per clip. */
+  slots: number;
 }
 
 /**
@@ -191,12 +195,14 @@ export interface WorldSettings {
  * was then the only choice (SFT wording: anchored; data version 1) or are not compared
  * (features: not recorded).
  */
-export function worldMismatch(report: { seed?: unknown; size?: unknown; features?: unknown; sft?: { questions?: unknown }; data_version?: unknown }, want: WorldSettings): string | null {
+export function worldMismatch(report: { seed?: unknown; size?: unknown; features?: unknown; sft?: { questions?: unknown }; stage1?: { slots?: unknown }; data_version?: unknown }, want: WorldSettings): string | null {
   if (report.seed !== want.seed) return `seed ${String(report.seed)}, but this study asks for seed ${want.seed}`;
   if (report.size !== want.size) return `size ${String(report.size)}, but this study asks for ${want.size}`;
   if (report.features !== undefined && report.features !== want.features) return `features ${String(report.features)}, but this study asks for ${want.features}`;
   const had = report.sft?.questions ?? 'anchored';
   if (had !== want.sftQuestions) return `SFT questions of the form ${String(had)}, but this study asks for ${want.sftQuestions}`;
+  // A held-out world has no Stage 1 triples (`--count 0`); its composites are the probe's own.
+  if (want.slots > 0 && report.stage1?.slots !== undefined && report.stage1.slots !== want.slots) return `Stage 1 composites of ${String(report.stage1.slots)} clips, but this study asks for ${want.slots} (--frame-budget ${want.slots * STAGE1_DEFAULTS.framesPerClip})`;
   const version = report.data_version ?? 1;
   if (version !== DEMO_DATA_VERSION) return `data version ${String(version)}, made before \`demo\` wrote its files as it does now (data version ${DEMO_DATA_VERSION}: docs/cli.md)`;
   return null;
@@ -233,6 +239,7 @@ export function reproduceCommand(ctx: CliContext): Command {
     .addOption(new Option('--sft-questions <form>', 'wording of the training worlds\' SFT questions (`demo --sft-questions`); the held-out probe always asks the anchored form').choices([...SFT_QUESTION_FORMS]).default('anchored'))
     .addOption(new Option('--recipe <recipe>', 'paper: SFT → Stage 1 → Stage 2; curriculum: SFT with the question twice → supervised steps on 2- then 4-clip composites → Stage 1 → Stage 2 with Stage 1 replay (docs/evaluation.md, "Recipes")').choices([...RECIPES]).default('paper'))
     .addOption(new Option('--layout <layout>', 'the policy\'s sequence layout (`train --layout`; docs/training.md): question-twice also puts the question before the clips (default: the recipe\'s, clips-first for paper, question-twice for curriculum)').choices([...SEQUENCE_LAYOUTS]))
+    .option('--frame-budget <n>', `frames of each training world's Stage 1 composites, ${STAGE1_DEFAULTS.framesPerClip} per clip (\`demo --frame-budget\`; paper: 128, 256 or 512; 512 makes them as long as the probe's 16 clips)`, integer(2 * STAGE1_DEFAULTS.framesPerClip, 2048), STAGE1_DEFAULTS.frameBudget)
     .option('--quick', 'a smoke run in about a minute with --size small: few SFT epochs, a small probe (not a measurement)', false)
     .option('--quiet', 'less progress on stderr', false)
     .action(async (o: ReproduceOptions) => {
@@ -254,8 +261,9 @@ export function reproduceCommand(ctx: CliContext): Command {
         note(`reproduce: ${label}…`, false);
         await runCli([...args, ...q], ctx.signal);
       };
-      const world = (seed: number, dir: string): string[] => ['demo', '--size', o.size, '--seed', String(seed), '--count', '2000', '--features', o.features, '--sft-questions', o.sftQuestions, '--out', dir];
-      const fits = (seed: number, dir: string) => (): Promise<boolean> => keptWorld(dir, { seed, size: o.size, features: o.features, sftQuestions: o.sftQuestions });
+      const world = (seed: number, dir: string): string[] => ['demo', '--size', o.size, '--seed', String(seed), '--count', '2000', '--frame-budget', String(o.frameBudget), '--features', o.features, '--sft-questions', o.sftQuestions, '--out', dir];
+      const slots = Math.floor(o.frameBudget / STAGE1_DEFAULTS.framesPerClip);
+      const fits = (seed: number, dir: string) => (): Promise<boolean> => keptWorld(dir, { seed, size: o.size, features: o.features, sftQuestions: o.sftQuestions, slots });
       await step(`training world (seed ${o.seed})`, fits(o.seed, data), world(o.seed, data));
       // More training worlds: each made as the first one, then all merged into DIR/train, which
       // every stage trains on (the first world stays DIR/data, as `ablate` reads it).
@@ -266,7 +274,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         trainData = join(o.out, 'train');
         await step(`merge the ${seeds.length} training worlds`, () => keptMerge(trainData, seeds), ['merge', '--out', trainData, data, ...extra.map(([, dir]) => dir)]);
       }
-      await step(`held-out world (seed ${heldOut})`, () => keptWorld(held, { seed: heldOut, size: o.size, features: o.features, sftQuestions: 'anchored' }), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--features', o.features, '--out', held]);
+      await step(`held-out world (seed ${heldOut})`, () => keptWorld(held, { seed: heldOut, size: o.size, features: o.features, sftQuestions: 'anchored', slots: 0 }), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--features', o.features, '--out', held]);
       for (const { run: name, stage, init, settings, label } of steps) {
         const dir = runOf(name);
         const state = await trainState(dir);
@@ -343,7 +351,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         vs_sft: vsSft,
         position_gap: positionGaps,
       };
-      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, layout, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
+      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, layout, stage1_clips: slots, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(pick(byName, 'sft').by_length);
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
