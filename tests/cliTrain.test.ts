@@ -235,7 +235,7 @@ describe('longvpo reproduce', () => {
   it('--train-worlds 2: a second world (seed + 1) is made and merged into DIR/train, which every stage trains on', async () => {
     // The first world and the held-out world are the study's above (copied, not remade).
     for (const d of ['data', 'heldout']) cpSync(join(work, 'study', d), join(work, 'study2', d), { recursive: true });
-    const r = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--train-worlds', '2', '--lengths', '1', '--out', 'study2']);
+    const r = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--train-worlds', '2', '--lengths', '1', '--probe-anchors', '5', '--out', 'study2']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/training world \(seed 7\) — already done, kept/);
     expect(r.stderr).toMatch(/training world 2 of 2 \(seed 8\)…/);
@@ -251,6 +251,9 @@ describe('longvpo reproduce', () => {
     const comparison = JSON.parse(readFileSync(join(work, 'study2', 'comparison.json'), 'utf8')) as { training_seeds: number[]; held_out_seed: number };
     expect(comparison.training_seeds).toEqual([7, 8]);
     expect(comparison.held_out_seed).toBe(1007);
+    // --probe-anchors sizes every evaluation of the study, the training-world check included.
+    expect((comparison as unknown as { probe_anchors: number }).probe_anchors).toBe(5);
+    for (const f of ['eval.json', 'eval-blind.json', 'eval-train-world.json']) expect((JSON.parse(readFileSync(join(work, 'study2', 'runs', 'sft', f), 'utf8')) as { probe: { settings: { maxAnchors: number } } }).probe.settings.maxAnchors, f).toBe(5);
   }, 300_000);
 
   it('--recipe curriculum: SFT (question twice) → 2- and 4-clip supervised steps → Stage 1 → Stage 2 with replay, each from the one before', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROBE_VERSION } from '../src/core/eval/probe';
 import { DEMO_DATA_VERSION } from '../src/core/demo';
-import { currentEval, keptMerge, keptWorld, sameLayout, sameStep, sameTrainingData, worldMismatch, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
+import { currentEval, probeSize, probeSizeArgs, keptMerge, keptWorld, sameLayout, sameStep, sameTrainingData, worldMismatch, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
 
 describe('currentEval', () => {
   const dir = mkdtempSync(join(tmpdir(), 'longvpo-current-'));
@@ -28,6 +28,19 @@ describe('currentEval', () => {
     expect(await currentEval(write('d.json', { version: PROBE_VERSION, settings: { lengths: [1, 4, 8, 16, 32] } }), '1,16,32')).toBe(false);
     expect(await currentEval(write('e.json', { version: PROBE_VERSION, settings: { lengths: [1, 16] } }), '1,16,32')).toBe(false);
     expect(await currentEval(join(dir, 'missing.json'), '1,16,32')).toBe(false);
+  });
+
+  it('given a probe size (--probe-anchors, --quick), keeps only an evaluation of that size; one that predates recording it is the default size', async () => {
+    const file = write('f.json', { version: PROBE_VERSION, settings: { lengths: [16], maxAnchors: 240, questionsPerClip: 3 } });
+    expect(await currentEval(file, '16', probeSize(false, 240))).toBe(true);
+    expect(await currentEval(file, '16', probeSize(false))).toBe(false);
+    expect(await currentEval(file, '16', probeSize(true, 240))).toBe(false);
+    expect(await currentEval(file, '16')).toBe(true);
+    const old = write('g.json', { version: PROBE_VERSION, settings: { lengths: [16] } });
+    expect(await currentEval(old, '16', probeSize(false))).toBe(true);
+    expect(await currentEval(old, '16', probeSize(true))).toBe(false);
+    expect(probeSize(true)).toEqual({ maxAnchors: 6, questionsPerClip: 1 });
+    expect(probeSizeArgs(probeSize(false, 240))).toEqual(['--max-anchors', '240', '--questions-per-clip', '3']);
   });
 });
 

@@ -21,7 +21,7 @@ import { CliError } from './errors';
 import type { EvalFile } from './eval';
 import { exists, writeOutputs } from './io';
 import { note } from './progress';
-import { currentEval, runCli, stage1Settings, trainState } from './reproduce';
+import { currentEval, probeSize, probeSizeArgs, runCli, stage1Settings, trainState } from './reproduce';
 import { RECIPES, stepFlags, studySteps, type Recipe } from '../core/train/recipe';
 
 export const ABLATIONS = ['ref-full', 'alpha0', 'ipo', 'nofilter', 'nocurriculum', 'timing'] as const;
@@ -100,7 +100,8 @@ export function ablateCommand(ctx: CliContext): Command {
       const variants = asked.filter((v) => !notHere[v]);
       for (const v of asked) if (notHere[v]) note(`ablate: ${v} left out: ${notHere[v]}`, o.quiet);
       const q = o.quiet ? ['--quiet'] : [];
-      const evalArgs = ['--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
+      const size = probeSize(o.quick);
+      const evalArgs = ['--lengths', o.lengths, ...probeSizeArgs(size)];
       const dir = (name: string): string => join(o.study, 'ablate', name);
       const results: Record<string, Record<string, unknown>> = {};
       const perItems: Record<string, PerItem | undefined> = {};
@@ -115,7 +116,7 @@ export function ablateCommand(ctx: CliContext): Command {
       const base = join(o.study, 'runs', 'stage1');
       if (await exists(join(base, 'checkpoint.json'))) {
         const file = join(dir('default'), 'eval.json');
-        if (!(await currentEval(file, o.lengths))) await runCli(['eval', '--run', base, '--data', held, ...evalArgs, '--out', file, ...q], ctx.signal);
+        if (!(await currentEval(file, o.lengths, size))) await runCli(['eval', '--run', base, '--data', held, ...evalArgs, '--out', file, ...q], ctx.signal);
         await record('default', file, { args: [], data, init, train_seconds: null });
       }
       // A variant: the study's Stage 1 step (start, settings) with `trainArgs` on top; `from` and
@@ -130,7 +131,7 @@ export function ablateCommand(ctx: CliContext): Command {
           await runCli(state === 'partial' ? ['train', '--resume', run, ...q] : ['train', '--data', dataDir, '--stage', '1', '--init', from, ...settings, ...trainArgs, '--out', run, ...q], ctx.signal);
           await writeOutputs(run, { done: 'finished\n', 'train_seconds.txt': `${(Date.now() - t) / 1000}\n` });
         } else note(`ablate: ${name} — already done, kept`, o.quiet);
-        if (!(await currentEval(join(run, 'eval.json'), o.lengths))) await runCli(['eval', '--run', run, '--data', held, ...evalArgs, ...q], ctx.signal);
+        if (!(await currentEval(join(run, 'eval.json'), o.lengths, size))) await runCli(['eval', '--run', run, '--data', held, ...evalArgs, ...q], ctx.signal);
         const trainSeconds = await readFile(join(run, 'train_seconds.txt'), 'utf8').then((t) => Number(t.trim()), () => null);
         await record(name, join(run, 'eval.json'), { args: trainArgs, data: dataDir, init: from, train_seconds: trainSeconds });
       };

@@ -10,7 +10,7 @@ import { Command, Option } from 'commander';
 import { formatGain, pairedGains } from '../core/eval/compare';
 import { formatGap, formatGapChange, gapLength as gapLengthOf, positionGap, positionGapChange } from '../core/eval/positionGap';
 import type { PairedDifference } from '../core/eval/stats';
-import { PROBE_VERSION } from '../core/eval/probe';
+import { PROBE_DEFAULTS, PROBE_VERSION } from '../core/eval/probe';
 import { SEQUENCE_LAYOUTS, type SequenceLayout, type TrainConfig } from '../core/train/config';
 import { RECIPES, recipeLayout, stepFlags, studySftEpochs, studySteps, type Recipe, type StepSettings } from '../core/train/recipe';
 import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../core/train/sftSynthesis';
@@ -36,6 +36,7 @@ interface ReproduceOptions {
   layout?: SequenceLayout;
   recipe: Recipe;
   frameBudget: number;
+  probeAnchors?: number;
   quiet: boolean;
 }
 
@@ -60,11 +61,32 @@ export function trainingSeeds(seed: number, worlds: number, heldOut: number): nu
  * True when `file` is an evaluation a study can keep: made by the current probe version (other
  * versions give other items, so nothing pairs) at the lengths asked for (`--lengths`, e.g. "1,16,32").
  */
-export async function currentEval(file: string, lengths: string): Promise<boolean> {
+/** How many items the probe scores: anchors sampled and questions per anchor clip. */
+export interface ProbeSize {
+  maxAnchors: number;
+  questionsPerClip: number;
+}
+
+/** The probe of a study: the default size, a quick run's small one, or `--probe-anchors` anchors. */
+export function probeSize(quick: boolean, anchors?: number): ProbeSize {
+  return { maxAnchors: anchors ?? (quick ? 6 : PROBE_DEFAULTS.maxAnchors), questionsPerClip: quick ? 1 : PROBE_DEFAULTS.questionsPerClip };
+}
+
+export function probeSizeArgs(size: ProbeSize): string[] {
+  return ['--max-anchors', String(size.maxAnchors), '--questions-per-clip', String(size.questionsPerClip)];
+}
+
+/**
+ * True when `file` is an evaluation of the current probe version at these lengths (and, when
+ * given, of this size; a file that predates recording it reads as the default size).
+ */
+export async function currentEval(file: string, lengths: string, size?: ProbeSize): Promise<boolean> {
   if (!(await exists(file))) return false;
   const e = JSON.parse(await readFile(file, 'utf8')) as EvalFile;
   const wanted = lengths.split(',').map((l) => Number(l.trim()));
-  const had = e.probe?.settings?.lengths ?? [];
+  const settings = e.probe?.settings;
+  const had = settings?.lengths ?? [];
+  if (size && ((settings?.maxAnchors ?? PROBE_DEFAULTS.maxAnchors) !== size.maxAnchors || (settings?.questionsPerClip ?? PROBE_DEFAULTS.questionsPerClip) !== size.questionsPerClip)) return false;
   return e.probe?.version === PROBE_VERSION && had.length === wanted.length && had.every((l, i) => l === wanted[i]);
 }
 
@@ -240,6 +262,7 @@ export function reproduceCommand(ctx: CliContext): Command {
     .addOption(new Option('--recipe <recipe>', 'paper: SFT → Stage 1 → Stage 2; curriculum: SFT with the question twice → supervised steps on 2- then 4-clip composites → Stage 1 → Stage 2 with Stage 1 replay (docs/evaluation.md, "Recipes")').choices([...RECIPES]).default('paper'))
     .addOption(new Option('--layout <layout>', 'the policy\'s sequence layout (`train --layout`; docs/training.md): question-twice also puts the question before the clips (default: the recipe\'s, clips-first for paper, question-twice for curriculum)').choices([...SEQUENCE_LAYOUTS]))
     .option('--frame-budget <n>', `frames of each training world's Stage 1 composites, ${STAGE1_DEFAULTS.framesPerClip} per clip (\`demo --frame-budget\`; paper: 128, 256 or 512; 512 makes them as long as the probe's 16 clips)`, integer(2 * STAGE1_DEFAULTS.framesPerClip, 2048), STAGE1_DEFAULTS.frameBudget)
+    .option('--probe-anchors <n>', `anchor clips of the held-out probe (default ${PROBE_DEFAULTS.maxAnchors}; 240 resolves a position gap of about 4 points instead of 8, each evaluation taking about 4× as long: docs/evaluation.md, "The position gap")`, integer(1, 100000))
     .option('--quick', 'a smoke run in about a minute with --size small: few SFT epochs, a small probe (not a measurement)', false)
     .option('--quiet', 'less progress on stderr', false)
     .action(async (o: ReproduceOptions) => {
@@ -263,6 +286,7 @@ export function reproduceCommand(ctx: CliContext): Command {
       };
       const world = (seed: number, dir: string): string[] => ['demo', '--size', o.size, '--seed', String(seed), '--count', '2000', '--frame-budget', String(o.frameBudget), '--features', o.features, '--sft-questions', o.sftQuestions, '--out', dir];
       const slots = Math.floor(o.frameBudget / STAGE1_DEFAULTS.framesPerClip);
+      const size = probeSize(o.quick, o.probeAnchors);
       const fits = (seed: number, dir: string) => (): Promise<boolean> => keptWorld(dir, { seed, size: o.size, features: o.features, sftQuestions: o.sftQuestions, slots });
       await step(`training world (seed ${o.seed})`, fits(o.seed, data), world(o.seed, data));
       // More training worlds: each made as the first one, then all merged into DIR/train, which
@@ -294,21 +318,21 @@ export function reproduceCommand(ctx: CliContext): Command {
           await runCli(state === 'partial' ? ['train', '--resume', dir, ...q] : ['train', '--data', trainData, ...args, '--out', dir, ...q], ctx.signal);
           await writeOutputs(dir, { done: 'finished\n' });
         }
-        const probe = ['--run', dir, '--data', held, '--lengths', o.lengths, ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
-        await step(`evaluate ${name}`, () => currentEval(join(dir, 'eval.json'), o.lengths), ['eval', ...probe]);
+        const probe = ['--run', dir, '--data', held, '--lengths', o.lengths, ...probeSizeArgs(size)];
+        await step(`evaluate ${name}`, () => currentEval(join(dir, 'eval.json'), o.lengths, size), ['eval', ...probe]);
         // The question-only baseline on the same items: how much of the accuracy comes from looking.
-        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(dir, BLIND_EVAL), o.lengths), ['eval', ...probe, '--blind']);
+        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(dir, BLIND_EVAL), o.lengths, size), ['eval', ...probe, '--blind']);
         // Only the anchor hidden, distractors kept: how much of the accuracy needs the anchor. A
         // gain that survives it was won by ruling out what the distractors show, not by finding
         // the anchor (docs/evaluation.md, "Reading the anchor").
-        await step(`evaluate ${name} with the anchor hidden`, () => currentEval(join(dir, HIDDEN_ANCHOR_EVAL), o.lengths), ['eval', ...probe, '--hide-anchor']);
+        await step(`evaluate ${name} with the anchor hidden`, () => currentEval(join(dir, HIDDEN_ANCHOR_EVAL), o.lengths, size), ['eval', ...probe, '--hide-anchor']);
         if (name === 'sft') {
           // The memorisation check: the same one-clip probe on the first *training* world. Looking
           // that helps there and not on the held-out world is recall of the training clips, not
           // reading (docs/evaluation.md, "Memorisation").
-          const own = ['eval', '--run', dir, '--data', data, '--lengths', '1', ...(o.quick ? ['--max-anchors', '6', '--questions-per-clip', '1'] : [])];
+          const own = ['eval', '--run', dir, '--data', data, '--lengths', '1', ...probeSizeArgs(size)];
           for (const [file, extra] of [[TRAIN_WORLD_EVAL, []], [TRAIN_WORLD_BLIND, ['--blind']]] as const)
-            await step(`evaluate sft on its training world${extra.length ? ' blind' : ''}`, () => currentEval(join(dir, file), '1'), [...own, ...extra, '--out', join(dir, file)]);
+            await step(`evaluate sft on its training world${extra.length ? ' blind' : ''}`, () => currentEval(join(dir, file), '1', size), [...own, ...extra, '--out', join(dir, file)]);
         }
       }
       const names = steps.map((st) => st.run);
@@ -351,7 +375,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         vs_sft: vsSft,
         position_gap: positionGaps,
       };
-      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, layout, stage1_clips: slots, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
+      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, layout, stage1_clips: slots, probe_anchors: size.maxAnchors, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(pick(byName, 'sft').by_length);
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
