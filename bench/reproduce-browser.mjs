@@ -6,7 +6,7 @@
 //   WORLDS=16 SIZE=full FEATURES=objects RECIPE=curriculum SFT=both LENGTHS=1,2,4,16 npm run bench:reproduce-browser
 //
 // Defaults: one small world, the default tokens, the paper's recipe, anchored SFT questions,
-// lengths 1,4, first world 42 (a few minutes); FIRST=242 makes another draw (worlds 242…, held-out 1242). Writes bench/out/reproduce-browser.json (-FIRST.json for another first world; settings, per-step seconds,
+// lengths 1,4, first world 42, 60 probe anchors (a few minutes); FIRST=242 makes another draw (worlds 242…, held-out 1242); ANCHORS=240 a probe that resolves the position gap. Writes bench/out/reproduce-browser.json (-FIRST.json for another first world; settings, per-step seconds,
 // evaluations, tables) and prints a table of the steps and each run's accuracy by length.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { printTable, withStudio } from './browser.mjs';
@@ -20,6 +20,8 @@ const settings = {
   lengths: process.env.LENGTHS ?? '1,4',
   // The demo seed of the first training world (the panel's First world; held-out = it + 1000).
   firstWorld: Number(process.env.FIRST ?? 42),
+  // Anchors of the held-out probe (the Evaluate page's Anchors; 240 resolves the position gap to about 4 points).
+  anchors: Number(process.env.ANCHORS ?? 60),
 };
 const POLL_MS = Number(process.env.POLL_MS ?? 5_000);
 const TIMEOUT_H = Number(process.env.TIMEOUT_H ?? 12);
@@ -36,6 +38,7 @@ const result = await withStudio(
     await panel.getByLabel('Training worlds', { exact: true }).fill(String(settings.worlds));
     await panel.getByLabel('First world', { exact: true }).fill(String(settings.firstWorld));
     await page.getByLabel('Lengths', { exact: true }).fill(settings.lengths);
+    await page.getByLabel('Anchors', { exact: true }).fill(String(settings.anchors));
     const t0 = Date.now();
     await panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
     await page.getByTestId('reproduce-steps').waitFor({ timeout: 60_000 });

@@ -1,7 +1,7 @@
 // Reproduce LongVPO (issue #13) in Chromium: one click runs the small study end to end — demo
 // import, Stage 1 and Stage 2 triples, SFT → Stage 1 → Stage 2 DPO, the held-out probe on each —
 // and a reload mid-way continues it, keeping every finished step.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -70,6 +70,24 @@ test('one click runs the whole study; after a reload it continues with the finis
   await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
   await expect(page.getByTestId('reproduce-hidden-stage2')).toHaveAttribute('data-state', 'kept', { timeout: 120_000 });
   for (const step of ['stage2-data', 'stage2', 'eval-stage2']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept');
+  // Anchors out of range are refused before anything runs; other anchors make every evaluation
+  // again at that size, the trained runs kept.
+  await page.getByLabel('Anchors', { exact: true }).fill('0');
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  const refused = page.getByRole('alert');
+  await expect(refused).toContainText('Anchors must be a whole number from 1 to 1000 (got 0)');
+  await refused.getByRole('button', { name: /Dismiss/ }).click();
+  await page.getByLabel('Anchors', { exact: true }).fill('7');
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await expect(page.getByTestId('reproduce-hidden-stage2')).toHaveAttribute('data-state', 'done', { timeout: 300_000 });
+  for (const step of ['sft', 'stage1', 'stage2']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept');
+  for (const step of ['eval-sft', 'blind-stage1', 'hidden-stage2']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'done');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  // Every run of the study (the Stage 2 run of the old scenes is not one; its evaluation stays as it was).
+  const exported = (JSON.parse(readFileSync((await json.path()) as string, 'utf8')) as { run: string; max_anchors: number; report: { anchors: number } }[]).filter((e) => e.run !== oldStage2[0]);
+  expect(exported).toHaveLength(3);
+  for (const e of exported) expect([e.max_anchors, e.report.anchors]).toEqual([7, 7]);
 
   // Stage 2 with Stage 1 replay from the study's Stage 1 (Train page): as many Stage 1 pairs as
   // Stage 2 ones join the data, and the run records the share.

@@ -158,6 +158,13 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   // Evaluate (issue #13): the held-out probe on a small world of another seed, for SFT and Stage 1.
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
   await page.getByLabel('Lengths').fill('1,4');
+  // Anchors out of range are refused by name before anything runs; a valid value sizes the probe.
+  await page.getByLabel('Anchors', { exact: true }).fill('0');
+  await page.getByRole('button', { name: `Evaluate ${sftId}`, exact: true }).click();
+  const refused = page.getByRole('alert');
+  await expect(refused).toContainText('Anchors must be a whole number from 1 to 1000 (got 0)');
+  await refused.getByRole('button', { name: /Dismiss/ }).click();
+  await page.getByLabel('Anchors', { exact: true }).fill('5');
   for (const id of [sftId, straightId]) {
     await page.getByRole('button', { name: `Evaluate ${id}`, exact: true }).click();
     await expect(page.getByRole('button', { name: `Evaluate ${id}`, exact: true })).toHaveText('Evaluate again', { timeout: 180_000 });
@@ -170,8 +177,10 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
   const evaluations = JSON.parse(readFileSync((await json.path()) as string, 'utf8')) as { run: string; held_out_seed: number; summed: { byLength: Record<string, { n: number; accuracy: number }> }; stage2: Record<'full' | 'cited', { n: number; correct: number; accuracy: number }> | null }[];
   expect(evaluations.map((e) => e.run).sort()).toEqual([sftId, straightId].sort());
-  for (const e of evaluations) {
+  for (const e of evaluations as (typeof evaluations[number] & { max_anchors: number; report: { anchors: number } })[]) {
     expect(e.held_out_seed).toBe(1042);
+    expect(e.max_anchors).toBe(5);
+    expect(e.report.anchors).toBe(5);
     expect(e.summed.byLength['4']!.n).toBeGreaterThan(8);
     expect(e.summed.byLength['4']!.accuracy).toBeGreaterThanOrEqual(0);
     // The Stage 2 probe on the held-out world's long video: the same questions with both contexts.

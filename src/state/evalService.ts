@@ -1,10 +1,12 @@
 // Evaluation outside React (issue #13): run the held-out probe on a run's checkpoint in the
 // compute worker, cancel it, and export results as JSON or CSV.
 import { UserFacingError } from '../core/errors';
+import { PROBE_ANCHOR_RANGE, PROBE_DEFAULTS } from '../core/eval/probe';
 import { DEFAULT_EMBEDDER_ID } from '../core/pipeline';
 import type { RunRecord } from '../storage/schema';
 import { computeEngine } from '../workers/computeClient';
 import type { EvalResult } from '../workers/evalHandlers';
+import type { EvalForm } from './evalSlice';
 import { useStudio } from './store';
 import { refreshTraining } from './trainService';
 
@@ -29,24 +31,35 @@ export function anchorHiddenEvaluationOf(run: RunRecord): EvalResult | null {
   return (run.anchorHiddenEvaluation as EvalResult | undefined) ?? null;
 }
 
+/** What is wrong with the probe settings (lengths, anchors), named with its fix; null when nothing. */
+export function probeFormProblem(form: Pick<EvalForm, 'lengths' | 'anchors'>): UserFacingError | null {
+  if (!lengthsOf(form.lengths)) return new UserFacingError(`Lengths "${form.lengths}" are not whole numbers from 1 to 64.`, 'Write them like 1,4,8,16.');
+  const a = form.anchors;
+  if (!Number.isInteger(a) || a < PROBE_ANCHOR_RANGE.min || a > PROBE_ANCHOR_RANGE.max)
+    return new UserFacingError(`Anchors must be a whole number from ${PROBE_ANCHOR_RANGE.min} to ${PROBE_ANCHOR_RANGE.max} (got ${Number.isNaN(a) ? 'nothing' : String(a)}).`, `Write ${PROBE_DEFAULTS.maxAnchors} (the default) or 240 (a position gap resolved to about 4 points; each evaluation about four times as long).`);
+  return null;
+}
+
 /**
  * `blind`: the question-only baseline, the same items with every clip vector zeroed;
  * `hideAnchor`: the same items with only the anchor zeroed (what reading the anchor adds).
  */
 export async function evaluateRun(runId: string, options: { blind?: boolean; hideAnchor?: boolean } = {}): Promise<void> {
   const { evaluation, setEvaluation, reportError } = useStudio.getState();
-  const lengths = lengthsOf(evaluation.form.lengths);
-  if (!lengths) {
-    reportError('Evaluation not started', new UserFacingError(`Lengths "${evaluation.form.lengths}" are not whole numbers from 1 to 64.`, 'Write them like 1,4,8,16.'));
+  const problem = probeFormProblem(evaluation.form);
+  if (problem) {
+    reportError('Evaluation not started', problem);
     return;
   }
+  const lengths = lengthsOf(evaluation.form.lengths) as number[];
+  const anchors = evaluation.form.anchors;
   controller?.abort();
   const own = new AbortController();
   controller = own;
   setEvaluation({ active: { runId, progress: null } });
   try {
     await computeEngine()['eval.probe'](
-      { runId, heldOutSeed: evaluation.form.heldOutSeed, size: evaluation.form.size, lengths, embedder: useStudio.getState().library.pipeline.embedder, ...(options.blind && { blind: true }), ...(options.hideAnchor && { hideAnchor: true }) },
+      { runId, heldOutSeed: evaluation.form.heldOutSeed, size: evaluation.form.size, lengths, maxAnchors: anchors, embedder: useStudio.getState().library.pipeline.embedder, ...(options.blind && { blind: true }), ...(options.hideAnchor && { hideAnchor: true }) },
       { signal: own.signal, onProgress: (progress) => setEvaluation({ active: { runId, progress } }) },
     );
     if (!options.blind && !options.hideAnchor) setEvaluation({ shownRunId: runId, cell: null });
@@ -78,7 +91,7 @@ export function exportEvaluationsJson(runs: readonly RunRecord[]): void {
     const e = evaluationOf(r);
     const blind = blindEvaluationOf(r);
     const hidden = anchorHiddenEvaluationOf(r);
-    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report, blind: blind ? { checkpoint: blind.checkpointId, held_out_seed: blind.heldOutSeed, summed: blind.summed, stage2: blind.stage2 ?? null } : null, anchor_hidden: hidden ? { checkpoint: hidden.checkpointId, held_out_seed: hidden.heldOutSeed, summed: hidden.summed } : null }] : [];
+    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, max_anchors: e.maxAnchors ?? PROBE_DEFAULTS.maxAnchors, embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report, blind: blind ? { checkpoint: blind.checkpointId, held_out_seed: blind.heldOutSeed, summed: blind.summed, stage2: blind.stage2 ?? null } : null, anchor_hidden: hidden ? { checkpoint: hidden.checkpointId, held_out_seed: hidden.heldOutSeed, summed: hidden.summed } : null }] : [];
   });
   download('longvpo-evaluation.json', JSON.stringify(out, null, 2) + '\n', 'application/json');
 }

@@ -2,12 +2,15 @@
 // items are shown. Results live on the run records (train slice `runs`). Written by evalService.
 import type { StateCreator } from 'zustand';
 import type { DemoSize } from '../core/demo';
+import { PROBE_DEFAULTS } from '../core/eval/probe';
 import type { Progress } from '../workers/rpc';
 
 export interface EvalForm {
   heldOutSeed: number;
   size: DemoSize;
   lengths: string;
+  /** Anchor clips the probe samples (`eval --max-anchors`). */
+  anchors: number;
 }
 
 export interface EvalSlice {
@@ -22,7 +25,7 @@ export interface EvalSlice {
 }
 
 export const createEvalSlice = <S extends EvalSlice>(): StateCreator<S, [], [], EvalSlice> => (set) => ({
-  evaluation: { form: { heldOutSeed: 1042, size: 'small', lengths: '1,4,8,16' }, active: null, shownRunId: null, cell: null },
+  evaluation: { form: { heldOutSeed: 1042, size: 'small', lengths: '1,4,8,16', anchors: PROBE_DEFAULTS.maxAnchors }, active: null, shownRunId: null, cell: null },
   setEvaluation(patch) {
     set((s) => ({ evaluation: { ...s.evaluation, ...patch } }) as Partial<S>);
   },

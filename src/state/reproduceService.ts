@@ -15,8 +15,8 @@ import { getRun } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
 import { cancelDemo, demoCollision, demoSeedOf, demoVideoCount, isWorldOf, runDemo } from './demoService';
 import { DEFAULT_WORLD_CONFIG, WORLD_VERSION } from '../core/world';
-import { cancelEvaluation, evaluateRun, lengthsOf } from './evalService';
-import { PROBE_VERSION } from '../core/eval/probe';
+import { cancelEvaluation, evaluateRun, lengthsOf, probeFormProblem } from './evalService';
+import { PROBE_DEFAULTS, PROBE_VERSION } from '../core/eval/probe';
 import { updateVideo } from './libraryService';
 import { useStudio } from './store';
 import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
@@ -184,6 +184,9 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     const demo = await getSetting(db, 'demoWorld');
     if (!Number.isInteger(firstWorld) || firstWorld < FIRST_WORLD_RANGE.min || firstWorld > FIRST_WORLD_RANGE.max)
       throw new UserFacingError(`The first world must be a whole number from ${FIRST_WORLD_RANGE.min} to ${FIRST_WORLD_RANGE.max} (got ${String(firstWorld)}).`, `Set First world to a demo seed, for example ${defaultFirstWorld(size)}, and click again.`);
+    // The probe's settings are checked before hours of training, not after.
+    const probeProblem = probeFormProblem(useStudio.getState().evaluation.form);
+    if (probeProblem) throw probeProblem;
     const demoSeed = firstWorld;
     const current = await getSetting(db, 'reproduce');
     // The study's clips are the import pipeline's embedder's (Settings, or the choice above the
@@ -332,13 +335,13 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
         step = `${mode}-${stage}` as ReproduceStep;
         const runId = ids[stage] as string;
         const field = mode === 'blind' ? 'blindEvaluation' : mode === 'hidden' ? 'anchorHiddenEvaluation' : 'evaluation';
-        // Kept: this seed, this checkpoint, this probe version, these lengths (else nothing pairs).
+        // Kept: this seed, this checkpoint, this probe version, these lengths and anchors (else nothing pairs).
         const checkpoint = await currentCheckpoint(runId);
-        const lengths = useStudio.getState().evaluation.form.lengths;
+        const { lengths, anchors } = useStudio.getState().evaluation.form;
         const isCurrent = async (): Promise<boolean> => {
-          const e = (await getRun(db, runId))?.[field] as { heldOutSeed?: number; checkpointId?: string; probeVersion?: number; summed?: { byLength?: Record<string, unknown> } } | undefined;
+          const e = (await getRun(db, runId))?.[field] as { heldOutSeed?: number; checkpointId?: string; probeVersion?: number; maxAnchors?: number; summed?: { byLength?: Record<string, unknown> } } | undefined;
           const same = lengthsOf(lengths)?.join(',') === Object.keys(e?.summed?.byLength ?? {}).map(Number).sort((a, b) => a - b).join(',');
-          return e?.heldOutSeed === heldOutSeed && e.checkpointId === checkpoint && e.probeVersion === PROBE_VERSION && same;
+          return e?.heldOutSeed === heldOutSeed && e.checkpointId === checkpoint && e.probeVersion === PROBE_VERSION && same && (e.maxAnchors ?? PROBE_DEFAULTS.maxAnchors) === anchors;
         };
         if (await isCurrent()) setStep(step, 'kept');
         else {

@@ -64,6 +64,8 @@ export interface EvalResult {
   blind?: boolean;
   /** Scored with only each item's anchor zeroed (distractors kept). */
   anchorHidden?: boolean;
+  /** Anchor clips the probe sampled at most (absent in results stored before the choice existed: PROBE_DEFAULTS.maxAnchors). */
+  maxAnchors?: number;
   /** PROBE_VERSION of the items (absent in results stored before version 2). */
   probeVersion?: number;
   summed: ProbeSummary;
@@ -180,6 +182,7 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
         ...(req.blind && { blind: true }),
         ...(req.hideAnchor && { anchorHidden: true }),
         probeVersion: PROBE_VERSION,
+        maxAnchors: settings.maxAnchors,
         summed: summarise(probe.items, items.map((i) => i.correctSum), 'sum', settings.positions),
         lengthNormalised: summarise(probe.items, items.map((i) => i.correctMean), 'mean', settings.positions),
         report: probe.report,

@@ -36,6 +36,9 @@ export interface ProbeSettings {
  */
 export const PROBE_VERSION = 2;
 
+/** Anchors the Evaluate page accepts (the CLI's `--max-anchors` has no upper bound). */
+export const PROBE_ANCHOR_RANGE = { min: 1, max: 1000 } as const;
+
 export const PROBE_DEFAULTS: Omit<ProbeSettings, 'embedder'> = { seed: 1, lengths: [1, 4, 8, 16, 32], positions: 4, questionsPerClip: 3, maxAnchors: 60, similarityThreshold: 0.85, maxCandidates: 6 };
 
 export interface ProbeItem {
