@@ -57,10 +57,6 @@ export function trainingSeeds(seed: number, worlds: number, heldOut: number): nu
   return seeds;
 }
 
-/**
- * True when `file` is an evaluation a study can keep: made by the current probe version (other
- * versions give other items, so nothing pairs) at the lengths asked for (`--lengths`, e.g. "1,16,32").
- */
 /** How many items the probe scores: anchors sampled and questions per anchor clip. */
 export interface ProbeSize {
   maxAnchors: number;
@@ -77,8 +73,9 @@ export function probeSizeArgs(size: ProbeSize): string[] {
 }
 
 /**
- * True when `file` is an evaluation of the current probe version at these lengths (and, when
- * given, of this size; a file that predates recording it reads as the default size).
+ * True when `file` is an evaluation a study can keep: made by the current probe version (other
+ * versions give other items, so nothing pairs) at the lengths asked for (`--lengths`, e.g.
+ * "1,16,32") and, when given, of this size (a file that predates recording it reads as the default).
  */
 export async function currentEval(file: string, lengths: string, size?: ProbeSize): Promise<boolean> {
   if (!(await exists(file))) return false;
