@@ -1,6 +1,7 @@
 // The best − worst anchor position gap of evaluation files (`longvpo eval` → eval.json), each
 // beside what shuffled positions give, and each later file's change against the first, paired on
-// the same items (questions resampled): docs/evaluation.md, "The position gap". For files scored
+// the same items (questions resampled), and the accuracy change at that length and at each
+// position (paired): docs/evaluation.md, "The position gap". For files scored
 // apart from `reproduce`, e.g. the 240-anchor probe of docs/results.md:
 //
 //   npx longvpo eval --run S/runs/sft --data S/heldout --lengths 16 --max-anchors 240 --out S/runs/sft/eval-240.json
@@ -11,7 +12,8 @@
 // (evaluations written from 2026-12-07 on).
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import type { PerItem } from '../src/core/eval/compare';
+import { formatGain, signedPoints, type PerItem } from '../src/core/eval/compare';
+import { pairedDifference } from '../src/core/eval/stats';
 import { formatGap, formatGapChange, positionGap, positionGapChange } from '../src/core/eval/positionGap';
 
 it('position gap of evaluation files', () => {
@@ -35,7 +37,21 @@ it('position gap of evaluation files', () => {
     gap_ci95: gaps[i]?.ci95.map((x) => Math.round(1000 * x) / 10),
     change_vs_first: i === 0 ? null : formatGapChange(changes[i - 1]),
   }));
-  console.log(JSON.stringify({ length, draws, gaps, changes }, null, 2));
+  // The accuracy change against the first file on the same items (Newcombe interval, McNemar p),
+  // at the length and at each position: where the points of a change in the gap came from.
+  const first = perItems[0] as PerItem;
+  const at = (p: PerItem, keep: (i: number) => boolean): boolean[] => [...p.correct].flatMap((c, i) => (p.group[i] === length && keep(i) ? [c === '1'] : []));
+  const buckets = gaps[0]?.accuracy.length ?? 0;
+  const accuracy = perItems.slice(1).map((p) => {
+    if (p.fingerprint !== first.fingerprint) throw new Error('Every file must score the same probe items as the first (same held-out world, lengths, anchors and probe version).');
+    return {
+      overall: pairedDifference(at(first, () => true), at(p, () => true)),
+      by_position: Array.from({ length: buckets }, (_, b) => pairedDifference(at(first, (i) => first.bucket?.[i] === b), at(p, (i) => p.bucket?.[i] === b))),
+    };
+  });
+  console.log(JSON.stringify({ length, draws, gaps, changes, accuracy }, null, 2));
   console.log(`\n| file | ${length} clips by position | gap (noise alone; p) | gap [95%] | change against the first [95%] |\n|---|---|---|---|---|`);
   for (const r of rows) console.log(`| ${r.file} | ${r.by_position?.join(' / ')} | ${r.gap} | [${r.gap_ci95?.join(', ')}] | ${r.change_vs_first ?? '—'} |`);
+  console.log(`\n| file | accuracy change against the first at ${length} clips [95%], p | by position (first → last) |\n|---|---|---|`);
+  accuracy.forEach((a, i) => console.log(`| ${files[i + 1]} | ${formatGain(a.overall)} | ${a.by_position.map((d) => `${signedPoints(d.difference)} [${signedPoints(d.ci95[0])}, ${signedPoints(d.ci95[1])}]`).join(' / ')} |`));
 });
