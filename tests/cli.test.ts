@@ -56,7 +56,7 @@ describe('longvpo --help', () => {
     [['shorten'], ['--data <dir>', '--clips <k>', '--out <dir>']],
     [['refeature'], ['<folder>', '--features <form>', '--out <dir>']],
     [['merge'], ['<folders...>', '--out <dir>']],
-    [['reproduce'], ['--train-worlds <n>', '--held-out-seed <n>', '--features <kind>', '--sft-questions <form>', '--layout <layout>']],
+    [['reproduce'], ['--train-worlds <n>', '--held-out-seed <n>', '--features <kind>', '--sft-questions <form>', '--layout <layout>', '--frame-budget <n>', '--probe-anchors <n>']],
     [['demo'], ['--sft-questions <form>', '--stage2-count <n>', '--partial-share <p>', '--out <dir>', '--size <size>', '--seed <n>', '--fps <n>', '--count <n>', '--threshold <cos>', '--now <iso>', '--backend <name>']],
     [['synth'], ['--stage <n>', '--scenes <file>', '--stage2-count <n>', '--clips <file>', '--annotations <file>', '--oracle <size>', '--out <dir>', '--embedder <id>']],
     [['validate'], ['<file>', 'Exit status']],
