@@ -175,9 +175,9 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   await page.getByTestId('heat-4-0').click();
   await expect(page.getByTestId('cell-items')).toContainText('(correct)');
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
-  const evaluations = JSON.parse(readFileSync((await json.path()) as string, 'utf8')) as { run: string; held_out_seed: number; summed: { byLength: Record<string, { n: number; accuracy: number }> }; stage2: Record<'full' | 'cited', { n: number; correct: number; accuracy: number }> | null }[];
+  const evaluations = JSON.parse(readFileSync((await json.path()) as string, 'utf8')) as { run: string; held_out_seed: number; max_anchors: number; report: { anchors: number }; summed: { byLength: Record<string, { n: number; accuracy: number }> }; stage2: Record<'full' | 'cited', { n: number; correct: number; accuracy: number }> | null }[];
   expect(evaluations.map((e) => e.run).sort()).toEqual([sftId, straightId].sort());
-  for (const e of evaluations as (typeof evaluations[number] & { max_anchors: number; report: { anchors: number } })[]) {
+  for (const e of evaluations) {
     expect(e.held_out_seed).toBe(1042);
     expect(e.max_anchors).toBe(5);
     expect(e.report.anchors).toBe(5);
