@@ -158,7 +158,7 @@ export function PairedChanges({ evaluated, lengths }: { evaluated: readonly Eval
                   lengths.map((l) => <td key={l}>{formatGain(gains[l])}</td>)
                 ) : (
                   <td colSpan={lengths.length} className="muted">
-                    Not the same probe items (another held-out seed, size or lengths): evaluate both with the same settings.
+                    Not the same probe items (another held-out seed, world size, lengths or anchors): evaluate both with the same settings.
                   </td>
                 )}
                 <td>{stage2 ? formatGain(stage2.full) : '—'}</td>
