@@ -12,8 +12,8 @@
 // (evaluations written from 2026-12-07 on).
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { formatGain, signedPoints, type PerItem } from '../src/core/eval/compare';
-import { pairedDifference } from '../src/core/eval/stats';
+import { formatGain, pairedGainsBy, signedInterval, type PerItem } from '../src/core/eval/compare';
+import type { PairedDifference } from '../src/core/eval/stats';
 import { formatGap, formatGapChange, positionGap, positionGapChange } from '../src/core/eval/positionGap';
 
 it('position gap of evaluation files', () => {
@@ -39,19 +39,17 @@ it('position gap of evaluation files', () => {
   }));
   // The accuracy change against the first file on the same items (Newcombe interval, McNemar p),
   // at the length and at each position: where the points of a change in the gap came from.
-  const first = perItems[0] as PerItem;
-  const at = (p: PerItem, keep: (i: number) => boolean): boolean[] => [...p.correct].flatMap((c, i) => (p.group[i] === length && keep(i) ? [c === '1'] : []));
+  const atLength = (key: (p: PerItem, i: number) => string) => (p: PerItem, i: number) => (p.group[i] === length ? key(p, i) : undefined);
   const buckets = gaps[0]?.accuracy.length ?? 0;
   const accuracy = perItems.slice(1).map((p) => {
-    if (p.fingerprint !== first.fingerprint) throw new Error('Every file must score the same probe items as the first (same held-out world, lengths, anchors and probe version).');
-    return {
-      overall: pairedDifference(at(first, () => true), at(p, () => true)),
-      by_position: Array.from({ length: buckets }, (_, b) => pairedDifference(at(first, (i) => first.bucket?.[i] === b), at(p, (i) => p.bucket?.[i] === b))),
-    };
+    const overall = pairedGainsBy(perItems[0], p, atLength(() => 'all'))?.all;
+    const byPosition = pairedGainsBy(perItems[0], p, atLength((q, i) => String(q.bucket?.[i])));
+    if (!overall || !byPosition) throw new Error('Every file must score the same probe items as the first (same held-out world, lengths, anchors and probe version).');
+    return { overall, by_position: Array.from({ length: buckets }, (_, b) => byPosition[String(b)] as PairedDifference) };
   });
   console.log(JSON.stringify({ length, draws, gaps, changes, accuracy }, null, 2));
   console.log(`\n| file | ${length} clips by position | gap (noise alone; p) | gap [95%] | change against the first [95%] |\n|---|---|---|---|---|`);
   for (const r of rows) console.log(`| ${r.file} | ${r.by_position?.join(' / ')} | ${r.gap} | [${r.gap_ci95?.join(', ')}] | ${r.change_vs_first ?? '—'} |`);
   console.log(`\n| file | accuracy change against the first at ${length} clips [95%], p | by position (first → last) |\n|---|---|---|`);
-  accuracy.forEach((a, i) => console.log(`| ${files[i + 1]} | ${formatGain(a.overall)} | ${a.by_position.map((d) => `${signedPoints(d.difference)} [${signedPoints(d.ci95[0])}, ${signedPoints(d.ci95[1])}]`).join(' / ')} |`));
+  accuracy.forEach((a, i) => console.log(`| ${files[i + 1]} | ${formatGain(a.overall)} | ${a.by_position.map((d) => signedInterval(d.difference, d.ci95)).join(' / ')} |`));
 });

@@ -31,6 +31,11 @@ export function anchorHiddenEvaluationOf(run: RunRecord): EvalResult | null {
   return (run.anchorHiddenEvaluation as EvalResult | undefined) ?? null;
 }
 
+/** The anchors an evaluation's probe sampled at most (results stored before they were chosen: the default). */
+export function probeAnchorsOf(e: Pick<EvalResult, 'maxAnchors'>): number {
+  return e.maxAnchors ?? PROBE_DEFAULTS.maxAnchors;
+}
+
 /** What is wrong with the probe settings (lengths, anchors), named with its fix; null when nothing. */
 export function probeFormProblem(form: Pick<EvalForm, 'lengths' | 'anchors'>): UserFacingError | null {
   if (!lengthsOf(form.lengths)) return new UserFacingError(`Lengths "${form.lengths}" are not whole numbers from 1 to 64.`, 'Write them like 1,4,8,16.');
@@ -91,7 +96,7 @@ export function exportEvaluationsJson(runs: readonly RunRecord[]): void {
     const e = evaluationOf(r);
     const blind = blindEvaluationOf(r);
     const hidden = anchorHiddenEvaluationOf(r);
-    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, max_anchors: e.maxAnchors ?? PROBE_DEFAULTS.maxAnchors, embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report, blind: blind ? { checkpoint: blind.checkpointId, held_out_seed: blind.heldOutSeed, summed: blind.summed, stage2: blind.stage2 ?? null } : null, anchor_hidden: hidden ? { checkpoint: hidden.checkpointId, held_out_seed: hidden.heldOutSeed, summed: hidden.summed } : null }] : [];
+    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, max_anchors: probeAnchorsOf(e), embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report, blind: blind ? { checkpoint: blind.checkpointId, held_out_seed: blind.heldOutSeed, summed: blind.summed, stage2: blind.stage2 ?? null } : null, anchor_hidden: hidden ? { checkpoint: hidden.checkpointId, held_out_seed: hidden.heldOutSeed, summed: hidden.summed } : null }] : [];
   });
   download('longvpo-evaluation.json', JSON.stringify(out, null, 2) + '\n', 'application/json');
 }

@@ -15,8 +15,8 @@ import { getRun } from '../storage/trainingRepo';
 import { computeEngine } from '../workers/computeClient';
 import { cancelDemo, demoCollision, demoSeedOf, demoVideoCount, isWorldOf, runDemo } from './demoService';
 import { DEFAULT_WORLD_CONFIG, WORLD_VERSION } from '../core/world';
-import { cancelEvaluation, evaluateRun, lengthsOf, probeFormProblem } from './evalService';
-import { PROBE_DEFAULTS, PROBE_VERSION } from '../core/eval/probe';
+import { cancelEvaluation, evaluateRun, lengthsOf, probeAnchorsOf, probeFormProblem } from './evalService';
+import { PROBE_VERSION } from '../core/eval/probe';
 import { updateVideo } from './libraryService';
 import { useStudio } from './store';
 import { cancelSynthesis, refreshTriples, runStage1 } from './synthService';
@@ -341,7 +341,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
         const isCurrent = async (): Promise<boolean> => {
           const e = (await getRun(db, runId))?.[field] as { heldOutSeed?: number; checkpointId?: string; probeVersion?: number; maxAnchors?: number; summed?: { byLength?: Record<string, unknown> } } | undefined;
           const same = lengthsOf(lengths)?.join(',') === Object.keys(e?.summed?.byLength ?? {}).map(Number).sort((a, b) => a - b).join(',');
-          return e?.heldOutSeed === heldOutSeed && e.checkpointId === checkpoint && e.probeVersion === PROBE_VERSION && same && (e.maxAnchors ?? PROBE_DEFAULTS.maxAnchors) === anchors;
+          return e?.heldOutSeed === heldOutSeed && e.checkpointId === checkpoint && e.probeVersion === PROBE_VERSION && same && probeAnchorsOf(e) === anchors;
         };
         if (await isCurrent()) setStep(step, 'kept');
         else {

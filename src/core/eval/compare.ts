@@ -51,10 +51,19 @@ export function perItem(items: readonly Scored[], group: readonly (number | stri
  * two were not scored on the same probe (another held-out world, seed or setting).
  */
 export function pairedGains(first: PerItem | undefined, second: PerItem | undefined): Record<string, PairedDifference> | undefined {
+  return pairedGainsBy(first, second, (p, i) => String(p.group[i]));
+}
+
+/**
+ * second − first per key of each item (`keyOf` of the first's results; undefined leaves the item
+ * out), paired over the same items: e.g. by anchor position at one length. Undefined as pairedGains.
+ */
+export function pairedGainsBy(first: PerItem | undefined, second: PerItem | undefined, keyOf: (p: PerItem, i: number) => string | undefined): Record<string, PairedDifference> | undefined {
   if (!first || !second || first.fingerprint !== second.fingerprint || first.correct.length !== second.correct.length) return undefined;
   const groups = new Map<string, [boolean[], boolean[]]>();
-  first.group.forEach((g, i) => {
-    const key = String(g);
+  first.group.forEach((_, i) => {
+    const key = keyOf(first, i);
+    if (key === undefined) return;
     const pair = groups.get(key) ?? [[], []];
     pair[0].push(first.correct[i] === '1');
     pair[1].push(second.correct[i] === '1');
@@ -68,9 +77,14 @@ export function signedPoints(x: number): string {
   return `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
 }
 
+/** A change and its 95% interval in points: "+4.0 [+1.1, +6.9]". */
+export function signedInterval(x: number, ci95: readonly [number, number]): string {
+  return `${signedPoints(x)} [${signedPoints(ci95[0])}, ${signedPoints(ci95[1])}]`;
+}
+
 /** "+4.0 [+1.1, +6.9], p = 0.006" (points). */
 export function formatGain(d: PairedDifference | undefined): string {
   if (!d || !Number.isFinite(d.difference)) return '—';
   const p = d.p < 0.001 ? '< 0.001' : `= ${d.p.toFixed(3)}`;
-  return `${signedPoints(d.difference)} [${signedPoints(d.ci95[0])}, ${signedPoints(d.ci95[1])}], p ${p}`;
+  return `${signedInterval(d.difference, d.ci95)}, p ${p}`;
 }

@@ -13,7 +13,7 @@
 // - change: questions resampled with replacement (a cluster bootstrap), the same draw for both
 //   runs, the two gaps recomputed on each draw (the best and the worst position chosen anew, as
 //   the statistic does); the interval is the 2.5th and 97.5th percentiles of second − first.
-import { signedPoints, type PerItem } from './compare';
+import { signedInterval, type PerItem } from './compare';
 import { mulberry32, seedFrom, type Rng } from '../world/random';
 
 export interface PositionGap {
@@ -193,5 +193,5 @@ export function formatGap(g: PositionGap | undefined): string {
 /** "4.5 → 4.4, change −0.1 [−7.8, +7.5]" in points. */
 export function formatGapChange(c: PositionGapChange | undefined): string {
   if (!c || !Number.isFinite(c.change)) return '—';
-  return `${(100 * c.first.gap).toFixed(1)} → ${(100 * c.second.gap).toFixed(1)}, change ${signedPoints(c.change)} [${signedPoints(c.ci95[0])}, ${signedPoints(c.ci95[1])}]`;
+  return `${(100 * c.first.gap).toFixed(1)} → ${(100 * c.second.gap).toFixed(1)}, change ${signedInterval(c.change, c.ci95)}`;
 }

@@ -1,7 +1,7 @@
 // The Evaluate page's paired tables (issue #13): each run against a baseline, and each run against
 // its own blind and anchor-hidden scores, on the same probe items.
 import { useState } from 'react';
-import { formatGain, pairedGains, perItem, signedPoints, type PerItem } from '../../core/eval/compare';
+import { formatGain, pairedGains, perItem, signedInterval, type PerItem } from '../../core/eval/compare';
 import { gapLength, positionGap, positionGapChange, type PositionGap, type PositionGapChange } from '../../core/eval/positionGap';
 import { anchorHiddenEvaluationOf, blindEvaluationOf } from '../../state/evalService';
 import type { RunRecord } from '../../storage/schema';
@@ -93,7 +93,7 @@ function PositionGapTable({ evaluated, base, lengths }: { evaluated: readonly Ev
                     <td>
                       {pct(g.noise95)} · {g.p.toFixed(2)}
                     </td>
-                    <td>{e.id === base.id ? 'baseline' : c ? `${signedPoints(c.change)} [${signedPoints(c.ci95[0])}, ${signedPoints(c.ci95[1])}]` : 'Not the same probe items'}</td>
+                    <td>{e.id === base.id ? 'baseline' : c ? signedInterval(c.change, c.ci95) : 'Not the same probe items'}</td>
                   </>
                 ) : (
                   <td colSpan={4} className="muted">
