@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROBE_VERSION } from '../src/core/eval/probe';
 import { DEMO_DATA_VERSION } from '../src/core/demo';
-import { currentEval, probeSize, probeSizeArgs, keptMerge, keptWorld, sameLayout, sameStep, sameTrainingData, worldMismatch, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/reproduce';
+import { currentEval, probeSize, probeSizeArgs, keptMerge, keptWorld, sameLayout, sameStep, sameTrainingData, worldMismatch, sftEpochs, stage1Settings, trainingSeeds } from '../src/cli/studyFiles';
 
 describe('currentEval', () => {
   const dir = mkdtempSync(join(tmpdir(), 'longvpo-current-'));

@@ -21,7 +21,7 @@ import { CliError } from './errors';
 import type { EvalFile } from './eval';
 import { exists, writeOutputs } from './io';
 import { note } from './progress';
-import { currentEval, probeSize, probeSizeArgs, runCli, stage1Settings, trainState } from './reproduce';
+import { currentEval, probeSize, probeSizeArgs, runCli, stage1Settings, trainState } from './studyFiles';
 import { RECIPES, stepFlags, studySteps, type Recipe } from '../core/train/recipe';
 
 export const ABLATIONS = ['ref-full', 'alpha0', 'ipo', 'nofilter', 'nocurriculum', 'timing'] as const;
