@@ -6,7 +6,7 @@
 // stored with it.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { importSmallDemo, synthesizeStage1 } from './studio';
+import { importSmallDemo, storeRecords, synthesizeStage1 } from './studio';
 import { DEMO_SIZES } from '../src/core/demo';
 import { decodeCheckpoint } from '../src/core/train/checkpointFile';
 
@@ -248,4 +248,36 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   await page.getByRole('button', { name: `Evaluate ${sftId}`, exact: true }).click();
   await expect(page.getByRole('alert')).toContainText("is the library's demo world");
   if (process.env.TRAIN_SCREENSHOT) await page.screenshot({ path: process.env.TRAIN_SCREENSHOT, fullPage: true });
+
+  // The spread recipe's step: Stage 1 with two clips kept over every slot of the composites. Refused
+  // by name without clips per composite; then the run reads composites as long as the full ones,
+  // so each of its steps holds as many tokens as the uninterrupted run's same step (same seed, same
+  // batches), while a cut to two clips holds fewer.
+  await page.getByRole('alert').getByRole('button', { name: /Dismiss/ }).click();
+  await page.getByRole('link', { name: 'Train', exact: true }).click();
+  await page.getByLabel('Stage', { exact: true }).selectOption('stage1');
+  await page.getByLabel('Initial checkpoint').selectOption(`${sftId}@000048`);
+  await fill(page, 'Steps', '3');
+  await fill(page, 'Batch', '4');
+  await page.getByLabel('Keep every slot').check();
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('train-problems')).toContainText('Keep every slot needs 2 or more clips per composite');
+  type StoredRun = { id: string; status: string; config: { compositeClips?: number; keepSlots?: boolean } };
+  const tokensPerStep = async (id: string): Promise<number[]> => (await storedMetrics(page, id)).slice(0, 3).map((m) => Math.round(m.tokens_per_s! * m.step_time_s!));
+  const trainStage1 = async (clips: string, keep: boolean): Promise<StoredRun> => {
+    await fill(page, 'Clips per composite', clips);
+    await page.getByLabel('Keep every slot').setChecked(keep);
+    const before = new Set((await storeRecords<StoredRun>(page, 'runs')).map((r) => r.id));
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await expect.poll(async () => (await storeRecords<StoredRun>(page, 'runs')).find((r) => !before.has(r.id))?.status, { timeout: 120_000 }).toBe('done');
+    return (await storeRecords<StoredRun>(page, 'runs')).find((r) => !before.has(r.id))!;
+  };
+  const spread = await trainStage1('2', true);
+  expect(spread.config).toMatchObject({ compositeClips: 2, keepSlots: true });
+  const cut = await trainStage1('2', false);
+  expect(cut.config.keepSlots).toBe(false);
+  const full = await tokensPerStep(straightId);
+  expect(await tokensPerStep(spread.id)).toEqual(full);
+  (await tokensPerStep(cut.id)).forEach((t, i) => expect(t).toBeLessThan(full[i]!));
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });

@@ -107,6 +107,7 @@ describe('longvpo train', () => {
     [['--data', 'data', '--stage', '1', '--init', 'sft', '--composite-clips', '0', '--out', 'bad8'], /--composite-clips/, 'bad8'],
     [['--resume', 'sft', '--stage', '1'], /--resume continues a run as it was configured/, null],
     [['--resume', 'sft', '--composite-clips', '2'], /--resume continues a run as it was configured/, null],
+    [['--data', 'data', '--stage', '1', '--init', 'sft', '--keep-slots', '--out', 'bad9'], /--keep-slots spreads the clips --composite-clips keeps/, 'bad9'],
   ])('%j exits 1 with a clear error and writes nothing', async (args, message, out) => {
     const r = await run(['train', ...args]);
     expect(r.code).toBe(1);
@@ -291,6 +292,17 @@ describe('longvpo reproduce', () => {
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/runs\/stage1 was trained with lr 0\.0002, but this study's recipe asks for 0\.001/);
     expect(existsSync(join(work, 'study-cur', 'runs', 'curriculum-2', 'done'))).toBe(true);
+    // The spread recipe keeps every slot of the composites: the kept cut steps are refused too.
+    const spread = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--recipe', 'spread', '--lengths', '1', '--out', 'study-cur']);
+    expect(spread.code).toBe(1);
+    expect(spread.stderr).toMatch(/runs\/curriculum-2 was trained with keepSlots false, but this study's recipe asks for true/);
+    // Its data: the same pairs, every composite as long as before, two distinct clips in it.
+    const kept = await loadTrainData(join(work, 'study', 'data'), { stage: 'stage1', seed: 1, compositeClips: 2, keepSlots: true }, { quiet: true });
+    kept.pairs.forEach((p, i) => {
+      expect(p.clips.length).toBe(full.pairs[i]!.clips.length);
+      expect(new Set(p.clips).size).toBe(Math.min(2, full.pairs[i]!.clips.length));
+      expect(p.anchorClips).toEqual(full.pairs[i]!.anchorClips);
+    });
   }, 300_000);
 
   it('ablate: each variant copies the study\'s Stage 1 run but for one thing, evaluated on its held-out world; reruns keep them', async () => {

@@ -146,6 +146,13 @@ describe('sameStep: a kept run must be the recipe step it stands for', () => {
     writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'sft-1-abc@000020', config: { lr: 0.001, epochs: 3, beta: 0.1 } }));
     await expect(sameStep(run, { lr: 2e-4, epochs: 3 }, init)).rejects.toThrow(/was trained with lr 0.001, but this study's recipe asks for 0.0002/);
     await expect(sameStep(run, { compositeClips: 2 }, init)).rejects.toThrow(/compositeClips 0, but this study's recipe asks for 2/);
+    // A curriculum step that cut its composites is not the spread recipe's, nor the other way round.
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'sft-1-abc@000020', config: { lr: 0.001, compositeClips: 2 } }));
+    await expect(sameStep(run, { lr: 1e-3, compositeClips: 2 }, init)).resolves.toBeUndefined();
+    await expect(sameStep(run, { lr: 1e-3, compositeClips: 2, keepSlots: true }, init)).rejects.toThrow(/was trained with keepSlots false, but this study's recipe asks for true/);
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'sft-1-abc@000020', config: { lr: 0.001, compositeClips: 2, keepSlots: true } }));
+    await expect(sameStep(run, { lr: 1e-3, compositeClips: 2, keepSlots: true }, init)).resolves.toBeUndefined();
+    await expect(sameStep(run, { lr: 1e-3, compositeClips: 2 }, init)).rejects.toThrow(/was trained with keepSlots true, but this study's recipe asks for false/);
     writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'stage1-1-xyz@000010', config: { lr: 0.001 } }));
     await expect(sameStep(run, { lr: 1e-3 }, init)).rejects.toThrow(/was started from stage1-1-xyz@000010, but this study's recipe starts it from .*init \(sft-1-abc@000020\)/);
     await expect(sameStep(join(dir, 'none'), { lr: 1e-3 }, init)).resolves.toBeUndefined();

@@ -92,7 +92,7 @@ export function ablateCommand(ctx: CliContext): Command {
         if (!(await exists(path))) throw new CliError(`${o.study} has no ${what} (${path}).`, `Run \`npx longvpo reproduce --out ${o.study}\` first (it is resumable).`);
       // Variants that do not apply to this study: refused when asked for by name, left out of "all".
       const notHere: Partial<Record<Ablation, string>> = {
-        ...(recipe !== 'curriculum' && { nocurriculum: `${o.study} follows the paper's recipe: its Stage 1 already starts from SFT.` }),
+        ...(recipe === 'paper' && { nocurriculum: `${o.study} follows the paper's recipe: its Stage 1 already starts from SFT.` }),
         ...(worlds > 1 && { nofilter: `${o.study} trains on ${worlds} worlds; Stage 1 data without the filter is made for one world (\`synth --oracle\`), and each world's would need its own oracle and a merge.` }),
       };
       const named = o.only.trim() !== '';

@@ -130,13 +130,17 @@ async function keptConfig(run: string): Promise<KeptConfig | null> {
 /**
  * Refuses to keep a DPO run of a study trained with other settings than its recipe's step asks
  * for, or from another run than the step's init (e.g. a paper-recipe Stage 1 in a curriculum
- * study). A setting a run's config predates (compositeClips, replay) reads as 0, off.
+ * study). A setting a run's config predates (compositeClips, keepSlots, replay) reads as off; a
+ * kept-slots run is refused where the recipe cuts composites, and the other way round.
  */
 export async function sameStep(run: string, settings: StepSettings, init: string | null): Promise<void> {
   const config = await keptConfig(run);
   if (!config) return;
-  for (const [key, want] of Object.entries(settings)) {
-    const had = config.config?.[key as keyof StepSettings] ?? 0;
+  const off: StepSettings = { compositeClips: 0, keepSlots: false, replay: 0 };
+  const keys = new Set([...Object.keys(settings), 'keepSlots'] as (keyof StepSettings)[]);
+  for (const key of keys) {
+    const had = config.config?.[key] ?? off[key] ?? 0;
+    const want = settings[key] ?? off[key] ?? 0;
     if (had !== want) throw new CliError(`${run} was trained with ${key} ${String(had)}, but this study's recipe asks for ${String(want)}.`, NEW_OUT);
   }
   if (init === null) return;

@@ -39,6 +39,7 @@ interface TrainOptions {
   layout?: SequenceLayout;
   replay?: number;
   compositeClips?: number;
+  keepSlots?: boolean;
   out?: string;
   resume?: string;
   pauseAfter?: number;
@@ -90,6 +91,10 @@ function configFrom(o: TrainOptions, stage: TrainStage): TrainConfig {
     if (stage !== 'stage1') throw new CliError('--composite-clips cuts Stage 1 composites.', 'Drop --composite-clips, or use it with --stage 1.');
     c.compositeClips = o.compositeClips;
   }
+  if (o.keepSlots === true) {
+    if (stage !== 'stage1' || !((o.compositeClips ?? 0) >= 2)) throw new CliError('--keep-slots spreads the clips --composite-clips keeps over every slot of a Stage 1 composite.', 'Use it with --stage 1 --composite-clips 2 (or more), or drop it.');
+    c.keepSlots = true;
+  }
   c.cacheRef = o.refCache;
   return c;
 }
@@ -126,6 +131,7 @@ export function trainCommand(ctx: CliContext): Command {
     .addOption(new Option('--layout <layout>', 'SFT: where the question sits: after the clips (DESIGN.md §7), or before and after them (docs/training.md)').choices([...SEQUENCE_LAYOUTS]))
     .option('--replay <share>', 'Stage 2: mix in Stage 1 pairs, this share of the Stage 2 pairs (1: as many), so Stage 2 does not forget Stage 1 (docs/training.md)', decimal(0, 100))
     .option('--composite-clips <k>', 'Stage 1: cut every composite to its anchor and K − 1 of its distractors (drawn by --seed, as `shorten` does), for a curriculum of lengths (docs/training.md)', integer(1, 512))
+    .option('--keep-slots', 'Stage 1 with --composite-clips K: keep every slot of the composite instead, the K − 1 distractors repeated over the slots the anchor does not take and the anchor in any slot, so it sits at every distance from the question (the `spread` recipe; docs/training.md)')
     .option('--out <run>', 'run folder to create')
     .option('--resume <run>', 'continue this run from its latest checkpoint')
     .option('--pause-after <n>', 'stop (with a checkpoint) after N steps of this invocation', integer(1))
@@ -137,7 +143,7 @@ export function trainCommand(ctx: CliContext): Command {
     let folder: RunFolder;
     let session: TrainSession;
     if (o.resume !== undefined) {
-      if (o.out !== undefined || o.stage !== undefined || o.init !== undefined || o.replay !== undefined || o.compositeClips !== undefined) throw new CliError('--resume continues a run as it was configured.', 'Pass only --resume RUN (and optionally --steps, --pause-after, --backend, --quiet).');
+      if (o.out !== undefined || o.stage !== undefined || o.init !== undefined || o.replay !== undefined || o.compositeClips !== undefined || o.keepSlots !== undefined) throw new CliError('--resume continues a run as it was configured.', 'Pass only --resume RUN (and optionally --steps, --pause-after, --backend, --quiet).');
       folder = new RunFolder(o.resume);
       const cfg = await folder.config<RunConfigFile>();
       const latest = await folder.latest();
@@ -175,7 +181,7 @@ export function trainCommand(ctx: CliContext): Command {
         created_at: new Date().toISOString(),
       } satisfies RunConfigFile);
       const replayed = data.pairs.filter((p) => p.stage === 1).length;
-      const cut = (config.compositeClips ?? 0) > 0 ? ` (composites cut to ${config.compositeClips} clips)` : '';
+      const cut = (config.compositeClips ?? 0) > 0 ? (config.keepSlots ? ` (${config.compositeClips} clips over every slot of each composite)` : ` (composites cut to ${config.compositeClips} clips)`) : '';
       note(`${stage}: ${session.trainer.samples} samples${stage === 'stage2' && replayed > 0 ? ` (${replayed} of them Stage 1 replay)` : cut}, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads, ${layoutOf(m)}), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
     }
     const refProgress = new Progress('reference log-probs', 'pairs', o.quiet);

@@ -49,7 +49,7 @@ export async function loadClipVectors(dir: string): Promise<{ dim: number; token
  * The data of a run's config: its stage; for Stage 1 its composites cut to `compositeClips`, and for
  * Stage 2 its Stage 1 replay, each drawn by its seed (src/core/synthesis/shorten.ts, src/core/train/replay.ts).
  */
-export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stage' | 'replay' | 'seed' | 'compositeClips'>, o: { quiet: boolean }): Promise<TrainData> {
+export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stage' | 'replay' | 'seed' | 'compositeClips' | 'keepSlots'>, o: { quiet: boolean }): Promise<TrainData> {
   const { stage } = config;
   const { dim, tokens, vectors } = await loadClipVectors(dir);
   let sft: SftSample[] = [];
@@ -63,7 +63,7 @@ export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stag
   const triplesPath = join(dir, 'triples.jsonl');
   if (await exists(triplesPath)) {
     const read = (await readTriples(triplesPath, { quiet: o.quiet })).triples;
-    const triples = shortenTriples(read, config.compositeClips ?? 0, config.seed);
+    const triples = shortenTriples(read, config.compositeClips ?? 0, config.seed, config.keepSlots);
     const wanted = stage === 'stage2' ? 2 : 1;
     // SFT builds its vocabulary from every text; the DPO stages train on their own stage only.
     pairs = triples.filter((t) => stage === 'sft' || t.stage === wanted).map(preferenceSample);

@@ -92,7 +92,7 @@ async function clipModel(db: StudioDatabase, wanted?: string, model?: ModelConfi
 /** SFT questions: the ones stored with the run (a resume), or asked of the active generator in `form`. */
 type SftSource = { kind: 'stored'; samples: readonly SftSample[]; form: SftQuestionForm } | { kind: 'ask'; form: SftQuestionForm };
 
-async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}, sftSource: SftSource = { kind: 'ask', form: 'anchored' }): Promise<TrainData & { sftGenerator?: string }> {
+async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips' | 'keepSlots'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}, sftSource: SftSource = { kind: 'ask', form: 'anchored' }): Promise<TrainData & { sftGenerator?: string }> {
   const { stage, dataSelection: selection = 'all' } = config;
   const modelId = await clipModel(db, clipsOf.embedder, clipsOf.model);
   if (modelId === null) throw new UserFacingError('The library has no clips to train on.', 'Import videos or run the demo in the Library first.');
@@ -101,7 +101,7 @@ async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage'
   // Review decides what trains (issue #11): edits are applied; 'accepted' keeps accepted and edited triples only.
   const reviewed = reviewedForExport(await listTriples(db), await getReviews(db), selection);
   // A curriculum step (Stage 1): every composite cut to its anchor and K − 1 distractors, by the run's seed.
-  const triples = shortenTriples(reviewed, config.compositeClips ?? 0, config.seed);
+  const triples = shortenTriples(reviewed, config.compositeClips ?? 0, config.seed, config.keepSlots);
   const wanted = stage === 'stage2' ? 2 : 1;
   const embedded = (ts: typeof triples) => ts.map(preferenceSample).filter((p) => p.clips.every((c) => vectors.has(c)));
   let pairs = embedded(triples.filter((t) => stage === 'sft' || t.stage === wanted));

@@ -27,6 +27,11 @@ describe('training settings', () => {
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), compositeClips: -1 })).toThrow(/clips per composite is -1/);
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage2'), compositeClips: 2 })).toThrow(/clips per composite is for Stage 1, not stage2/);
     expect(validateTrainConfig({ ...defaultTrainConfig('sft'), compositeClips: 0 }).stage).toBe('sft');
+    // Keeping every slot spreads the kept clips over them: it needs two or more.
+    expect(validateTrainConfig({ ...defaultTrainConfig('stage1'), compositeClips: 2, keepSlots: true }).keepSlots).toBe(true);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), keepSlots: true })).toThrow(/keep every slot needs 2 or more clips per composite \(got 0\)/);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), compositeClips: 1, keepSlots: true })).toThrow(/got 1/);
+    expect(validateTrainConfig({ ...defaultTrainConfig('stage1'), keepSlots: false }).keepSlots).toBe(false);
   });
 });
 

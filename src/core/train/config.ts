@@ -95,6 +95,12 @@ export interface TrainConfig {
    * "Curriculum"). Absent or 0: the composites as synthesized, the paper.
    */
   compositeClips?: number;
+  /**
+   * Stage 1 with `compositeClips` K ≥ 2: keep every slot of the composite, the K − 1 distractors
+   * repeated over the slots the anchor does not take, the anchor in any slot (the `spread` recipe's
+   * steps). Absent or false: the composite is cut to K slots.
+   */
+  keepSlots?: boolean;
   /** Browser DPO stages: train on every stored triple, or only those accepted or edited in Review (edits applied either way). */
   dataSelection?: 'all' | 'accepted';
 }
@@ -135,6 +141,7 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   check(!(c.replay !== undefined && c.replay > 0 && c.stage !== 'stage2'), 'Stage 1 replay', `is for Stage 2, not ${c.stage}`, 'Set it to 0, or train Stage 2.');
   check(c.compositeClips === undefined || (Number.isInteger(c.compositeClips) && c.compositeClips >= 0 && c.compositeClips <= 512), 'clips per composite', `is ${String(c.compositeClips)}`, 'Use 0 (the composites as synthesized) or a whole number of clips, e.g. 2.');
   check(!(c.compositeClips !== undefined && c.compositeClips > 0 && c.stage !== 'stage1'), 'clips per composite', `is for Stage 1, not ${c.stage}`, 'Set it to 0, or train Stage 1.');
+  check(!(c.keepSlots === true && !((c.compositeClips ?? 0) >= 2)), 'keep every slot', `needs 2 or more clips per composite (got ${String(c.compositeClips ?? 0)})`, 'Set clips per composite to 2 or more, or turn keeping every slot off.');
   check(c.dataSelection === undefined || c.dataSelection === 'all' || c.dataSelection === 'accepted', 'data selection', `is ${String(c.dataSelection)}`, 'Use all or accepted.');
   return c;
 }

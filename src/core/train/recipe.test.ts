@@ -40,11 +40,27 @@ describe('studySteps', () => {
   });
 });
 
+describe('studySteps, spread', () => {
+  it('the curriculum with its supervised steps keeping every slot; the rest as the curriculum', () => {
+    const spread = studySteps('spread', { worlds: 16 });
+    const curriculum = studySteps('curriculum', { worlds: 16 });
+    expect(spread.map((s) => [s.run, s.stage, s.init])).toEqual(curriculum.map((s) => [s.run, s.stage, s.init]));
+    expect(spread[1]?.settings).toEqual({ compositeClips: 2, keepSlots: true, beta: 1e-4, lr: 1e-3, epochs: 1 });
+    expect(spread[2]?.settings).toEqual({ compositeClips: 4, keepSlots: true, beta: 1e-4, lr: 1e-3, epochs: 1 });
+    expect(spread[1]?.label).toBe('supervised on 2 clips over every slot');
+    expect(spread.slice(3).map((s) => s.settings)).toEqual(curriculum.slice(3).map((s) => s.settings));
+    expect(recipeLayout('spread')).toBe('question-twice');
+    for (const s of spread) expect(validateTrainConfig({ ...defaultTrainConfig(s.stage), ...s.settings }).stage).toBe(s.stage);
+  });
+});
+
 describe('stepFlags', () => {
   it('writes the settings as `longvpo train` flags, and nothing for the defaults', () => {
     expect(stepFlags({ compositeClips: 2, beta: 1e-4, lr: 1e-3, epochs: 1 })).toEqual(['--composite-clips', '2', '--beta', '0.0001', '--lr', '0.001', '--epochs', '1']);
     expect(stepFlags({ epochs: 1, replay: 1 })).toEqual(['--epochs', '1', '--replay', '1']);
     expect(stepFlags({})).toEqual([]);
+    expect(stepFlags({ compositeClips: 4, keepSlots: true, epochs: 1 })).toEqual(['--composite-clips', '4', '--keep-slots', '--epochs', '1']);
+    expect(stepFlags({ keepSlots: false })).toEqual([]);
   });
 
   it('gives SFT fewer epochs on more worlds: the default on one, about the same steps from two on, never under 4', () => {

@@ -9,11 +9,15 @@
 //   on the full composites at the Train page's learning rate → Stage 2 DPO for one epoch with as
 //   many Stage 1 pairs replayed. The chain that gained +9.7 and +10.6 points at 16 clips, all of it
 //   reading the anchor, on sixteen fact-token worlds (docs/results.md, "A four-clip step").
+// - spread: the curriculum with its supervised steps on composites that keep every slot (2, then 4
+//   distinct clips repeated over them, the anchor in any slot; `keepSlots`): the cut composites put
+//   the anchor within four slots of the question, and the curriculum then read the end of a
+//   16-clip composite better than its start (docs/results.md, "A curriculum that keeps every slot").
 import { type SequenceLayout, type TrainConfig, type TrainStage } from './config';
 import { sequenceLength } from './layout';
 import { words } from './tokenizer';
 
-export const RECIPES = ['paper', 'curriculum'] as const;
+export const RECIPES = ['paper', 'curriculum', 'spread'] as const;
 export type Recipe = (typeof RECIPES)[number];
 
 /** The curriculum's composite lengths, shortest first; Stage 1 then trains on the full composites. */
@@ -24,7 +28,7 @@ export const STUDY_RUNS = ['sft', ...CURRICULUM_CLIPS.map((k) => `curriculum-${k
 export type StudyRun = 'sft' | `curriculum-${(typeof CURRICULUM_CLIPS)[number]}` | 'stage1' | 'stage2';
 
 /** What a step changes from the Train page's defaults for its stage. */
-export type StepSettings = Partial<Pick<TrainConfig, 'lr' | 'epochs' | 'beta' | 'compositeClips' | 'replay'>>;
+export type StepSettings = Partial<Pick<TrainConfig, 'lr' | 'epochs' | 'beta' | 'compositeClips' | 'keepSlots' | 'replay'>>;
 
 export interface StudyStep {
   /** The run's name in the study (a folder under DIR/runs, a key of comparison.json's runs). */
@@ -39,7 +43,7 @@ export interface StudyStep {
 
 /** The SFT model's layout a recipe trains with, unless the study names one. */
 export function recipeLayout(recipe: Recipe): SequenceLayout {
-  return recipe === 'curriculum' ? 'question-twice' : 'clips-first';
+  return recipe === 'paper' ? 'clips-first' : 'question-twice';
 }
 
 /**
@@ -72,7 +76,8 @@ export function studySteps(recipe: Recipe, o: { worlds?: number; quick?: boolean
   let init: StudyRun = 'sft';
   for (const clips of CURRICULUM_CLIPS) {
     const run = `curriculum-${clips}` as const;
-    steps.push({ run, stage: 'stage1', init, settings: { compositeClips: clips, beta: 1e-4, lr: 1e-3, epochs }, label: `supervised on ${clips}-clip composites` });
+    const spread = recipe === 'spread';
+    steps.push({ run, stage: 'stage1', init, settings: { compositeClips: clips, ...(spread && { keepSlots: true }), beta: 1e-4, lr: 1e-3, epochs }, label: spread ? `supervised on ${clips} clips over every slot` : `supervised on ${clips}-clip composites` });
     init = run;
   }
   steps.push({ run: 'stage1', stage: 'stage1', init, settings: { lr: 2e-4, epochs }, label: 'Stage 1 DPO' });
@@ -82,14 +87,15 @@ export function studySteps(recipe: Recipe, o: { worlds?: number; quick?: boolean
 
 /** A step's settings as `longvpo train` flags. */
 export function stepFlags(s: StepSettings): string[] {
-  const flags: [string, number | undefined][] = [
+  const flags: [string, number | true | undefined][] = [
     ['--composite-clips', s.compositeClips],
+    ['--keep-slots', s.keepSlots ? true : undefined],
     ['--beta', s.beta],
     ['--lr', s.lr],
     ['--epochs', s.epochs],
     ['--replay', s.replay],
   ];
-  return flags.flatMap(([flag, v]) => (v === undefined ? [] : [flag, String(v)]));
+  return flags.flatMap(([flag, v]) => (v === undefined ? [] : v === true ? [flag] : [flag, String(v)]));
 }
 
 type ContextTriple = { clips: readonly unknown[]; question: string; chosen: string; rejected: string };

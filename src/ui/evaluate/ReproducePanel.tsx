@@ -24,6 +24,7 @@ const valueOf = (c: EmbedderChoice): string => (c.kind === 'features' ? c.featur
 const RECIPE_LABELS: Record<Recipe, string> = {
   paper: 'the paper’s: SFT → Stage 1 → Stage 2',
   curriculum: 'with a curriculum: + 2- and 4-clip steps, Stage 2 with replay',
+  spread: 'with a curriculum over every slot: 2, then 4 clips repeated over the full composite',
 };
 
 const SIZES = [

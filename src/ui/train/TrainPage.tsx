@@ -123,6 +123,14 @@ function TrainFormPanel() {
               {form.stage === 'stage1' ? (
                 <Num id="t-composite" label="Clips per composite" value={form.compositeClips ?? 0} step={1} note="0: as synthesized, the paper; 2 or 4: a shorter curriculum step (the anchor and K − 1 of its distractors)" onChange={(compositeClips) => patch({ compositeClips })} />
               ) : null}
+              {form.stage === 'stage1' ? (
+                <div className="field">
+                  <label>
+                    <input type="checkbox" checked={form.keepSlots === true} onChange={(e) => patch({ keepSlots: e.target.checked })} /> Keep every slot
+                  </label>
+                  <span className="muted">with 2 or more clips per composite: those clips repeated over every slot, the anchor in any of them (the spread recipe)</span>
+                </div>
+              ) : null}
             </>
           ) : (
             <>
