@@ -187,4 +187,8 @@ test('one click runs the whole study; after a reload it continues with the finis
   await page.reload();
   await expect(page.getByLabel('First world', { exact: true })).toHaveValue('42');
   await expect(page.getByLabel('Training worlds', { exact: true })).toHaveValue('2');
+  // The spread recipe (the curriculum's steps over every slot) is offered with the curriculum's layout.
+  await page.getByLabel('Question', { exact: true }).selectOption('clips-first');
+  await page.getByLabel('Recipe', { exact: true }).selectOption('spread');
+  await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
 });

@@ -342,6 +342,12 @@ describe('longvpo reproduce', () => {
     const again = await run(['ablate', '--study', 'study', '--quick', '--only', 'alpha0', '--lengths', '1,4']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/alpha0 — already done, kept/);
+    // Another probe size: the trained variant is kept, every evaluation is made again at that size.
+    const sized = await run(['ablate', '--study', 'study', '--quick', '--only', 'alpha0', '--lengths', '1,4', '--probe-anchors', '4']);
+    expect(sized.code, sized.stderr).toBe(0);
+    expect(sized.stderr).toMatch(/alpha0 — already done, kept/);
+    expect((JSON.parse(readFileSync(join(work, 'study', 'ablations.json'), 'utf8')) as { probe_anchors: number }).probe_anchors).toBe(4);
+    for (const v of ['default', 'alpha0']) expect((JSON.parse(readFileSync(join(work, 'study', 'ablate', v, 'eval.json'), 'utf8')) as { probe: { settings: { maxAnchors: number } } }).probe.settings.maxAnchors, v).toBe(4);
     const bad = await run(['ablate', '--study', 'study', '--only', 'alpha1']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Unknown ablation alpha1/);

@@ -20,7 +20,9 @@ import type { CliContext } from './context';
 import { CliError } from './errors';
 import type { EvalFile } from './eval';
 import { exists, writeOutputs } from './io';
+import { integer } from './options';
 import { note } from './progress';
+import { PROBE_DEFAULTS } from '../core/eval/probe';
 import { currentEval, probeSize, probeSizeArgs, runCli, stage1Settings, trainState } from './studyFiles';
 import { RECIPES, stepFlags, studySteps, type Recipe } from '../core/train/recipe';
 
@@ -32,6 +34,7 @@ interface AblateOptions {
   only: string;
   lengths: string;
   timingSteps: number;
+  probeAnchors?: number;
   quick: boolean;
   quiet: boolean;
 }
@@ -66,6 +69,7 @@ export function ablateCommand(ctx: CliContext): Command {
     .option('--only <list>', `variants to run, comma-separated (${ABLATIONS.join(', ')}; default all)`, '')
     .option('--lengths <list>', 'probe composite lengths', '1,16,32')
     .option('--timing-steps <n>', 'steps of each timing run', (v) => Number.parseInt(v, 10), 30)
+    .option('--probe-anchors <n>', `anchor clips of the held-out probe, as \`reproduce --probe-anchors\` (default ${PROBE_DEFAULTS.maxAnchors}); every evaluation of another size is made again`, integer(1, 100000))
     .option('--quick', 'as `reproduce --quick`: 1 epoch, a small probe (not a measurement)', false)
     .option('--quiet', 'less progress on stderr', false)
     .addHelpText('after', '\nExample: npx longvpo reproduce --seed 42 --out out/study && npx longvpo ablate --study out/study')
@@ -100,7 +104,7 @@ export function ablateCommand(ctx: CliContext): Command {
       const variants = asked.filter((v) => !notHere[v]);
       for (const v of asked) if (notHere[v]) note(`ablate: ${v} left out: ${notHere[v]}`, o.quiet);
       const q = o.quiet ? ['--quiet'] : [];
-      const size = probeSize(o.quick);
+      const size = probeSize(o.quick, o.probeAnchors);
       const evalArgs = ['--lengths', o.lengths, ...probeSizeArgs(size)];
       const dir = (name: string): string => join(o.study, 'ablate', name);
       const results: Record<string, Record<string, unknown>> = {};
@@ -175,7 +179,7 @@ export function ablateCommand(ctx: CliContext): Command {
           r.vs_default = pairedGains(perItems[baseline], perItems[name]) ?? null;
           r.position_gap_vs_default = gapLength > 1 ? (positionGapChange(perItems[baseline], perItems[name], gapLength) ?? null) : null;
         }
-      const out = { study: o.study, recipe, training_worlds: worlds, lengths: o.lengths.split(','), variants: results, timing, seconds: (Date.now() - t0) / 1000 };
+      const out = { study: o.study, recipe, training_worlds: worlds, lengths: o.lengths.split(','), probe_anchors: size.maxAnchors, variants: results, timing, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.study, { 'ablations.json': JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       const lengths = o.lengths.split(',');
       const pct = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? (100 * x).toFixed(1) : '—');

@@ -48,6 +48,12 @@ export const STEP_LABELS: Record<ReproduceStep, string> = {
   ])) as Record<`${'eval' | 'blind' | 'hidden'}-${StudyRun}`, string>),
 };
 
+/** A step's line in a recipe's timeline: the spread recipe's supervised steps keep every slot. */
+export function stepLabel(step: ReproduceStep, recipe: Recipe): string {
+  const k = /^curriculum-(\d+)$/.exec(step)?.[1];
+  return recipe === 'spread' && k ? `Train on ${k} clips over every slot (supervised: β 1e-4)` : STEP_LABELS[step];
+}
+
 /** The timeline of a recipe: the steps it runs, in order (the paper's has no curriculum steps). */
 export function reproduceSteps(recipe: Recipe): ReproduceStep[] {
   const runs = new Set(studySteps(recipe).map((s) => s.run));
@@ -356,7 +362,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
   } catch (e) {
     setStep(step, cancelled ? 'waiting' : 'failed');
     // Cancel is not a failure, whichever way the step noticed it (a paused run, a stopped evaluation).
-    if (!cancelled && !(e instanceof Error && e.name === 'AbortError')) reportError(`Reproduce stopped at “${STEP_LABELS[step]}”`, e);
+    if (!cancelled && !(e instanceof Error && e.name === 'AbortError')) reportError(`Reproduce stopped at “${stepLabel(step, recipe)}”`, e);
   } finally {
     setReproduce({ running: false });
   }

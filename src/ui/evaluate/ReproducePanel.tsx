@@ -4,7 +4,7 @@ import type { EmbedderChoice } from '../../core/pipeline';
 import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../../core/train/config';
 import { MAX_STUDY_WORLDS, RECIPES, recipeLayout, type Recipe } from '../../core/train/recipe';
 import { setPipeline } from '../../state/libraryService';
-import { cancelReproduce, defaultFirstWorld, FIRST_WORLD_RANGE, reproduce, reproduceSteps, STEP_LABELS, storedReproduce } from '../../state/reproduceService';
+import { cancelReproduce, defaultFirstWorld, FIRST_WORLD_RANGE, reproduce, reproduceSteps, stepLabel, storedReproduce } from '../../state/reproduceService';
 import { useStudio } from '../../state/store';
 import { LAYOUT_LABELS, SFT_QUESTION_LABELS } from '../train/layoutLabels';
 import { SFT_QUESTION_FORMS, type SftQuestionForm } from '../../core/train/sftSynthesis';
@@ -89,7 +89,7 @@ export function ReproducePanel() {
     <section className="card" aria-labelledby="reproduce-title">
       <h2 id="reproduce-title">Reproduce LongVPO</h2>
       <p className="muted">
-        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (first world’s seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did, and the study can train on several demo worlds (seeds 42, 43, …, or from the First world on), each generated, imported and synthesized apart; changing either starts the runs over too. One world is too few for the LongVPO effect: it appeared on sixteen full worlds with object tokens and the curriculum (docs/results.md), a study of several hours here. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md). The evaluations use the probe settings below (Lengths, Anchors): 240 anchors resolve the best − worst position gap to about 4 points instead of 8, each evaluation taking about four times as long; changing them evaluates again and keeps the trained runs.
+        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (first world’s seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did, and the study can train on several demo worlds (seeds 42, 43, …, or from the First world on), each generated, imported and synthesized apart; changing either starts the runs over too. One world is too few for the LongVPO effect: it appeared on sixteen full worlds with object tokens and the curriculum (docs/results.md), a study of several hours here. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md). The spread recipe makes those two steps on composites that keep every slot, two and then four clips repeated over them, so the anchor sits at every distance from the question (about a third longer again). The evaluations use the probe settings below (Lengths, Anchors): 240 anchors resolve the best − worst position gap to about 4 points instead of 8, each evaluation taking about four times as long; changing them evaluates again and keeps the trained runs.
       </p>
       <div className="row">
         <Choice id="r-size" label="World" value={size} options={SIZES} disabled={locked} onChange={setSize} />
@@ -184,7 +184,7 @@ export function ReproducePanel() {
             const st = state.steps[s] ?? 'waiting';
             return (
               <li key={s} data-state={st} data-testid={`reproduce-${s}`}>
-                <span aria-hidden="true">{MARK[st]}</span> {STEP_LABELS[s]} <span className="muted">{st === 'kept' ? 'kept from before' : st}</span>
+                <span aria-hidden="true">{MARK[st]}</span> {stepLabel(s, recipe)} <span className="muted">{st === 'kept' ? 'kept from before' : st}</span>
               </li>
             );
           })}

@@ -1,0 +1,15 @@
+// The Reproduce panel's timeline per recipe: the paper's has no curriculum steps, and the spread
+// recipe's supervised steps say that they keep every slot.
+import { describe, expect, it } from 'vitest';
+import { reproduceSteps, STEP_LABELS, stepLabel } from './reproduceService';
+
+describe('reproduce timeline', () => {
+  it('lists the recipe’s runs and labels the spread recipe’s steps', () => {
+    expect(reproduceSteps('paper')).not.toContain('curriculum-2');
+    expect(reproduceSteps('spread')).toEqual(reproduceSteps('curriculum'));
+    expect(stepLabel('curriculum-2', 'spread')).toBe('Train on 2 clips over every slot (supervised: β 1e-4)');
+    expect(stepLabel('curriculum-4', 'spread')).toBe('Train on 4 clips over every slot (supervised: β 1e-4)');
+    expect(stepLabel('curriculum-4', 'curriculum')).toBe(STEP_LABELS['curriculum-4']);
+    expect(stepLabel('eval-curriculum-2', 'spread')).toBe(STEP_LABELS['eval-curriculum-2']);
+  });
+});
