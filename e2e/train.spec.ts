@@ -262,7 +262,7 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   await page.getByLabel('Keep every slot').check();
   await page.getByRole('button', { name: 'Start training' }).click();
   await expect(page.getByTestId('train-problems')).toContainText('Keep every slot needs 2 or more clips per composite');
-  type StoredRun = { id: string; status: string; config: { compositeClips?: number; keepSlots?: boolean } };
+  type StoredRun = { id: string; status: string; samples?: number; config: { compositeClips?: number; keepSlots?: boolean; singleClip?: number } };
   const tokensPerStep = async (id: string): Promise<number[]> => (await storedMetrics(page, id)).slice(0, 3).map((m) => Math.round(m.tokens_per_s! * m.step_time_s!));
   const trainStage1 = async (clips: string, keep: boolean): Promise<StoredRun> => {
     await fill(page, 'Clips per composite', clips);
@@ -279,5 +279,11 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   const full = await tokensPerStep(straightId);
   expect(await tokensPerStep(spread.id)).toEqual(full);
   (await tokensPerStep(cut.id)).forEach((t, i) => expect(t).toBeLessThan(full[i]!));
+  // Single-clip pairs: half the Stage 1 pairs once more with the anchor alone (composites as synthesized).
+  await fill(page, 'Single-clip pairs', '0.5');
+  const single = await trainStage1('0', false);
+  const straightSamples = (await storeRecords<StoredRun>(page, 'runs')).find((r) => r.id === straightId)!.samples!;
+  expect(single.config.singleClip).toBe(0.5);
+  expect(single.samples).toBe(straightSamples + Math.round(0.5 * straightSamples));
   await expect(page.getByRole('alert')).toHaveCount(0);
 });

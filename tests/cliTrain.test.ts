@@ -108,6 +108,8 @@ describe('longvpo train', () => {
     [['--resume', 'sft', '--stage', '1'], /--resume continues a run as it was configured/, null],
     [['--resume', 'sft', '--composite-clips', '2'], /--resume continues a run as it was configured/, null],
     [['--data', 'data', '--stage', '1', '--init', 'sft', '--keep-slots', '--out', 'bad9'], /--keep-slots spreads the clips --composite-clips keeps/, 'bad9'],
+    [['--data', 'data', '--stage', '2', '--init', 'sft', '--single-clip', '0.5', '--out', 'bad10'], /--single-clip adds Stage 1 pairs with the anchor alone/, 'bad10'],
+    [['--data', 'data', '--stage', '1', '--init', 'sft', '--single-clip', '2', '--out', 'bad11'], /--single-clip/, 'bad11'],
   ])('%j exits 1 with a clear error and writes nothing', async (args, message, out) => {
     const r = await run(['train', ...args]);
     expect(r.code).toBe(1);
@@ -303,6 +305,12 @@ describe('longvpo reproduce', () => {
       expect(new Set(p.clips).size).toBe(Math.min(2, full.pairs[i]!.clips.length));
       expect(p.anchorClips).toEqual(full.pairs[i]!.anchorClips);
     });
+    // Single-clip pairs: half the pairs once more with the anchor alone.
+    const single = await loadTrainData(join(work, 'study', 'data'), { stage: 'stage1', seed: 1, singleClip: 0.5 }, { quiet: true });
+    expect(single.pairs.slice(0, full.pairs.length)).toEqual(full.pairs);
+    const added = single.pairs.slice(full.pairs.length);
+    expect(added).toHaveLength(Math.round(0.5 * full.pairs.length));
+    for (const p of added) expect(p.clips).toEqual(p.anchorClips);
   }, 300_000);
 
   it('ablate: each variant copies the study\'s Stage 1 run but for one thing, evaluated on its held-out world; reruns keep them', async () => {

@@ -40,6 +40,7 @@ interface TrainOptions {
   replay?: number;
   compositeClips?: number;
   keepSlots?: boolean;
+  singleClip?: number;
   out?: string;
   resume?: string;
   pauseAfter?: number;
@@ -95,6 +96,10 @@ function configFrom(o: TrainOptions, stage: TrainStage): TrainConfig {
     if (stage !== 'stage1' || !((o.compositeClips ?? 0) >= 2)) throw new CliError('--keep-slots spreads the clips --composite-clips keeps over every slot of a Stage 1 composite.', 'Use it with --stage 1 --composite-clips 2 (or more), or drop it.');
     c.keepSlots = true;
   }
+  if (o.singleClip !== undefined) {
+    if (stage !== 'stage1') throw new CliError('--single-clip adds Stage 1 pairs with the anchor alone.', 'Drop --single-clip, or use it with --stage 1.');
+    c.singleClip = o.singleClip;
+  }
   c.cacheRef = o.refCache;
   return c;
 }
@@ -132,6 +137,7 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--replay <share>', 'Stage 2: mix in Stage 1 pairs, this share of the Stage 2 pairs (1: as many), so Stage 2 does not forget Stage 1 (docs/training.md)', decimal(0, 100))
     .option('--composite-clips <k>', 'Stage 1: cut every composite to its anchor and K − 1 of its distractors (drawn by --seed, as `shorten` does), for a curriculum of lengths (docs/training.md)', integer(1, 512))
     .option('--keep-slots', 'Stage 1 with --composite-clips K: keep every slot of the composite instead, the K − 1 distractors repeated over the slots the anchor does not take and the anchor in any slot, so it sits at every distance from the question (the `spread` recipe; docs/training.md)')
+    .option('--single-clip <share>', 'Stage 1: train this share of the pairs (0–1, drawn by --seed) once more with the anchor alone as the context, so single clips are asked too (docs/training.md, "Single-clip pairs")', decimal(0, 1))
     .option('--out <run>', 'run folder to create')
     .option('--resume <run>', 'continue this run from its latest checkpoint')
     .option('--pause-after <n>', 'stop (with a checkpoint) after N steps of this invocation', integer(1))
@@ -143,7 +149,7 @@ export function trainCommand(ctx: CliContext): Command {
     let folder: RunFolder;
     let session: TrainSession;
     if (o.resume !== undefined) {
-      if (o.out !== undefined || o.stage !== undefined || o.init !== undefined || o.replay !== undefined || o.compositeClips !== undefined || o.keepSlots !== undefined) throw new CliError('--resume continues a run as it was configured.', 'Pass only --resume RUN (and optionally --steps, --pause-after, --backend, --quiet).');
+      if (o.out !== undefined || o.stage !== undefined || o.init !== undefined || o.replay !== undefined || o.compositeClips !== undefined || o.keepSlots !== undefined || o.singleClip !== undefined) throw new CliError('--resume continues a run as it was configured.', 'Pass only --resume RUN (and optionally --steps, --pause-after, --backend, --quiet).');
       folder = new RunFolder(o.resume);
       const cfg = await folder.config<RunConfigFile>();
       const latest = await folder.latest();
@@ -182,7 +188,8 @@ export function trainCommand(ctx: CliContext): Command {
       } satisfies RunConfigFile);
       const replayed = data.pairs.filter((p) => p.stage === 1).length;
       const cut = (config.compositeClips ?? 0) > 0 ? (config.keepSlots ? ` (${config.compositeClips} clips over every slot of each composite)` : ` (composites cut to ${config.compositeClips} clips)`) : '';
-      note(`${stage}: ${session.trainer.samples} samples${stage === 'stage2' && replayed > 0 ? ` (${replayed} of them Stage 1 replay)` : cut}, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads, ${layoutOf(m)}), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
+      const single = data.pairs.filter((p) => p.id.endsWith('#anchor')).length;
+      note(`${stage}: ${session.trainer.samples} samples${stage === 'stage2' && replayed > 0 ? ` (${replayed} of them Stage 1 replay)` : cut}${single > 0 ? ` (${single} of them with the anchor alone)` : ''}, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads, ${layoutOf(m)}), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
     }
     const refProgress = new Progress('reference log-probs', 'pairs', o.quiet);
     const stepProgress = new Progress('training', 'steps', o.quiet);

@@ -54,6 +54,7 @@ export function formProblems(f: TrainForm): string[] {
   if (!(f.labelSmoothing >= 0 && f.labelSmoothing < 0.5)) out.push('Label smoothing must be from 0 to below 0.5.');
   if (f.replay !== undefined && !(f.replay >= 0 && f.replay <= 100)) out.push('Stage 1 replay must be a share from 0 (off) to 100.');
   if (f.compositeClips !== undefined && !(Number.isInteger(f.compositeClips) && f.compositeClips >= 0 && f.compositeClips <= 512)) out.push('Clips per composite must be 0 (as synthesized) or a whole number of clips up to 512.');
+  if (f.singleClip !== undefined && !(f.singleClip >= 0 && f.singleClip <= 1)) out.push('Single-clip pairs must be a share from 0 (off) to 1.');
   if (f.keepSlots === true && !((f.compositeClips ?? 0) >= 2)) out.push('Keep every slot needs 2 or more clips per composite (the anchor and the distractors repeated over the slots).');
   return out;
 }

@@ -9,7 +9,7 @@ import { checkpointId } from '../core/train/checkpointMeta';
 import { clipMismatch, flopsPerToken, parameterCount, type ModelConfig, type TrainConfig, type TrainStage } from '../core/train/config';
 import { tokensOfEmbedderId } from '../core/pipeline';
 import { preferenceSample, type SftSample } from '../core/train/samples';
-import { withReplay } from '../core/train/replay';
+import { withReplay, withSingleClips } from '../core/train/replay';
 import { shortenTriples } from '../core/synthesis/shorten';
 import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
@@ -92,7 +92,7 @@ async function clipModel(db: StudioDatabase, wanted?: string, model?: ModelConfi
 /** SFT questions: the ones stored with the run (a resume), or asked of the active generator in `form`. */
 type SftSource = { kind: 'stored'; samples: readonly SftSample[]; form: SftQuestionForm } | { kind: 'ask'; form: SftQuestionForm };
 
-async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips' | 'keepSlots'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}, sftSource: SftSource = { kind: 'ask', form: 'anchored' }): Promise<TrainData & { sftGenerator?: string }> {
+async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips' | 'keepSlots' | 'singleClip'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}, sftSource: SftSource = { kind: 'ask', form: 'anchored' }): Promise<TrainData & { sftGenerator?: string }> {
   const { stage, dataSelection: selection = 'all' } = config;
   const modelId = await clipModel(db, clipsOf.embedder, clipsOf.model);
   if (modelId === null) throw new UserFacingError('The library has no clips to train on.', 'Import videos or run the demo in the Library first.');
@@ -133,6 +133,7 @@ async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage'
       );
     pairs = withReplay(pairs, stage1, config.replay ?? 0, config.seed);
   }
+  if (stage === 'stage1') pairs = withSingleClips(pairs, config.singleClip ?? 0, config.seed);
   return { clips: { dim, tokens: tokensOfEmbedderId(modelId), vector: (id) => vectors.get(id) }, sft, pairs, source: 'library', embedder: modelId, ...(stage === 'sft' && { sftQuestions: sftSource.form }), ...(sftGenerator !== undefined && { sftGenerator }) };
 }
 

@@ -32,6 +32,10 @@ describe('training settings', () => {
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), keepSlots: true })).toThrow(/keep every slot needs 2 or more clips per composite \(got 0\)/);
     expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), compositeClips: 1, keepSlots: true })).toThrow(/got 1/);
     expect(validateTrainConfig({ ...defaultTrainConfig('stage1'), keepSlots: false }).keepSlots).toBe(false);
+    // Single-clip pairs: a share of the Stage 1 pairs, Stage 1 only.
+    expect(validateTrainConfig({ ...defaultTrainConfig('stage1'), singleClip: 0.5 }).singleClip).toBe(0.5);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig('stage1'), singleClip: 1.5 })).toThrow(/single-clip pairs is 1.5/);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig('stage2'), singleClip: 0.5 })).toThrow(/single-clip pairs is for Stage 1, not stage2/);
   });
 });
 

@@ -101,6 +101,12 @@ export interface TrainConfig {
    * steps). Absent or false: the composite is cut to K slots.
    */
   keepSlots?: boolean;
+  /**
+   * Stage 1: this share of the Stage 1 pairs (0–1, drawn by `seed`) is trained again with the
+   * anchor alone as the context (src/core/train/replay.ts, `withSingleClips`). Absent or 0: the
+   * composites only, the paper.
+   */
+  singleClip?: number;
   /** Browser DPO stages: train on every stored triple, or only those accepted or edited in Review (edits applied either way). */
   dataSelection?: 'all' | 'accepted';
 }
@@ -142,6 +148,8 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   check(c.compositeClips === undefined || (Number.isInteger(c.compositeClips) && c.compositeClips >= 0 && c.compositeClips <= 512), 'clips per composite', `is ${String(c.compositeClips)}`, 'Use 0 (the composites as synthesized) or a whole number of clips, e.g. 2.');
   check(!(c.compositeClips !== undefined && c.compositeClips > 0 && c.stage !== 'stage1'), 'clips per composite', `is for Stage 1, not ${c.stage}`, 'Set it to 0, or train Stage 1.');
   check(!(c.keepSlots === true && !((c.compositeClips ?? 0) >= 2)), 'keep every slot', `needs 2 or more clips per composite (got ${String(c.compositeClips ?? 0)})`, 'Set clips per composite to 2 or more, or turn keeping every slot off.');
+  check(c.singleClip === undefined || (Number.isFinite(c.singleClip) && c.singleClip >= 0 && c.singleClip <= 1), 'single-clip pairs', `is ${String(c.singleClip)}`, 'Use a share from 0 (off) to 1 (every Stage 1 pair once more with its anchor alone).');
+  check(!(c.singleClip !== undefined && c.singleClip > 0 && c.stage !== 'stage1'), 'single-clip pairs', `is for Stage 1, not ${c.stage}`, 'Set it to 0, or train Stage 1.');
   check(c.dataSelection === undefined || c.dataSelection === 'all' || c.dataSelection === 'accepted', 'data selection', `is ${String(c.dataSelection)}`, 'Use all or accepted.');
   return c;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../errors';
-import { replayCount, withReplay } from './replay';
+import { replayCount, withReplay, withSingleClips } from './replay';
 import type { PreferenceSample } from './samples';
 
 const pair = (stage: 1 | 2, i: number): PreferenceSample => ({ id: `s${stage}-${i}`, stage, task: 'detail', clips: [`c${i}`], anchorClips: [`c${i}`], question: 'q', chosen: 'a', rejected: 'b' });
@@ -37,5 +37,33 @@ describe('Stage 1 replay in Stage 2', () => {
     expect(withReplay(stage2, [], 0, 1)).toEqual(stage2);
     expect(() => withReplay(stage2, [], 1, 1)).toThrow(UserFacingError);
     expect(() => withReplay(stage2, [], 1, 1)).toThrow(/Stage 1 replay needs Stage 1 triples/);
+  });
+});
+
+describe('single-clip pairs in Stage 1', () => {
+  const composite = (i: number): PreferenceSample => ({ id: `p${i}`, stage: 1, task: 'detail', clips: [`d${i}`, `a${i}`, `e${i}`], anchorClips: [`a${i}`], question: `q${i}`, chosen: 'x', rejected: 'y' });
+  const pairs = Array.from({ length: 20 }, (_, i) => composite(i));
+
+  it('keeps every pair and adds round(share × n) of them again with the anchor alone, in their order', () => {
+    for (const [share, want] of [[1, 20], [0.5, 10], [0.26, 5], [0.02, 0]] as const) {
+      const mixed = withSingleClips(pairs, share, 4);
+      expect(mixed.slice(0, 20)).toEqual(pairs);
+      const single = mixed.slice(20);
+      expect(single).toHaveLength(want);
+      for (const s of single) {
+        const from = pairs.find((p) => `${p.id}#anchor` === s.id)!;
+        expect(s).toEqual({ ...from, id: `${from.id}#anchor`, clips: from.anchorClips });
+      }
+      const indices = single.map((s) => Number(s.id.slice(1, -'#anchor'.length)));
+      expect(indices).toEqual([...indices].sort((a, b) => a - b));
+      expect(new Set(mixed.map((p) => p.id)).size).toBe(mixed.length);
+    }
+  });
+
+  it('is deterministic for a seed, draws apart from the Stage 2 replay, and 0 is off', () => {
+    const ids = (seed: number) => withSingleClips(pairs, 0.5, seed).slice(20).map((p) => p.id);
+    expect(ids(5)).toEqual(ids(5));
+    expect(ids(6)).not.toEqual(ids(5));
+    expect(withSingleClips(pairs, 0, 5)).toEqual(pairs);
   });
 });

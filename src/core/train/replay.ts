@@ -1,4 +1,4 @@
-// Stage 1 replay in Stage 2 (docs/training.md, "Stage 1 replay"): Stage 2 DPO trained on its own
+// Stage 1 replay in Stage 2, and single-clip pairs in Stage 1 (docs/training.md, "Stage 1 replay"): Stage 2 DPO trained on its own
 // triples alone forgets the Stage 1 skill (results.md, "Stage 2 without forgetting": −9 to −14
 // points on the Stage 1 probe at every length). Mixing a share of Stage 1 pairs into Stage 2's data
 // keeps it. Pure; the CLI and the browser worker both build their Stage 2 data through here.
@@ -29,4 +29,22 @@ export function withReplay(stage2: readonly PreferenceSample[], stage1: readonly
   const order = mulberry32((seed ^ REPLAY_STREAM) >>> 0).shuffle(stage1.map((_, i) => i));
   const picked = order.slice(0, k).sort((a, b) => a - b);
   return [...stage2, ...picked.map((i) => stage1[i] as PreferenceSample)];
+}
+
+/** The seed stream of the single-clip draw, apart from the replay draw and the data order. */
+const SINGLE_CLIP_STREAM = 0x51c1e1;
+
+/**
+ * Stage 1 with single-clip pairs (docs/training.md, "Single-clip pairs"): every pair, then
+ * `round(share × |pairs|)` of them (at most all) drawn without replacement by `seed`, in their
+ * order, again with the anchor alone as the context — the question, both answers and the
+ * reference context kept, the id suffixed `#anchor`. Every Stage 1 recipe lost 4–9 points at one
+ * clip (results.md); these pairs ask the one-clip reading the probe's single-clip cells ask.
+ */
+export function withSingleClips(pairs: readonly PreferenceSample[], share: number, seed: number): PreferenceSample[] {
+  if (!(share > 0)) return [...pairs];
+  const k = Math.min(pairs.length, Math.round(share * pairs.length));
+  const order = mulberry32((seed ^ SINGLE_CLIP_STREAM) >>> 0).shuffle(pairs.map((_, i) => i));
+  const picked = order.slice(0, k).sort((a, b) => a - b);
+  return [...pairs, ...picked.map((i) => pairs[i] as PreferenceSample).map((p) => ({ ...p, id: `${p.id}#anchor`, clips: [...p.anchorClips] }))];
 }

@@ -131,6 +131,9 @@ function TrainFormPanel() {
                   <span className="muted">with 2 or more clips per composite: those clips repeated over every slot, the anchor in any of them (the spread recipe)</span>
                 </div>
               ) : null}
+              {form.stage === 'stage1' ? (
+                <Num id="t-single-clip" label="Single-clip pairs" value={form.singleClip ?? 0} step={0.25} note="share of the pairs trained once more with the anchor alone (0: off, the paper)" onChange={(singleClip) => patch({ singleClip })} />
+              ) : null}
             </>
           ) : (
             <>
