@@ -1,7 +1,8 @@
-// Stage 1 replay in Stage 2, and single-clip pairs in Stage 1 (docs/training.md, "Stage 1 replay"): Stage 2 DPO trained on its own
+// Stage 1 replay in Stage 2 (docs/training.md, "Stage 1 replay"): Stage 2 DPO trained on its own
 // triples alone forgets the Stage 1 skill (results.md, "Stage 2 without forgetting": −9 to −14
 // points on the Stage 1 probe at every length). Mixing a share of Stage 1 pairs into Stage 2's data
-// keeps it. Pure; the CLI and the browser worker both build their Stage 2 data through here.
+// keeps it. And single-clip pairs in Stage 1 ("Single-clip pairs"). Pure; the CLI and the browser
+// worker both build their DPO data through here.
 //
 // Must: every Stage 2 pair is kept; the Stage 1 pairs are drawn without replacement by a seed, so a
 // resumed run trains on exactly the same data; a replay share with no Stage 1 pairs is refused.
@@ -25,10 +26,17 @@ export function replayCount(stage2: number, stage1: number, share: number): numb
 export function withReplay(stage2: readonly PreferenceSample[], stage1: readonly PreferenceSample[], share: number, seed: number): PreferenceSample[] {
   if (!(share > 0)) return [...stage2];
   if (stage1.length === 0) throw new UserFacingError('Stage 1 replay needs Stage 1 triples, and the data has none.', 'Train Stage 2 on a folder (or library) that has Stage 1 triples too, or set the replay share to 0.');
-  const k = replayCount(stage2.length, stage1.length, share);
-  const order = mulberry32((seed ^ REPLAY_STREAM) >>> 0).shuffle(stage1.map((_, i) => i));
-  const picked = order.slice(0, k).sort((a, b) => a - b);
-  return [...stage2, ...picked.map((i) => stage1[i] as PreferenceSample)];
+  const picked = drawn(stage1, replayCount(stage2.length, stage1.length, share), (seed ^ REPLAY_STREAM) >>> 0);
+  return [...stage2, ...picked];
+}
+
+/** `k` of `items` drawn without replacement by `seed`, in their original order. */
+function drawn<T>(items: readonly T[], k: number, seed: number): T[] {
+  const order = mulberry32(seed).shuffle(items.map((_, i) => i));
+  return order
+    .slice(0, k)
+    .sort((a, b) => a - b)
+    .map((i) => items[i] as T);
 }
 
 /** The seed stream of the single-clip draw, apart from the replay draw and the data order. */
@@ -43,8 +51,6 @@ const SINGLE_CLIP_STREAM = 0x51c1e1;
  */
 export function withSingleClips(pairs: readonly PreferenceSample[], share: number, seed: number): PreferenceSample[] {
   if (!(share > 0)) return [...pairs];
-  const k = Math.min(pairs.length, Math.round(share * pairs.length));
-  const order = mulberry32((seed ^ SINGLE_CLIP_STREAM) >>> 0).shuffle(pairs.map((_, i) => i));
-  const picked = order.slice(0, k).sort((a, b) => a - b);
-  return [...pairs, ...picked.map((i) => pairs[i] as PreferenceSample).map((p) => ({ ...p, id: `${p.id}#anchor`, clips: [...p.anchorClips] }))];
+  const picked = drawn(pairs, Math.min(pairs.length, Math.round(share * pairs.length)), (seed ^ SINGLE_CLIP_STREAM) >>> 0);
+  return [...pairs, ...picked.map((p) => ({ ...p, id: `${p.id}#anchor`, clips: [...p.anchorClips] }))];
 }
