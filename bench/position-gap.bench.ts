@@ -8,7 +8,8 @@
 //   npx longvpo eval --run S/runs/stage1 --data S/heldout --lengths 16 --max-anchors 240 --out S/runs/stage1/eval-240.json
 //   EVALS=S/runs/sft/eval-240.json,S/runs/stage1/eval-240.json npm run bench:position-gap
 //
-// LENGTH=16 by default; DRAWS=2000. Prints JSON and a table; needs per-item results with positions
+// LENGTH=16 by default (LENGTH=1, where there is no position to compare, prints the accuracy change
+// alone: the acceptance's single-clip line); DRAWS=2000. Prints JSON and a table; needs per-item results with positions
 // (evaluations written from 2026-12-07 on).
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
@@ -26,6 +27,19 @@ it('position gap of evaluation files', () => {
     if (!e.per_item?.bucket) throw new Error(`${f} has no per-item positions: evaluate it again with this version of \`longvpo eval\`.`);
     return e.per_item;
   });
+  const atLength = (key: (p: PerItem, i: number) => string) => (p: PerItem, i: number) => (p.group[i] === length ? key(p, i) : undefined);
+  const overallChange = (p: PerItem): PairedDifference => {
+    const overall = pairedGainsBy(perItems[0], p, atLength(() => 'all'))?.all;
+    if (!overall) throw new Error(`Every file must score the same ${length}-clip probe items as the first (same held-out world, lengths, anchors and probe version).`);
+    return overall;
+  };
+  if (length === 1) {
+    const changes = perItems.slice(1).map(overallChange);
+    console.log(JSON.stringify({ length, accuracy: changes }, null, 2));
+    console.log(`\n| file | accuracy change against the first at 1 clip [95%], p |\n|---|---|`);
+    changes.forEach((c, i) => console.log(`| ${files[i + 1]} | ${formatGain(c)} |`));
+    return;
+  }
   const gaps = perItems.map((p) => positionGap(p, length, { draws }));
   const changes = perItems.slice(1).map((p) => positionGapChange(perItems[0], p, length, { draws }));
   for (const g of gaps) expect(g, `no ${length}-clip items`).toBeDefined();
@@ -39,12 +53,11 @@ it('position gap of evaluation files', () => {
   }));
   // The accuracy change against the first file on the same items (Newcombe interval, McNemar p),
   // at the length and at each position: where the points of a change in the gap came from.
-  const atLength = (key: (p: PerItem, i: number) => string) => (p: PerItem, i: number) => (p.group[i] === length ? key(p, i) : undefined);
   const buckets = gaps[0]?.accuracy.length ?? 0;
   const accuracy = perItems.slice(1).map((p) => {
-    const overall = pairedGainsBy(perItems[0], p, atLength(() => 'all'))?.all;
+    const overall = overallChange(p);
     const byPosition = pairedGainsBy(perItems[0], p, atLength((q, i) => String(q.bucket?.[i])));
-    if (!overall || !byPosition) throw new Error('Every file must score the same probe items as the first (same held-out world, lengths, anchors and probe version).');
+    if (!byPosition) throw new Error('Every file must score the same probe items as the first (same held-out world, lengths, anchors and probe version).');
     return { overall, by_position: Array.from({ length: buckets }, (_, b) => byPosition[String(b)] as PairedDifference) };
   });
   console.log(JSON.stringify({ length, draws, gaps, changes, accuracy }, null, 2));
