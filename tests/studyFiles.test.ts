@@ -153,6 +153,11 @@ describe('sameStep: a kept run must be the recipe step it stands for', () => {
     writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'sft-1-abc@000020', config: { lr: 0.001, compositeClips: 2, keepSlots: true } }));
     await expect(sameStep(run, { lr: 1e-3, compositeClips: 2, keepSlots: true }, init)).resolves.toBeUndefined();
     await expect(sameStep(run, { lr: 1e-3, compositeClips: 2 }, init)).rejects.toThrow(/was trained with keepSlots true, but this study's recipe asks for false/);
+    // Data settings the step leaves off are compared too: a run with single-clip pairs or replay is not a plain step's.
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'sft-1-abc@000020', config: { lr: 0.001, singleClip: 0.5 } }));
+    await expect(sameStep(run, { lr: 1e-3 }, init)).rejects.toThrow(/was trained with singleClip 0.5, but this study's recipe asks for 0/);
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'sft-1-abc@000020', config: { lr: 0.001, replay: 1 } }));
+    await expect(sameStep(run, { lr: 1e-3 }, init)).rejects.toThrow(/was trained with replay 1, but this study's recipe asks for 0/);
     writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'stage1-1-xyz@000010', config: { lr: 0.001 } }));
     await expect(sameStep(run, { lr: 1e-3 }, init)).rejects.toThrow(/was started from stage1-1-xyz@000010, but this study's recipe starts it from .*init \(sft-1-abc@000020\)/);
     await expect(sameStep(join(dir, 'none'), { lr: 1e-3 }, init)).resolves.toBeUndefined();

@@ -130,14 +130,15 @@ async function keptConfig(run: string): Promise<KeptConfig | null> {
 /**
  * Refuses to keep a DPO run of a study trained with other settings than its recipe's step asks
  * for, or from another run than the step's init (e.g. a paper-recipe Stage 1 in a curriculum
- * study). A setting a run's config predates (compositeClips, keepSlots, replay) reads as off; a
- * kept-slots run is refused where the recipe cuts composites, and the other way round.
+ * study). The data settings a step may change (cut, kept slots, single-clip pairs, replay) are
+ * compared whether or not the step sets them, so a run made with one is refused where the recipe
+ * leaves it off, and the other way round; one a run's config predates reads as off.
  */
 export async function sameStep(run: string, settings: StepSettings, init: string | null): Promise<void> {
   const config = await keptConfig(run);
   if (!config) return;
-  const off: StepSettings = { compositeClips: 0, keepSlots: false, replay: 0 };
-  const keys = new Set([...Object.keys(settings), 'keepSlots'] as (keyof StepSettings)[]);
+  const off: StepSettings = { compositeClips: 0, keepSlots: false, singleClip: 0, replay: 0 };
+  const keys = new Set([...Object.keys(settings), ...Object.keys(off)] as (keyof StepSettings)[]);
   for (const key of keys) {
     const had = config.config?.[key] ?? off[key] ?? 0;
     const want = settings[key] ?? off[key] ?? 0;

@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { defaultTrainConfig, DEFAULT_MODEL, flopsPerToken, layoutOf, parameterCount, REF_MODES, SEQUENCE_LAYOUTS, type SequenceLayout, type TrainConfig, type TrainStage } from '../core/train/config';
 import { LOSS_TYPES } from '../core/train/dpoLoss';
+import { isSingleClipPair } from '../core/train/replay';
 import { TrainSession, type SessionEnd } from '../ml/train/session';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
 import type { CliContext } from './context';
@@ -188,7 +189,7 @@ export function trainCommand(ctx: CliContext): Command {
       } satisfies RunConfigFile);
       const replayed = data.pairs.filter((p) => p.stage === 1).length;
       const cut = (config.compositeClips ?? 0) > 0 ? (config.keepSlots ? ` (${config.compositeClips} clips over every slot of each composite)` : ` (composites cut to ${config.compositeClips} clips)`) : '';
-      const single = data.pairs.filter((p) => p.id.endsWith('#anchor')).length;
+      const single = data.pairs.filter(isSingleClipPair).length;
       note(`${stage}: ${session.trainer.samples} samples${stage === 'stage2' && replayed > 0 ? ` (${replayed} of them Stage 1 replay)` : cut}${single > 0 ? ` (${single} of them with the anchor alone)` : ''}, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads, ${layoutOf(m)}), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
     }
     const refProgress = new Progress('reference log-probs', 'pairs', o.quiet);

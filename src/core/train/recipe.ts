@@ -28,7 +28,7 @@ export const STUDY_RUNS = ['sft', ...CURRICULUM_CLIPS.map((k) => `curriculum-${k
 export type StudyRun = 'sft' | `curriculum-${(typeof CURRICULUM_CLIPS)[number]}` | 'stage1' | 'stage2';
 
 /** What a step changes from the Train page's defaults for its stage. */
-export type StepSettings = Partial<Pick<TrainConfig, 'lr' | 'epochs' | 'beta' | 'compositeClips' | 'keepSlots' | 'replay'>>;
+export type StepSettings = Partial<Pick<TrainConfig, 'lr' | 'epochs' | 'beta' | 'compositeClips' | 'keepSlots' | 'singleClip' | 'replay'>>;
 
 export interface StudyStep {
   /** The run's name in the study (a folder under DIR/runs, a key of comparison.json's runs). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../errors';
-import { replayCount, withReplay, withSingleClips } from './replay';
+import { isSingleClipPair, replayCount, withReplay, withSingleClips } from './replay';
 import type { PreferenceSample } from './samples';
 
 const pair = (stage: 1 | 2, i: number): PreferenceSample => ({ id: `s${stage}-${i}`, stage, task: 'detail', clips: [`c${i}`], anchorClips: [`c${i}`], question: 'q', chosen: 'a', rejected: 'b' });
@@ -57,6 +57,7 @@ describe('single-clip pairs in Stage 1', () => {
       const indices = single.map((s) => Number(s.id.slice(1, -'#anchor'.length)));
       expect(indices).toEqual([...indices].sort((a, b) => a - b));
       expect(new Set(mixed.map((p) => p.id)).size).toBe(mixed.length);
+      expect(mixed.filter(isSingleClipPair)).toEqual(single);
     }
   });
 

@@ -39,6 +39,12 @@ function drawn<T>(items: readonly T[], k: number, seed: number): T[] {
     .map((i) => items[i] as T);
 }
 
+/** The id suffix of a single-clip copy of a Stage 1 pair. */
+const SINGLE_CLIP_SUFFIX = '#anchor';
+
+/** True for a pair `withSingleClips` added (the anchor alone). */
+export const isSingleClipPair = (p: Pick<PreferenceSample, 'id'>): boolean => p.id.endsWith(SINGLE_CLIP_SUFFIX);
+
 /** The seed stream of the single-clip draw, apart from the replay draw and the data order. */
 const SINGLE_CLIP_STREAM = 0x51c1e1;
 
@@ -52,5 +58,5 @@ const SINGLE_CLIP_STREAM = 0x51c1e1;
 export function withSingleClips(pairs: readonly PreferenceSample[], share: number, seed: number): PreferenceSample[] {
   if (!(share > 0)) return [...pairs];
   const picked = drawn(pairs, Math.min(pairs.length, Math.round(share * pairs.length)), (seed ^ SINGLE_CLIP_STREAM) >>> 0);
-  return [...pairs, ...picked.map((p) => ({ ...p, id: `${p.id}#anchor`, clips: [...p.anchorClips] }))];
+  return [...pairs, ...picked.map((p) => ({ ...p, id: `${p.id}${SINGLE_CLIP_SUFFIX}`, clips: [...p.anchorClips] }))];
 }

@@ -128,7 +128,7 @@ export interface SessionEnd {
  * scores the composite, so composites cut to K clips (`compositeClips`) have their own; the
  * anchor-only reference does not see the composite and shares one.
  */
-export const refCacheKey = (referenceId: string, mode: string, compositeClips = 0, keepSlots = false): string => `${referenceId}|${mode}${mode === 'full' && compositeClips > 0 ? `|k${compositeClips}${keepSlots ? 's' : ''}` : ''}`;
+export const refCacheKey = (referenceId: string, mode: string, compositeClips = 0): string => `${referenceId}|${mode}${mode === 'full' && compositeClips > 0 ? `|k${compositeClips}` : ''}`;
 
 /** A checkpoint reads clip vectors of its own size and token count; other data would be misread. */
 function checkClips(model: ModelConfig, clips: ClipSource, fix: string): void {
@@ -267,7 +267,7 @@ export class TrainSession {
     const t = this.trainer;
     let last: string | null = null;
     if (this.referenceId !== null && t.config.cacheRef) {
-      const key = refCacheKey(this.referenceId, t.config.refMode, t.config.compositeClips, t.config.keepSlots);
+      const key = refCacheKey(this.referenceId, t.config.refMode, t.config.compositeClips);
       // Entries are keyed by each pair's content key, not its id: a pair changed under its id is scored again.
       const pairs = this.data.pairs;
       const keys = this.contentKeys();
