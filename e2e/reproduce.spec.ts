@@ -89,6 +89,21 @@ test('one click runs the whole study; after a reload it continues with the finis
   expect(exported).toHaveLength(3);
   for (const e of exported) expect([e.max_anchors, e.report.anchors]).toEqual([7, 7]);
 
+  // Single-clip pairs: Stage 1 trains again with half its pairs once more with the anchor alone,
+  // and Stage 2 from it; SFT is kept. The timeline says so; the old runs stay stored.
+  const doneStage1 = (await storeRecords<StudyRun>(page, 'runs')).filter((r) => r.stage === 'stage1').map((r) => r.id);
+  await page.getByLabel('Single-clip pairs', { exact: true }).fill('0.5');
+  await expect(page.getByTestId('reproduce-stage1')).toContainText('Train Stage 1 DPO, 50% of its pairs also with the anchor alone');
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await expect(page.getByTestId('reproduce-hidden-stage2')).toHaveAttribute('data-state', 'done', { timeout: 300_000 });
+  for (const step of ['demo', 'sft', 'eval-sft']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept');
+  for (const step of ['stage1', 'stage2', 'eval-stage1']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'done');
+  await expect(page.getByRole('status').filter({ hasText: 'Stage 1 DPO, 50% of its pairs also with the anchor alone trains again' })).toContainText('it was trained with single-clip pairs 0, and its step now asks for 0.5');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const singleRun = (await storeRecords<{ id: string; stage: string; status: string; samples: number; config: { singleClip?: number } }>(page, 'runs')).find((r) => r.stage === 'stage1' && !doneStage1.includes(r.id));
+  const pairs1 = (await storeRecords<{ stage: number }>(page, 'triples')).filter((t) => t.stage === 1).length;
+  expect(singleRun).toMatchObject({ status: 'done', config: { singleClip: 0.5 }, samples: pairs1 + Math.round(pairs1 / 2) });
+
   // Stage 2 with Stage 1 replay from the study's Stage 1 (Train page): as many Stage 1 pairs as
   // Stage 2 ones join the data, and the run records the share.
   await page.getByRole('link', { name: 'Train', exact: true }).click();
@@ -168,6 +183,7 @@ test('one click runs the whole study; after a reload it continues with the finis
   await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
   await expect(page.getByLabel('SFT questions', { exact: true })).toHaveValue('both');
   await expect(page.getByLabel('Training worlds', { exact: true })).toHaveValue('2');
+  await expect(page.getByLabel('Single-clip pairs', { exact: true })).toHaveValue('0.5');
   // One training world while the library holds two: refused (training reads the whole library),
   // before the stored study is touched — after a reload it is still the two-world one.
   await page.getByLabel('Training worlds', { exact: true }).fill('1');

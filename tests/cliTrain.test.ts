@@ -201,6 +201,35 @@ describe('longvpo reproduce', () => {
     expect(existsSync(join(work, 'study', 'runs', 'stage1', 'done'))).toBe(true);
   }, 300_000);
 
+  it('--single-clip: a Stage 1 trained without the share is refused by name; a fresh Stage 1 trains half its pairs once more with the anchor alone, and records the share', async () => {
+    const refused = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--single-clip', '0.5', '--out', 'study']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/runs\/stage1 was trained with singleClip 0, but this study's recipe asks for 0\.5/);
+    expect(existsSync(join(work, 'study', 'runs', 'stage1', 'done'))).toBe(true);
+    const outOfRange = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--single-clip', '2', '--out', 'study']);
+    expect(outOfRange.code).toBe(1);
+    expect(outOfRange.stderr).toMatch(/single-clip/);
+    // The study's worlds and SFT copied (as docs/results.md copies them), its DPO runs left out: those train with the share.
+    const from = join(work, 'study');
+    cpSync(from, join(work, 'study-single'), { recursive: true, filter: (src) => !/runs[\\/]stage[12]$/.test(src) && !src.endsWith('comparison.json') });
+    const sftConfig = join(work, 'study-single', 'runs', 'sft', 'config.json');
+    const config = JSON.parse(readFileSync(sftConfig, 'utf8')) as { data: string };
+    writeFileSync(sftConfig, JSON.stringify({ ...config, data: config.data.replace(/study([\\/]data)$/, 'study-single$1') }));
+    const r = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--single-clip', '0.5', '--out', 'study-single']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/train sft \(SFT\) — already done, kept/);
+    expect(r.stderr).toMatch(/train stage1 \(Stage 1 DPO, 50% of its pairs also with the anchor alone\)…/);
+    const stage1 = JSON.parse(readFileSync(join(work, 'study-single', 'runs', 'stage1', 'config.json'), 'utf8')) as { config: { singleClip?: number } };
+    expect(stage1.config.singleClip).toBe(0.5);
+    const [, total, single] = /stage1: (\d+) samples \((\d+) of them with the anchor alone\)/.exec(r.stderr) ?? [];
+    expect(Number(single)).toBeGreaterThan(0);
+    expect(Number(single)).toBe(Math.round((Number(total) - Number(single)) / 2));
+    const comparison = JSON.parse(readFileSync(join(work, 'study-single', 'comparison.json'), 'utf8')) as { single_clip: number; runs: Record<string, unknown> };
+    expect(comparison.single_clip).toBe(0.5);
+    expect(Object.keys(comparison.runs)).toEqual(['sft', 'stage1', 'stage2']);
+    expect((JSON.parse(readFileSync(join(from, 'comparison.json'), 'utf8')) as { single_clip: number }).single_clip).toBe(0);
+  }, 300_000);
+
   it('train --stage 2 --replay 1: Stage 1 pairs join the Stage 2 data (as many, at most all), recorded, and a resumed run draws the same ones', async () => {
     const triples = parseTriples(readFileSync(join(work, 'study', 'data', 'triples.jsonl'), 'utf8'));
     if (!triples.ok) throw new Error('study triples must parse');

@@ -122,6 +122,8 @@ describe('stage1Settings', () => {
     expect(stage1Settings(false, 2)).toEqual(['--lr', '0.001', '--epochs', '2']);
     expect(stage1Settings(false, 9)).toEqual(['--lr', '0.001', '--epochs', '1']);
     expect(stage1Settings(true, 1)).toEqual(['--lr', '0.001', '--epochs', '1']);
+    // A study with single-clip pairs: its no-curriculum variant keeps them.
+    expect(stage1Settings(false, 16, 0.5)).toEqual(['--lr', '0.001', '--epochs', '1', '--single-clip', '0.5']);
   });
 });
 

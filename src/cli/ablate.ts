@@ -81,10 +81,12 @@ export function ablateCommand(ctx: CliContext): Command {
       const comparisonFile = join(o.study, 'comparison.json');
       if (!(await exists(comparisonFile)))
         throw new CliError(`${o.study} has no comparison.json: its study has not finished.`, `Run \`npx longvpo reproduce … --out ${o.study}\` to the end first (it is resumable): each ablation is compared with its Stage 1 run.`);
-      const study = JSON.parse(await readFile(comparisonFile, 'utf8')) as { recipe?: unknown; training_seeds?: unknown };
+      const study = JSON.parse(await readFile(comparisonFile, 'utf8')) as { recipe?: unknown; training_seeds?: unknown; single_clip?: unknown };
       const recipe: Recipe = (RECIPES as readonly unknown[]).includes(study.recipe) ? (study.recipe as Recipe) : 'paper';
       const worlds = Array.isArray(study.training_seeds) ? Math.max(1, study.training_seeds.length) : 1;
-      const stage1 = studySteps(recipe, { worlds, quick: o.quick }).find((s) => s.run === 'stage1');
+      // A study made with single-clip pairs: every variant's Stage 1 has them too.
+      const singleClip = typeof study.single_clip === 'number' ? study.single_clip : undefined;
+      const stage1 = studySteps(recipe, { worlds, quick: o.quick, singleClip }).find((s) => s.run === 'stage1');
       if (!stage1) throw new Error(`the ${recipe} recipe has no Stage 1 step`);
       const stage1Flags = stepFlags(stage1.settings);
       // Several worlds train on their merge (DIR/train); DIR/data is the first world alone.
@@ -144,7 +146,7 @@ export function ablateCommand(ctx: CliContext): Command {
         if (v === 'ref-full') await trainAndEval(v, ['--ref', 'full']);
         else if (v === 'alpha0') await trainAndEval(v, ['--alpha', '0']);
         else if (v === 'ipo') await trainAndEval(v, ['--loss', 'ipo']);
-        else if (v === 'nocurriculum') await trainAndEval(v, [], data, sft, stage1Settings(o.quick, worlds));
+        else if (v === 'nocurriculum') await trainAndEval(v, [], data, sft, stage1Settings(o.quick, worlds, singleClip));
         else if (v === 'nofilter') {
           const nf = join(o.study, 'data-nofilter');
           if (!(await exists(join(nf, 'report.json')))) {

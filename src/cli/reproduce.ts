@@ -18,7 +18,7 @@ import type { CliContext } from './context';
 import { CliError } from './errors';
 import type { EvalFile } from './eval';
 import { writeOutputs } from './io';
-import { integer } from './options';
+import { decimal, integer } from './options';
 import { note } from './progress';
 import {
   BLIND_EVAL,
@@ -54,6 +54,7 @@ interface ReproduceOptions {
   recipe: Recipe;
   frameBudget: number;
   probeAnchors?: number;
+  singleClip?: number;
   quiet: boolean;
 }
 
@@ -72,6 +73,7 @@ export function reproduceCommand(ctx: CliContext): Command {
     .addOption(new Option('--layout <layout>', 'the policy\'s sequence layout (`train --layout`; docs/training.md): question-twice also puts the question before the clips (default: the recipe\'s, clips-first for paper, question-twice for curriculum and spread)').choices([...SEQUENCE_LAYOUTS]))
     .option('--frame-budget <n>', `frames of each training world's Stage 1 composites, ${STAGE1_DEFAULTS.framesPerClip} per clip (\`demo --frame-budget\`; paper: 128, 256 or 512; 512 makes them as long as the probe's 16 clips)`, integer(2 * STAGE1_DEFAULTS.framesPerClip, 2048), STAGE1_DEFAULTS.frameBudget)
     .option('--probe-anchors <n>', `anchor clips of the held-out probe (default ${PROBE_DEFAULTS.maxAnchors}; 240 resolves a position gap of about 4 points instead of 8, each evaluation taking about 4× as long: docs/evaluation.md, "The position gap")`, integer(1, 100000))
+    .option('--single-clip <share>', 'Stage 1 also trains this share of its pairs (0–1) once more with the anchor alone, as `train --single-clip` (default: none, the paper\'s); 0.5 kept single-clip accuracy within 2 points of SFT (docs/results.md, "Single-clip pairs in Stage 1")', decimal(0, 1))
     .option('--quick', 'a smoke run in about a minute with --size small: few SFT epochs, a small probe (not a measurement)', false)
     .option('--quiet', 'less progress on stderr', false)
     .action(async (o: ReproduceOptions) => {
@@ -82,7 +84,7 @@ export function reproduceCommand(ctx: CliContext): Command {
       const data = join(o.out, 'data');
       const held = join(o.out, 'heldout');
       const layout = o.layout ?? recipeLayout(o.recipe);
-      const steps = studySteps(o.recipe, { worlds: seeds.length, quick: o.quick });
+      const steps = studySteps(o.recipe, { worlds: seeds.length, quick: o.quick, singleClip: o.singleClip });
       const runOf = (name: string): string => join(o.out, 'runs', name);
       const t0 = Date.now();
       const step = async (label: string, done: () => Promise<boolean>, args: string[]): Promise<void> => {
@@ -184,7 +186,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         vs_sft: vsSft,
         position_gap: positionGaps,
       };
-      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, layout, stage1_clips: slots, probe_anchors: size.maxAnchors, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
+      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, single_clip: o.singleClip ?? 0, layout, stage1_clips: slots, probe_anchors: size.maxAnchors, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(pick(byName, 'sft').by_length);
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));

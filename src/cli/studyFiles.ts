@@ -9,7 +9,7 @@ import { pairedGains } from '../core/eval/compare';
 import type { PairedDifference } from '../core/eval/stats';
 import { PROBE_DEFAULTS, PROBE_VERSION } from '../core/eval/probe';
 import type { SequenceLayout, TrainConfig } from '../core/train/config';
-import { stepFlags, studySftEpochs, studySteps, type StepSettings } from '../core/train/recipe';
+import { stepChange, stepFlags, studySftEpochs, studySteps, type StepSettings } from '../core/train/recipe';
 import type { SftQuestionForm } from '../core/train/sftSynthesis';
 import { STAGE1_DEFAULTS } from '../core/synthesis/stage1Settings';
 import { DEMO_DATA_VERSION, type DemoFeatures, type DemoSize } from '../core/demo';
@@ -87,10 +87,11 @@ export async function trainState(run: string): Promise<'done' | 'partial' | 'non
 
 /**
  * The study's Stage 1 settings (a 5× learning rate and 3 epochs: docs/results.md), shared by
- * `ablate`; on `worlds` training worlds (N× the triples) fewer epochs, never under 1.
+ * `ablate`; on `worlds` training worlds (N× the triples) fewer epochs, never under 1; with the
+ * study's share of single-clip pairs.
  */
-export function stage1Settings(quick: boolean, worlds = 1): string[] {
-  const stage1 = studySteps('paper', { worlds, quick }).find((s) => s.run === 'stage1');
+export function stage1Settings(quick: boolean, worlds = 1, singleClip?: number): string[] {
+  const stage1 = studySteps('paper', { worlds, quick, singleClip }).find((s) => s.run === 'stage1');
   return stepFlags(stage1?.settings ?? {});
 }
 
@@ -137,13 +138,8 @@ async function keptConfig(run: string): Promise<KeptConfig | null> {
 export async function sameStep(run: string, settings: StepSettings, init: string | null): Promise<void> {
   const config = await keptConfig(run);
   if (!config) return;
-  const off: StepSettings = { compositeClips: 0, keepSlots: false, singleClip: 0, replay: 0 };
-  const keys = new Set([...Object.keys(settings), ...Object.keys(off)] as (keyof StepSettings)[]);
-  for (const key of keys) {
-    const had = config.config?.[key] ?? off[key] ?? 0;
-    const want = settings[key] ?? off[key] ?? 0;
-    if (had !== want) throw new CliError(`${run} was trained with ${key} ${String(had)}, but this study's recipe asks for ${String(want)}.`, NEW_OUT);
-  }
+  const change = stepChange(config.config, settings);
+  if (change) throw new CliError(`${run} was trained with ${change.key} ${String(change.had)}, but this study's recipe asks for ${String(change.want)}.`, NEW_OUT);
   if (init === null) return;
   const from = await keptConfig(init);
   const pointer = await readStudyJson<{ step?: unknown }>(join(init, 'checkpoint.json'));

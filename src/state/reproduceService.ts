@@ -24,7 +24,18 @@ import { pauseTraining, refreshTraining, resumeTraining, startTraining } from '.
 import { defaultTrainForm } from './trainSlice';
 import { DEFAULT_MODEL, type SequenceLayout } from '../core/train/config';
 import type { SftQuestionForm } from '../core/train/sftSynthesis';
-import { longestTriple, STUDY_RUNS, studySftEpochs, studySteps, type Recipe, type StudyRun, type StudyStep } from '../core/train/recipe';
+import { longestTriple, stepChange, STUDY_RUNS, studySftEpochs, studySteps, type Recipe, type StepSettings, type StudyRun, type StudyStep } from '../core/train/recipe';
+
+/** A step setting as the Train page names it, for the message when a study's run no longer fits its step. */
+const SETTING_NAMES: Record<keyof StepSettings, string> = {
+  lr: 'learning rate',
+  epochs: 'epochs',
+  beta: 'β',
+  compositeClips: 'clips per composite',
+  keepSlots: 'keep every slot',
+  singleClip: 'single-clip pairs',
+  replay: 'Stage 1 replay',
+};
 
 const RUN_LABELS: Record<StudyRun, string> = { sft: 'SFT', 'curriculum-2': 'the 2-clip step', 'curriculum-4': 'the 4-clip step', stage1: 'Stage 1', stage2: 'Stage 2' };
 
@@ -48,10 +59,12 @@ export const STEP_LABELS: Record<ReproduceStep, string> = {
   ])) as Record<`${'eval' | 'blind' | 'hidden'}-${StudyRun}`, string>),
 };
 
-/** A step's line in a recipe's timeline: the spread recipe's supervised steps keep every slot. */
-export function stepLabel(step: ReproduceStep, recipe: Recipe): string {
+/** A step's line in a recipe's timeline: the spread recipe's supervised steps keep every slot; Stage 1 names its single-clip pairs. */
+export function stepLabel(step: ReproduceStep, recipe: Recipe, singleClip = 0): string {
   const k = /^curriculum-(\d+)$/.exec(step)?.[1];
-  return recipe === 'spread' && k ? `Train on ${k} clips over every slot (supervised: β 1e-4)` : STEP_LABELS[step];
+  if (recipe === 'spread' && k) return `Train on ${k} clips over every slot (supervised: β 1e-4)`;
+  if (step === 'stage1' && singleClip > 0) return `${STEP_LABELS.stage1}, ${Math.round(100 * singleClip)}% of its pairs also with the anchor alone`;
+  return STEP_LABELS[step];
 }
 
 /** The timeline of a recipe: the steps it runs, in order (the paper's has no curriculum steps). */
@@ -92,10 +105,13 @@ async function rememberRun(name: string, runId: string): Promise<void> {
  * run must have trained on the data the library gives it now (Stage 2 triples made again after a
  * video was cut again, a world's Stage 1 triples added, a Review edit).
  */
-async function staleRun(runId: string, init: string | null): Promise<string | null> {
+async function staleRun(runId: string, init: string | null, step: StudyStep): Promise<string | null> {
   const run = await getRun(await studioDb(), runId);
   if (!run) return null;
   if ((run.initId ?? null) !== init) return `it started from ${run.initId ?? 'a fresh model'}, and its step now starts from ${init ?? 'a fresh model'}`;
+  // Another setting (the study's single-clip pairs changed, say): the step's run is another run.
+  const change = stepChange(run.config, step.settings);
+  if (change) return `it was trained with ${SETTING_NAMES[change.key]} ${String(change.had)}, and its step now asks for ${String(change.want)}`;
   if (run.stage === 'sft') return null;
   return (await computeEngine()['train.dataCurrent']({ runId })).changed;
 }
@@ -130,9 +146,9 @@ async function currentCheckpoint(runId: string): Promise<string> {
 }
 
 /** The stored study's world size, SFT layout, recipe and SFT wording (the panel shows them after a reload, so a click continues that study). */
-export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe; sftQuestions: SftQuestionForm; worlds: number; firstWorld: number } | null> {
+export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe; sftQuestions: SftQuestionForm; worlds: number; firstWorld: number; singleClip: number } | null> {
   const current = await getSetting(await studioDb(), 'reproduce');
-  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored', worlds: current.worlds ?? 1, firstWorld: current.firstWorld ?? defaultFirstWorld(current.size) } : null;
+  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored', worlds: current.worlds ?? 1, firstWorld: current.firstWorld ?? defaultFirstWorld(current.size), singleClip: current.singleClip ?? 0 } : null;
 }
 
 /** The demo seed of a study's first training world unless one is chosen: the size's (42). */
@@ -171,13 +187,18 @@ export interface ReproduceOptions {
    * 1000. Default: the size's (42). Another seed is another draw of the whole study.
    */
   firstWorld?: number;
+  /**
+   * Share of Stage 1's pairs trained once more with the anchor alone (`reproduce --single-clip`);
+   * default 0, the paper's. Changing it trains Stage 1 and Stage 2 again and keeps the runs before.
+   */
+  singleClip?: number;
 }
 
 export async function reproduce(size: DemoSize, options: ReproduceOptions = {}): Promise<void> {
-  const { layout = 'clips-first', recipe = 'paper', sftQuestions = 'anchored', worlds = 1, firstWorld = defaultFirstWorld(size) } = options;
+  const { layout = 'clips-first', recipe = 'paper', sftQuestions = 'anchored', worlds = 1, firstWorld = defaultFirstWorld(size), singleClip = 0 } = options;
   const { setReproduce, reportError, setEvaluation, reportWarning } = useStudio.getState();
   cancelled = false;
-  const steps = studySteps(recipe, { worlds });
+  const steps = studySteps(recipe, { worlds, singleClip });
   const sftEpochs = studySftEpochs(worlds);
   setReproduce({ running: true, size, steps: Object.fromEntries(reproduceSteps(recipe).map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
   const t0 = Date.now();
@@ -190,6 +211,8 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     const demo = await getSetting(db, 'demoWorld');
     if (!Number.isInteger(firstWorld) || firstWorld < FIRST_WORLD_RANGE.min || firstWorld > FIRST_WORLD_RANGE.max)
       throw new UserFacingError(`The first world must be a whole number from ${FIRST_WORLD_RANGE.min} to ${FIRST_WORLD_RANGE.max} (got ${String(firstWorld)}).`, `Set First world to a demo seed, for example ${defaultFirstWorld(size)}, and click again.`);
+    if (!Number.isFinite(singleClip) || singleClip < 0 || singleClip > 1)
+      throw new UserFacingError(`Single-clip pairs must be a share from 0 to 1 (got ${String(singleClip)}).`, 'Set Single-clip pairs to 0 (off, the paper’s) or, for example, 0.5, and click again.');
     // The probe's settings are checked before hours of training, not after.
     const probeProblem = probeFormProblem(useStudio.getState().evaluation.form);
     if (probeProblem) throw probeProblem;
@@ -218,7 +241,10 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
           : `Set Training worlds to include them (${Math.max(...others) - demoSeed + 1} reaches seed ${Math.max(...others)}), or remove the demo worlds (Library → Demo world) and click again.`,
       );
     if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout || (current.recipe ?? 'paper') !== recipe || (current.sftQuestions ?? 'anchored') !== sftQuestions || (current.worlds ?? 1) !== worlds || (current.firstWorld ?? defaultFirstWorld(current.size)) !== firstWorld)
-      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, worlds, firstWorld, runs: {} });
+      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, worlds, firstWorld, singleClip, runs: {} });
+    // Another share of single-clip pairs keeps the runs it does not touch: Stage 1 and what follows
+    // it train again (`staleRun` sees the setting), the SFT and the curriculum's steps stay.
+    else if ((current.singleClip ?? 0) !== singleClip) await setSetting(db, 'reproduce', { ...current, singleClip });
     // 1. The demo world, unless this size is already in the library (embedded again where it was
     // imported with other settings).
     if (demo && isWorldOf(demo, size, demoSeed) && (await worldVideoIds(demoSeed)).length > 0) {
@@ -322,7 +348,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
       step = s.run as ReproduceStep;
       const had = await studyRun(s.run);
       const start = s.init ? await currentCheckpoint(ids[s.init] as string) : null;
-      const stale = had ? await staleRun(had, start) : null;
+      const stale = had ? await staleRun(had, start, s) : null;
       // The old run stays stored (Train → Runs); the study trains a new one from here on.
       if (stale) reportWarning({ title: `${s.label} trains again`, message: `The study's run ${had} is not this study's any more: ${stale}.`, hint: 'That run stays in Train → Runs; the new one replaces it in the comparison.' });
       const kept = stale ? null : had;
@@ -362,7 +388,7 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
   } catch (e) {
     setStep(step, cancelled ? 'waiting' : 'failed');
     // Cancel is not a failure, whichever way the step noticed it (a paused run, a stopped evaluation).
-    if (!cancelled && !(e instanceof Error && e.name === 'AbortError')) reportError(`Reproduce stopped at “${stepLabel(step, recipe)}”`, e);
+    if (!cancelled && !(e instanceof Error && e.name === 'AbortError')) reportError(`Reproduce stopped at “${stepLabel(step, recipe, singleClip)}”`, e);
   } finally {
     setReproduce({ running: false });
   }

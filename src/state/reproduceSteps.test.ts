@@ -11,5 +11,8 @@ describe('reproduce timeline', () => {
     expect(stepLabel('curriculum-4', 'spread')).toBe('Train on 4 clips over every slot (supervised: β 1e-4)');
     expect(stepLabel('curriculum-4', 'curriculum')).toBe(STEP_LABELS['curriculum-4']);
     expect(stepLabel('eval-curriculum-2', 'spread')).toBe(STEP_LABELS['eval-curriculum-2']);
+    expect(stepLabel('stage1', 'spread', 0.5)).toBe('Train Stage 1 DPO, 50% of its pairs also with the anchor alone');
+    expect(stepLabel('stage1', 'paper', 0)).toBe(STEP_LABELS.stage1);
+    expect(stepLabel('stage2', 'paper', 0.5)).toBe(STEP_LABELS.stage2);
   });
 });

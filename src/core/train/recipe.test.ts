@@ -3,7 +3,7 @@
 // settings studies were made with before recipes existed.
 import { describe, expect, it } from 'vitest';
 import { defaultTrainConfig, validateTrainConfig } from './config';
-import { longestTriple, recipeLayout, stepFlags, studySftEpochs, studySteps, STUDY_RUNS } from './recipe';
+import { longestTriple, recipeLayout, RECIPES, stepChange, stepFlags, studySftEpochs, studySteps, STUDY_RUNS } from './recipe';
 
 describe('studySteps', () => {
   it('paper: SFT → Stage 1 (lr 1e-3, 3 epochs on one world) → Stage 2 at its defaults', () => {
@@ -54,6 +54,40 @@ describe('studySteps, spread', () => {
   });
 });
 
+describe('studySteps, single-clip pairs', () => {
+  it('adds the share to Stage 1 of any recipe and to nothing else; 0 or absent leaves the recipe as it was', () => {
+    for (const recipe of RECIPES) {
+      const plain = studySteps(recipe, { worlds: 16 });
+      const single = studySteps(recipe, { worlds: 16, singleClip: 0.5 });
+      expect(single.map((s) => s.run)).toEqual(plain.map((s) => s.run));
+      for (const [i, s] of single.entries()) {
+        const p = plain[i];
+        expect(s.settings).toEqual(s.run === 'stage1' ? { ...p?.settings, singleClip: 0.5 } : p?.settings);
+        if (s.run === 'stage1') expect(s.label).toBe('Stage 1 DPO, 50% of its pairs also with the anchor alone');
+        expect(validateTrainConfig({ ...defaultTrainConfig(s.stage), ...s.settings }).stage).toBe(s.stage);
+      }
+      expect(studySteps(recipe, { worlds: 16, singleClip: 0 })).toEqual(plain);
+    }
+  });
+});
+
+describe('stepChange', () => {
+  it('names the first setting a run was trained with that the step asks otherwise; data settings count when the step leaves them off', () => {
+    const step = studySteps('spread', { worlds: 16, singleClip: 0.5 })[3]?.settings ?? {};
+    expect(stepChange({ lr: 2e-4, epochs: 1, singleClip: 0.5 }, step)).toBeNull();
+    // Made without single-clip pairs (or before they existed): not this step.
+    expect(stepChange({ lr: 2e-4, epochs: 1 }, step)).toEqual({ key: 'singleClip', had: 0, want: 0.5 });
+    expect(stepChange({ lr: 2e-4, epochs: 1, singleClip: 0.25 }, step)).toEqual({ key: 'singleClip', had: 0.25, want: 0.5 });
+    expect(stepChange({ lr: 1e-3, epochs: 1, singleClip: 0.5 }, step)).toEqual({ key: 'lr', had: 1e-3, want: 2e-4 });
+    // The other way round: a run with a setting the step leaves off.
+    expect(stepChange({ lr: 2e-4, epochs: 1, replay: 1 }, { lr: 2e-4, epochs: 1 })).toEqual({ key: 'replay', had: 1, want: 0 });
+    expect(stepChange({ lr: 2e-4, epochs: 1, keepSlots: true }, { lr: 2e-4, epochs: 1 })).toEqual({ key: 'keepSlots', had: true, want: false });
+    // Settings the step does not set and that are not data settings are the run's own business.
+    expect(stepChange({ lr: 2e-4, epochs: 1, beta: 0.5 }, { lr: 2e-4, epochs: 1 })).toBeNull();
+    expect(stepChange(undefined, {})).toBeNull();
+  });
+});
+
 describe('stepFlags', () => {
   it('writes the settings as `longvpo train` flags, and nothing for the defaults', () => {
     expect(stepFlags({ compositeClips: 2, beta: 1e-4, lr: 1e-3, epochs: 1 })).toEqual(['--composite-clips', '2', '--beta', '0.0001', '--lr', '0.001', '--epochs', '1']);
@@ -61,6 +95,7 @@ describe('stepFlags', () => {
     expect(stepFlags({})).toEqual([]);
     expect(stepFlags({ compositeClips: 4, keepSlots: true, epochs: 1 })).toEqual(['--composite-clips', '4', '--keep-slots', '--epochs', '1']);
     expect(stepFlags({ keepSlots: false })).toEqual([]);
+    expect(stepFlags({ lr: 2e-4, singleClip: 0.5 })).toEqual(['--lr', '0.0002', '--single-clip', '0.5']);
   });
 
   it('gives SFT fewer epochs on more worlds: the default on one, about the same steps from two on, never under 4', () => {

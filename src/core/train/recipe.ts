@@ -13,6 +13,10 @@
 //   distinct clips repeated over them, the anchor in any slot; `keepSlots`): the cut composites put
 //   the anchor within four slots of the question, and the curriculum then read the end of a
 //   16-clip composite better than its start (docs/results.md, "A curriculum that keeps every slot").
+//
+// Any recipe's Stage 1 can also train a share of its pairs once more with the anchor alone
+// (`singleClip`, `reproduce --single-clip`): without it every Stage 1 pair is long, and the
+// single-clip probe fell 6 to 13 points (docs/results.md, "Single-clip pairs in Stage 1").
 import { type SequenceLayout, type TrainConfig, type TrainStage } from './config';
 import { sequenceLength } from './layout';
 import { words } from './tokenizer';
@@ -62,14 +66,17 @@ export const MAX_STUDY_WORLDS = 16;
  * The runs of a study, in training order. `worlds` training worlds (N× the triples) take fewer
  * DPO epochs: 3 on one world, never under 1; `quick` (a smoke run) one.
  */
-export function studySteps(recipe: Recipe, o: { worlds?: number; quick?: boolean } = {}): StudyStep[] {
+export function studySteps(recipe: Recipe, o: { worlds?: number; quick?: boolean; singleClip?: number } = {}): StudyStep[] {
   const epochs = o.quick ? 1 : Math.max(1, Math.round(3 / (o.worlds ?? 1)));
+  // Stage 1's share of single-clip pairs (0 or absent: none, the paper's).
+  const single: StepSettings = o.singleClip ? { singleClip: o.singleClip } : {};
+  const stage1Label = o.singleClip ? `Stage 1 DPO, ${Math.round(100 * o.singleClip)}% of its pairs also with the anchor alone` : 'Stage 1 DPO';
   const sft: StudyStep = { run: 'sft', stage: 'sft', init: null, settings: {}, label: 'SFT' };
   if (recipe === 'paper')
     return [
       sft,
       // A 5× learning rate and 3 epochs on one world (docs/results.md).
-      { run: 'stage1', stage: 'stage1', init: 'sft', settings: { lr: 1e-3, epochs }, label: 'Stage 1 DPO' },
+      { run: 'stage1', stage: 'stage1', init: 'sft', settings: { lr: 1e-3, epochs, ...single }, label: stage1Label },
       { run: 'stage2', stage: 'stage2', init: 'stage1', settings: {}, label: 'Stage 2 DPO' },
     ];
   const steps: StudyStep[] = [sft];
@@ -80,7 +87,7 @@ export function studySteps(recipe: Recipe, o: { worlds?: number; quick?: boolean
     steps.push({ run, stage: 'stage1', init, settings: { compositeClips: clips, ...(spread && { keepSlots: true }), beta: 1e-4, lr: 1e-3, epochs }, label: spread ? `supervised on ${clips} clips over every slot` : `supervised on ${clips}-clip composites` });
     init = run;
   }
-  steps.push({ run: 'stage1', stage: 'stage1', init, settings: { lr: 2e-4, epochs }, label: 'Stage 1 DPO' });
+  steps.push({ run: 'stage1', stage: 'stage1', init, settings: { lr: 2e-4, epochs, ...single }, label: stage1Label });
   steps.push({ run: 'stage2', stage: 'stage2', init: 'stage1', settings: { epochs: 1, replay: 1 }, label: 'Stage 2 DPO with Stage 1 replay' });
   return steps;
 }
@@ -94,8 +101,29 @@ export function stepFlags(s: StepSettings): string[] {
     ['--lr', s.lr],
     ['--epochs', s.epochs],
     ['--replay', s.replay],
+    ['--single-clip', s.singleClip],
   ];
   return flags.flatMap(([flag, v]) => (v === undefined ? [] : v === true ? [flag] : [flag, String(v)]));
+}
+
+/** The data settings a step may change, and their value when a run's config leaves them out (off). */
+const DATA_SETTINGS_OFF = { compositeClips: 0, keepSlots: false, singleClip: 0, replay: 0 } as const satisfies StepSettings;
+
+/**
+ * The first setting a run was trained with that its study step now asks otherwise, or null. Every
+ * setting the step sets is compared, and the data settings (cut, kept slots, single-clip pairs,
+ * replay) whether or not it sets them: a run made with one does not stand for a step without it,
+ * nor the other way round. A setting a run's config predates reads as off.
+ */
+export function stepChange(config: Partial<Record<keyof StepSettings, unknown>> | undefined, settings: StepSettings): { key: keyof StepSettings; had: unknown; want: unknown } | null {
+  const off: StepSettings = DATA_SETTINGS_OFF;
+  const keys = new Set([...Object.keys(settings), ...Object.keys(off)] as (keyof StepSettings)[]);
+  for (const key of keys) {
+    const had = config?.[key] ?? off[key] ?? 0;
+    const want = settings[key] ?? off[key] ?? 0;
+    if (had !== want) return { key, had, want };
+  }
+  return null;
 }
 
 type ContextTriple = { clips: readonly unknown[]; question: string; chosen: string; rejected: string };

@@ -58,6 +58,7 @@ export function ReproducePanel() {
   const [worlds, setWorlds] = useState(1);
   // Kept as typed: a value out of range is refused by name when clicked, not silently changed.
   const [firstWorld, setFirstWorld] = useState(String(defaultFirstWorld('small')));
+  const [singleClip, setSingleClip] = useState(0);
   // After a reload, the stored study's world and layout, so clicking again continues it rather
   // than starting over; the choices wait (disabled) until they are read.
   const [loaded, setLoaded] = useState(false);
@@ -72,6 +73,7 @@ export function ReproducePanel() {
         setSftQuestions(stored.sftQuestions);
         setWorlds(stored.worlds);
         setFirstWorld(String(stored.firstWorld));
+        setSingleClip(stored.singleClip);
       })
       // No storage (the studio says so elsewhere): the defaults.
       .catch(() => undefined)
@@ -89,7 +91,7 @@ export function ReproducePanel() {
     <section className="card" aria-labelledby="reproduce-title">
       <h2 id="reproduce-title">Reproduce LongVPO</h2>
       <p className="muted">
-        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (first world’s seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did, and the study can train on several demo worlds (seeds 42, 43, …, or from the First world on), each generated, imported and synthesized apart; changing either starts the runs over too. One world is too few for the LongVPO effect: it appeared on sixteen full worlds with object tokens and the curriculum (docs/results.md), a study of several hours here. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md). The spread recipe makes those two steps on composites that keep every slot, two and then four clips repeated over them, so the anchor sits at every distance from the question (about 1.5× the curriculum’s time; it keeps the positions even, with a smaller gain: docs/results.md). The evaluations use the probe settings below (Lengths, Anchors): 240 anchors resolve the best − worst position gap to about 4 points instead of 8, each evaluation taking about four times as long; changing them evaluates again and keeps the trained runs.
+        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (first world’s seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did, and the study can train on several demo worlds (seeds 42, 43, …, or from the First world on), each generated, imported and synthesized apart; changing either starts the runs over too. One world is too few for the LongVPO effect: it appeared on sixteen full worlds with object tokens and the curriculum (docs/results.md), a study of several hours here. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md). The spread recipe makes those two steps on composites that keep every slot, two and then four clips repeated over them, so the anchor sits at every distance from the question (about 1.5× the curriculum’s time; it keeps the positions even, with a smaller gain: docs/results.md). Single-clip pairs train a share of Stage 1’s pairs once more with the anchor alone, so the study’s Stage 1 keeps the single-clip skill (docs/results.md); changing the share trains Stage 1 and Stage 2 again and keeps the runs before them. The evaluations use the probe settings below (Lengths, Anchors): 240 anchors resolve the best − worst position gap to about 4 points instead of 8, each evaluation taking about four times as long; changing them evaluates again and keeps the trained runs.
       </p>
       <div className="row">
         <Choice id="r-size" label="World" value={size} options={SIZES} disabled={locked} onChange={setSize} />
@@ -169,7 +171,23 @@ export function ReproducePanel() {
           title={`The demo seed of the first training world (reproduce --seed): the training worlds are it, it + 1, …, and the held-out world is it + 1000. Another value is another draw of the whole study (docs/results.md reports several). Changing it starts the runs over; the library must hold no other demo worlds.`}
           onChange={(e) => setFirstWorld(e.target.value)}
         />
-        <button type="button" disabled={locked} onClick={() => void reproduce(size, { layout, recipe, sftQuestions, worlds, firstWorld: Number(firstWorld) })}>
+        <label htmlFor="r-single-clip">Single-clip pairs</label>
+        <input
+          id="r-single-clip"
+          type="number"
+          min={0}
+          max={1}
+          step={0.25}
+          value={singleClip}
+          disabled={locked}
+          style={{ width: '5em' }}
+          title="Share of Stage 1's pairs trained once more with the anchor alone (reproduce --single-clip; Train → Single-clip pairs). 0 is the paper's: every Stage 1 pair is long, and the single-clip probe fell 6 to 13 points; 0.5 kept it within 2 points of SFT (docs/results.md, “Single-clip pairs in Stage 1”). Changing it trains Stage 1 and Stage 2 again; the runs before them are kept."
+          onChange={(e) => {
+            const v = Number(e.target.value);
+            if (Number.isFinite(v)) setSingleClip(Math.min(1, Math.max(0, v)));
+          }}
+        />
+        <button type="button" disabled={locked} onClick={() => void reproduce(size, { layout, recipe, sftQuestions, worlds, firstWorld: Number(firstWorld), singleClip })}>
           Reproduce LongVPO
         </button>
         {state.running ? (
@@ -184,7 +202,7 @@ export function ReproducePanel() {
             const st = state.steps[s] ?? 'waiting';
             return (
               <li key={s} data-state={st} data-testid={`reproduce-${s}`}>
-                <span aria-hidden="true">{MARK[st]}</span> {stepLabel(s, recipe)} <span className="muted">{st === 'kept' ? 'kept from before' : st}</span>
+                <span aria-hidden="true">{MARK[st]}</span> {stepLabel(s, recipe, singleClip)} <span className="muted">{st === 'kept' ? 'kept from before' : st}</span>
               </li>
             );
           })}
