@@ -10,34 +10,60 @@
 //
 // LENGTH=16 by default (LENGTH=1, where there is no position to compare, prints the accuracy change
 // alone: the acceptance's single-clip line); DRAWS=2000. Prints JSON and a table; needs per-item results with positions
-// (evaluations written from 2026-12-07 on).
+// (evaluations written from 2026-12-07 on). Where every file also holds the Stage 2 probe's
+// per-item results, it prints each file's Stage 2 probe change against the first too (full video
+// and cited scenes, paired: the acceptance's Stage 2 line); LENGTH=stage2 prints that alone, for
+// files whose main probes differ (e.g. a 240-anchor Stage 1 file and a default Stage 2 eval.json:
+// the Stage 2 probe does not depend on the anchors asked).
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { formatGain, pairedGainsBy, signedInterval, type PerItem } from '../src/core/eval/compare';
+import { formatGain, pairedGains, pairedGainsBy, signedInterval, type PerItem } from '../src/core/eval/compare';
 import type { PairedDifference } from '../src/core/eval/stats';
 import { formatGap, formatGapChange, positionGap, positionGapChange } from '../src/core/eval/positionGap';
 
 it('position gap of evaluation files', () => {
   const files = (process.env.EVALS ?? '').split(',').filter(Boolean);
   if (files.length === 0) throw new Error('Set EVALS=a/eval.json,b/eval.json (the first is the baseline).');
-  const length = Number(process.env.LENGTH ?? 16);
+  const stage2Only = process.env.LENGTH === 'stage2';
+  const length = stage2Only ? 0 : Number(process.env.LENGTH ?? 16);
   const draws = Number(process.env.DRAWS ?? 2000);
-  const perItems = files.map((f) => {
-    const e = JSON.parse(readFileSync(f, 'utf8')) as { per_item?: PerItem };
-    if (!e.per_item?.bucket) throw new Error(`${f} has no per-item positions: evaluate it again with this version of \`longvpo eval\`.`);
+  const evals = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as { per_item?: PerItem; stage2?: { per_item?: PerItem } });
+  const perItems = evals.map((e, i) => {
+    if (stage2Only) return e.per_item as PerItem;
+    if (!e.per_item?.bucket) throw new Error(`${files[i]} has no per-item positions: evaluate it again with this version of \`longvpo eval\`.`);
     return e.per_item;
   });
+  // The Stage 2 probe (full video / cited scenes), paired against the first file, when every file has it.
+  const stage2 = evals.every((e) => e.stage2?.per_item)
+    ? evals.slice(1).map((e, i) => {
+        const g = pairedGains(evals[0]?.stage2?.per_item, e.stage2?.per_item);
+        if (!g) throw new Error(`${files[i + 1]} scored other Stage 2 probe items than ${files[0]} (another held-out world or probe version).`);
+        return g;
+      })
+    : null;
+  if (stage2Only && !stage2) throw new Error('LENGTH=stage2: every file must hold the Stage 2 probe\'s per-item results (stage2.per_item).');
+  const printStage2 = (): void => {
+    if (!stage2) return;
+    console.log(`\n| file | Stage 2 probe change against the first: full video [95%], p | cited scenes [95%], p |\n|---|---|---|`);
+    stage2.forEach((g, i) => console.log(`| ${files[i + 1]} | ${formatGain(g.full)} | ${formatGain(g.cited)} |`));
+  };
   const atLength = (key: (p: PerItem, i: number) => string) => (p: PerItem, i: number) => (p.group[i] === length ? key(p, i) : undefined);
   const overallChange = (p: PerItem): PairedDifference => {
     const overall = pairedGainsBy(perItems[0], p, atLength(() => 'all'))?.all;
     if (!overall) throw new Error(`Every file must score the same ${length}-clip probe items as the first (same held-out world, lengths, anchors and probe version).`);
     return overall;
   };
+  if (stage2Only) {
+    console.log(JSON.stringify({ stage2 }, null, 2));
+    printStage2();
+    return;
+  }
   if (length === 1) {
     const changes = perItems.slice(1).map(overallChange);
-    console.log(JSON.stringify({ length, accuracy: changes }, null, 2));
+    console.log(JSON.stringify({ length, accuracy: changes, stage2 }, null, 2));
     console.log(`\n| file | accuracy change against the first at 1 clip [95%], p |\n|---|---|`);
     changes.forEach((c, i) => console.log(`| ${files[i + 1]} | ${formatGain(c)} |`));
+    printStage2();
     return;
   }
   const gaps = perItems.map((p) => positionGap(p, length, { draws }));
@@ -60,9 +86,10 @@ it('position gap of evaluation files', () => {
     if (!byPosition) throw new Error('Every file must score the same probe items as the first (same held-out world, lengths, anchors and probe version).');
     return { overall, by_position: Array.from({ length: buckets }, (_, b) => byPosition[String(b)] as PairedDifference) };
   });
-  console.log(JSON.stringify({ length, draws, gaps, changes, accuracy }, null, 2));
+  console.log(JSON.stringify({ length, draws, gaps, changes, accuracy, stage2 }, null, 2));
   console.log(`\n| file | ${length} clips by position | gap (noise alone; p) | gap [95%] | change against the first [95%] |\n|---|---|---|---|---|`);
   for (const r of rows) console.log(`| ${r.file} | ${r.by_position?.join(' / ')} | ${r.gap} | [${r.gap_ci95?.join(', ')}] | ${r.change_vs_first ?? '—'} |`);
   console.log(`\n| file | accuracy change against the first at ${length} clips [95%], p | by position (first → last) |\n|---|---|---|`);
   accuracy.forEach((a, i) => console.log(`| ${files[i + 1]} | ${formatGain(a.overall)} | ${a.by_position.map((d) => signedInterval(d.difference, d.ci95)).join(' / ')} |`));
+  printStage2();
 });
