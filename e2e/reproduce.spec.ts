@@ -70,6 +70,19 @@ test('one click runs the whole study; after a reload it continues with the finis
   await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
   await expect(page.getByTestId('reproduce-hidden-stage2')).toHaveAttribute('data-state', 'kept', { timeout: 120_000 });
   for (const step of ['stage2-data', 'stage2', 'eval-stage2']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept');
+  // The acceptance, line by line, for the study's runs: four verdicts, the long and single-clip
+  // lines the paired table's own Stage 1 − SFT numbers, every line with data (the study evaluated
+  // 1 and 16 clips and the Stage 2 probe on each run).
+  const acceptance = page.getByRole('table', { name: 'The LongVPO effect, line by line' });
+  await expect(acceptance.locator('tbody tr')).toHaveCount(4);
+  const studyStage1 = (await storeRecords<StudyRun>(page, 'runs')).find((r) => r.stage === 'stage1' && r.status === 'done');
+  await expect(page.getByLabel('Stage 1 run', { exact: true })).toHaveValue(studyStage1?.id ?? 'missing');
+  for (const line of ['long', 'gap', 'single', 'stage2']) await expect(page.getByTestId(`acceptance-${line}`)).toHaveAttribute('data-verdict', /^(met|unresolved|not met)$/);
+  for (const line of ['long', 'single']) {
+    const measured = ((await page.getByTestId(`acceptance-${line}`).locator('td').nth(1).textContent()) ?? '').replace(/ \(n = \d+\)$/, '');
+    expect(measured).toMatch(/^[+−]\d+\.\d \[[+−]\d+\.\d, [+−]\d+\.\d\]$/);
+    await expect(page.getByTestId(`paired-${studyStage1?.id}`)).toContainText(measured);
+  }
   // Anchors out of range are refused before anything runs; other anchors make every evaluation
   // again at that size, the trained runs kept.
   await page.getByLabel('Anchors', { exact: true }).fill('0');

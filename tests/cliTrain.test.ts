@@ -131,12 +131,19 @@ describe('longvpo reproduce', () => {
       expect(r.data.world_seed).toBe(1007); // evaluated on the held-out world only
     }
     expect(first.stdout).toMatch(/\| sft \| [\d.]+ \[/);
+    // The acceptance, line by line: the long line at the longest length asked (4 here), its number
+    // the paired gain's; every line has data (the Stage 2 probe too), and the table prints them.
+    const { acceptance } = comparison as unknown as { acceptance: { line: string; verdict: string; value: { difference?: number } | null }[] };
+    expect(acceptance.map((a) => a.line)).toEqual(['long', 'gap', 'single', 'stage2']);
+    for (const a of acceptance) expect(['met', 'unresolved', 'not met']).toContain(a.verdict);
+    expect(first.stdout).toMatch(/The acceptance, line by line \(\d of 4 lines met\):\n- (met|unresolved|not met): Stage 1 raises SFT's accuracy at 4 clips by ≥ 10 points: [+−]\d+\.\d \[/);
     // The gain of Stage 1 over SFT is paired on the same items: its n is the length's n, and its
     // difference is the difference of the two accuracies.
     const full = comparison as unknown as { runs: Record<string, { by_length: Record<string, number>; n: Record<string, number>; per_item: { correct: string; group: number[] } }>; gains: { stage1_vs_sft: Record<string, { n: number; difference: number; ci95: [number, number]; p: number }> } };
     for (const l of ['1', '4']) {
       const g = full.gains.stage1_vs_sft[l]!;
       expect(g.n).toBe(full.runs.sft!.n[l]);
+      if (l === '4') expect(acceptance[0]?.value?.difference).toBe(g.difference);
       expect(g.difference).toBeCloseTo(full.runs.stage1!.by_length[l]! - full.runs.sft!.by_length[l]!, 9);
       expect(g.ci95[0]).toBeLessThanOrEqual(g.difference);
       expect(g.ci95[1]).toBeGreaterThanOrEqual(g.difference);

@@ -6,6 +6,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { acceptanceLines, acceptanceSummary } from '../core/eval/acceptance';
 import { formatGain, pairedGains } from '../core/eval/compare';
 import { formatGap, formatGapChange, gapLength as gapLengthOf, positionGap, positionGapChange } from '../core/eval/positionGap';
 import { PROBE_DEFAULTS } from '../core/eval/probe';
@@ -186,7 +187,15 @@ export function reproduceCommand(ctx: CliContext): Command {
         vs_sft: vsSft,
         position_gap: positionGaps,
       };
-      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, single_clip: o.singleClip ?? 0, layout, stage1_clips: slots, probe_anchors: size.maxAnchors, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
+      // The issue's four lines, each with its verdict (docs/evaluation.md, "The acceptance, line by line").
+      const acceptance = acceptanceLines({
+        sft: pick(byName, 'sft').per_item,
+        stage1: pick(byName, 'stage1').per_item,
+        stage1Stage2Probe: pick(byName, 'stage1').stage2?.per_item,
+        stage2Stage2Probe: pick(byName, 'stage2').stage2?.per_item,
+        lengths: o.lengths.split(','),
+      });
+      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, single_clip: o.singleClip ?? 0, layout, stage1_clips: slots, probe_anchors: size.maxAnchors, acceptance, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(pick(byName, 'sft').by_length);
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
@@ -218,6 +227,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         lines.push(`Position gap, Stage 1 − SFT, paired [95% CI, questions resampled]: ${formatGapChange(positionGaps.stage1_vs_sft)}`);
       } else if (gapLength > 1) lines.push(`No position gap at ${gapLength} clips: an evaluation was written before positions were kept with its per-item results. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
       if (gains.stage2_probe_stage2_vs_stage1) lines.push(`Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_probe_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_probe_stage2_vs_stage1.cited)}`);
+      lines.push('', `The acceptance, line by line (${acceptanceSummary(acceptance)}):`, ...acceptance.map((a) => `- ${a.verdict}: ${a.asked}: ${a.measured}${a.note ? ` (${a.note})` : ''}`));
       process.stdout.write(lines.join('\n') + '\n');
       note(`reproduce: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${join(o.out, 'comparison.json')}`, o.quiet);
     });

@@ -151,6 +151,11 @@ export async function storedReproduce(): Promise<{ size: DemoSize; layout: Seque
   return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored', worlds: current.worlds ?? 1, firstWorld: current.firstWorld ?? defaultFirstWorld(current.size), singleClip: current.singleClip ?? 0 } : null;
 }
 
+/** The stored study's run of each recipe step (sft, stage1, stage2, …) by name: the Evaluate page's acceptance defaults to them. */
+export async function studyRunIds(): Promise<Partial<Record<string, string>>> {
+  return (await getSetting(await studioDb(), 'reproduce'))?.runs ?? {};
+}
+
 /** The demo seed of a study's first training world unless one is chosen: the size's (42). */
 export function defaultFirstWorld(size: DemoSize): number {
   return DEMO_SIZES[size].config.seed ?? DEFAULT_WORLD_CONFIG.seed;

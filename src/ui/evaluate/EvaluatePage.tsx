@@ -8,7 +8,7 @@ import type { RunRecord } from '../../storage/schema';
 import type { EvalResult } from '../../workers/evalHandlers';
 import { ProgressBar } from '../common/ProgressBar';
 import { AccuracyChart } from './AccuracyChart';
-import { LookingTable, PairedChanges, ReadingTable } from './PairedTables';
+import { AcceptanceTable, LookingTable, PairedChanges, ReadingTable } from './PairedTables';
 import { ReproducePanel } from './ReproducePanel';
 
 const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}`);
@@ -232,6 +232,7 @@ export function EvaluatePage() {
           </table>
         )}
         <PairedChanges evaluated={evaluated} lengths={lengths} />
+        <AcceptanceTable evaluated={evaluated} lengths={lengths} />
         <LookingTable evaluated={evaluated} lengths={lengths} />
         <ReadingTable evaluated={evaluated} lengths={lengths} />
         {evaluated.length > 0 ? (

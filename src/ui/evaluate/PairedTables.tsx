@@ -1,9 +1,12 @@
 // The Evaluate page's paired tables (issue #13): each run against a baseline, and each run against
 // its own blind and anchor-hidden scores, on the same probe items.
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { acceptanceLines, acceptanceSummary, type Verdict } from '../../core/eval/acceptance';
 import { formatGain, pairedGains, perItem, signedInterval, type PerItem } from '../../core/eval/compare';
 import { gapLength, positionGap, positionGapChange, type PositionGap, type PositionGapChange } from '../../core/eval/positionGap';
 import { anchorHiddenEvaluationOf, blindEvaluationOf } from '../../state/evalService';
+import { studyRunIds } from '../../state/reproduceService';
+import { useStudio } from '../../state/store';
 import type { RunRecord } from '../../storage/schema';
 import type { EvalResult } from '../../workers/evalHandlers';
 
@@ -264,4 +267,88 @@ export function LookingTable({ evaluated, lengths }: { evaluated: readonly Evalu
 /** The anchor-hidden baseline per run (seeing − anchor hidden, paired on the same items). */
 export function ReadingTable({ evaluated, lengths }: { evaluated: readonly Evaluated[]; lengths: string[] }) {
   return <BaselineTable evaluated={evaluated} lengths={lengths} kind={BASELINES.hidden} />;
+}
+
+const VERDICT_MARK: Record<Verdict, string> = { met: '✓ met', unresolved: '? unresolved', 'not met': '✗ not met', 'no data': '— no data' };
+
+/**
+ * Issue #13's acceptance, line by line, for an SFT, a Stage 1 and a Stage 2 run (the Reproduce
+ * study's by default): the same verdicts `longvpo reproduce` writes (src/core/eval/acceptance.ts).
+ */
+export function AcceptanceTable({ evaluated, lengths }: { evaluated: readonly Evaluated[]; lengths: string[] }) {
+  const running = useStudio((s) => s.reproduce.running);
+  const [study, setStudy] = useState<Partial<Record<string, string>>>({});
+  useEffect(() => {
+    let live = true;
+    // Read again when a study stops: its runs may be new.
+    void studyRunIds()
+      .then((ids) => {
+        if (live) setStudy(ids);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [running]);
+  const [picked, setPicked] = useState<Partial<Record<'sft' | 'stage1' | 'stage2', string>>>({});
+  const choose = (stage: 'sft' | 'stage1' | 'stage2'): Evaluated | undefined => {
+    const of = evaluated.filter((e) => e.run.stage === stage);
+    return of.find((e) => e.id === picked[stage]) ?? of.find((e) => e.id === study[stage]) ?? of[of.length - 1];
+  };
+  const sft = choose('sft');
+  const stage1 = choose('stage1');
+  const stage2 = choose('stage2');
+  // The page re-renders on every progress tick: the gap's bootstrap runs again only when a result or the lengths change.
+  const [r0, r1, r2, asked] = [sft?.result, stage1?.result, stage2?.result, lengths.join(',')];
+  const lines = useMemo(
+    () => (r0 && r1 ? acceptanceLines({ sft: probePerItem(r0), stage1: probePerItem(r1), stage1Stage2Probe: r1.stage2PerItem ?? undefined, stage2Stage2Probe: r2?.stage2PerItem ?? undefined, lengths: asked.split(',') }) : null),
+    [r0, r1, r2, asked],
+  );
+  if (!sft || !stage1 || !lines) return null;
+  const select = (stage: 'sft' | 'stage1' | 'stage2', label: string, value: Evaluated | undefined) => (
+    <>
+      <label htmlFor={`acceptance-${stage}`}>{label}</label>{' '}
+      <select id={`acceptance-${stage}`} value={value?.id ?? ''} onChange={(e) => setPicked({ ...picked, [stage]: e.target.value })}>
+        {value ? null : <option value="">none evaluated</option>}
+        {evaluated
+          .filter((e) => e.run.stage === stage)
+          .map((e) => (
+            <option key={e.id} value={e.id}>
+              {e.id}
+            </option>
+          ))}
+      </select>{' '}
+    </>
+  );
+  return (
+    <>
+      <h3>The LongVPO effect, line by line</h3>
+      <p className="muted">
+        The four lines the studio is measured by (docs/evaluation.md, “The acceptance, line by line”), on the same probe items: {acceptanceSummary(lines)}. A threshold is read on the paired change itself, the gap and Stage 2 lines on their 95% intervals. {select('sft', 'SFT run', sft)}
+        {select('stage1', 'Stage 1 run', stage1)}
+        {select('stage2', 'Stage 2 run', stage2)}
+      </p>
+      <table className="results" aria-label="The LongVPO effect, line by line">
+        <thead>
+          <tr>
+            <th>asked</th>
+            <th>measured [95%]</th>
+            <th>verdict</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l) => (
+            <tr key={l.line} data-testid={`acceptance-${l.line}`} data-verdict={l.verdict}>
+              <td>{l.asked}</td>
+              <td>{l.measured}</td>
+              <td>
+                {VERDICT_MARK[l.verdict]}
+                {l.note ? <span className="muted"> — {l.note}</span> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
 }

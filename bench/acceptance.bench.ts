@@ -1,0 +1,35 @@
+// Issue #13's acceptance, line by line (src/core/eval/acceptance.ts), from evaluation files made
+// apart from `reproduce` (which writes the same lines into comparison.json): the larger probes of
+// docs/results.md are one file per length, so SFT and Stage 1 come as lists paired in order, and
+// each line is read from the first pair that has its data.
+//
+//   SFT=S/runs/sft/eval-240-16.json,S/runs/sft/eval-240-1.json \
+//   STAGE1=S/runs/stage1/eval-240-16.json,S/runs/stage1/eval-240-1.json \
+//   STAGE2=S/runs/stage2/eval.json npm run bench:acceptance
+//
+// The Stage 2 line pairs STAGE2's Stage 2 probe with the first STAGE1 file's (the Stage 2 probe
+// does not depend on the lengths or anchors asked). DRAWS=2000. Prints JSON and a table.
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { acceptanceLines, acceptanceSummary, type AcceptanceLine } from '../src/core/eval/acceptance';
+import type { PerItem } from '../src/core/eval/compare';
+
+type EvalFile = { by_length: Record<string, number>; per_item?: PerItem; stage2?: { per_item?: PerItem } | null };
+
+it('acceptance lines of evaluation files', () => {
+  const list = (name: string): string[] => (process.env[name] ?? '').split(',').filter(Boolean);
+  const [sftFiles, stage1Files, stage2Files] = [list('SFT'), list('STAGE1'), list('STAGE2')];
+  if (sftFiles.length === 0 || sftFiles.length !== stage1Files.length) throw new Error('Set SFT=a.json[,…] and STAGE1=b.json[,…], as many of each, paired in order (and optionally STAGE2=c.json).');
+  const read = (f: string): EvalFile => JSON.parse(readFileSync(f, 'utf8')) as EvalFile;
+  const stage2 = stage2Files[0] ? read(stage2Files[0]) : undefined;
+  const draws = Number(process.env.DRAWS ?? 2000);
+  const perPair = sftFiles.map((f, i) => {
+    const [a, b] = [read(f), read(stage1Files[i] as string)];
+    return acceptanceLines({ sft: a.per_item, stage1: b.per_item, stage1Stage2Probe: b.stage2?.per_item, stage2Stage2Probe: stage2?.stage2?.per_item, lengths: Object.keys(a.by_length), draws });
+  });
+  const lines: AcceptanceLine[] = (perPair[0] ?? []).map((first, k) => perPair.map((p) => p[k] as AcceptanceLine).find((l) => l.verdict !== 'no data') ?? first);
+  expect(lines).toHaveLength(4);
+  console.log(JSON.stringify({ sft: sftFiles, stage1: stage1Files, stage2: stage2Files[0] ?? null, lines }, null, 2));
+  console.log(`\n${acceptanceSummary(lines)}\n\n| line | asked | measured [95%] | verdict |\n|---|---|---|---|`);
+  for (const l of lines) console.log(`| ${l.line} | ${l.asked} | ${l.measured} | ${l.verdict}${l.note ? ` (${l.note})` : ''} |`);
+});

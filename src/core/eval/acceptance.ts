@@ -1,0 +1,112 @@
+// Issue #13's acceptance, line by line, from a study's paired evaluations: Stage 1 over SFT at 16
+// clips (≥ 10 points), the best − worst anchor position gap at 16 clips (shrinks), Stage 1 over
+// SFT at one clip (within 2 points), and Stage 2 over Stage 1 on the Stage 2 probe (improves).
+// The same verdicts for `longvpo reproduce` (comparison.json `acceptance`) and the Evaluate page,
+// so no one has to judge a draw by hand (docs/evaluation.md, "The acceptance, line by line").
+import { pairedGains, signedInterval, type PerItem } from './compare';
+import { formatGapChange, gapLength, positionGapChange, type PositionGapChange } from './positionGap';
+import type { PairedDifference } from './stats';
+
+/** The issue's thresholds, as accuracy fractions. */
+export const ACCEPTANCE_THRESHOLDS = {
+  /** Stage 1 − SFT at 16 clips, at least. */
+  longGain: 0.1,
+  /** Stage 1 − SFT at one clip, at least (a loss of at most 2 points). */
+  singleClip: -0.02,
+} as const;
+
+/**
+ * met: the line holds (the thresholds on the point estimate; the gap and Stage 2 lines on a 95%
+ * interval that excludes no change). unresolved: the interval holds no change. not met: the point
+ * estimate misses the threshold, or the interval shows the other direction. no data: the
+ * evaluations lack the length, positions or Stage 2 probe, or scored different items.
+ */
+export type Verdict = 'met' | 'unresolved' | 'not met' | 'no data';
+
+export type AcceptanceLineId = 'long' | 'gap' | 'single' | 'stage2';
+
+export interface AcceptanceLine {
+  line: AcceptanceLineId;
+  /** What the issue asks, in words. */
+  asked: string;
+  /** The measurement with its 95% interval (points), or '—'. */
+  measured: string;
+  verdict: Verdict;
+  /** Why this verdict, when the measurement alone does not say (noise, a missing evaluation). */
+  note: string;
+  /** The numbers behind it (accuracy fractions), for JSON. */
+  value: PairedDifference | PositionGapChange | null;
+}
+
+export interface AcceptanceInput {
+  /** The probe's per-item results of SFT and Stage 1 (the same items). */
+  sft?: PerItem;
+  stage1?: PerItem;
+  /** The Stage 2 probe's per-item results (full / cited) of Stage 1 and Stage 2. */
+  stage1Stage2Probe?: PerItem;
+  stage2Stage2Probe?: PerItem;
+  /** The probe lengths evaluated: the long line is read at 16 clips, or the longest. */
+  lengths: readonly (number | string)[];
+  /** Bootstrap draws of the gap (default 2000). */
+  draws?: number;
+}
+
+/** A threshold in whole points, with a true minus sign: 0.1 → "10", −0.02 → "−2". */
+const points = (x: number): string => `${x < 0 ? '−' : ''}${Math.abs(100 * x).toFixed(0)}`;
+
+/** The four lines, in the issue's order. */
+export function acceptanceLines(input: AcceptanceInput): AcceptanceLine[] {
+  const long = gapLength(input.lengths);
+  const gains = pairedGains(input.sft, input.stage1);
+  const unpaired = input.sft && input.stage1 && !gains ? 'SFT and Stage 1 scored different probe items (another held-out world, lengths, anchors or probe version): evaluate both again with the same settings.' : '';
+  const missing = (what: string): string => unpaired || `No ${what}: evaluate SFT and Stage 1 on the held-out probe with it.`;
+
+  const threshold = (line: 'long' | 'single', length: number, at: number, asked: string): AcceptanceLine => {
+    const d = gains?.[String(length)];
+    if (!d || (line === 'long' && length <= 1)) return { line, asked, measured: '—', verdict: 'no data', note: missing(line === 'long' ? 'length above one clip' : 'one-clip length'), value: null };
+    const met = d.difference >= at - 1e-12;
+    const note = met ? (d.ci95[0] < at ? `the interval reaches below ${points(at)}` : '') : d.ci95[1] >= at ? `the interval reaches ${points(at)}` : '';
+    return { line, asked, measured: `${signedInterval(d.difference, d.ci95)} (n = ${d.n})`, verdict: met ? 'met' : 'not met', note, value: d };
+  };
+
+  const gapLine = (): AcceptanceLine => {
+    const asked = `Stage 1 shrinks the best − worst anchor position gap at ${long} clips`;
+    const c = long > 1 ? positionGapChange(input.sft, input.stage1, long, { draws: input.draws }) : undefined;
+    if (!c) return { line: 'gap', asked, measured: '—', verdict: 'no data', note: missing(`${long}-clip evaluation with positions`), value: null };
+    const verdict: Verdict = c.ci95[1] < 0 ? 'met' : c.ci95[0] > 0 ? 'not met' : 'unresolved';
+    // SFT's own gap within what shuffled positions give: there is nothing the probe can see shrink.
+    const flat = c.first.p >= 0.05 ? `SFT's gap is within noise (shuffled positions reach ${(100 * c.first.noise95).toFixed(1)}; p = ${c.first.p.toFixed(2)}): there is no gap to shrink` : '';
+    const note = verdict === 'unresolved' ? flat || 'the interval holds no change' : verdict === 'not met' ? 'the gap widens' : '';
+    return { line: 'gap', asked, measured: formatGapChange(c), verdict, note, value: c };
+  };
+
+  const stage2Line = (): AcceptanceLine => {
+    const asked = 'Stage 2 improves the Stage 2 probe (full video) over Stage 1';
+    const g = pairedGains(input.stage1Stage2Probe, input.stage2Stage2Probe)?.full;
+    if (!g)
+      return {
+        line: 'stage2',
+        asked,
+        measured: '—',
+        verdict: 'no data',
+        note: input.stage1Stage2Probe && input.stage2Stage2Probe ? 'Stage 1 and Stage 2 scored different Stage 2 probe items: evaluate both on the same held-out world.' : 'No Stage 2 probe: evaluate Stage 1 and Stage 2 on the held-out world.',
+        value: null,
+      };
+    const verdict: Verdict = g.ci95[0] > 0 ? 'met' : g.ci95[1] < 0 ? 'not met' : 'unresolved';
+    return { line: 'stage2', asked, measured: `${signedInterval(g.difference, g.ci95)} (n = ${g.n})`, verdict, note: verdict === 'unresolved' ? 'the interval holds no change' : '', value: g };
+  };
+
+  return [
+    threshold('long', long, ACCEPTANCE_THRESHOLDS.longGain, `Stage 1 raises SFT's accuracy at ${long} clips by ≥ ${points(ACCEPTANCE_THRESHOLDS.longGain)} points`),
+    gapLine(),
+    threshold('single', 1, ACCEPTANCE_THRESHOLDS.singleClip, `Stage 1 keeps one-clip accuracy within ${points(-ACCEPTANCE_THRESHOLDS.singleClip)} points of SFT (no loss of more)`),
+    stage2Line(),
+  ];
+}
+
+/** "met 3 of 4 (1 no data)" for a line of print. */
+export function acceptanceSummary(lines: readonly AcceptanceLine[]): string {
+  const met = lines.filter((l) => l.verdict === 'met').length;
+  const noData = lines.filter((l) => l.verdict === 'no data').length;
+  return `${met} of ${lines.length} lines met${noData ? ` (${noData} without data)` : ''}`;
+}
