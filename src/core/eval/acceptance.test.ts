@@ -4,7 +4,7 @@
 // single-clip loss fails that line and a 1-point one holds it; Stage 2 lines from the Stage 2
 // probe's own per-item results; missing or unpaired evaluations give "no data" with the fix.
 import { describe, expect, it } from 'vitest';
-import { acceptanceLines, acceptanceSummary } from './acceptance';
+import { acceptanceLines, acceptanceRun, acceptanceSummary } from './acceptance';
 import { pairedGains, perItem, type PerItem } from './compare';
 import type { ProbeItem } from './probe';
 import { mulberry32 } from '../world/random';
@@ -105,5 +105,26 @@ describe('acceptance lines', () => {
     expect(unpaired[0]?.note).toMatch(/^SFT and Stage 1 scored different probe items/);
     expect(unpaired[3]?.note).toMatch(/^Stage 1 and Stage 2 scored different Stage 2 probe items/);
     expect(acceptanceSummary(unpaired)).toBe('0 of 4 lines met (4 without data)');
+  });
+});
+
+describe('acceptanceRun', () => {
+  const runs = [
+    { id: 'sft-a', stage: 'sft' },
+    { id: 'stage1-plain', stage: 'stage1' },
+    { id: 'sft-b', stage: 'sft' },
+    { id: 'stage1-cut', stage: 'stage1', compositeClips: 4 },
+    { id: 'stage2-a', stage: 'stage2' },
+  ];
+  it('the run picked, else the study\'s, else the last evaluated; for Stage 1 not a curriculum step unless there is no other', () => {
+    expect(acceptanceRun(runs, 'sft')?.id).toBe('sft-b');
+    expect(acceptanceRun(runs, 'sft', undefined, 'sft-a')?.id).toBe('sft-a');
+    expect(acceptanceRun(runs, 'sft', 'sft-b', 'sft-a')?.id).toBe('sft-b');
+    expect(acceptanceRun(runs, 'stage1')?.id).toBe('stage1-plain');
+    expect(acceptanceRun(runs, 'stage1', 'stage1-cut')?.id).toBe('stage1-cut');
+    expect(acceptanceRun(runs.filter((r) => r.id !== 'stage1-plain'), 'stage1')?.id).toBe('stage1-cut');
+    // A picked or stored id of another stage, or gone, is not taken.
+    expect(acceptanceRun(runs, 'stage2', 'sft-a', 'gone')?.id).toBe('stage2-a');
+    expect(acceptanceRun([], 'stage2')).toBeUndefined();
   });
 });

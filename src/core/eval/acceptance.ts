@@ -104,6 +104,17 @@ export function acceptanceLines(input: AcceptanceInput): AcceptanceLine[] {
   ];
 }
 
+/**
+ * The run a line of the Evaluate page's acceptance reads for a stage: the one picked, else the
+ * Reproduce study's, else the last evaluated — for Stage 1 one not on cut composites (a
+ * curriculum step is a Stage 1 run too), unless there is no other.
+ */
+export function acceptanceRun<R extends { id: string; stage: string; compositeClips?: unknown }>(runs: readonly R[], stage: 'sft' | 'stage1' | 'stage2', picked?: string, study?: string): R | undefined {
+  const of = runs.filter((r) => r.stage === stage);
+  const plain = of.filter((r) => !(Number(r.compositeClips) > 0));
+  return of.find((r) => r.id === picked) ?? of.find((r) => r.id === study) ?? plain[plain.length - 1] ?? of[of.length - 1];
+}
+
 /** "met 3 of 4 (1 no data)" for a line of print. */
 export function acceptanceSummary(lines: readonly AcceptanceLine[]): string {
   const met = lines.filter((l) => l.verdict === 'met').length;

@@ -1,7 +1,7 @@
 // The Evaluate page's paired tables (issue #13): each run against a baseline, and each run against
 // its own blind and anchor-hidden scores, on the same probe items.
 import { useEffect, useMemo, useState } from 'react';
-import { acceptanceLines, acceptanceSummary, type Verdict } from '../../core/eval/acceptance';
+import { acceptanceLines, acceptanceRun, acceptanceSummary, type Verdict } from '../../core/eval/acceptance';
 import { formatGain, pairedGains, perItem, signedInterval, type PerItem } from '../../core/eval/compare';
 import { gapLength, positionGap, positionGapChange, type PositionGap, type PositionGapChange } from '../../core/eval/positionGap';
 import { anchorHiddenEvaluationOf, blindEvaluationOf } from '../../state/evalService';
@@ -291,9 +291,10 @@ export function AcceptanceTable({ evaluated, lengths }: { evaluated: readonly Ev
     };
   }, [running]);
   const [picked, setPicked] = useState<Partial<Record<'sft' | 'stage1' | 'stage2', string>>>({});
+  const runs = evaluated.map((e) => ({ id: e.id, stage: e.run.stage, compositeClips: e.run.config.compositeClips }));
   const choose = (stage: 'sft' | 'stage1' | 'stage2'): Evaluated | undefined => {
-    const of = evaluated.filter((e) => e.run.stage === stage);
-    return of.find((e) => e.id === picked[stage]) ?? of.find((e) => e.id === study[stage]) ?? of[of.length - 1];
+    const id = acceptanceRun(runs, stage, picked[stage], study[stage])?.id;
+    return evaluated.find((e) => e.id === id);
   };
   const sft = choose('sft');
   const stage1 = choose('stage1');
