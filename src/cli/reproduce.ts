@@ -194,6 +194,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         stage1Stage2Probe: pick(byName, 'stage1').stage2?.per_item,
         stage2Stage2Probe: pick(byName, 'stage2').stage2?.per_item,
         lengths: o.lengths.split(','),
+        gapChange: positionGaps.stage1_vs_sft ?? undefined,
       });
       const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, single_clip: o.singleClip ?? 0, layout, stage1_clips: slots, probe_anchors: size.maxAnchors, acceptance, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);

@@ -24,7 +24,8 @@ import { pauseTraining, refreshTraining, resumeTraining, startTraining } from '.
 import { defaultTrainForm } from './trainSlice';
 import { DEFAULT_MODEL, type SequenceLayout } from '../core/train/config';
 import type { SftQuestionForm } from '../core/train/sftSynthesis';
-import { longestTriple, stepChange, STUDY_RUNS, studySftEpochs, studySteps, type Recipe, type StepSettings, type StudyRun, type StudyStep } from '../core/train/recipe';
+import { longestTriple, stepChange, studySftEpochs, studySteps, type Recipe, type StepSettings, type StudyStep } from '../core/train/recipe';
+import { reproduceSteps, stepLabel, type ReproduceStep, type StepState } from './reproduceSteps';
 
 /** A step setting as the Train page names it, for the message when a study's run no longer fits its step. */
 const SETTING_NAMES: Record<keyof StepSettings, string> = {
@@ -36,45 +37,6 @@ const SETTING_NAMES: Record<keyof StepSettings, string> = {
   singleClip: 'single-clip pairs',
   replay: 'Stage 1 replay',
 };
-
-const RUN_LABELS: Record<StudyRun, string> = { sft: 'SFT', 'curriculum-2': 'the 2-clip step', 'curriculum-4': 'the 4-clip step', stage1: 'Stage 1', stage2: 'Stage 2' };
-
-export const REPRODUCE_STEPS = ['demo', 'stage1-data', 'stage2-data', ...STUDY_RUNS, ...STUDY_RUNS.map((r) => `eval-${r}` as const), ...STUDY_RUNS.map((r) => `blind-${r}` as const), ...STUDY_RUNS.map((r) => `hidden-${r}` as const)] as const;
-export type ReproduceStep = (typeof REPRODUCE_STEPS)[number];
-export type StepState = 'waiting' | 'running' | 'done' | 'kept' | 'failed';
-
-export const STEP_LABELS: Record<ReproduceStep, string> = {
-  demo: 'Demo world: generate and import',
-  'stage1-data': 'Stage 1 triples',
-  'stage2-data': 'Stage 2 triples',
-  sft: 'Train SFT',
-  'curriculum-2': 'Train on 2-clip composites (supervised: β 1e-4)',
-  'curriculum-4': 'Train on 4-clip composites (supervised: β 1e-4)',
-  stage1: 'Train Stage 1 DPO',
-  stage2: 'Train Stage 2 DPO',
-  ...(Object.fromEntries(STUDY_RUNS.flatMap((r) => [
-    [`eval-${r}`, `Evaluate ${RUN_LABELS[r]}`],
-    [`blind-${r}`, r === 'sft' ? 'SFT with the clips hidden (does it look?)' : `${RUN_LABELS[r]} with the clips hidden`],
-    [`hidden-${r}`, r === 'sft' ? 'SFT with the anchor hidden (does it read the anchor?)' : `${RUN_LABELS[r]} with the anchor hidden`],
-  ])) as Record<`${'eval' | 'blind' | 'hidden'}-${StudyRun}`, string>),
-};
-
-/** A step's line in a recipe's timeline: the spread recipe's supervised steps keep every slot; Stage 1 names its single-clip pairs. */
-export function stepLabel(step: ReproduceStep, recipe: Recipe, singleClip = 0): string {
-  const k = /^curriculum-(\d+)$/.exec(step)?.[1];
-  if (recipe === 'spread' && k) return `Train on ${k} clips over every slot (supervised: β 1e-4)`;
-  if (step === 'stage1' && singleClip > 0) return `${STEP_LABELS.stage1}, ${Math.round(100 * singleClip)}% of its pairs also with the anchor alone`;
-  return STEP_LABELS[step];
-}
-
-/** The timeline of a recipe: the steps it runs, in order (the paper's has no curriculum steps). */
-export function reproduceSteps(recipe: Recipe): ReproduceStep[] {
-  const runs = new Set(studySteps(recipe).map((s) => s.run));
-  return REPRODUCE_STEPS.filter((s) => {
-    const run = s.replace(/^(eval|blind|hidden)-/, '');
-    return !(STUDY_RUNS as readonly string[]).includes(run) || runs.has(run as StudyRun);
-  });
-}
 
 let cancelled = false;
 /** Cancels the demo's re-embedding (step 1) when the embedder changed. */

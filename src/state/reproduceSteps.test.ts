@@ -1,7 +1,7 @@
 // The Reproduce panel's timeline per recipe: the paper's has no curriculum steps, and the spread
 // recipe's supervised steps say that they keep every slot.
 import { describe, expect, it } from 'vitest';
-import { reproduceSteps, STEP_LABELS, stepLabel } from './reproduceService';
+import { reproduceSteps, STEP_LABELS, stepLabel } from './reproduceSteps';
 
 describe('reproduce timeline', () => {
   it('lists the recipe’s runs and labels the spread recipe’s steps', () => {

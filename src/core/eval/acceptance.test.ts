@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { acceptanceLines, acceptanceRun, acceptanceSummary } from './acceptance';
 import { pairedGains, perItem, type PerItem } from './compare';
+import type { PositionGapChange } from './positionGap';
 import type { ProbeItem } from './probe';
 import { mulberry32 } from '../world/random';
 
@@ -62,6 +63,9 @@ describe('acceptance lines', () => {
     expect(l.single?.measured).toMatch(/^\+0\.0 \[−\d+\.\d, \+\d+\.\d\] \(n = 300\)$/);
     expect(l.gap?.measured).toMatch(/→ .*change −/);
     expect(acceptanceSummary(lines)).toBe('4 of 4 lines met');
+    // A gap change the caller already has is used as it is, not computed again.
+    const given = { ...(l.gap?.value as PositionGapChange), change: -0.5, ci95: [-0.6, -0.4] as [number, number] };
+    expect(byLine(acceptanceLines({ sft, stage1, lengths: [1, 16], gapChange: given })).gap?.value).toBe(given);
   });
 
   it('4 points at 16 clips, a 5-point single-clip loss, the ramp kept and Stage 2 no better: the lines fail or stay unresolved', () => {

@@ -49,6 +49,12 @@ export interface AcceptanceInput {
   lengths: readonly (number | string)[];
   /** Bootstrap draws of the gap (default 2000). */
   draws?: number;
+  /**
+   * Stage 1's gap change against SFT at the long length, when the caller has it already (the same
+   * items; `reproduce`'s `gains.position_gap`, the Evaluate page's Position gap table): its
+   * bootstrap is not run twice. Computed here when absent.
+   */
+  gapChange?: PositionGapChange;
 }
 
 /** A threshold in whole points, with a true minus sign: 0.1 → "10", −0.02 → "−2". */
@@ -71,7 +77,7 @@ export function acceptanceLines(input: AcceptanceInput): AcceptanceLine[] {
 
   const gapLine = (): AcceptanceLine => {
     const asked = `Stage 1 shrinks the best − worst anchor position gap at ${long} clips`;
-    const c = long > 1 ? positionGapChange(input.sft, input.stage1, long, { draws: input.draws }) : undefined;
+    const c = long > 1 ? (input.gapChange ?? positionGapChange(input.sft, input.stage1, long, { draws: input.draws })) : undefined;
     if (!c) return { line: 'gap', asked, measured: '—', verdict: 'no data', note: missing(`${long}-clip evaluation with positions`), value: null };
     const verdict: Verdict = c.ci95[1] < 0 ? 'met' : c.ci95[0] > 0 ? 'not met' : 'unresolved';
     // SFT's own gap within what shuffled positions give: there is nothing the probe can see shrink.

@@ -45,6 +45,11 @@ export interface StudyStep {
   label: string;
 }
 
+/** A Stage 1 step's share of single-clip pairs in words: 0.5 → "50% of its pairs also with the anchor alone". */
+export function singleClipLabel(share: number): string {
+  return `${Math.round(100 * share)}% of its pairs also with the anchor alone`;
+}
+
 /** The SFT model's layout a recipe trains with, unless the study names one. */
 export function recipeLayout(recipe: Recipe): SequenceLayout {
   return recipe === 'paper' ? 'clips-first' : 'question-twice';
@@ -70,7 +75,7 @@ export function studySteps(recipe: Recipe, o: { worlds?: number; quick?: boolean
   const epochs = o.quick ? 1 : Math.max(1, Math.round(3 / (o.worlds ?? 1)));
   // Stage 1's share of single-clip pairs (0 or absent: none, the paper's).
   const single: StepSettings = o.singleClip ? { singleClip: o.singleClip } : {};
-  const stage1Label = o.singleClip ? `Stage 1 DPO, ${Math.round(100 * o.singleClip)}% of its pairs also with the anchor alone` : 'Stage 1 DPO';
+  const stage1Label = o.singleClip ? `Stage 1 DPO, ${singleClipLabel(o.singleClip)}` : 'Stage 1 DPO';
   const sft: StudyStep = { run: 'sft', stage: 'sft', init: null, settings: {}, label: 'SFT' };
   if (recipe === 'paper')
     return [

@@ -299,10 +299,21 @@ export function AcceptanceTable({ evaluated, lengths }: { evaluated: readonly Ev
   const sft = choose('sft');
   const stage1 = choose('stage1');
   const stage2 = choose('stage2');
-  // The page re-renders on every progress tick: the gap's bootstrap runs again only when a result or the lengths change.
+  // The page re-renders on every progress tick: the lines are made again only when a result or the lengths change.
   const [r0, r1, r2, asked] = [sft?.result, stage1?.result, stage2?.result, lengths.join(',')];
   const lines = useMemo(
-    () => (r0 && r1 ? acceptanceLines({ sft: probePerItem(r0), stage1: probePerItem(r1), stage1Stage2Probe: r1.stage2PerItem ?? undefined, stage2Stage2Probe: r2?.stage2PerItem ?? undefined, lengths: asked.split(',') }) : null),
+    () =>
+      r0 && r1
+        ? acceptanceLines({
+            sft: probePerItem(r0),
+            stage1: probePerItem(r1),
+            stage1Stage2Probe: r1.stage2PerItem ?? undefined,
+            stage2Stage2Probe: r2?.stage2PerItem ?? undefined,
+            lengths: asked.split(','),
+            // The Position gap table's change, cached per pair of results: one bootstrap, not two.
+            gapChange: gapChangeOf(r0, r1, gapLength(asked.split(','))) ?? undefined,
+          })
+        : null,
     [r0, r1, r2, asked],
   );
   if (!sft || !stage1 || !lines) return null;
