@@ -83,6 +83,13 @@ test('one click runs the whole study; after a reload it continues with the finis
     expect(measured).toMatch(/^[+−]\d+\.\d \[[+−]\d+\.\d, [+−]\d+\.\d\]$/);
     await expect(page.getByTestId(`paired-${studyStage1?.id}`)).toContainText(measured);
   }
+  // The study evaluated every run blind too: the long and Stage 2 lines say how much of their
+  // change is there with every clip hidden (the answer prior); the one-clip line has no such check.
+  for (const line of ['long', 'stage2']) {
+    await expect(page.getByTestId(`acceptance-${line}`)).toHaveAttribute('data-prior', /^(true|false)$/);
+    await expect(page.getByTestId(`acceptance-${line}`).locator('td').nth(2)).toContainText(/with every clip hidden [+−]\d+\.\d \[.*\]; the part that needs the clips [+−]\d+\.\d/);
+  }
+  await expect(page.getByTestId('acceptance-single')).not.toHaveAttribute('data-prior', /./);
   // Anchors out of range are refused before anything runs; other anchors make every evaluation
   // again at that size, the trained runs kept.
   await page.getByLabel('Anchors', { exact: true }).fill('0');

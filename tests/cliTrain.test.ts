@@ -133,10 +133,18 @@ describe('longvpo reproduce', () => {
     expect(first.stdout).toMatch(/\| sft \| [\d.]+ \[/);
     // The acceptance, line by line: the long line at the longest length asked (4 here), its number
     // the paired gain's; every line has data (the Stage 2 probe too), and the table prints them.
-    const { acceptance } = comparison as unknown as { acceptance: { line: string; verdict: string; value: { difference?: number } | null }[] };
+    const { acceptance } = comparison as unknown as { acceptance: { line: string; verdict: string; value: { difference?: number } | null; blind?: { change: { n: number }; looking: { n: number } } | null; prior?: boolean }[] };
     expect(acceptance.map((a) => a.line)).toEqual(['long', 'gap', 'single', 'stage2']);
     for (const a of acceptance) expect(['met', 'unresolved', 'not met']).toContain(a.verdict);
-    expect(first.stdout).toMatch(/The acceptance, line by line \(\d of 4 lines met\):\n- (met|unresolved|not met): Stage 1 raises SFT's accuracy at 4 clips by ≥ 10 points: [+−]\d+\.\d \[/);
+    expect(first.stdout).toMatch(/The acceptance, line by line \(\d of 4 lines met( \(\d by the answer prior alone: as large with every clip hidden\))?\):\n- (met|unresolved|not met): Stage 1 raises SFT's accuracy at 4 clips by ≥ 10 points: [+−]\d+\.\d \[/);
+    // The study's blind evaluations reach the long and Stage 2 lines: the change with every clip
+    // hidden and the part that needs the clips, on the same items.
+    const [longLine, , , stage2Line] = acceptance;
+    expect(longLine?.blind?.change.n).toBe((comparison as unknown as { runs: { sft: { n: Record<string, number> } } }).runs.sft.n['4']);
+    expect(longLine?.blind?.looking.n).toBe(longLine?.blind?.change.n);
+    expect(typeof longLine?.prior).toBe('boolean');
+    expect(stage2Line?.blind?.looking.n).toBeGreaterThan(0);
+    expect(first.stdout).toMatch(/Stage 2 improves the Stage 2 probe \(full video\) over Stage 1: .*with every clip hidden [+−]\d+\.\d \[/);
     // The gain of Stage 1 over SFT is paired on the same items: its n is the length's n, and its
     // difference is the difference of the two accuracies.
     const full = comparison as unknown as { runs: Record<string, { by_length: Record<string, number>; n: Record<string, number>; per_item: { correct: string; group: number[] } }>; gains: { stage1_vs_sft: Record<string, { n: number; difference: number; ci95: [number, number]; p: number }> } };

@@ -195,6 +195,8 @@ export function reproduceCommand(ctx: CliContext): Command {
         stage2Stage2Probe: pick(byName, 'stage2').stage2?.per_item,
         lengths: o.lengths.split(','),
         gapChange: positionGaps.stage1_vs_sft ?? undefined,
+        // The same runs blind: a gain that is as large with every clip hidden is the answer prior.
+        blind: { sft: pick(blindByName, 'sft').per_item, stage1: pick(blindByName, 'stage1').per_item, stage1Stage2Probe: pick(blindByName, 'stage1').stage2?.per_item, stage2Stage2Probe: pick(blindByName, 'stage2').stage2?.per_item },
       });
       const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, single_clip: o.singleClip ?? 0, layout, stage1_clips: slots, probe_anchors: size.maxAnchors, acceptance, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);

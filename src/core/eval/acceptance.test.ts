@@ -79,6 +79,34 @@ describe('acceptance lines', () => {
     expect(l.stage2?.verdict).toBe('unresolved');
   });
 
+  it('a Stage 2 gain that is as large with every clip hidden is flagged as the answer prior; one the blind scores do not share is not', () => {
+    const stage1 = run((len) => (len === 1 ? 0.7 : 0.45));
+    const [s1, s2] = [stage2Probe(0.45), stage2Probe(0.65)];
+    const flatBlind = stage2Probe(0.45);
+    // Blind scores that move exactly as the seeing ones: the whole gain is the answer prior.
+    const prior = byLine(acceptanceLines({ sft, stage1, stage1Stage2Probe: s1, stage2Stage2Probe: s2, lengths: [1, 16], draws: 200, blind: { stage1Stage2Probe: s1, stage2Stage2Probe: s2 } })).stage2;
+    expect(prior?.verdict).toBe('met');
+    expect(prior?.prior).toBe(true);
+    expect(prior?.blind?.change).toEqual(pairedGains(s1, s2)?.full);
+    expect(prior?.blind?.change.ci95[0]).toBeGreaterThan(0);
+    expect(prior?.blind?.looking).toEqual({ n: 200, difference: 0, ci95: [0, 0] });
+    expect(prior?.note).toMatch(/^with every clip hidden \+\d+\.\d \[\+\d+\.\d, \+\d+\.\d\]; the part that needs the clips \+0\.0 \[\+0\.0, \+0\.0\]: the answer prior, not the video$/);
+    // Blind scores that do not move: the gain needs the clips.
+    const reading = byLine(acceptanceLines({ sft, stage1, stage1Stage2Probe: s1, stage2Stage2Probe: s2, lengths: [1, 16], draws: 200, blind: { stage1Stage2Probe: flatBlind, stage2Stage2Probe: flatBlind } })).stage2;
+    expect(reading?.prior).toBe(false);
+    expect(reading?.blind?.looking.difference).toBeCloseTo(pairedGains(s1, s2)?.full?.difference ?? NaN, 12);
+    expect(reading?.blind?.looking.ci95[0]).toBeGreaterThan(0);
+    expect(reading?.note).not.toMatch(/answer prior/);
+    // The long line reads SFT's and Stage 1's blind probe the same way.
+    const stage1Long = run((len) => (len === 1 ? 0.7 : 0.6));
+    const lines = acceptanceLines({ sft, stage1: stage1Long, stage1Stage2Probe: s1, stage2Stage2Probe: s2, lengths: [1, 16], draws: 200, blind: { sft, stage1: stage1Long, stage1Stage2Probe: s1, stage2Stage2Probe: s2 } });
+    expect(byLine(lines).long?.prior).toBe(true);
+    expect(byLine(lines).single?.blind).toBeUndefined();
+    expect(acceptanceSummary(lines)).toMatch(/^\d of 4 lines met \(2 by the answer prior alone: as large with every clip hidden\)$/);
+    // Without blind evaluations: nothing said.
+    expect(byLine(acceptanceLines({ sft, stage1, stage1Stage2Probe: s1, stage2Stage2Probe: s2, lengths: [1, 16], draws: 200 })).stage2).toMatchObject({ blind: null, note: '' });
+  });
+
   it('an SFT without a gap beyond noise: the gap line is unresolved and says there is none to shrink', () => {
     const flat = run((len) => (len === 1 ? 0.7 : 0.4));
     const stage1 = run((len) => (len === 1 ? 0.7 : 0.45));

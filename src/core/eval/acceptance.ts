@@ -3,9 +3,9 @@
 // SFT at one clip (within 2 points), and Stage 2 over Stage 1 on the Stage 2 probe (improves).
 // The same verdicts for `longvpo reproduce` (comparison.json `acceptance`) and the Evaluate page,
 // so no one has to judge a draw by hand (docs/evaluation.md, "The acceptance, line by line").
-import { pairedGains, signedInterval, type PerItem } from './compare';
+import { pairedGains, pairedGainsBeyond, signedInterval, type PerItem } from './compare';
 import { formatGapChange, gapLength, positionGapChange, type PositionGapChange } from './positionGap';
-import type { PairedDifference } from './stats';
+import type { MeanDifference, PairedDifference } from './stats';
 
 /** The issue's thresholds, as accuracy fractions. */
 export const ACCEPTANCE_THRESHOLDS = {
@@ -36,6 +36,26 @@ export interface AcceptanceLine {
   note: string;
   /** The numbers behind it (accuracy fractions), for JSON. */
   value: PairedDifference | PositionGapChange | null;
+  /**
+   * The long and Stage 2 lines, with blind evaluations of both runs: the same change with every
+   * clip hidden, and the part of the change the blind scores do not share (seeing − blind,
+   * difference in differences). Null without them.
+   */
+  blind?: { change: PairedDifference; looking: MeanDifference } | null;
+  /**
+   * The change is there with every clip hidden and the part that needs the clips is not above
+   * zero: a change of the answer prior (which candidate the model favours from the question and
+   * the candidates alone), not of looking at the video. The verdict still reads the issue's line.
+   */
+  prior?: boolean;
+}
+
+/** Blind evaluations (every clip vector zeroed) of the same runs on the same items. */
+export interface BlindInput {
+  sft?: PerItem;
+  stage1?: PerItem;
+  stage1Stage2Probe?: PerItem;
+  stage2Stage2Probe?: PerItem;
 }
 
 export interface AcceptanceInput {
@@ -55,6 +75,8 @@ export interface AcceptanceInput {
    * bootstrap is not run twice. Computed here when absent.
    */
   gapChange?: PositionGapChange;
+  /** The same runs scored blind, for the long and Stage 2 lines' answer-prior check. */
+  blind?: BlindInput;
 }
 
 /** A threshold in whole points, with a true minus sign: 0.1 → "10", −0.02 → "−2". */
@@ -67,12 +89,26 @@ export function acceptanceLines(input: AcceptanceInput): AcceptanceLine[] {
   const unpaired = input.sft && input.stage1 && !gains ? 'SFT and Stage 1 scored different probe items (another held-out world, lengths, anchors or probe version): evaluate both again with the same settings.' : '';
   const missing = (what: string): string => unpaired || `No ${what}: evaluate SFT and Stage 1 on the held-out probe with it.`;
 
+  // The change with every clip hidden, and the part of it the blind scores do not share.
+  const blindOf = (group: string, first?: PerItem, second?: PerItem, firstBlind?: PerItem, secondBlind?: PerItem): Pick<AcceptanceLine, 'blind' | 'prior'> & { words: string } => {
+    const change = pairedGains(firstBlind, secondBlind)?.[group];
+    const looking = pairedGainsBeyond(first, second, firstBlind, secondBlind)?.[group];
+    if (!change || !looking) return { blind: null, words: '' };
+    const prior = change.ci95[0] > 0 && looking.ci95[0] <= 0;
+    const words = `with every clip hidden ${signedInterval(change.difference, change.ci95)}; the part that needs the clips ${signedInterval(looking.difference, looking.ci95)}${prior ? ': the answer prior, not the video' : ''}`;
+    return { blind: { change, looking }, prior, words };
+  };
+  const joined = (...parts: string[]): string => parts.filter(Boolean).join('; ');
+
   const threshold = (line: 'long' | 'single', length: number, at: number, asked: string): AcceptanceLine => {
     const d = gains?.[String(length)];
     if (!d || (line === 'long' && length <= 1)) return { line, asked, measured: '—', verdict: 'no data', note: missing(line === 'long' ? 'length above one clip' : 'one-clip length'), value: null };
     const met = d.difference >= at - 1e-12;
     const note = met ? (d.ci95[0] < at ? `the interval reaches below ${points(at)}` : '') : d.ci95[1] >= at ? `the interval reaches ${points(at)}` : '';
-    return { line, asked, measured: `${signedInterval(d.difference, d.ci95)} (n = ${d.n})`, verdict: met ? 'met' : 'not met', note, value: d };
+    const measured = `${signedInterval(d.difference, d.ci95)} (n = ${d.n})`;
+    if (line !== 'long') return { line, asked, measured, verdict: met ? 'met' : 'not met', note, value: d };
+    const { words, ...blind } = blindOf(String(length), input.sft, input.stage1, input.blind?.sft, input.blind?.stage1);
+    return { line, asked, measured, verdict: met ? 'met' : 'not met', note: joined(note, words), value: d, ...blind };
   };
 
   const gapLine = (): AcceptanceLine => {
@@ -99,7 +135,8 @@ export function acceptanceLines(input: AcceptanceInput): AcceptanceLine[] {
         value: null,
       };
     const verdict: Verdict = g.ci95[0] > 0 ? 'met' : g.ci95[1] < 0 ? 'not met' : 'unresolved';
-    return { line: 'stage2', asked, measured: `${signedInterval(g.difference, g.ci95)} (n = ${g.n})`, verdict, note: verdict === 'unresolved' ? 'the interval holds no change' : '', value: g };
+    const { words, ...blind } = blindOf('full', input.stage1Stage2Probe, input.stage2Stage2Probe, input.blind?.stage1Stage2Probe, input.blind?.stage2Stage2Probe);
+    return { line: 'stage2', asked, measured: `${signedInterval(g.difference, g.ci95)} (n = ${g.n})`, verdict, note: joined(verdict === 'unresolved' ? 'the interval holds no change' : '', words), value: g, ...blind };
   };
 
   return [
@@ -121,9 +158,11 @@ export function acceptanceRun<R extends { id: string; stage: string; compositeCl
   return of.find((r) => r.id === picked) ?? of.find((r) => r.id === study) ?? plain[plain.length - 1] ?? of[of.length - 1];
 }
 
-/** "met 3 of 4 (1 no data)" for a line of print. */
+/** "3 of 4 lines met (1 by the answer prior alone; 1 without data)" for a line of print. */
 export function acceptanceSummary(lines: readonly AcceptanceLine[]): string {
   const met = lines.filter((l) => l.verdict === 'met').length;
+  const prior = lines.filter((l) => l.verdict === 'met' && l.prior).length;
   const noData = lines.filter((l) => l.verdict === 'no data').length;
-  return `${met} of ${lines.length} lines met${noData ? ` (${noData} without data)` : ''}`;
+  const notes = [prior ? `${prior} by the answer prior alone: as large with every clip hidden` : '', noData ? `${noData} without data` : ''].filter(Boolean);
+  return `${met} of ${lines.length} lines met${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }

@@ -1,7 +1,7 @@
 // Comparing two runs on the same probe (issue #13): per-item results stored compactly, a
 // fingerprint that says whether two evaluations asked the same items, and the paired change in
 // accuracy per length (Newcombe interval, exact McNemar p). Pure.
-import { pairedDifference, type PairedDifference } from './stats';
+import { differenceInDifferences, pairedDifference, type MeanDifference, type PairedDifference } from './stats';
 
 /** Per-item results of one evaluation, in probe order. */
 export interface PerItem {
@@ -70,6 +70,24 @@ export function pairedGainsBy(first: PerItem | undefined, second: PerItem | unde
     groups.set(key, pair);
   });
   return Object.fromEntries([...groups].map(([g, [a, b]]) => [g, pairedDifference(a, b)]));
+}
+
+/**
+ * (second − first) − (secondBase − firstBase) per group, over the same items: the part of a change
+ * between two runs that their baselines (the same runs with every clip hidden) do not share.
+ * Undefined unless all four scored the same probe.
+ */
+export function pairedGainsBeyond(first: PerItem | undefined, second: PerItem | undefined, firstBase: PerItem | undefined, secondBase: PerItem | undefined): Record<string, MeanDifference> | undefined {
+  if (!first || !second || !firstBase || !secondBase) return undefined;
+  if ([second, firstBase, secondBase].some((p) => p.fingerprint !== first.fingerprint || p.correct.length !== first.correct.length)) return undefined;
+  const groups = new Map<string, number[]>();
+  first.group.forEach((g, i) => {
+    const ix = groups.get(String(g));
+    if (ix) ix.push(i);
+    else groups.set(String(g), [i]);
+  });
+  const right = (p: PerItem, ix: number[]): boolean[] => ix.map((i) => p.correct[i] === '1');
+  return Object.fromEntries([...groups].map(([g, ix]) => [g, differenceInDifferences(right(first, ix), right(second, ix), right(firstBase, ix), right(secondBase, ix))]));
 }
 
 /** A change of accuracy in points with its sign: 0.04 → "+4.0", −0.011 → "−1.1". */

@@ -1,8 +1,8 @@
 // Paired comparison of two runs on the same probe items: Newcombe's interval against the worked
 // example of his paper, and the exact McNemar test against hand-computed binomial sums.
 import { describe, expect, it } from 'vitest';
-import { formatGain, pairedGains, perItem } from './compare';
-import { mcnemarExact, pairedDifference, wilson } from './stats';
+import { formatGain, pairedGains, pairedGainsBeyond, perItem } from './compare';
+import { differenceInDifferences, mcnemarExact, pairedDifference, wilson } from './stats';
 
 /** Items from a 2×2 table: a both right, b only the first, c only the second, d neither. */
 function table(a: number, b: number, c: number, d: number): [boolean[], boolean[]] {
@@ -43,6 +43,45 @@ describe('paired difference', () => {
     expect(same.p).toBe(1);
     expect(same.ci95[1] - same.ci95[0]).toBeLessThan(0.005);
     expect(() => pairedDifference([true], [true, false])).toThrow(/same items/);
+  });
+});
+
+describe('difference in differences (the part of a change a blind baseline does not share)', () => {
+  it('matches a plain mean ± 1.96 · s/√n of the per-item differences', () => {
+    // Items: (first, second, firstBase, secondBase).
+    const rows: [number, number, number, number][] = [
+      [0, 1, 0, 1], [0, 1, 0, 0], [1, 1, 1, 1], [1, 0, 0, 0], [0, 1, 1, 1], [0, 0, 0, 1], [1, 1, 0, 1], [0, 1, 0, 0],
+    ];
+    const col = (k: number): boolean[] => rows.map((r) => r[k] === 1);
+    const r = differenceInDifferences(col(0), col(1), col(2), col(3));
+    const d = rows.map(([a, b, c, e]) => b - a - (e - c)); // 0, 1, 0, −1, 1, −1, −1, 1
+    const mean = d.reduce((s, x) => s + x, 0) / d.length;
+    const sd = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (d.length - 1));
+    expect(r.n).toBe(8);
+    expect(r.difference).toBeCloseTo(0, 12);
+    expect(r.ci95[0]).toBeCloseTo(mean - (1.96 * sd) / Math.sqrt(8), 3);
+    expect(r.ci95[1]).toBeCloseTo(mean + (1.96 * sd) / Math.sqrt(8), 3);
+  });
+
+  it('is zero when the baseline changes as the runs do (a prior), and the whole change when the baseline does not move', () => {
+    const first = [false, false, true, false, true, false];
+    const second = [true, true, true, false, true, true];
+    expect(differenceInDifferences(first, second, first, second)).toEqual({ n: 6, difference: 0, ci95: [0, 0] });
+    const flat = first.map(() => false);
+    expect(differenceInDifferences(first, second, flat, flat).difference).toBeCloseTo(3 / 6, 12);
+    expect(() => differenceInDifferences([true], [true], [true, false], [true])).toThrow(/same items/);
+  });
+
+  it('pairedGainsBeyond reads it per group, and only when all four scored the same items', () => {
+    const items = [1, 1, 4, 4].map((length, i) => ({ id: `q${i}`, clips: [`c${i}`], answer: 'red', candidates: ['red', 'blue'], length }));
+    const at = (c: boolean[]) => perItem(items, items.map((i) => i.length), c);
+    const [a, b, ab, bb] = [at([false, false, false, true]), at([true, true, true, true]), at([false, false, false, false]), at([true, false, false, false])];
+    const g = pairedGainsBeyond(a, b, ab, bb);
+    expect(g?.['1']?.difference).toBeCloseTo((2 - 1) / 2, 12);
+    expect(g?.['4']?.difference).toBeCloseTo(1 / 2, 12);
+    const other = perItem(items.slice(0, 3), [1, 1, 4], [true, true, true]);
+    expect(pairedGainsBeyond(a, b, ab, other)).toBeUndefined();
+    expect(pairedGainsBeyond(a, b, undefined, bb)).toBeUndefined();
   });
 });
 

@@ -82,3 +82,28 @@ export function pairedDifference(first: readonly boolean[], second: readonly boo
   const upper = Math.sqrt(Math.max(0, (u2 - p2) ** 2 - 2 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1) ** 2));
   return { n, onlyFirst: b, onlySecond: c, difference: diff, ci95: [Math.max(-1, diff - lower), Math.min(1, diff + upper)], p: mcnemarExact(b, c) };
 }
+
+/** A mean change over paired items with its 95% interval (accuracy fractions). */
+export interface MeanDifference {
+  n: number;
+  difference: number;
+  ci95: [number, number];
+}
+
+/**
+ * The part of a change that a baseline does not share, item by item: (second − first) −
+ * (secondBase − firstBase), where the bases are the same two runs scored on the same items with
+ * something hidden (every clip, for the answer prior). Each item's difference is −2 … 2; the
+ * interval is the normal one of their mean (the items are the unit, as in the paired tables).
+ * A change of the answer prior is there with the clips hidden too, and leaves this near zero.
+ */
+export function differenceInDifferences(first: readonly boolean[], second: readonly boolean[], firstBase: readonly boolean[], secondBase: readonly boolean[]): MeanDifference {
+  const n = first.length;
+  if (second.length !== n || firstBase.length !== n || secondBase.length !== n) throw new RangeError(`paired runs need the same items: ${n}, ${second.length}, ${firstBase.length}, ${secondBase.length}`);
+  if (n === 0) return { n, difference: Number.NaN, ci95: [-2, 2] };
+  const d = Array.from({ length: n }, (_, i) => Number(second[i]) - Number(first[i]) - (Number(secondBase[i]) - Number(firstBase[i])));
+  const mean = d.reduce((s, x) => s + x, 0) / n;
+  const variance = n > 1 ? d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1) : 0;
+  const half = 1.959963984540054 * Math.sqrt(variance / n);
+  return { n, difference: mean, ci95: [Math.max(-2, mean - half), Math.min(2, mean + half)] };
+}

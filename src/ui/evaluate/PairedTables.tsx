@@ -301,6 +301,12 @@ export function AcceptanceTable({ evaluated, lengths }: { evaluated: readonly Ev
   const stage2 = choose('stage2');
   // The page re-renders on every progress tick: the lines are made again only when a result or the lengths change.
   const [r0, r1, r2, asked] = [sft?.result, stage1?.result, stage2?.result, lengths.join(',')];
+  // Each run's blind evaluation of the same checkpoint, when there is one: the answer-prior check.
+  const blindOf = (e: Evaluated | undefined): EvalResult | undefined => {
+    const b = e ? blindEvaluationOf(e.run) : null;
+    return b && b.checkpointId === e?.result.checkpointId ? b : undefined;
+  };
+  const [b0, b1, b2] = [blindOf(sft), blindOf(stage1), blindOf(stage2)];
   const lines = useMemo(
     () =>
       r0 && r1
@@ -312,9 +318,10 @@ export function AcceptanceTable({ evaluated, lengths }: { evaluated: readonly Ev
             lengths: asked.split(','),
             // The Position gap table's change, cached per pair of results: one bootstrap, not two.
             gapChange: gapChangeOf(r0, r1, gapLength(asked.split(','))) ?? undefined,
+            blind: { sft: b0 && probePerItem(b0), stage1: b1 && probePerItem(b1), stage1Stage2Probe: b1?.stage2PerItem ?? undefined, stage2Stage2Probe: b2?.stage2PerItem ?? undefined },
           })
         : null,
-    [r0, r1, r2, asked],
+    [r0, r1, r2, b0, b1, b2, asked],
   );
   if (!sft || !stage1 || !lines) return null;
   const select = (stage: 'sft' | 'stage1' | 'stage2', label: string, value: Evaluated | undefined) => (
@@ -336,7 +343,7 @@ export function AcceptanceTable({ evaluated, lengths }: { evaluated: readonly Ev
     <>
       <h3>The LongVPO effect, line by line</h3>
       <p className="muted">
-        The four lines the studio is measured by (docs/evaluation.md, “The acceptance, line by line”), on the same probe items: {acceptanceSummary(lines)}. A threshold is read on the paired change itself, the gap and Stage 2 lines on their 95% intervals. {select('sft', 'SFT run', sft)}
+        The four lines the studio is measured by (docs/evaluation.md, “The acceptance, line by line”), on the same probe items: {acceptanceSummary(lines)}. A threshold is read on the paired change itself, the gap and Stage 2 lines on their 95% intervals. With the runs also evaluated blind, the long and Stage 2 lines say how much of the change is there with every clip hidden: that part is the answer prior, not the video. {select('sft', 'SFT run', sft)}
         {select('stage1', 'Stage 1 run', stage1)}
         {select('stage2', 'Stage 2 run', stage2)}
       </p>
@@ -350,7 +357,7 @@ export function AcceptanceTable({ evaluated, lengths }: { evaluated: readonly Ev
         </thead>
         <tbody>
           {lines.map((l) => (
-            <tr key={l.line} data-testid={`acceptance-${l.line}`} data-verdict={l.verdict}>
+            <tr key={l.line} data-testid={`acceptance-${l.line}`} data-verdict={l.verdict} data-prior={l.prior === undefined ? undefined : String(l.prior)}>
               <td>{l.asked}</td>
               <td>{l.measured}</td>
               <td>
