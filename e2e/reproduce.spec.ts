@@ -30,6 +30,12 @@ test('one click runs the whole study; after a reload it continues with the finis
   // Every run was also scored with the clips hidden: what looking adds, per run.
   await expect(page.getByRole('table', { name: 'What looking at the clips adds' }).locator('tbody tr')).toHaveCount(3);
   await expect(page.getByRole('table', { name: 'What looking at the clips adds' })).toContainText(/\d+\.\d · [+−]\d+\.\d \[/);
+  // The Stage 2 probe has its column too: each run's stored blind accuracy on it, and what looking adds.
+  type Evaluated = { id: string; blindEvaluation?: { stage2?: { full: { accuracy: number } } } };
+  const evaluatedRuns = (await storeRecords<Evaluated>(page, 'runs')).filter((r) => r.blindEvaluation?.stage2);
+  expect(evaluatedRuns).toHaveLength(3);
+  for (const r of evaluatedRuns)
+    await expect(page.getByTestId(`looking-stage2-${r.id}`)).toHaveText(new RegExp(`^${(100 * (r.blindEvaluation?.stage2?.full.accuracy ?? NaN)).toFixed(1)} · [+−]\\d+\\.\\d \\[`));
   // And with only the anchor hidden: what reading the anchor adds, per run.
   await expect(page.getByRole('table', { name: 'What reading the anchor adds' }).locator('tbody tr')).toHaveCount(3);
   await expect(page.getByRole('table', { name: 'What reading the anchor adds' })).toContainText(/\d+\.\d · [+−]\d+\.\d \[/);

@@ -183,6 +183,8 @@ interface BaselineKind {
   column: (length: string) => string;
   testId: string;
   rerun: string;
+  /** Also the Stage 2 probe (full video): the anchor-hidden baseline has none. */
+  stage2?: boolean;
 }
 
 const BASELINES: Record<'blind' | 'hidden', BaselineKind> = {
@@ -194,6 +196,7 @@ const BASELINES: Record<'blind' | 'hidden', BaselineKind> = {
     column: (l) => `${l === '1' ? '1 clip' : `${l} clips`}: blind · looking adds`,
     testId: 'looking',
     rerun: 'The blind run scored another checkpoint: evaluate it blind again.',
+    stage2: true,
   },
   hidden: {
     of: anchorHiddenEvaluationOf,
@@ -217,10 +220,16 @@ function BaselineTable({ evaluated, lengths, kind }: { evaluated: readonly Evalu
     return base ? [{ ...e, base }] : [];
   });
   if (rows.length === 0) return null;
+  // The Stage 2 probe's column, when a row has it on both sides.
+  const stage2Of = (e: (typeof rows)[number]) => (kind.stage2 && e.base.checkpointId === e.result.checkpointId ? pairedGains(e.base.stage2PerItem ?? undefined, e.result.stage2PerItem ?? undefined)?.full : undefined);
+  const withStage2 = rows.some((e) => stage2Of(e));
   return (
     <>
       <h3>{kind.title}</h3>
-      <p className="muted">{kind.description}</p>
+      <p className="muted">
+        {kind.description}
+        {withStage2 ? ' The last column is the Stage 2 probe with the whole video: a Stage 2 gain that is there blind too was won by the answers’ form, not by reading the video.' : null}
+      </p>
       <table className="results" aria-label={kind.label}>
         <thead>
           <tr>
@@ -228,6 +237,7 @@ function BaselineTable({ evaluated, lengths, kind }: { evaluated: readonly Evalu
             {lengths.map((l) => (
               <th key={l}>{kind.column(l)}</th>
             ))}
+            {withStage2 ? <th>Stage 2 probe, full video: blind · looking adds</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -250,6 +260,7 @@ function BaselineTable({ evaluated, lengths, kind }: { evaluated: readonly Evalu
                     {same ? 'Not the same probe items: evaluate both with the same settings.' : kind.rerun}
                   </td>
                 )}
+                {withStage2 ? <td data-testid={`${kind.testId}-stage2-${e.id}`}>{stage2Of(e) ? `${pct(e.base.stage2?.full.accuracy)} · ${formatGain(stage2Of(e))}` : '—'}</td> : null}
               </tr>
             );
           })}
