@@ -158,7 +158,7 @@ export function acceptanceRun<R extends { id: string; stage: string; compositeCl
   return of.find((r) => r.id === picked) ?? of.find((r) => r.id === study) ?? plain[plain.length - 1] ?? of[of.length - 1];
 }
 
-/** "3 of 4 lines met (1 by the answer prior alone; 1 without data)" for a line of print. */
+/** "3 of 4 lines met (1 by the answer prior alone: as large with every clip hidden; 1 without data)" for a line of print. */
 export function acceptanceSummary(lines: readonly AcceptanceLine[]): string {
   const met = lines.filter((l) => l.verdict === 'met').length;
   const prior = lines.filter((l) => l.verdict === 'met' && l.prior).length;
