@@ -296,6 +296,36 @@ describe('longvpo demo (small world)', () => {
     expect(strict.stderr).toMatch(/0 of 200 Stage 2 triples .*too_short 9/);
   }, 60_000);
 
+  it('synth --stage 2 --stage2-rejected guess: the same queries, y− of the full form where the honest one says "not seen"; refused without the oracle', async () => {
+    const args = ['synth', '--stage', '2', '--scenes', join('demo-a', 'scenes.jsonl'), '--oracle', 'small', '--seed', '7', '--min-video-s', '60', '--now', '2000-01-01T00:00:00Z', '--quiet'];
+    const r = await run([...args, '--stage2-rejected', 'guess', '--out', 'synth2g']);
+    expect(r.code, r.stderr).toBe(0);
+    type T = { question: string; chosen: string; rejected: string };
+    const parse = (dir: string): T[] => readLines(join(out(dir), 'triples.jsonl')).map((l) => JSON.parse(l) as T);
+    const honest = parse('synth2');
+    const guessed = parse('synth2g');
+    const absent = /not seen|No object is seen|does not return|^0|Neither is seen|None of them/;
+    expect(honest.some((t) => absent.test(t.rejected))).toBe(true);
+    expect(guessed.length).toBeGreaterThan(0);
+    for (const t of guessed) {
+      expect(t.rejected, t.question).not.toMatch(absent);
+      expect(t.rejected).not.toBe(t.chosen);
+    }
+    // The chosen answers are the truth either way: a question both kept has the same y+.
+    const truth = new Map(honest.map((t) => [t.question, t.chosen]));
+    const shared = guessed.filter((t) => truth.has(t.question));
+    expect(shared.length).toBeGreaterThan(0);
+    for (const t of shared) expect(t.chosen).toBe(truth.get(t.question));
+    const report = JSON.parse(readFileSync(join(out('synth2g'), 'report.json'), 'utf8')) as { generator: string; stage2: { rejected: string } };
+    expect(report.stage2.rejected).toBe('guess');
+    expect(report.generator).toMatch(/degraded answers guessed/);
+    // An annotations file brings its own y−: the flag is refused there, by name.
+    writeFileSync(join(work, 'no-annotations.jsonl'), '');
+    const refused = await run(['synth', '--stage', '2', '--scenes', join('demo-a', 'scenes.jsonl'), '--annotations', 'no-annotations.jsonl', '--stage2-rejected', 'guess', '--out', 'synth2h']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--stage2-rejected guess sets how the demo-world oracle writes y−/);
+  }, 60_000);
+
   it('synth --stage 2 refuses a scene list with overlapping or unknown scenes, naming the lines', async () => {
     const scenes = readLines(join(out('demo-a'), 'scenes.jsonl')).map((l) => JSON.parse(l) as Record<string, unknown>);
     const long = scenes.filter((s) => String(s.video).includes('long'));

@@ -93,7 +93,7 @@ export function demoCommand(ctx: CliContext): Command {
     const sft = await synthesizeSft(clips.filter((c) => reserved.has(c.id)), oracle, { exclude: anchors, questionsPerClip: o.sftPerClip, questionForm: o.sftQuestions, signal: ctx.signal });
     const tSynth = Date.now();
     const videos = worldStage2Videos(world, scenes);
-    const stage2 = await runStage2(videos, createOracleGenerator(world), { ...o, createdAt: stamp, signal: ctx.signal });
+    const stage2 = await runStage2(videos, createOracleGenerator(world, { degraded: o.stage2Rejected }), { ...o, createdAt: stamp, signal: ctx.signal });
     const tStage2 = Date.now();
     const summary = {
       command: 'demo',
@@ -108,7 +108,7 @@ export function demoCommand(ctx: CliContext): Command {
       clips: clips.length,
       scenes: scenes.length,
       stage1: report,
-      stage2: stage2.report,
+      stage2: { ...stage2.report, rejected: o.stage2Rejected },
       sft: { ...sft.report, questions: o.sftQuestions },
       timings_ms: { world: tWorld - t0, model_load: tModel - tWorld, embed: tEmbed - tModel, synthesis: tSynth - tEmbed, stage2: tStage2 - tSynth, total: tStage2 - t0 },
       embed_frames_per_s: Math.round((frames / Math.max(1, tEmbed - tModel)) * 1000 * 10) / 10,

@@ -42,7 +42,8 @@ const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
 async function generatorFor(o: SynthOptions): Promise<Generator> {
   if (o.annotations !== undefined && o.oracle !== undefined) throw new CliError('--annotations and --oracle were both given.', 'Choose one generator: your annotations file, or the demo-world oracle.');
-  if (o.oracle !== undefined) return createOracleGenerator(demoWorld(o.oracle, o.worldSeed ?? o.seed));
+  if (o.stage2Rejected === 'guess' && o.oracle === undefined) throw new CliError('--stage2-rejected guess sets how the demo-world oracle writes y−; an annotations file brings its own degraded-context answers.', 'Drop --stage2-rejected, or pass --oracle SIZE for the scenes of a `longvpo demo` run.');
+  if (o.oracle !== undefined) return createOracleGenerator(demoWorld(o.oracle, o.worldSeed ?? o.seed), { degraded: o.stage2Rejected });
   if (o.annotations === undefined) throw new CliError('No generator: synth needs --annotations FILE (or --oracle SIZE for a demo run’s clips).', 'Pass the captions/QA file with --annotations (formats: docs/annotations.md).');
   const result = parseAnnotations(await readText(o.annotations, 'Annotations file'), { maxErrors: Number.POSITIVE_INFINITY });
   if (!result.ok) throw new FileProblemsError(o.annotations, result.errors, result.moreErrors, 'Fix those lines (formats: docs/annotations.md) and run synth again.');
@@ -106,7 +107,7 @@ async function synthStage2(o: SynthOptions, ctx: CliContext): Promise<void> {
   note(`${scenes} scenes of ${parsed.videos.length} videos, generator: ${generator.label}`, o.quiet);
   const stamp = createdAt(o.now, () => new Date().toISOString());
   const { triples, report } = await runStage2(parsed.videos, generator, { ...o, createdAt: stamp, signal: ctx.signal });
-  const summary = { command: 'synth', stage: 2, scenes_file: o.scenes, generator: generator.label, seed: o.seed, created_at: stamp, videos: parsed.videos.length, scenes, stage2: report, timings_ms: { total: Date.now() - t0 } };
+  const summary = { command: 'synth', stage: 2, scenes_file: o.scenes, generator: generator.label, seed: o.seed, created_at: stamp, videos: parsed.videos.length, scenes, stage2: { ...report, ...(o.oracle !== undefined && { rejected: o.stage2Rejected }) }, timings_ms: { total: Date.now() - t0 } };
   const written = await writeOutputs(o.out, { 'triples.jsonl': studioJsonl(triples), 'report.json': JSON.stringify(summary, null, 2) + '\n' }, ctx.signal);
   note(`${triples.length} Stage 2 triples from ${scenes} scenes in ${((Date.now() - t0) / 1000).toFixed(1)} s`, o.quiet);
   process.stdout.write(written.join('\n') + '\n');

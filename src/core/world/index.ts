@@ -4,12 +4,12 @@
 export { DEFAULT_WORLD_CONFIG, WORLD_VERSION, buildWorld, resolveConfig } from './build';
 export { MIN_VISIBLE_S, describeScene, describeSpan, spanCaption } from './describe';
 export { findVideo, sceneAt } from './lookup';
-export { OracleGenerator, WorldsOracle, createOracleGenerator, createWorldsOracle } from './oracle';
+export { OracleGenerator, WorldsOracle, createOracleGenerator, createWorldsOracle, type OracleOptions } from './oracle';
 export { answerFrom, isSpecificTo } from './query';
 export { mulberry32, seedFrom, type Rng } from './random';
 export { frameHash, letterbox, letterboxScaled, renderFrame, videoFormat, type VideoFormat } from './raster';
 export { clipOnlyQuestion, questionFromText, stage1Questions } from './stage1';
-export { answerCrossScene, stage2Queries, type CrossSceneAsk, type WorldCrossSceneQuery } from './stage2';
+export { answerCrossScene, DEGRADED_ANSWERS, stage2Queries, type CrossSceneAsk, type DegradedAnswers, type WorldCrossSceneQuery } from './stage2';
 export { formatQuestion, parseQuestion } from './text';
 export type {
   BackgroundSpec,

@@ -20,7 +20,7 @@ import { entityOf, findVideo } from './lookup';
 import { absentAnswer, answerFrom, isSpecificTo } from './query';
 import { seedFrom } from './random';
 import { clipOnlyQuestion, questionFromText, stage1Questions } from './stage1';
-import { answerCrossScene, stage2Queries, type CrossSceneAsk } from './stage2';
+import { answerCrossScene, stage2Queries, type CrossSceneAsk, type DegradedAnswers } from './stage2';
 import { nounPhrase } from './text';
 import type { World, WorldQA, WorldSpan, WorldVideo } from './types';
 
@@ -46,6 +46,11 @@ function throwIfAborted(signal?: CancelSignal): void {
   throw error;
 }
 
+export interface OracleOptions {
+  /** Stage 2 y− from a degraded context: honest (says what is not seen) or guessed (DegradedAnswers). */
+  degraded?: DegradedAnswers;
+}
+
 export class OracleGenerator implements Generator {
   readonly kind = 'oracle' as const;
   readonly label: string;
@@ -59,8 +64,15 @@ export class OracleGenerator implements Generator {
    */
   private readonly writtenCrossScene = new Map<string, WrittenCrossScene[]>();
 
-  constructor(readonly world: World) {
-    this.label = `Demo world oracle (seed ${world.config.seed})`;
+  /** How a Stage 2 answer from a degraded context is written (honest by default; see DegradedAnswers). */
+  readonly degraded: DegradedAnswers;
+
+  constructor(
+    readonly world: World,
+    options: OracleOptions = {},
+  ) {
+    this.degraded = options.degraded ?? 'honest';
+    this.label = `Demo world oracle (seed ${world.config.seed}${this.degraded === 'guess' ? ', degraded answers guessed' : ''})`;
   }
 
   private generated<T>(role: Role, value: T): Generated<T> {
@@ -127,7 +139,7 @@ export class OracleGenerator implements Generator {
       const cross = records.findLast((r) => req.clips.every((c) => r.sceneIds.includes(c.id)));
       if (!cross) throw new GeneratorUnavailableError('The oracle answers a cross-scene query only from scenes of the video it was asked about.', 'Pass scenes of that video.');
       const visible = req.clips.map((c) => cross.sceneIds.indexOf(c.id));
-      return this.generated('answer', answerCrossScene(this.world, cross.video, cross.spans, cross.ask, visible));
+      return this.generated('answer', answerCrossScene(this.world, cross.video, cross.spans, cross.ask, visible, this.degraded));
     }
     const spans = req.clips.map((c) => this.span(c));
     return this.generated('answer', answerFrom(this.world, this.parse(req.question), spans));
@@ -183,8 +195,8 @@ export class OracleGenerator implements Generator {
   }
 }
 
-export function createOracleGenerator(world: World): Generator {
-  return new OracleGenerator(world);
+export function createOracleGenerator(world: World, options: OracleOptions = {}): Generator {
+  return new OracleGenerator(world, options);
 }
 
 /**
@@ -199,11 +211,11 @@ export class WorldsOracle implements Generator {
   readonly label: string;
   private readonly oracles: OracleGenerator[];
 
-  constructor(worlds: readonly World[]) {
+  constructor(worlds: readonly World[], options: OracleOptions = {}) {
     if (worlds.length === 0) throw new RangeError('the oracle needs at least one world');
-    this.oracles = worlds.map((w) => new OracleGenerator(w));
+    this.oracles = worlds.map((w) => new OracleGenerator(w, options));
     const seeds = worlds.map((w) => w.config.seed);
-    this.label = seeds.length === 1 ? (this.oracles[0] as OracleGenerator).label : `Demo world oracle (${seeds.length} worlds, seeds ${seeds.join(', ')})`;
+    this.label = seeds.length === 1 ? (this.oracles[0] as OracleGenerator).label : `Demo world oracle (${seeds.length} worlds, seeds ${seeds.join(', ')}${options.degraded === 'guess' ? '; degraded answers guessed' : ''})`;
   }
 
   /** The one oracle whose world holds every clip's video. */
@@ -252,6 +264,6 @@ export class WorldsOracle implements Generator {
 }
 
 /** The oracle of the library's demo worlds: one world's, or a router over several. */
-export function createWorldsOracle(worlds: readonly World[]): Generator {
-  return worlds.length === 1 ? new OracleGenerator(worlds[0] as World) : new WorldsOracle(worlds);
+export function createWorldsOracle(worlds: readonly World[], options: OracleOptions = {}): Generator {
+  return worlds.length === 1 ? new OracleGenerator(worlds[0] as World, options) : new WorldsOracle(worlds, options);
 }

@@ -114,4 +114,41 @@ describe('stage2Queries', () => {
     // Most degraded contexts change the answer; a few (e.g. the earlier object alone in view) do not.
     expect(degradedDiffer / degraded).toBeGreaterThan(0.7);
   });
+
+  it('a guessing answerer keeps the truth and the honest answers of the full form, and replaces every "not seen" with an answer of the full form', () => {
+    // Honest answers that say the evidence is not there: the forms a policy can learn blind.
+    const absent = /not seen|No object is seen|does not return|^0|Neither is seen|None of them/;
+    const form: Record<string, RegExp> = {
+      scene_count: /^\d+ scenes?: Scene #\d+/,
+      returns: /^It returns in Scene #\d+ \(on the .+ background\)/,
+      behaviour: /^In Scene #\d+ it /,
+      shared_object: /^The .+\.$/,
+      shared_detail: /^(None|Stripes|Dots|Checks)\.$/,
+      shape_count: /^[1-9]\d*: the /,
+      first_seen: /^The .+\.$/,
+      event_order: /^\([a-z]\)(, then \([a-z]\))+\.$/,
+    };
+    const replaced: Record<string, number> = {};
+    for (const video of longs) {
+      for (const q of stage2Queries(world, video)) {
+        expect(answerCrossScene(world, video, video.scenes, q.ask, q.citedScenes, 'guess'), q.question).toBe(q.answer);
+        const others = video.scenes.map((s) => s.index).filter((k) => !q.citedScenes.includes(k));
+        // Partial evidence either way round, irrelevance, and nothing in view.
+        for (const visible of [q.citedScenes.slice(1), q.citedScenes.slice(0, 1), others, []]) {
+          const honest = answerCrossScene(world, video, video.scenes, q.ask, visible);
+          const guess = answerCrossScene(world, video, video.scenes, q.ask, visible, 'guess');
+          expect(answerCrossScene(world, video, video.scenes, q.ask, visible, 'guess')).toBe(guess); // deterministic
+          if (!absent.test(honest)) {
+            expect(guess, q.question).toBe(honest);
+            continue;
+          }
+          expect(guess, `${q.question} → ${honest}`).not.toMatch(absent);
+          expect(guess, `${q.question} → ${honest}`).toMatch(form[q.ask.kind] as RegExp);
+          replaced[q.ask.kind] = (replaced[q.ask.kind] ?? 0) + 1;
+        }
+      }
+    }
+    // Every kind of query that can say "not seen" had one replaced.
+    expect(Object.keys(replaced).sort()).toEqual(Object.keys(form).sort());
+  });
 });

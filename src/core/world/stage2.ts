@@ -9,9 +9,20 @@
 
 import { motionPhrase, spanFacts } from './describe';
 import { entityOf } from './lookup';
-import { seedFrom } from './random';
+import { mulberry32, seedFrom, type Rng } from './random';
 import type { SeenObject, SpanFacts, World, WorldCrossSceneQA, WorldEvent, WorldVideo } from './types';
 import { SHAPES, SHAPE_PLURALS, TEXTURE_ANSWERS, capitalise, listPhrase, type Shape } from './vocabulary';
+
+/**
+ * How the degraded-context answer (the Stage 2 y−) is written. honest: what was seen, saying so
+ * when the context lacks the evidence ("No object is seen on both backgrounds."). guess: as a model
+ * that answers anyway — where the honest answer would say something is not seen, a plausible
+ * answer of the full answer's form, drawn from what the context shows (another object, another
+ * count, another order). Honest answers have forms of their own, which a policy can learn to
+ * avoid without the video (docs/results.md, "The Stage 2 probe is answered blind").
+ */
+export const DEGRADED_ANSWERS = ['honest', 'guess'] as const;
+export type DegradedAnswers = (typeof DEGRADED_ANSWERS)[number];
 
 const label = (i: number): string => `Scene #${i + 1}`;
 const sorted = (xs: Iterable<number>): number[] => [...new Set(xs)].sort((a, b) => a - b);
@@ -121,16 +132,80 @@ function answerOver(view: SceneView, ask: CrossSceneAsk): string {
   }
 }
 
+/**
+ * A guess of the full answer's form where the honest answer from `view` says the evidence is not
+ * there; undefined where the honest answer already has that form (it is kept). Drawn from what the
+ * visible scenes show where it can be (a guesser names what it saw), else from the world.
+ */
+function guessOver(view: SceneView, ask: CrossSceneAsk, rng: Rng): string | undefined {
+  const { world } = view;
+  // What the visible scenes show, with the index of the span each is seen in.
+  const sightings = view.segments.flatMap((f, i) => f.objects.map((o) => ({ o, i })));
+  const seen = sightings.filter(({ i }) => view.visible.has(i));
+  // With nothing in view, a guesser still names something: any sighting of the video.
+  const shown = seen.length > 0 ? seen : sightings;
+  const scenes = [...view.visible].sort((a, b) => a - b);
+  const anyScenes = scenes.length > 0 ? scenes : view.segments.map((_, i) => i);
+  switch (ask.kind) {
+    case 'scene_count': {
+      if (view.at(ask.entity).length > 0 || anyScenes.length === 0) return undefined;
+      const at = sorted(rng.shuffle([...anyScenes]).slice(0, rng.int(1, Math.min(3, anyScenes.length))));
+      return `${at.length} scene${at.length === 1 ? '' : 's'}: ${listPhrase(at.map(label))}.`;
+    }
+    case 'returns': {
+      if (view.at(ask.entity).some((i) => i !== ask.first)) return undefined;
+      // A scene in view other than the first, else any other scene of the video.
+      const inView = scenes.filter((i) => i !== ask.first);
+      const others = inView.length > 0 ? inView : view.segments.map((_, i) => i).filter((i) => i !== ask.first);
+      return others.length > 0 ? `It returns in ${view.where(rng.pick(others))}.` : undefined;
+    }
+    case 'behaviour': {
+      if (view.at(ask.entity).length > 0 || shown.length === 0) return undefined;
+      const { o, i } = rng.pick(shown);
+      return capitalise(`in ${label(i)} it ${behaviour(world, o)}.`);
+    }
+    case 'shared_object':
+    case 'shared_detail': {
+      const [i, j] = ask.scenes;
+      if (view.visible.has(i) && view.visible.has(j)) return undefined;
+      if (ask.kind === 'shared_detail') return capitalise(`${rng.pick(Object.values(TEXTURE_ANSWERS))}.`);
+      const names = [...new Set(shown.length > 0 ? shown.map(({ o }) => o.entityId) : world.entities.map((e) => e.id))];
+      return `The ${view.name(rng.pick(names))}.`;
+    }
+    case 'shape_count': {
+      if (ask.entities.some((id) => view.at(id).length > 0)) return undefined;
+      const ofShape = world.entities.filter((e) => e.shape === ask.shape).map((e) => e.id);
+      if (ofShape.length === 0) return undefined;
+      const ids = rng.shuffle([...ofShape]).slice(0, rng.int(1, Math.min(2, ofShape.length)));
+      return `${ids.length}: ${listPhrase(ids.map((id) => `the ${view.name(id)}`))}.`;
+    }
+    case 'first_seen': {
+      if (view.at(ask.early).length > 0 || view.at(ask.late).length > 0) return undefined;
+      return `The ${view.name(rng.pick([ask.early, ask.late]))}.`;
+    }
+    case 'event_order': {
+      if (ask.events.every((e) => view.visible.has(e.scene))) return undefined;
+      return `${rng.shuffle(ask.events.map((e) => e.letter)).join(', then ')}.`;
+    }
+  }
+}
+
 function segmentsOf(world: World, video: WorldVideo, scenes: readonly { startS: number; endS: number }[]): SpanFacts[] {
   return scenes.map((s) => spanFacts(world, video, s.startS, s.endS));
 }
 
 /**
  * The answer to a cross-scene query given only the scenes `visible` (0-based indices into
- * `scenes`): what an honest answerer who watched just those scenes says.
+ * `scenes`): what an honest answerer who watched just those scenes says, or with `guess` what one
+ * who answers anyway says (DegradedAnswers). With every cited scene visible both are the truth.
  */
-export function answerCrossScene(world: World, video: WorldVideo, scenes: readonly { startS: number; endS: number }[], ask: CrossSceneAsk, visible: Iterable<number>): string {
-  return answerOver(new SceneView(world, segmentsOf(world, video, scenes), new Set(visible)), ask);
+export function answerCrossScene(world: World, video: WorldVideo, scenes: readonly { startS: number; endS: number }[], ask: CrossSceneAsk, visible: Iterable<number>, degraded: DegradedAnswers = 'honest'): string {
+  const shown = new Set(visible);
+  const view = new SceneView(world, segmentsOf(world, video, scenes), shown);
+  if (degraded === 'honest') return answerOver(view, ask);
+  // Deterministic for a query and a context.
+  const rng = mulberry32(seedFrom('guess', video.id, JSON.stringify(ask), sorted(shown).join(',')));
+  return guessOver(view, ask, rng) ?? answerOver(view, ask);
 }
 
 /**
