@@ -190,6 +190,12 @@ test('SFT then Stage 1 DPO in the browser: live metrics, pause, reload, resume e
   }
   await expect(page.getByTestId(`stage2-full-${sftId}`)).toContainText(/\d+\.\d \[\d+\.\d, \d+\.\d\] n \d+/);
   await expect(page.getByRole('table', { name: 'Stage 2 probe by task' })).toBeVisible();
+  // Scored per token too (summed scoring favours the shorter answer): the same questions, in the export and on the page.
+  for (const e of evaluations as unknown as { stage2: { full: { n: number } }; stage2_length_normalised: Record<'full' | 'cited', { n: number; correct: number; accuracy: number }> | null }[]) {
+    expect(e.stage2_length_normalised?.full.n).toBe(e.stage2.full.n);
+    expect(e.stage2_length_normalised!.cited.accuracy).toBeCloseTo(e.stage2_length_normalised!.cited.correct / e.stage2.full.n, 9);
+  }
+  await expect(page.getByTestId('stage2-per-token')).toHaveText(/^per token: full video \d+\.\d \[\d+\.\d, \d+\.\d\], cited scenes \d+\.\d \[\d+\.\d, \d+\.\d\]$/);
   // The paired change of Stage 1 against SFT (the default baseline) is the difference of the two runs' accuracies.
   const acc = (run: string, l: string): number => evaluations.find((e) => e.run === run)!.summed.byLength[l]!.accuracy;
   const diff4 = 100 * (acc(straightId, '4') - acc(sftId, '4'));

@@ -144,6 +144,12 @@ describe('longvpo reproduce', () => {
     expect(longLine?.blind?.looking.n).toBe(longLine?.blind?.change.n);
     expect(typeof longLine?.prior).toBe('boolean');
     expect(stage2Line?.blind?.looking.n).toBeGreaterThan(0);
+    // The Stage 2 probe is scored per token too, over the same questions as the summed score.
+    type S2 = { full: { n: number; correct: number; accuracy: number }; length_normalised?: Record<'full' | 'cited', { n: number; correct: number; accuracy: number }> };
+    const s2 = (comparison as unknown as { runs: Record<string, { stage2: S2 }> }).runs.stage2!.stage2;
+    expect(s2.length_normalised?.full.n).toBe(s2.full.n);
+    expect(s2.length_normalised?.cited.n).toBe(s2.full.n);
+    expect(s2.length_normalised!.full.accuracy).toBeCloseTo(s2.length_normalised!.full.correct / s2.full.n, 9);
     expect(first.stdout).toMatch(/Stage 2 improves the Stage 2 probe \(full video\) over Stage 1: .*with every clip hidden [+−]\d+\.\d \[/);
     // The gain of Stage 1 over SFT is paired on the same items: its n is the length's n, and its
     // difference is the difference of the two accuracies.
@@ -443,6 +449,8 @@ describe('longvpo reproduce', () => {
     // The full probe of the small held-out world (reproduce --quick's is too small to tell the two apart).
     const seen = await run(['eval', '--run', 'study/runs/stage1', '--data', 'study/heldout', '--lengths', '1,4', '--quiet']);
     expect(seen.code, seen.stderr).toBe(0);
+    // The Stage 2 probe's line gives the per-token score beside the summed one.
+    expect(seen.stdout).toMatch(/^Stage 2 probe \(correct vs degraded-context answer, chance 50\): full video \d+\.\d \[.*\], cited scenes only \d+\.\d; per token: full \d+\.\d, cited \d+\.\d; n \d+$/m);
     const blind = await run(['eval', '--run', 'study/runs/stage1', '--data', 'study/heldout', '--lengths', '1,4', '--blind', '--quiet']);
     expect(blind.code, blind.stderr).toBe(0);
     type File = { visual?: string; checkpoint: string; by_length: Record<string, number>; n: Record<string, number>; correct_logp: Record<string, number>; per_item: { fingerprint: string; correct: string } };

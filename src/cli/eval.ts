@@ -55,7 +55,7 @@ export interface EvalFile {
   chance: Record<string, number>;
   summed: ProbeSummary;
   length_normalised: ProbeSummary;
-  stage2: (Record<'full' | 'cited', Stage2ContextSummary> & { note: string; per_item?: PerItem }) | null;
+  stage2: (Record<'full' | 'cited', Stage2ContextSummary> & { note: string; length_normalised?: Record<'full' | 'cited', Stage2ContextSummary>; per_item?: PerItem }) | null;
   per_item?: PerItem;
   checkpoint: string;
   data: { dir: string; world_seed: number; size: DemoSize };
@@ -204,6 +204,8 @@ export function evalCommand(ctx: CliContext): Command {
         tf.dispose(Object.values(params));
       }
       const stage2 = scored2 ? summariseStage2(stage2Items, scored2.chosenSum) : null;
+      // Per token as well: summed log-probabilities favour the shorter of two answers.
+      const stage2Mean = scored2 ? summariseStage2(stage2Items, scored2.chosenMean) : null;
       const correctSum = probe.items.map((it, i) => it.candidates[scored.chosenSum[i] as number] === it.answer);
       const correctMean = probe.items.map((it, i) => it.candidates[scored.chosenMean[i] as number] === it.answer);
       const sum = summarise(probe.items, correctSum, 'sum', settings.positions);
@@ -217,7 +219,8 @@ export function evalCommand(ctx: CliContext): Command {
         length_normalised: mean,
         stage2: stage2 && {
           ...stage2,
-          note: 'choice between the correct answer and the degraded-context answer (chance 0.5), summed log-probs',
+          note: 'choice between the correct answer and the degraded-context answer (chance 0.5), summed log-probs; length_normalised: mean log-prob per token',
+          ...(stage2Mean && { length_normalised: stage2Mean }),
           per_item: perItem(stage2Items, stage2Items.map((it) => it.context), stage2Items.map((_, i) => scored2?.chosenSum[i] === 0)),
         },
         // Per-item results (summed scoring) for paired comparisons of runs on this probe (`reproduce`, docs/evaluation.md).
@@ -233,7 +236,7 @@ export function evalCommand(ctx: CliContext): Command {
       await writeOutputs(dirname(file), { [basename(file)]: JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       if (o.items) await writeOutputs(dirname(o.items), { [basename(o.items)]: itemLines(probe.items, scored) }, ctx.signal);
       const rows = Object.entries(sum.byLength).map(([l, p]) => `| ${l} | ${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}] | ${pct(mean.byLength[l]?.accuracy ?? NaN)} | ${(sum.byLengthPosition[l] ?? []).map((x) => pct(x.accuracy)).join(' / ')} | ${p.n} | ${pct(sum.chance[l] ?? NaN)} |`);
-      const s2 = stage2 ? [`Stage 2 probe (correct vs degraded-context answer, chance 50): full video ${pct(stage2.full?.accuracy ?? NaN)} [${pct(stage2.full?.ci95[0] ?? NaN)}, ${pct(stage2.full?.ci95[1] ?? NaN)}], cited scenes only ${pct(stage2.cited?.accuracy ?? NaN)}; n ${stage2.full?.n ?? 0}`] : [];
+      const s2 = stage2 ? [`Stage 2 probe (correct vs degraded-context answer, chance 50): full video ${pct(stage2.full?.accuracy ?? NaN)} [${pct(stage2.full?.ci95[0] ?? NaN)}, ${pct(stage2.full?.ci95[1] ?? NaN)}], cited scenes only ${pct(stage2.cited?.accuracy ?? NaN)}; per token: full ${pct(stage2Mean?.full.accuracy ?? NaN)}, cited ${pct(stage2Mean?.cited.accuracy ?? NaN)}; n ${stage2.full?.n ?? 0}`] : [];
       const families = Object.keys(sum.byFamily);
       const familyRows = [
         '',

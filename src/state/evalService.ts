@@ -96,7 +96,7 @@ export function exportEvaluationsJson(runs: readonly RunRecord[]): void {
     const e = evaluationOf(r);
     const blind = blindEvaluationOf(r);
     const hidden = anchorHiddenEvaluationOf(r);
-    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, max_anchors: probeAnchorsOf(e), embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, report: e.report, blind: blind ? { checkpoint: blind.checkpointId, held_out_seed: blind.heldOutSeed, summed: blind.summed, stage2: blind.stage2 ?? null } : null, anchor_hidden: hidden ? { checkpoint: hidden.checkpointId, held_out_seed: hidden.heldOutSeed, summed: hidden.summed } : null }] : [];
+    return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, max_anchors: probeAnchorsOf(e), embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, stage2_length_normalised: e.stage2LengthNormalised ?? null, report: e.report, blind: blind ? { checkpoint: blind.checkpointId, held_out_seed: blind.heldOutSeed, summed: blind.summed, stage2: blind.stage2 ?? null } : null, anchor_hidden: hidden ? { checkpoint: hidden.checkpointId, held_out_seed: hidden.heldOutSeed, summed: hidden.summed } : null }] : [];
   });
   download('longvpo-evaluation.json', JSON.stringify(out, null, 2) + '\n', 'application/json');
 }

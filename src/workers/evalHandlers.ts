@@ -78,6 +78,8 @@ export interface EvalResult {
    * video and with only the cited scenes as context; null when the world has no long video.
    */
   stage2: Record<'full' | 'cited', Stage2ContextSummary> | null;
+  /** The Stage 2 probe scored per token (mean log-probability): longer candidates are not penalised (absent in results stored before it). */
+  stage2LengthNormalised?: Record<'full' | 'cited', Stage2ContextSummary> | null;
   /** The Stage 2 probe's per-item results, for paired comparisons (absent in results stored before them). */
   stage2PerItem?: PerItem | null;
   seconds: number;
@@ -188,6 +190,7 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
         report: probe.report,
         items,
         stage2: scored2 ? summariseStage2(stage2Items, scored2.chosenSum) : null,
+        stage2LengthNormalised: scored2 ? summariseStage2(stage2Items, scored2.chosenMean) : null,
         stage2PerItem: scored2 ? perItem(stage2Items, stage2Items.map((it) => it.context), stage2Items.map((_, i) => scored2.chosenSum[i] === 0)) : null,
         seconds: (Date.now() - t0) / 1000,
         at: Date.now(),

@@ -265,7 +265,13 @@ export function EvaluatePage() {
           {shown.result.stage2 ? (
             <>
               <h3>Stage 2 probe by task</h3>
-              <p className="muted">Held-out cross-scene questions over whole long videos: the correct answer against the answer a degraded context gives (chance 50%), with the whole video and with only the cited scenes as context.</p>
+              <p className="muted">
+                Held-out cross-scene questions over whole long videos: the correct answer against the answer a degraded context gives (chance 50%), with the whole video and with only the cited scenes as context. Summed scoring;{' '}
+                <span data-testid="stage2-per-token">
+                  per token: full video {withCi(shown.result.stage2LengthNormalised?.full)}, cited scenes {withCi(shown.result.stage2LengthNormalised?.cited)}
+                </span>{' '}
+                (summed log-probabilities favour the shorter answer).
+              </p>
               <table className="results" aria-label="Stage 2 probe by task">
                 <thead>
                   <tr>
