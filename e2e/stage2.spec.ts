@@ -21,6 +21,9 @@ async function download(page: Page, button: RegExp): Promise<string> {
   return readFileSync(path, 'utf8');
 }
 
+/** The honest oracle's answers from a context that lacks the evidence. */
+const ABSENT = /not seen|No object is seen|does not return|^0|Neither is seen|None of them/;
+
 test('Stage 2 from the demo world: recursive captions, edit and re-caption, cross-scene triples, preview, export', async ({ page }) => {
   test.setTimeout(420_000);
   const world = buildWorld(DEMO_SIZES.small.config);
@@ -103,6 +106,8 @@ test('Stage 2 from the demo world: recursive captions, edit and re-caption, cros
     expect(t.scene_captions![0]).toMatchObject({ text: 'A person edited this caption of the first scene.', edited: true });
     expect(t.scene_captions![1]!.generator).toBe('oracle');
   }
+  // Honest rejected answers say what the degraded context does not show (the guessed ones below must not).
+  expect(parsed.triples.some((t) => ABSENT.test(t.rejected))).toBe(true);
   const trl = (await download(page, /Export TRL/)).trim().split('\n');
   expect(trl).toHaveLength(report.produced);
   const release = (await download(page, /Export LongVPO/)).trim().split('\n');
@@ -170,4 +175,22 @@ test('Stage 2 from the demo world: recursive captions, edit and re-caption, cros
   await page.getByRole('tab', { name: 'Stage 2' }).click();
   await expect(page.getByTestId('triple-counts')).toHaveText('0 stored: 0 Stage 1, 0 Stage 2');
   await expect(recut).toContainText(`The scenes of ${long.fileName} were cut again`);
+
+  // Guessed rejected answers (docs/stage2.md, "Guessed y−"): the oracle answers a degraded context
+  // as a model answering anyway, in the chosen answer's form — never "not seen". Kept after a reload.
+  const panel2 = page.getByTestId('stage2-panel');
+  await panel2.getByLabel('Rejected answers').selectOption('guess');
+  await panel2.getByRole('button', { name: 'Synthesize Stage 2' }).click();
+  await expect(page.getByTestId('stage2-summary')).toContainText(/Stage 2 triples from 1 videos .*degraded answers guessed/, { timeout: 120_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const guessed = parseTriples(await download(page, /Export Studio JSONL/));
+  expect(guessed.ok && guessed.triples.length).toBeGreaterThan(0);
+  if (!guessed.ok) return;
+  for (const t of guessed.triples) {
+    expect(t.rejected, t.question).not.toMatch(ABSENT);
+    expect(t.rejected).not.toBe(t.chosen);
+  }
+  await page.reload();
+  await page.getByRole('tab', { name: 'Stage 2' }).click();
+  await expect(page.getByTestId('stage2-panel').getByLabel('Rejected answers')).toHaveValue('guess');
 });

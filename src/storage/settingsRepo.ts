@@ -4,7 +4,7 @@ import type { EmbeddedSpan } from '../core/clips';
 import { DEFAULT_PIPELINE, type PipelineSettings } from '../core/pipeline';
 import { STAGE1_DEFAULTS } from '../core/synthesis/stage1';
 import { STAGE2_DEFAULTS } from '../core/synthesis/stage2Settings';
-import type { WorldConfig } from '../core/world';
+import type { DegradedAnswers, WorldConfig } from '../core/world';
 import type { SequenceLayout } from '../core/train/config';
 import type { Recipe } from '../core/train/recipe';
 import type { SftQuestionForm } from '../core/train/sftSynthesis';
@@ -59,6 +59,8 @@ export interface Stage2Form {
   framesPerScene: number;
   minVideoS: number;
   seed: number;
+  /** How the demo-world oracle writes rejected answers (absent in forms saved before the choice existed: honest). */
+  rejected?: DegradedAnswers;
 }
 
 export const DEFAULT_STAGE2_FORM: Stage2Form = { count: 40, partialEvidenceShare: STAGE2_DEFAULTS.partialEvidenceShare, framesPerScene: STAGE2_DEFAULTS.framesPerScene, minVideoS: STAGE2_DEFAULTS.minVideoS, seed: 7 };

@@ -5,7 +5,7 @@
 import { UserFacingError } from '../core/errors';
 import { ImportedGenerator } from '../core/generators/imported';
 import type { Generator } from '../core/generators/types';
-import { buildWorld, createWorldsOracle, WORLD_VERSION } from '../core/world';
+import { buildWorld, createWorldsOracle, WORLD_VERSION, type OracleOptions } from '../core/world';
 import { DEFAULT_ENDPOINT_CONFIG, EndpointGenerator, endpointConfig } from '../net/endpointGenerator';
 import { DEFAULT_PROMPTS, type PromptRole, type PromptSet } from '../net/prompts';
 import * as annotationsRepo from '../storage/annotationsRepo';
@@ -80,7 +80,7 @@ export function draftFrom(stored: EndpointSettings | null): EndpointDraft {
  * The Generator for the current choice: what synthesis calls. Throws a UserFacingError that says
  * what to set up when the choice cannot work yet.
  */
-export async function buildActiveGenerator(db: StudioDatabase): Promise<Generator> {
+export async function buildActiveGenerator(db: StudioDatabase, oracle: OracleOptions = {}): Promise<Generator> {
   const choice = await getSetting(db, 'activeGenerator');
   switch (choice) {
     case 'oracle': {
@@ -99,7 +99,10 @@ export async function buildActiveGenerator(db: StudioDatabase): Promise<Generato
           'Run the demo again (Library → Demo world) to make videos of the current version.',
         );
       }
-      return createWorldsOracle([demo, ...extra].map((w) => buildWorld(w.config)));
+      return createWorldsOracle(
+        [demo, ...extra].map((w) => buildWorld(w.config)),
+        oracle,
+      );
     }
     case 'imported': {
       const sets = await annotationsRepo.listAnnotationSets(db);

@@ -8,6 +8,7 @@ import type { ImportIssue } from '../core/jsonRecords';
 import { parseSceneList } from '../core/sceneList';
 import { captionScenes, STAGE2_DEFAULTS, synthesizeStage2, type SceneCaptionRecord, type Stage2Video } from '../core/synthesis/stage2';
 import type { Stage2Report } from '../core/synthesis/stage2';
+import type { DegradedAnswers } from '../core/world';
 import { studioDb, type StudioDatabase } from '../storage/db';
 import { clearStage2Recut, putSceneCaptions, replaceVideoSpans, sceneVideos, type StoredSceneVideo } from '../storage/scenesRepo';
 import { putTriples } from '../storage/triplesRepo';
@@ -23,6 +24,8 @@ export interface Stage2Request {
   partialEvidenceShare: number;
   framesPerScene: number;
   minVideoS: number;
+  /** How the demo-world oracle writes y− from a degraded context (absent: honest; docs/stage2.md, "Guessed y−"). */
+  rejected?: DegradedAnswers;
   /** The pipeline's embedder: its scenes are used (or the embedder with the most scenes). */
   modelId: string;
 }
@@ -84,7 +87,10 @@ async function caption({ modelId, videoId, from }: Stage2Protocol['stage2.captio
 
 async function synth(req: Stage2Request, { signal, progress }: HandlerContext): Promise<Stage2Response> {
   const db = await studioDb();
-  const generator = await buildActiveGenerator(db);
+  const rejectedForm = req.rejected ?? 'honest';
+  const generator = await buildActiveGenerator(db, { degraded: rejectedForm });
+  if (rejectedForm === 'guess' && generator.kind !== 'oracle')
+    throw new UserFacingError('Guessed rejected answers are written by the demo-world oracle; the active generator writes its own degraded-context answers.', 'Set Rejected answers back to honest, or choose the oracle in Settings → Generators.');
   const stored = await sceneVideos(db, req.modelId);
   const videos = stored.map((v) => stage2Video(db, v));
   const long = videos.filter((v) => v.durationS >= req.minVideoS && v.scenes.length >= 2);
@@ -100,6 +106,7 @@ async function synth(req: Stage2Request, { signal, progress }: HandlerContext): 
     partialEvidenceShare: req.partialEvidenceShare,
     framesPerScene: req.framesPerScene,
     minVideoS: req.minVideoS,
+    rejectedForm,
     concurrency: generator.kind === 'endpoint' ? STAGE2_DEFAULTS.concurrency : 1,
     now: new Date().toISOString(),
     signal,

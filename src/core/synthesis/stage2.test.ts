@@ -8,7 +8,7 @@ import { tripleIssues } from '../triples/validate';
 import { answerCrossScene, buildWorld, createOracleGenerator, stage2Queries, type WorldVideo } from '../world';
 import { normalizeText } from './stage1';
 import { captionScenes, editCaption } from './stage2';
-import { relevanceChain, STAGE2_TASK_TYPES, synthesizeStage2, type Stage2Params, type Stage2Video } from './stage2';
+import { relevanceChain, STAGE2_TASK_TYPES, stage2TripleId, synthesizeStage2, type Stage2Params, type Stage2Video } from './stage2';
 
 const NOW = '2026-12-01T12:00:00.000Z';
 const world = buildWorld();
@@ -124,6 +124,25 @@ describe('synthesizeStage2 with the demo-world oracle', async () => {
     const irrelevance = await synthesizeStage2(videos, createOracleGenerator(world), params({ partialEvidenceShare: 0 }));
     expect(irrelevance.report.byStrategy.partial_evidence).toBe(irrelevance.report.strategyFallbacks);
     expect(irrelevance.report.byStrategy.irrelevance).toBeGreaterThan(0);
+  });
+
+  it('guessed y− (rejectedForm guess, the oracle\'s degraded: guess): the same chosen answers, y− never "not seen", and ids of their own', async () => {
+    const honest = await synthesizeStage2(videos, createOracleGenerator(world), params());
+    const guessed = await synthesizeStage2(videos, createOracleGenerator(world, { degraded: 'guess' }), params({ rejectedForm: 'guess' }));
+    expect(guessed.triples.length).toBeGreaterThan(0);
+    const key = (t: { question: string; clips: { video: string }[] }): string => `${t.clips[0]?.video}\u241f${t.question}`;
+    const truth = new Map(honest.triples.map((t) => [key(t), t]));
+    for (const t of guessed.triples) {
+      expect(t.rejected).not.toMatch(/not seen|No object is seen|does not return|^0|Neither is seen|None of them/);
+      const same = truth.get(key(t));
+      if (!same) continue;
+      expect(t.chosen).toBe(same.chosen);
+      // A guessed triple never takes an honest one's place in the store (same seed, video, question).
+      expect(t.id).not.toBe(same.id);
+      expect(t.id).toBe(stage2TripleId(7, t.clips[0]!.video, t.question, 'guess'));
+      expect(same.id).toBe(stage2TripleId(7, t.clips[0]!.video, t.question));
+    }
+    expect(guessed.triples.some((t) => truth.has(key(t)))).toBe(true);
   });
 
   it('stops at count and skips videos shorter than the minimum', async () => {

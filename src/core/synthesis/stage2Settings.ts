@@ -70,6 +70,12 @@ export interface Stage2Params {
   maxQueriesPerVideo?: number;
   patience?: number;
   concurrency?: number;
+  /**
+   * How the generator writes y− from a degraded context, when it can choose (the demo-world
+   * oracle's `degraded`): 'guess' gives the triples ids of their own, so guessed and honest
+   * triples of one seed never take each other's place. Default 'honest'.
+   */
+  rejectedForm?: 'honest' | 'guess';
   /** ISO 8601 for provenance.created_at; pass it for reproducible output. */
   now?: string;
   onProgress?: (p: Stage2Progress) => void;
@@ -89,6 +95,7 @@ export interface Stage2Settings {
   maxQueries: number;
   patience: number;
   concurrency: number;
+  rejectedForm: 'honest' | 'guess';
   createdAt: string;
 }
 
@@ -105,6 +112,7 @@ export function resolveStage2Settings(p: Stage2Params): Stage2Settings {
     maxQueries: p.maxQueriesPerVideo ?? d.maxQueriesPerVideo,
     patience: p.patience ?? d.patience,
     concurrency: p.concurrency ?? d.concurrency,
+    rejectedForm: p.rejectedForm ?? 'honest',
     createdAt: p.now ?? new Date().toISOString(),
   };
   const problems = [

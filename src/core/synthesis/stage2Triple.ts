@@ -16,9 +16,10 @@ export const STAGE2_SYNTHESIS = 'stage2@1';
 
 export type Stage2Strategy = Extract<RejectedStrategy, 'partial_evidence' | 'irrelevance'>;
 
-export function stage2TripleId(seed: number, videoId: string, question: string): string {
+export function stage2TripleId(seed: number, videoId: string, question: string, rejectedForm: 'honest' | 'guess' = 'honest'): string {
   const q = normalizeText(question);
-  const hex = (salt: string): string => seedFrom(salt, seed, videoId, q).toString(16).padStart(8, '0');
+  // Honest ids are as they always were; guessed y− salts them.
+  const hex = (salt: string): string => seedFrom(rejectedForm === 'guess' ? `${salt}-guess` : salt, seed, videoId, q).toString(16).padStart(8, '0');
   return `s2-${hex('stage2-id-a')}${hex('stage2-id-b')}`;
 }
 
@@ -51,7 +52,7 @@ export function buildStage2Triple(settings: Stage2Settings, d: Stage2Draft): Tri
   const q = d.query.value;
   const p = d.query.provenance;
   return {
-    id: stage2TripleId(settings.seed, d.video.videoId, q.question),
+    id: stage2TripleId(settings.seed, d.video.videoId, q.question, settings.rejectedForm),
     stage: 2,
     task_type: q.taskType,
     video: clips.map((c) => c.id),

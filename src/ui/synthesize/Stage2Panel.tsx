@@ -3,6 +3,7 @@ import { embedderId, samplingKeyOf } from '../../core/pipeline';
 import { sceneListFailure } from '../../core/sceneList';
 import { MAX_FRAMES_PER_SCENE, STAGE2_DISCARD_REASONS, type Stage2DiscardReason } from '../../core/synthesis/stage2';
 import type { Triple } from '../../core/triples/types';
+import type { DegradedAnswers } from '../../core/world';
 import { studioDb } from '../../storage/db';
 import { sceneVideos, type StoredSceneVideo } from '../../storage/scenesRepo';
 import { getTriple } from '../../storage/triplesRepo';
@@ -174,6 +175,14 @@ export function Stage2Panel() {
           <NumberField id="s2-fps" label="Frames per scene" value={form.framesPerScene} step={1} note={`in the long input, at most ${MAX_FRAMES_PER_SCENE}`} onChange={(framesPerScene) => patch({ framesPerScene })} />
           <NumberField id="s2-min" label="Shortest video (s)" value={form.minVideoS} step={10} note="shorter videos are not Stage 2 material" onChange={(minVideoS) => patch({ minVideoS })} />
           <NumberField id="s2-seed" label="Stage 2 seed" value={form.seed} step={1} note="same seed, same triples" onChange={(seed) => patch({ seed })} />
+          <div className="field">
+            <label htmlFor="s2-rejected">Rejected answers</label>
+            <select id="s2-rejected" value={form.rejected ?? 'honest'} onChange={(e) => patch({ rejected: e.target.value as DegradedAnswers })}>
+              <option value="honest">honest: says what the context does not show</option>
+              <option value="guess">guessed: an answer of the full form, as a model answering anyway</option>
+            </select>
+            <span className="muted">demo-world oracle only; guessed rejected answers share the chosen answer’s form, so a policy cannot tell them apart without the video</span>
+          </div>
         </fieldset>
         <Problems items={problems} testId="stage2-problems" />
         <p className="actions">
