@@ -7,6 +7,7 @@
 
 import { UserFacingError } from '../errors';
 import type { CancelSignal, ClipRef, Provenance } from '../generators/types';
+import type { DegradedAnswers } from '../world/stage2';
 
 export const STAGE2_DEFAULTS = {
   /** Share of rejected answers made by partial evidence; the rest by irrelevance. */
@@ -75,7 +76,7 @@ export interface Stage2Params {
    * oracle's `degraded`): 'guess' gives the triples ids of their own, so guessed and honest
    * triples of one seed never take each other's place. Default 'honest'.
    */
-  rejectedForm?: 'honest' | 'guess';
+  rejectedForm?: DegradedAnswers;
   /** ISO 8601 for provenance.created_at; pass it for reproducible output. */
   now?: string;
   onProgress?: (p: Stage2Progress) => void;
@@ -95,7 +96,7 @@ export interface Stage2Settings {
   maxQueries: number;
   patience: number;
   concurrency: number;
-  rejectedForm: 'honest' | 'guess';
+  rejectedForm: DegradedAnswers;
   createdAt: string;
 }
 

@@ -9,6 +9,7 @@
 import type { CrossSceneQuery, Generated, Provenance } from '../generators/types';
 import { conversationalPrompt, TRIPLE_SCHEMA_VERSION, type RejectedStrategy, type TextProvenance, type Triple, type TripleClip } from '../triples/types';
 import { seedFrom } from '../world/random';
+import type { DegradedAnswers } from '../world/stage2';
 import type { SceneCaptionRecord, Stage2Settings, Stage2Video } from './stage2Settings';
 import { normalizeText } from './stage1Triple';
 
@@ -16,7 +17,7 @@ export const STAGE2_SYNTHESIS = 'stage2@1';
 
 export type Stage2Strategy = Extract<RejectedStrategy, 'partial_evidence' | 'irrelevance'>;
 
-export function stage2TripleId(seed: number, videoId: string, question: string, rejectedForm: 'honest' | 'guess' = 'honest'): string {
+export function stage2TripleId(seed: number, videoId: string, question: string, rejectedForm: DegradedAnswers = 'honest'): string {
   const q = normalizeText(question);
   // Honest ids are as they always were; guessed y− salts them.
   const hex = (salt: string): string => seedFrom(rejectedForm === 'guess' ? `${salt}-guess` : salt, seed, videoId, q).toString(16).padStart(8, '0');

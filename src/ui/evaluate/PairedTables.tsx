@@ -228,7 +228,7 @@ function BaselineTable({ evaluated, lengths, kind }: { evaluated: readonly Evalu
       <h3>{kind.title}</h3>
       <p className="muted">
         {kind.description}
-        {withStage2 ? ' The last column is the Stage 2 probe with the whole video: a Stage 2 gain that is there blind too was won by the answers’ form, not by reading the video.' : null}
+        {withStage2 ? ' The last column is the Stage 2 probe with the whole video: a Stage 2 gain that is there blind too came from the question and the answers alone, not from reading the video.' : null}
       </p>
       <table className="results" aria-label={kind.label}>
         <thead>
