@@ -42,7 +42,6 @@ export async function runStage2(videos: readonly Stage2Video[], generator: Gener
       partialEvidenceShare: o.partialShare,
       framesPerScene: o.framesPerScene,
       minVideoS: o.minVideoS,
-      rejectedForm: o.stage2Rejected,
       now: o.createdAt,
       signal: o.signal,
       onProgress: (p) => (p.phase === 'caption' ? captions.update(p.done, p.total) : queries.update(p.done, p.total)),

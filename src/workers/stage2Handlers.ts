@@ -106,7 +106,6 @@ async function synth(req: Stage2Request, { signal, progress }: HandlerContext): 
     partialEvidenceShare: req.partialEvidenceShare,
     framesPerScene: req.framesPerScene,
     minVideoS: req.minVideoS,
-    rejectedForm,
     concurrency: generator.kind === 'endpoint' ? STAGE2_DEFAULTS.concurrency : 1,
     now: new Date().toISOString(),
     signal,

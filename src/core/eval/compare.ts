@@ -51,7 +51,7 @@ export function perItem(items: readonly Scored[], group: readonly (number | stri
  * two were not scored on the same probe (another held-out world, seed or setting).
  */
 export function pairedGains(first: PerItem | undefined, second: PerItem | undefined): Record<string, PairedDifference> | undefined {
-  return pairedGainsBy(first, second, (p, i) => String(p.group[i]));
+  return pairedGainsBy(first, second, byGroup);
 }
 
 /**
@@ -59,18 +59,33 @@ export function pairedGains(first: PerItem | undefined, second: PerItem | undefi
  * out), paired over the same items: e.g. by anchor position at one length. Undefined as pairedGains.
  */
 export function pairedGainsBy(first: PerItem | undefined, second: PerItem | undefined, keyOf: (p: PerItem, i: number) => string | undefined): Record<string, PairedDifference> | undefined {
-  if (!first || !second || first.fingerprint !== second.fingerprint || first.correct.length !== second.correct.length) return undefined;
-  const groups = new Map<string, [boolean[], boolean[]]>();
-  first.group.forEach((_, i) => {
-    const key = keyOf(first, i);
-    if (key === undefined) return;
-    const pair = groups.get(key) ?? [[], []];
-    pair[0].push(first.correct[i] === '1');
-    pair[1].push(second.correct[i] === '1');
-    groups.set(key, pair);
-  });
-  return Object.fromEntries([...groups].map(([g, [a, b]]) => [g, pairedDifference(a, b)]));
+  if (!first || !second || !sameItems(first, second)) return undefined;
+  return Object.fromEntries([...groupItems(first, keyOf)].map(([g, ix]) => [g, pairedDifference(rightAt(first, ix), rightAt(second, ix))]));
 }
+
+/** Whether two evaluations scored the same probe items. */
+function sameItems(a: PerItem, b: PerItem): boolean {
+  return a.fingerprint === b.fingerprint && a.correct.length === b.correct.length;
+}
+
+/** The items' indices by key (`keyOf` undefined leaves an item out), in first-seen key order. */
+function groupItems(p: PerItem, keyOf: (p: PerItem, i: number) => string | undefined): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  p.group.forEach((_, i) => {
+    const key = keyOf(p, i);
+    if (key === undefined) return;
+    const ix = groups.get(key);
+    if (ix) ix.push(i);
+    else groups.set(key, [i]);
+  });
+  return groups;
+}
+
+/** An item's length (or Stage 2 context), the key of the paired tables. */
+const byGroup = (p: PerItem, i: number): string => String(p.group[i]);
+
+/** Whether each of the items `ix` was right. */
+const rightAt = (p: PerItem, ix: readonly number[]): boolean[] => ix.map((i) => p.correct[i] === '1');
 
 /**
  * (second − first) − (secondBase − firstBase) per group, over the same items: the part of a change
@@ -78,16 +93,8 @@ export function pairedGainsBy(first: PerItem | undefined, second: PerItem | unde
  * Undefined unless all four scored the same probe.
  */
 export function pairedGainsBeyond(first: PerItem | undefined, second: PerItem | undefined, firstBase: PerItem | undefined, secondBase: PerItem | undefined): Record<string, MeanDifference> | undefined {
-  if (!first || !second || !firstBase || !secondBase) return undefined;
-  if ([second, firstBase, secondBase].some((p) => p.fingerprint !== first.fingerprint || p.correct.length !== first.correct.length)) return undefined;
-  const groups = new Map<string, number[]>();
-  first.group.forEach((g, i) => {
-    const ix = groups.get(String(g));
-    if (ix) ix.push(i);
-    else groups.set(String(g), [i]);
-  });
-  const right = (p: PerItem, ix: number[]): boolean[] => ix.map((i) => p.correct[i] === '1');
-  return Object.fromEntries([...groups].map(([g, ix]) => [g, differenceInDifferences(right(first, ix), right(second, ix), right(firstBase, ix), right(secondBase, ix))]));
+  if (!first || !second || !firstBase || !secondBase || ![second, firstBase, secondBase].every((p) => sameItems(first, p))) return undefined;
+  return Object.fromEntries([...groupItems(first, byGroup)].map(([g, ix]) => [g, differenceInDifferences(rightAt(first, ix), rightAt(second, ix), rightAt(firstBase, ix), rightAt(secondBase, ix))]));
 }
 
 /** A change of accuracy in points with its sign: 0.04 → "+4.0", −0.011 → "−1.1". */

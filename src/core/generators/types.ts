@@ -4,6 +4,7 @@
 // OpenAI-compatible endpoint (src/net). Nothing in this file may depend on a browser.
 
 import { UserFacingError } from '../errors';
+import type { DegradedAnswers } from '../world/stage2';
 
 /** Minimal cancellation handle: structurally satisfied by the DOM/Node `AbortSignal`. */
 export interface CancelSignal {
@@ -133,6 +134,11 @@ export interface Generator {
   /** Short id shown in the UI and written to provenance. */
   readonly kind: Provenance['generator'];
   readonly label: string;
+  /**
+   * How this generator writes a degraded-context answer (the Stage 2 y−), when it is a choice (the
+   * demo-world oracle's; docs/stage2.md, "Guessed y−"); absent: honest. Stage 2 ids follow it.
+   */
+  readonly degraded?: DegradedAnswers;
   caption(req: CaptionRequest, signal?: CancelSignal): Promise<Generated<string>>;
   /**
    * `variant` 0 is the clip's first question; 1, 2, … ask for another one (Stage 1 passes over its

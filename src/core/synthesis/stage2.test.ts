@@ -126,9 +126,9 @@ describe('synthesizeStage2 with the demo-world oracle', async () => {
     expect(irrelevance.report.byStrategy.irrelevance).toBeGreaterThan(0);
   });
 
-  it('guessed y− (rejectedForm guess, the oracle\'s degraded: guess): the same chosen answers, y− never "not seen", and ids of their own', async () => {
+  it('guessed y− (the oracle\'s degraded: guess): the same chosen answers, y− never "not seen", and ids of their own', async () => {
     const honest = await synthesizeStage2(videos, createOracleGenerator(world), params());
-    const guessed = await synthesizeStage2(videos, createOracleGenerator(world, { degraded: 'guess' }), params({ rejectedForm: 'guess' }));
+    const guessed = await synthesizeStage2(videos, createOracleGenerator(world, { degraded: 'guess' }), params());
     expect(guessed.triples.length).toBeGreaterThan(0);
     const key = (t: { question: string; clips: { video: string }[] }): string => `${t.clips[0]?.video}\u241f${t.question}`;
     const truth = new Map(honest.triples.map((t) => [key(t), t]));

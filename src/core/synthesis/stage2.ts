@@ -154,7 +154,8 @@ async function attempt(job: Job, variant: number, generator: Generator, settings
  */
 export async function synthesizeStage2(videos: readonly Stage2Video[], generator: Generator, params: Stage2Params): Promise<Stage2Result> {
   const started = Date.now();
-  const settings = resolveStage2Settings(params);
+  // Ids follow how the generator writes y− (docs/stage2.md, "Guessed y−").
+  const settings = { ...resolveStage2Settings(params), rejectedForm: generator.degraded ?? 'honest' };
   checkVideos(videos);
   const { signal } = params;
   const skipped: Record<VideoSkipReason, number> = { too_short: 0, too_few_scenes: 0, caption_unavailable: 0 };

@@ -71,12 +71,6 @@ export interface Stage2Params {
   maxQueriesPerVideo?: number;
   patience?: number;
   concurrency?: number;
-  /**
-   * How the generator writes y− from a degraded context, when it can choose (the demo-world
-   * oracle's `degraded`): 'guess' gives the triples ids of their own, so guessed and honest
-   * triples of one seed never take each other's place. Default 'honest'.
-   */
-  rejectedForm?: DegradedAnswers;
   /** ISO 8601 for provenance.created_at; pass it for reproducible output. */
   now?: string;
   onProgress?: (p: Stage2Progress) => void;
@@ -96,6 +90,10 @@ export interface Stage2Settings {
   maxQueries: number;
   patience: number;
   concurrency: number;
+  /**
+   * The generator's `degraded` (honest unless it guesses): guessed triples get ids of their own,
+   * so guessed and honest triples of one seed never take each other's place.
+   */
   rejectedForm: DegradedAnswers;
   createdAt: string;
 }
@@ -113,7 +111,7 @@ export function resolveStage2Settings(p: Stage2Params): Stage2Settings {
     maxQueries: p.maxQueriesPerVideo ?? d.maxQueriesPerVideo,
     patience: p.patience ?? d.patience,
     concurrency: p.concurrency ?? d.concurrency,
-    rejectedForm: p.rejectedForm ?? 'honest',
+    rejectedForm: 'honest',
     createdAt: p.now ?? new Date().toISOString(),
   };
   const problems = [

@@ -210,12 +210,14 @@ export class WorldsOracle implements Generator {
   readonly kind = 'oracle' as const;
   readonly label: string;
   private readonly oracles: OracleGenerator[];
+  readonly degraded: DegradedAnswers;
 
   constructor(worlds: readonly World[], options: OracleOptions = {}) {
+    this.degraded = options.degraded ?? 'honest';
     if (worlds.length === 0) throw new RangeError('the oracle needs at least one world');
     this.oracles = worlds.map((w) => new OracleGenerator(w, options));
     const seeds = worlds.map((w) => w.config.seed);
-    this.label = seeds.length === 1 ? (this.oracles[0] as OracleGenerator).label : `Demo world oracle (${seeds.length} worlds, seeds ${seeds.join(', ')}${options.degraded === 'guess' ? '; degraded answers guessed' : ''})`;
+    this.label = seeds.length === 1 ? (this.oracles[0] as OracleGenerator).label : `Demo world oracle (${seeds.length} worlds, seeds ${seeds.join(', ')}${this.degraded === 'guess' ? '; degraded answers guessed' : ''})`;
   }
 
   /** The one oracle whose world holds every clip's video. */

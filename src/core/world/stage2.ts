@@ -87,38 +87,101 @@ class SceneView {
   }
 }
 
-/** The honest answer to `ask` from the scenes in `view` (the true answer when every cited scene is visible). */
-function answerOver(view: SceneView, ask: CrossSceneAsk): string {
+/**
+ * What a guesser says where the evidence is not in view: an answer of the full answer's form,
+ * drawn from what the visible scenes show where it can be (a guesser names what it saw), else from
+ * the rest of the video or the world. Deterministic for its rng.
+ */
+class Guesser {
+  private readonly sightings: { o: SeenObject; i: number }[];
+  constructor(
+    private readonly view: SceneView,
+    private readonly rng: Rng,
+  ) {
+    const all = view.segments.flatMap((f, i) => f.objects.map((o) => ({ o, i })));
+    const seen = all.filter(({ i }) => view.visible.has(i));
+    // With nothing in view, a guesser still names something: any sighting of the video.
+    this.sightings = seen.length > 0 ? seen : all;
+  }
+  /** Scenes in view, else every scene, less `except`. */
+  private scenes(except?: number): number[] {
+    const every = this.view.segments.map((_, i) => i).filter((i) => i !== except);
+    const inView = every.filter((i) => this.view.visible.has(i));
+    return inView.length > 0 ? inView : every;
+  }
+  sceneCount(): string | undefined {
+    const pool = this.scenes();
+    if (pool.length === 0) return undefined;
+    const at = sorted(this.rng.shuffle(pool).slice(0, this.rng.int(1, Math.min(3, pool.length))));
+    return `${at.length} scene${at.length === 1 ? '' : 's'}: ${listPhrase(at.map(label))}.`;
+  }
+  returns(first: number): string | undefined {
+    const pool = this.scenes(first);
+    return pool.length > 0 ? `It returns in ${this.view.where(this.rng.pick(pool))}.` : undefined;
+  }
+  behaviour(): string | undefined {
+    if (this.sightings.length === 0) return undefined;
+    const { o, i } = this.rng.pick(this.sightings);
+    return capitalise(`in ${label(i)} it ${behaviour(this.view.world, o)}.`);
+  }
+  object(): string {
+    const ids = [...new Set(this.sightings.length > 0 ? this.sightings.map(({ o }) => o.entityId) : this.view.world.entities.map((e) => e.id))];
+    return `The ${this.view.name(this.rng.pick(ids))}.`;
+  }
+  texture(): string {
+    return capitalise(`${this.rng.pick(Object.values(TEXTURE_ANSWERS))}.`);
+  }
+  shapeCount(shape: Shape): string | undefined {
+    const ofShape = this.view.world.entities.filter((e) => e.shape === shape).map((e) => e.id);
+    if (ofShape.length === 0) return undefined;
+    const ids = this.rng.shuffle(ofShape).slice(0, this.rng.int(1, Math.min(2, ofShape.length)));
+    return `${ids.length}: ${listPhrase(ids.map((id) => `the ${this.view.name(id)}`))}.`;
+  }
+  oneOf(ids: readonly string[]): string {
+    return `The ${this.view.name(this.rng.pick(ids))}.`;
+  }
+  order(letters: string[]): string {
+    return `${this.rng.shuffle(letters).join(', then ')}.`;
+  }
+}
+
+/**
+ * The answer to `ask` from the scenes in `view` (the true answer when every cited scene is
+ * visible). Where the evidence is not in view the honest answerer says so; with a `guess`er, an
+ * answer of the full form is given instead (DegradedAnswers) — the one place both read the same
+ * conditions.
+ */
+function answerOver(view: SceneView, ask: CrossSceneAsk, guess?: Guesser): string {
   const { world } = view;
   switch (ask.kind) {
     case 'scene_count': {
       const at = view.at(ask.entity);
-      return at.length === 0 ? '0 scenes.' : `${at.length} scene${at.length === 1 ? '' : 's'}: ${listPhrase(at.map(label))}.`;
+      return at.length === 0 ? (guess?.sceneCount() ?? '0 scenes.') : `${at.length} scene${at.length === 1 ? '' : 's'}: ${listPhrase(at.map(label))}.`;
     }
     case 'returns': {
       const later = view.at(ask.entity).filter((i) => i !== ask.first);
-      return later.length === 0 ? 'It does not return in any other scene.' : `It returns in ${listPhrase(later.map((i) => view.where(i)))}.`;
+      return later.length === 0 ? (guess?.returns(ask.first) ?? 'It does not return in any other scene.') : `It returns in ${listPhrase(later.map((i) => view.where(i)))}.`;
     }
     case 'behaviour': {
       const at = view.at(ask.entity);
-      if (at.length === 0) return `The ${view.name(ask.entity)} is not seen.`;
+      if (at.length === 0) return guess?.behaviour() ?? `The ${view.name(ask.entity)} is not seen.`;
       return capitalise(`${at.map((i) => `in ${label(i)} it ${behaviour(world, view.sighting(ask.entity, i) as SeenObject)}`).join('; ')}.`);
     }
     case 'shared_object':
     case 'shared_detail': {
       const [i, j] = ask.scenes;
-      if (!view.visible.has(i) || !view.visible.has(j)) return 'No object is seen on both backgrounds.';
+      if (!view.visible.has(i) || !view.visible.has(j)) return (guess && (ask.kind === 'shared_object' ? guess.object() : guess.texture())) ?? 'No object is seen on both backgrounds.';
       if (ask.kind === 'shared_object') return `The ${view.name(ask.entity)}.`;
       return capitalise(`${TEXTURE_ANSWERS[entityOf(world, ask.entity).texture]}.`);
     }
     case 'shape_count': {
       const ids = ask.entities.filter((id) => view.at(id).length > 0);
-      return ids.length === 0 ? `0: no ${SHAPE_PLURALS[ask.shape]} appear.` : `${ids.length}: ${listPhrase(ids.map((id) => `the ${view.name(id)}`))}.`;
+      return ids.length === 0 ? (guess?.shapeCount(ask.shape) ?? `0: no ${SHAPE_PLURALS[ask.shape]} appear.`) : `${ids.length}: ${listPhrase(ids.map((id) => `the ${view.name(id)}`))}.`;
     }
     case 'first_seen': {
       const e = view.at(ask.early)[0];
       const l = view.at(ask.late)[0];
-      if (e === undefined && l === undefined) return `Neither is seen.`;
+      if (e === undefined && l === undefined) return guess?.oneOf([ask.early, ask.late]) ?? `Neither is seen.`;
       if (e !== undefined && e === l) return `Both first appear in ${label(e)}.`;
       const first = l === undefined || (e !== undefined && e < l) ? ask.early : ask.late;
       return `The ${view.name(first)}.`;
@@ -126,66 +189,9 @@ function answerOver(view: SceneView, ask: CrossSceneAsk): string {
     case 'event_order': {
       const seen = ask.events.filter((e) => view.visible.has(e.scene));
       if (seen.length === ask.events.length) return `${seen.map((e) => e.letter).join(', then ')}.`;
+      if (guess) return guess.order(ask.events.map((e) => e.letter));
       if (seen.length === 0) return 'None of them is seen.';
       return `${seen.map((e) => e.letter).join(', then ')}; the others are not seen.`;
-    }
-  }
-}
-
-/**
- * A guess of the full answer's form where the honest answer from `view` says the evidence is not
- * there; undefined where the honest answer already has that form (it is kept). Drawn from what the
- * visible scenes show where it can be (a guesser names what it saw), else from the world.
- */
-function guessOver(view: SceneView, ask: CrossSceneAsk, rng: Rng): string | undefined {
-  const { world } = view;
-  // What the visible scenes show, with the index of the span each is seen in.
-  const sightings = view.segments.flatMap((f, i) => f.objects.map((o) => ({ o, i })));
-  const seen = sightings.filter(({ i }) => view.visible.has(i));
-  // With nothing in view, a guesser still names something: any sighting of the video.
-  const shown = seen.length > 0 ? seen : sightings;
-  const scenes = [...view.visible].sort((a, b) => a - b);
-  const anyScenes = scenes.length > 0 ? scenes : view.segments.map((_, i) => i);
-  switch (ask.kind) {
-    case 'scene_count': {
-      if (view.at(ask.entity).length > 0 || anyScenes.length === 0) return undefined;
-      const at = sorted(rng.shuffle([...anyScenes]).slice(0, rng.int(1, Math.min(3, anyScenes.length))));
-      return `${at.length} scene${at.length === 1 ? '' : 's'}: ${listPhrase(at.map(label))}.`;
-    }
-    case 'returns': {
-      if (view.at(ask.entity).some((i) => i !== ask.first)) return undefined;
-      // A scene in view other than the first, else any other scene of the video.
-      const inView = scenes.filter((i) => i !== ask.first);
-      const others = inView.length > 0 ? inView : view.segments.map((_, i) => i).filter((i) => i !== ask.first);
-      return others.length > 0 ? `It returns in ${view.where(rng.pick(others))}.` : undefined;
-    }
-    case 'behaviour': {
-      if (view.at(ask.entity).length > 0 || shown.length === 0) return undefined;
-      const { o, i } = rng.pick(shown);
-      return capitalise(`in ${label(i)} it ${behaviour(world, o)}.`);
-    }
-    case 'shared_object':
-    case 'shared_detail': {
-      const [i, j] = ask.scenes;
-      if (view.visible.has(i) && view.visible.has(j)) return undefined;
-      if (ask.kind === 'shared_detail') return capitalise(`${rng.pick(Object.values(TEXTURE_ANSWERS))}.`);
-      const names = [...new Set(shown.length > 0 ? shown.map(({ o }) => o.entityId) : world.entities.map((e) => e.id))];
-      return `The ${view.name(rng.pick(names))}.`;
-    }
-    case 'shape_count': {
-      if (ask.entities.some((id) => view.at(id).length > 0)) return undefined;
-      const ofShape = world.entities.filter((e) => e.shape === ask.shape).map((e) => e.id);
-      if (ofShape.length === 0) return undefined;
-      const ids = rng.shuffle([...ofShape]).slice(0, rng.int(1, Math.min(2, ofShape.length)));
-      return `${ids.length}: ${listPhrase(ids.map((id) => `the ${view.name(id)}`))}.`;
-    }
-    case 'first_seen': {
-      if (view.at(ask.early).length > 0 || view.at(ask.late).length > 0) return undefined;
-      return `The ${view.name(rng.pick([ask.early, ask.late]))}.`;
-    }
-    case 'event_order': {
-      if (ask.events.every((e) => view.visible.has(e.scene))) return undefined;
-      return `${rng.shuffle(ask.events.map((e) => e.letter)).join(', then ')}.`;
     }
   }
 }
@@ -202,10 +208,9 @@ function segmentsOf(world: World, video: WorldVideo, scenes: readonly { startS: 
 export function answerCrossScene(world: World, video: WorldVideo, scenes: readonly { startS: number; endS: number }[], ask: CrossSceneAsk, visible: Iterable<number>, degraded: DegradedAnswers = 'honest'): string {
   const shown = new Set(visible);
   const view = new SceneView(world, segmentsOf(world, video, scenes), shown);
-  if (degraded === 'honest') return answerOver(view, ask);
   // Deterministic for a query and a context.
-  const rng = mulberry32(seedFrom('guess', video.id, JSON.stringify(ask), sorted(shown).join(',')));
-  return guessOver(view, ask, rng) ?? answerOver(view, ask);
+  const guess = degraded === 'guess' ? new Guesser(view, mulberry32(seedFrom('guess', video.id, JSON.stringify(ask), sorted(shown).join(',')))) : undefined;
+  return answerOver(view, ask, guess);
 }
 
 /**

@@ -217,12 +217,13 @@ const BASELINES: Record<'blind' | 'hidden', BaselineKind> = {
 function BaselineTable({ evaluated, lengths, kind }: { evaluated: readonly Evaluated[]; lengths: string[]; kind: BaselineKind }) {
   const rows = evaluated.flatMap((e) => {
     const base = kind.of(e.run);
-    return base ? [{ ...e, base }] : [];
+    if (!base) return [];
+    // The Stage 2 probe's change (full video), when the kind has it and both sides scored it.
+    const stage2 = kind.stage2 && base.checkpointId === e.result.checkpointId ? pairedGains(base.stage2PerItem ?? undefined, e.result.stage2PerItem ?? undefined)?.full : undefined;
+    return [{ ...e, base, stage2 }];
   });
   if (rows.length === 0) return null;
-  // The Stage 2 probe's column, when a row has it on both sides.
-  const stage2Of = (e: (typeof rows)[number]) => (kind.stage2 && e.base.checkpointId === e.result.checkpointId ? pairedGains(e.base.stage2PerItem ?? undefined, e.result.stage2PerItem ?? undefined)?.full : undefined);
-  const withStage2 = rows.some((e) => stage2Of(e));
+  const withStage2 = rows.some((e) => e.stage2);
   return (
     <>
       <h3>{kind.title}</h3>
@@ -260,7 +261,7 @@ function BaselineTable({ evaluated, lengths, kind }: { evaluated: readonly Evalu
                     {same ? 'Not the same probe items: evaluate both with the same settings.' : kind.rerun}
                   </td>
                 )}
-                {withStage2 ? <td data-testid={`${kind.testId}-stage2-${e.id}`}>{stage2Of(e) ? `${pct(e.base.stage2?.full.accuracy)} · ${formatGain(stage2Of(e))}` : '—'}</td> : null}
+                {withStage2 ? <td data-testid={`${kind.testId}-stage2-${e.id}`}>{e.stage2 ? `${pct(e.base.stage2?.full.accuracy)} · ${formatGain(e.stage2)}` : '—'}</td> : null}
               </tr>
             );
           })}
