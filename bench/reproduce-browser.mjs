@@ -4,9 +4,10 @@
 // `npx longvpo reproduce` (docs/results.md says which configurations show the effect).
 //
 //   WORLDS=16 SIZE=full FEATURES=objects RECIPE=curriculum SFT=both LENGTHS=1,2,4,16 npm run bench:reproduce-browser
+//   WORLDS=32 SIZE=full FEATURES=objects RECIPE=curriculum SFT=both SINGLE=0.5 LENGTHS=1,2,4,16 npm run bench:reproduce-browser
 //
-// Defaults: one small world, the default tokens, the paper's recipe, anchored SFT questions,
-// lengths 1,4, first world 42, 60 probe anchors (a few minutes); FIRST=242 makes another draw (worlds 242…, held-out 1242); ANCHORS=240 a probe that resolves the position gap. Writes bench/out/reproduce-browser.json (-FIRST.json for another first world; settings, per-step seconds,
+// Defaults: one small world, the default tokens, the paper's recipe, anchored SFT questions, no
+// single-clip pairs (SINGLE), lengths 1,4, first world 42, 60 probe anchors (a few minutes); FIRST=242 makes another draw (worlds 242…, held-out 1242); ANCHORS=240 a probe that resolves the position gap. Writes bench/out/reproduce-browser.json (-FIRST.json for another first world; settings, per-step seconds,
 // evaluations, tables) and prints a table of the steps and each run's accuracy by length.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { printTable, withStudio } from './browser.mjs';
@@ -22,7 +23,12 @@ const settings = {
   firstWorld: Number(process.env.FIRST ?? 42),
   // Anchors of the held-out probe (the Evaluate page's Anchors; 240 resolves the position gap to about 4 points).
   anchors: Number(process.env.ANCHORS ?? 60),
+  // The panel's Single-clip pairs (reproduce --single-clip): Stage 1's share of anchor-only pairs.
+  singleClip: Number(process.env.SINGLE ?? 0),
 };
+// STOP_AT=step (a timeline step, e.g. sft): cancel the study once that step starts, to time the
+// steps before it at a scale too long to run whole (and to see the study passes its checks there).
+const STOP_AT = process.env.STOP_AT;
 const POLL_MS = Number(process.env.POLL_MS ?? 5_000);
 const TIMEOUT_H = Number(process.env.TIMEOUT_H ?? 12);
 
@@ -37,6 +43,7 @@ const result = await withStudio(
     await panel.getByLabel('SFT questions', { exact: true }).selectOption(settings.sftQuestions);
     await panel.getByLabel('Training worlds', { exact: true }).fill(String(settings.worlds));
     await panel.getByLabel('First world', { exact: true }).fill(String(settings.firstWorld));
+    await panel.getByLabel('Single-clip pairs', { exact: true }).fill(String(settings.singleClip));
     await page.getByLabel('Lengths', { exact: true }).fill(settings.lengths);
     await page.getByLabel('Anchors', { exact: true }).fill(String(settings.anchors));
     const t0 = Date.now();
@@ -47,6 +54,7 @@ const result = await withStudio(
     // A step that ran between two polls started when the step before it ended.
     let lastEnd = 0;
     const steps = await page.getByTestId('reproduce-steps').locator('li').evaluateAll((lis) => lis.map((li) => li.dataset.testid.replace(/^reproduce-/, '')));
+    if (STOP_AT !== undefined && !steps.includes(STOP_AT)) throw new Error(`STOP_AT=${STOP_AT} is not a step of this study: use one of ${steps.join(', ')}`);
     for (;;) {
       const states = await page.getByTestId('reproduce-steps').locator('li').evaluateAll((lis) => lis.map((li) => [li.dataset.testid.replace(/^reproduce-/, ''), li.dataset.state]));
       const now = (Date.now() - t0) / 1000;
@@ -65,6 +73,12 @@ const result = await withStudio(
       if (failed) {
         const alert = await page.getByRole('alert').allTextContents();
         throw new Error(`Reproduce stopped at ${failed[0]}: ${alert.join(' | ')}`);
+      }
+      if (STOP_AT !== undefined && started[STOP_AT] !== undefined) {
+        await panel.getByRole('button', { name: 'Cancel', exact: true }).click();
+        const totalS = (Date.now() - t0) / 1000;
+        console.log(`${totalS.toFixed(0).padStart(6)} s  cancelled as ${STOP_AT} started (STOP_AT)`);
+        return { settings, stopAt: STOP_AT, steps, seconds, totalS, evaluations: [], tables: {} };
       }
       const running = await panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).isDisabled();
       if (!running && states.every(([, state]) => state === 'done' || state === 'kept')) break;
@@ -86,8 +100,8 @@ const result = await withStudio(
 );
 
 mkdirSync('bench/out', { recursive: true });
-// One file per draw: another first world does not overwrite the default's.
-writeFileSync(`bench/out/reproduce-browser${settings.firstWorld === 42 ? '' : `-${settings.firstWorld}`}.json`, JSON.stringify(result, null, 2));
+// One file per draw: another first world does not overwrite the default's; a stopped one is its own.
+writeFileSync(`bench/out/reproduce-browser${settings.firstWorld === 42 ? '' : `-${settings.firstWorld}`}${STOP_AT ? `-to-${STOP_AT}` : ''}.json`, JSON.stringify(result, null, 2));
 console.log(JSON.stringify({ settings: result.settings, seconds: result.seconds, totalS: result.totalS }));
 console.log();
 printTable(result.steps.map((s) => ({ step: s, seconds: result.seconds[s] === undefined ? '' : result.seconds[s].toFixed(0) })));

@@ -160,6 +160,10 @@ test('one click runs the whole study; after a reload it continues with the finis
   // And the SFT questions in both wordings, on two training worlds, as the sixteen-world studies
   // asked them: the second world (seed 43) is generated and imported, synthesized apart, and both train.
   await page.getByLabel('SFT questions', { exact: true }).selectOption('both');
+  // The field reaches the thirty-two worlds of docs/results.md and no further.
+  await expect(page.getByLabel('Training worlds', { exact: true })).toHaveAttribute('max', '32');
+  await page.getByLabel('Training worlds', { exact: true }).fill('40');
+  await expect(page.getByLabel('Training worlds', { exact: true })).toHaveValue('32');
   await page.getByLabel('Training worlds', { exact: true }).fill('2');
   await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
   for (const step of ['demo', 'stage1-data', 'stage2-data']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
