@@ -10,9 +10,10 @@ import launch from '../e2e/chromium.json' with { type: 'json' };
 /**
  * Serves dist/ and opens the studio in Chromium. `persistent: true` uses an on-disk profile as a
  * user's browser does: Playwright's default contexts are off the record, and there Chromium keeps
- * IndexedDB in the browser process's memory (which a memory benchmark would then count).
+ * IndexedDB in the browser process's memory (which a memory benchmark would then count). `profile`
+ * (a folder) is such a profile that is kept afterwards, so a later run opens the same stored studio.
  */
-export async function withStudio(fn, { port = 4174, persistent = false } = {}) {
+export async function withStudio(fn, { port = 4174, persistent = false, profile: keptProfile } = {}) {
   const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   const base = `http://127.0.0.1:${port}`;
   try {
@@ -25,14 +26,15 @@ export async function withStudio(fn, { port = 4174, persistent = false } = {}) {
       }
     }
     const options = { executablePath: process.env.CHROMIUM_PATH ?? launch.executablePath, args: launch.args };
-    if (persistent) {
-      const profile = mkdtempSync(join(tmpdir(), 'longvpo-bench-'));
-      const context = await chromium.launchPersistentContext(profile, options);
+    if (persistent || keptProfile) {
+      const profile = keptProfile ?? mkdtempSync(join(tmpdir(), 'longvpo-bench-'));
+      // A kept profile must close cleanly: the caller handles the signals, not Playwright.
+      const context = await chromium.launchPersistentContext(profile, keptProfile ? { ...options, handleSIGINT: false, handleSIGTERM: false } : options);
       try {
         return await fn(context.pages()[0] ?? (await context.newPage()), base);
       } finally {
         await context.close();
-        rmSync(profile, { recursive: true, force: true });
+        if (!keptProfile) rmSync(profile, { recursive: true, force: true });
       }
     }
     const browser = await chromium.launch(options);

@@ -29,6 +29,18 @@ const settings = {
 // STOP_AT=step (a timeline step, e.g. sft): cancel the study once that step starts, to time the
 // steps before it at a scale too long to run whole (and to see the study passes its checks there).
 const STOP_AT = process.env.STOP_AT;
+// PROFILE=dir: the Chromium profile is that folder and is kept, so a study too long for one sitting
+// continues where it stopped when the command runs again (the button keeps every finished step and
+// resumes a run from its checkpoint). SIGTERM to this process (`pkill -TERM -f
+// bench/reproduce-browser.mjs`) stops it as the Cancel button does and closes Chromium cleanly.
+const PROFILE = process.env.PROFILE;
+let stopRequested = false;
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    console.log(`${signal}: cancelling the study (again to quit at once)`);
+  });
 const POLL_MS = Number(process.env.POLL_MS ?? 5_000);
 const TIMEOUT_H = Number(process.env.TIMEOUT_H ?? 12);
 
@@ -74,11 +86,16 @@ const result = await withStudio(
         const alert = await page.getByRole('alert').allTextContents();
         throw new Error(`Reproduce stopped at ${failed[0]}: ${alert.join(' | ')}`);
       }
-      if (STOP_AT !== undefined && started[STOP_AT] !== undefined) {
-        await panel.getByRole('button', { name: 'Cancel', exact: true }).click();
+      if (stopRequested || (STOP_AT !== undefined && started[STOP_AT] !== undefined)) {
+        const cancel = panel.getByRole('button', { name: 'Cancel', exact: true });
+        if (await cancel.isVisible()) await cancel.click();
+        // Wait for the study to stop (a run checkpoints as it pauses), so the kept profile is whole.
+        const start = panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true });
+        for (let waited = 0; (await start.isDisabled()) && waited < 600; waited++) await page.waitForTimeout(1_000);
         const totalS = (Date.now() - t0) / 1000;
-        console.log(`${totalS.toFixed(0).padStart(6)} s  cancelled as ${STOP_AT} started (STOP_AT)`);
-        return { settings, stopAt: STOP_AT, steps, seconds, totalS, evaluations: [], tables: {} };
+        const why = stopRequested ? 'on a signal' : `as ${STOP_AT} started (STOP_AT)`;
+        console.log(`${totalS.toFixed(0).padStart(6)} s  cancelled ${why}`);
+        return { settings, stopped: why, steps, seconds, totalS, evaluations: [], tables: {} };
       }
       const running = await panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).isDisabled();
       if (!running && states.every(([, state]) => state === 'done' || state === 'kept')) break;
@@ -96,12 +113,12 @@ const result = await withStudio(
     }
     return { settings, steps, seconds, totalS, evaluations, tables };
   },
-  { persistent: true },
+  { persistent: true, profile: PROFILE },
 );
 
 mkdirSync('bench/out', { recursive: true });
 // One file per draw: another first world does not overwrite the default's; a stopped one is its own.
-writeFileSync(`bench/out/reproduce-browser${settings.firstWorld === 42 ? '' : `-${settings.firstWorld}`}${STOP_AT ? `-to-${STOP_AT}` : ''}.json`, JSON.stringify(result, null, 2));
+writeFileSync(`bench/out/reproduce-browser${settings.firstWorld === 42 ? '' : `-${settings.firstWorld}`}${result.stopped ? '-stopped' : ''}.json`, JSON.stringify(result, null, 2));
 console.log(JSON.stringify({ settings: result.settings, seconds: result.seconds, totalS: result.totalS }));
 console.log();
 printTable(result.steps.map((s) => ({ step: s, seconds: result.seconds[s] === undefined ? '' : result.seconds[s].toFixed(0) })));
