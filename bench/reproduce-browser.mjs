@@ -35,7 +35,8 @@ const STOP_AT = process.env.STOP_AT;
 // bench/reproduce-browser.mjs`) stops it as the Cancel button does and closes Chromium cleanly.
 const PROFILE = process.env.PROFILE;
 let stopRequested = false;
-for (const signal of ['SIGINT', 'SIGTERM'])
+// Only with a kept profile: a throwaway one has nothing to keep, and Ctrl-C quits at once as before.
+for (const signal of PROFILE ? ['SIGINT', 'SIGTERM'] : [])
   process.on(signal, () => {
     if (stopRequested) process.exit(130);
     stopRequested = true;

@@ -153,7 +153,7 @@ export function ReproducePanel() {
           step={1}
           value={worlds}
           disabled={locked}
-          title={`Demo worlds to train on (1 to ${MAX_STUDY_WORLDS}), seeds First world, First world + 1, … (42, 43, … by default): each is generated and imported, synthesized apart, and all train together, with fewer epochs on more worlds (reproduce --train-worlds). One world is too few for the effect; with 16 the gains of docs/results.md were the answer prior, with 32 (about two hours) the policy read the clips. Changing it starts the runs over; worlds and triples already made are kept.`}
+          title={`Demo worlds to train on (1 to ${MAX_STUDY_WORLDS}), seeds First world, First world + 1, … (42, 43, … by default): each is generated and imported, synthesized apart, and all train together, with fewer epochs on more worlds (reproduce --train-worlds). One world is too few for the effect; with 16 the gains of docs/results.md were the answer prior, with 32 (about two hours in Node) the policy read the clips. Changing it starts the runs over; worlds and triples already made are kept.`}
           onChange={(e) => {
             const n = Math.round(Number(e.target.value));
             if (Number.isFinite(n)) setWorlds(Math.min(MAX_STUDY_WORLDS, Math.max(1, n)));
