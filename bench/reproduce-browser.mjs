@@ -59,8 +59,9 @@ const result = await withStudio(
     await panel.getByLabel('Single-clip pairs', { exact: true }).fill(String(settings.singleClip));
     await page.getByLabel('Lengths', { exact: true }).fill(settings.lengths);
     await page.getByLabel('Anchors', { exact: true }).fill(String(settings.anchors));
+    const start = panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true });
     const t0 = Date.now();
-    await panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+    await start.click();
     await page.getByTestId('reproduce-steps').waitFor({ timeout: 60_000 });
     const started = {};
     const seconds = {};
@@ -91,14 +92,13 @@ const result = await withStudio(
         const cancel = panel.getByRole('button', { name: 'Cancel', exact: true });
         if (await cancel.isVisible()) await cancel.click();
         // Wait for the study to stop (a run checkpoints as it pauses), so the kept profile is whole.
-        const start = panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true });
         for (let waited = 0; (await start.isDisabled()) && waited < 600; waited++) await page.waitForTimeout(1_000);
         const totalS = (Date.now() - t0) / 1000;
         const why = stopRequested ? 'on a signal' : `as ${STOP_AT} started (STOP_AT)`;
         console.log(`${totalS.toFixed(0).padStart(6)} s  cancelled ${why}`);
         return { settings, stopped: why, steps, seconds, totalS, evaluations: [], tables: {} };
       }
-      const running = await panel.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).isDisabled();
+      const running = await start.isDisabled();
       if (!running && states.every(([, state]) => state === 'done' || state === 'kept')) break;
       if (now > TIMEOUT_H * 3600) throw new Error(`Reproduce did not finish in ${TIMEOUT_H} h (TIMEOUT_H)`);
       await page.waitForTimeout(POLL_MS);

@@ -155,7 +155,7 @@ async function attempt(job: Job, variant: number, generator: Generator, settings
 export async function synthesizeStage2(videos: readonly Stage2Video[], generator: Generator, params: Stage2Params): Promise<Stage2Result> {
   const started = Date.now();
   // Ids follow how the generator writes y− (docs/stage2.md, "Guessed y−").
-  const settings = { ...resolveStage2Settings(params), rejectedForm: generator.degraded ?? 'honest' };
+  const settings = resolveStage2Settings(params, generator.degraded);
   checkVideos(videos);
   const { signal } = params;
   const skipped: Record<VideoSkipReason, number> = { too_short: 0, too_few_scenes: 0, caption_unavailable: 0 };

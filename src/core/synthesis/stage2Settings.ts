@@ -100,7 +100,8 @@ export interface Stage2Settings {
 
 const isInt = (x: number, min: number, max = Number.MAX_SAFE_INTEGER): boolean => Number.isInteger(x) && x >= min && x <= max;
 
-export function resolveStage2Settings(p: Stage2Params): Stage2Settings {
+/** `rejectedForm`: the generator's `degraded` (its ids depend on it). */
+export function resolveStage2Settings(p: Stage2Params, rejectedForm: DegradedAnswers = 'honest'): Stage2Settings {
   const d = STAGE2_DEFAULTS;
   const s: Stage2Settings = {
     seed: p.seed,
@@ -111,7 +112,7 @@ export function resolveStage2Settings(p: Stage2Params): Stage2Settings {
     maxQueries: p.maxQueriesPerVideo ?? d.maxQueriesPerVideo,
     patience: p.patience ?? d.patience,
     concurrency: p.concurrency ?? d.concurrency,
-    rejectedForm: 'honest',
+    rejectedForm,
     createdAt: p.now ?? new Date().toISOString(),
   };
   const problems = [
