@@ -19,9 +19,13 @@ import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { formatGain, pairedGains, pairedGainsBy, signedInterval, type PerItem } from '../src/core/eval/compare';
 import type { PairedDifference } from '../src/core/eval/stats';
-import { formatGap, formatGapChange, positionGap, positionGapChange } from '../src/core/eval/positionGap';
+import { formatGap, formatGapChange, formatPooledGapChange, pooledGapChange, positionGap, positionGapChange } from '../src/core/eval/positionGap';
 
 it('position gap of evaluation files', () => {
+  if (process.env.PAIRS) {
+    pooled(process.env.PAIRS);
+    return;
+  }
   const files = (process.env.EVALS ?? '').split(',').filter(Boolean);
   if (files.length === 0) throw new Error('Set EVALS=a/eval.json,b/eval.json (the first is the baseline).');
   const stage2Only = process.env.LENGTH === 'stage2';
@@ -93,3 +97,27 @@ it('position gap of evaluation files', () => {
   accuracy.forEach((a, i) => console.log(`| ${files[i + 1]} | ${formatGain(a.overall)} | ${a.by_position.map((d) => signedInterval(d.difference, d.ci95)).join(' / ')} |`));
   printStage2();
 });
+
+function pooled(spec: string): void {
+  const pairs = spec.split(',').filter(Boolean).map((p) => {
+    const [a, b, ...rest] = p.split(':');
+    if (!a || !b || rest.length > 0) throw new Error(`PAIRS: "${p}" is not first.json:second.json (pairs separated by commas).`);
+    return [a, b] as const;
+  });
+  const length = Number(process.env.LENGTH ?? 16);
+  const draws = Number(process.env.DRAWS ?? 2000);
+  const read = (f: string): PerItem => {
+    const e = JSON.parse(readFileSync(f, 'utf8')) as { per_item?: PerItem };
+    if (!e.per_item?.bucket) throw new Error(`${f} has no per-item positions: evaluate it again with this version of \`longvpo eval\`.`);
+    return e.per_item;
+  };
+  const results = pairs.map(([a, b]) => [read(a), read(b)] as const);
+  results.forEach(([a, b], k) => {
+    if (!positionGapChange(a, b, length, { draws: 1 })) throw new Error(`PAIRS: ${pairs[k]?.join(' and ')} did not score the same ${length}-clip items with positions (same held-out world, lengths, anchors and probe version).`);
+  });
+  const pool = pooledGapChange(results, length, { draws });
+  console.log(JSON.stringify({ length, draws, pairs, pooled: pool }, null, 2));
+  console.log(`\n| replicate | ${length}-clip gap change [95%] |\n|---|---|`);
+  pool?.changes.forEach((c, k) => console.log(`| ${pairs[k]?.join(' → ')} | ${formatGapChange(c)} |`));
+  console.log(`| pooled | ${formatPooledGapChange(pool)} |`);
+}

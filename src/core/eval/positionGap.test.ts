@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarise } from './aggregate';
 import { perItem, type PerItem } from './compare';
-import { formatGap, formatGapChange, gapLength, positionGap, positionGapChange } from './positionGap';
+import { formatGap, formatGapChange, formatPooledGapChange, gapLength, pooledGapChange, positionGap, positionGapChange } from './positionGap';
 import type { ProbeItem } from './probe';
 import { mulberry32 } from '../world/random';
 
@@ -100,6 +100,56 @@ describe('position gap', () => {
     const p = perItem([{ id: 'x', clips: [], answer: 'a', candidates: ['a', 'b'], question: 'q' }], ['full'], [true]);
     expect(p.bucket).toBeUndefined();
     expect(p.question).toBeUndefined();
+  });
+});
+
+describe('pooled gap change over replicates', () => {
+  const items = probeItems(180);
+  const skewed = (seed: number): PerItem => results(items, answers(items, (b) => (b === 0 ? 0.4 : 0.55), seed));
+  const flat = (seed: number): PerItem => results(items, answers(items, () => 0.55, seed));
+
+  it("is the one pair's change and interval for one replicate, and the mean of the changes for several", () => {
+    const a = skewed(21);
+    const b = flat(22);
+    const one = pooledGapChange([[a, b]], 16, { draws: 300, seed: 4 });
+    const alone = positionGapChange(a, b, 16, { draws: 300, seed: 4 });
+    expect(one?.change).toBeCloseTo(alone?.change as number, 12);
+    expect(one?.ci95[0]).toBeCloseTo(alone?.ci95[0] as number, 12);
+    expect(one?.ci95[1]).toBeCloseTo(alone?.ci95[1] as number, 12);
+    const c = skewed(23);
+    const d = flat(24);
+    const two = pooledGapChange([[a, b], [c, d]], 16, { draws: 300, seed: 4 });
+    const second = positionGapChange(c, d, 16, { draws: 300, seed: 4 + 7919 });
+    expect(two?.changes).toHaveLength(2);
+    expect(two?.change).toBeCloseTo(((alone?.change as number) + (second?.change as number)) / 2, 12);
+    expect(formatPooledGapChange(two)).toMatch(/^mean change [−+]\d+\.\d \[[−+]\d+\.\d, [−+]\d+\.\d\] over 2 replicates$/);
+  });
+
+  it('narrows the interval as replicates are added: four replicates of a 15-point effect are read where one may not be', () => {
+    const pairs = [0, 1, 2, 3].map((k) => [skewed(30 + 2 * k), flat(31 + 2 * k)] as const);
+    const one = pooledGapChange(pairs.slice(0, 1), 16, { draws: 400 });
+    const four = pooledGapChange(pairs, 16, { draws: 400 });
+    const width = (c: typeof one): number => (c?.ci95[1] as number) - (c?.ci95[0] as number);
+    expect(width(four)).toBeLessThan(0.7 * width(one));
+    expect(four?.change).toBeLessThan(-0.05);
+    expect(four?.ci95[1]).toBeLessThan(0);
+  });
+
+  it('rarely excludes zero when no replicate changes its position effect', () => {
+    let excluded = 0;
+    for (let s = 0; s < 20; s++) {
+      const pairs = [0, 1].map((k) => [skewed(200 + 4 * s + 2 * k), skewed(201 + 4 * s + 2 * k)] as const);
+      const c = pooledGapChange(pairs, 16, { draws: 200, seed: s });
+      if ((c?.ci95[0] as number) > 0 || (c?.ci95[1] as number) < 0) excluded++;
+    }
+    expect(excluded).toBeLessThanOrEqual(3);
+  });
+
+  it('is undefined with no replicate or with one that cannot be compared', () => {
+    const a = skewed(41);
+    expect(pooledGapChange([], 16)).toBeUndefined();
+    expect(pooledGapChange([[a, flat(42)], [a, { ...flat(43), fingerprint: 'ffffffff' }]], 16)).toBeUndefined();
+    expect(formatPooledGapChange(undefined)).toBe('—');
   });
 });
 

@@ -164,11 +164,8 @@ export function positionGap(p: PerItem | undefined, length: number, o: GapOption
   return gapOf(p, length, cells, draws, seed, bootstrapGaps(p, cells, bootstrap));
 }
 
-/**
- * second's gap − first's, paired on the same items (a cluster bootstrap over questions), or
- * undefined when the two were not scored on the same probe or lack positions.
- */
-export function positionGapChange(first: PerItem | undefined, second: PerItem | undefined, length: number, o: GapOptions = {}): PositionGapChange | undefined {
+/** The change and its bootstrap draws (second − first on each draw, in draw order). */
+function changeWithDraws(first: PerItem | undefined, second: PerItem | undefined, length: number, o: GapOptions): { change: PositionGapChange; draws: number[] } | undefined {
   if (!first || !second || first.fingerprint !== second.fingerprint || first.correct.length !== second.correct.length) return undefined;
   const cells = cellsOf(first, length);
   if (!cells || !cellsOf(second, length)) return undefined;
@@ -180,14 +177,62 @@ export function positionGapChange(first: PerItem | undefined, second: PerItem | 
   const bootsB = bootstrapGaps(second, cells, bootstrap);
   const a = gapOf(first, length, cells, draws, seed, bootsA);
   const b = gapOf(second, length, cells, draws, seed, bootsB);
-  const changes = bootsB.map((g, d) => g - (bootsA[d] as number)).sort((x, y) => x - y);
-  return { length, first: a, second: b, change: b.gap - a.gap, ci95: [quantile(changes, 0.025), quantile(changes, 0.975)] };
+  const changes = bootsB.map((g, d) => g - (bootsA[d] as number));
+  const sorted = [...changes].sort((x, y) => x - y);
+  return { change: { length, first: a, second: b, change: b.gap - a.gap, ci95: [quantile(sorted, 0.025), quantile(sorted, 0.975)] }, draws: changes };
+}
+
+/**
+ * second's gap − first's, paired on the same items (a cluster bootstrap over questions), or
+ * undefined when the two were not scored on the same probe or lack positions.
+ */
+export function positionGapChange(first: PerItem | undefined, second: PerItem | undefined, length: number, o: GapOptions = {}): PositionGapChange | undefined {
+  return changeWithDraws(first, second, length, o)?.change;
+}
+
+export interface PooledGapChange {
+  length: number;
+  /** Each pair's own change (its own probe, its own bootstrap). */
+  changes: PositionGapChange[];
+  /** The mean of the pairs' changes: negative when the second runs' gaps are smaller on average. */
+  change: number;
+  /** 95% interval of that mean: each pair's questions resampled on their own (a stratified bootstrap), the draws' changes averaged. */
+  ci95: [number, number];
+}
+
+/**
+ * The mean gap change over independent replicates — e.g. the same study on two seeds, each pair
+ * (SFT, Stage 1) scored on its own held-out world. Each replicate keeps its own statistic (its
+ * best and worst position chosen on its own items); the interval resamples every replicate's
+ * questions independently and averages the draws. Undefined when any pair cannot be compared.
+ */
+export function pooledGapChange(pairs: readonly (readonly [PerItem | undefined, PerItem | undefined])[], length: number, o: GapOptions = {}): PooledGapChange | undefined {
+  if (pairs.length === 0) return undefined;
+  const seed = o.seed ?? 1;
+  // A seed per replicate: their resamples are independent.
+  const each = pairs.map(([a, b], k) => changeWithDraws(a, b, length, { ...o, seed: seed + 7919 * k }));
+  if (each.some((e) => !e)) return undefined;
+  const ok = each as { change: PositionGapChange; draws: number[] }[];
+  const draws = ok[0]?.draws.length ?? 0;
+  const means = Array.from({ length: draws }, (_, d) => ok.reduce((s, e) => s + (e.draws[d] as number), 0) / ok.length).sort((x, y) => x - y);
+  return {
+    length,
+    changes: ok.map((e) => e.change),
+    change: ok.reduce((s, e) => s + e.change.change, 0) / ok.length,
+    ci95: [quantile(means, 0.025), quantile(means, 0.975)],
+  };
 }
 
 /** "4.5 (noise alone to 9.1, p = 0.41)" in points. */
 export function formatGap(g: PositionGap | undefined): string {
   if (!g || !Number.isFinite(g.gap)) return '—';
   return `${(100 * g.gap).toFixed(1)} (noise alone reaches ${(100 * g.noise95).toFixed(1)}; p = ${g.p.toFixed(2)})`;
+}
+
+/** "mean change −3.4 [−6.0, −0.8] over 2 replicates" in points. */
+export function formatPooledGapChange(c: PooledGapChange | undefined): string {
+  if (!c || !Number.isFinite(c.change)) return '—';
+  return `mean change ${signedInterval(c.change, c.ci95)} over ${c.changes.length} replicates`;
 }
 
 /** "4.5 → 4.4, change −0.1 [−7.8, +7.5]" in points. */
