@@ -110,6 +110,8 @@ describe('longvpo train', () => {
     [['--data', 'data', '--stage', '1', '--init', 'sft', '--keep-slots', '--out', 'bad9'], /--keep-slots spreads the clips --composite-clips keeps/, 'bad9'],
     [['--data', 'data', '--stage', '2', '--init', 'sft', '--single-clip', '0.5', '--out', 'bad10'], /--single-clip adds Stage 1 pairs with the anchor alone/, 'bad10'],
     [['--data', 'data', '--stage', '1', '--init', 'sft', '--single-clip', '2', '--out', 'bad11'], /--single-clip/, 'bad11'],
+    [['--data', 'data', '--stage', '1', '--init', 'sft', '--cited-only', '--out', 'bad12'], /--cited-only cuts Stage 2 pairs to the scenes their queries cite/, 'bad12'],
+    [['--resume', 'sft', '--cited-only'], /--resume continues a run as it was configured/, null],
   ])('%j exits 1 with a clear error and writes nothing', async (args, message, out) => {
     const r = await run(['train', ...args]);
     expect(r.code).toBe(1);
@@ -284,6 +286,24 @@ describe('longvpo reproduce', () => {
     expect(later.code).toBe(1);
     expect(later.stderr).toMatch(/trained on other triples than this data has/);
   }, 180_000);
+
+  it('train --stage 2 --cited-only: each Stage 2 pair trains on the scenes it cites alone, replay pairs as they are, and the run records it', async () => {
+    const triples = parseTriples(readFileSync(join(work, 'study', 'data', 'triples.jsonl'), 'utf8'));
+    if (!triples.ok) throw new Error('study triples must parse');
+    const stage2 = triples.triples.filter((t) => t.stage === 2);
+    const n1 = triples.triples.filter((t) => t.stage === 1).length;
+    const r = await run(['train', '--data', join('study', 'data'), '--stage', '2', '--init', join('study', 'runs', 'stage1'), '--cited-only', '--beta', '1e-4', '--replay', '1', '--steps', '2', '--batch', '4', '--out', 's2-cited']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`stage2: ${stage2.length + Math.min(n1, stage2.length)} samples \\(${Math.min(n1, stage2.length)} of them Stage 1 replay\\) \\(${stage2.length} Stage 2 pairs with their cited scenes alone\\)`));
+    expect((JSON.parse(readFileSync(join(work, 's2-cited', 'config.json'), 'utf8')) as { config: { citedOnly?: boolean } }).config.citedOnly).toBe(true);
+    // The reference log-probs were scored for the cut pairs (their own ids) and the replay pairs.
+    const byReference = Object.values(JSON.parse(readFileSync(join(work, 's2-cited', 'ref_logps.json'), 'utf8')) as Record<string, Record<string, unknown>>);
+    expect(byReference).toHaveLength(1);
+    // Keyed by each pair's id and a hash of its content.
+    const cached = Object.keys(byReference[0] ?? {}).map((key) => key.slice(0, key.lastIndexOf('#')));
+    expect(cached.filter((id) => id.endsWith('#cited')).sort()).toEqual(stage2.map((t) => `${t.id}#cited`).sort());
+    expect(cached.filter((id) => !id.endsWith('#cited'))).toHaveLength(Math.min(n1, stage2.length));
+  }, 120_000);
 
   it('--train-worlds 2: a second world (seed + 1) is made and merged into DIR/train, which every stage trains on', async () => {
     // The first world and the held-out world are the study's above (copied, not remade).

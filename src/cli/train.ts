@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { defaultTrainConfig, DEFAULT_MODEL, flopsPerToken, layoutOf, parameterCount, REF_MODES, SEQUENCE_LAYOUTS, type SequenceLayout, type TrainConfig, type TrainStage } from '../core/train/config';
 import { LOSS_TYPES } from '../core/train/dpoLoss';
-import { isSingleClipPair } from '../core/train/replay';
+import { isCitedOnlyPair, isSingleClipPair } from '../core/train/replay';
 import { TrainSession, type SessionEnd } from '../ml/train/session';
 import { NODE_BACKENDS, startBackend, type NodeBackend } from './backend';
 import type { CliContext } from './context';
@@ -42,6 +42,7 @@ interface TrainOptions {
   compositeClips?: number;
   keepSlots?: boolean;
   singleClip?: number;
+  citedOnly?: boolean;
   out?: string;
   resume?: string;
   pauseAfter?: number;
@@ -101,6 +102,10 @@ function configFrom(o: TrainOptions, stage: TrainStage): TrainConfig {
     if (stage !== 'stage1') throw new CliError('--single-clip adds Stage 1 pairs with the anchor alone.', 'Drop --single-clip, or use it with --stage 1.');
     c.singleClip = o.singleClip;
   }
+  if (o.citedOnly === true) {
+    if (stage !== 'stage2') throw new CliError('--cited-only cuts Stage 2 pairs to the scenes their queries cite.', 'Drop --cited-only, or use it with --stage 2.');
+    c.citedOnly = true;
+  }
   c.cacheRef = o.refCache;
   return c;
 }
@@ -139,6 +144,7 @@ export function trainCommand(ctx: CliContext): Command {
     .option('--composite-clips <k>', 'Stage 1: cut every composite to its anchor and K − 1 of its distractors (drawn by --seed, as `shorten` does), for a curriculum of lengths (docs/training.md)', integer(1, 512))
     .option('--keep-slots', 'Stage 1 with --composite-clips K: keep every slot of the composite instead, the K − 1 distractors repeated over the slots the anchor does not take and the anchor in any slot, so it sits at every distance from the question (the `spread` recipe; docs/training.md)')
     .option('--single-clip <share>', 'Stage 1: train this share of the pairs (0–1, drawn by --seed) once more with the anchor alone as the context, so single clips are asked too (docs/training.md, "Single-clip pairs")', decimal(0, 1))
+    .option('--cited-only', 'Stage 2: each pair with only the scenes its query cites as the context (the anchor-only reference\'s), for a supervised step before Stage 2 DPO on whole videos; Stage 1 replay pairs unchanged (docs/training.md, "Cited scenes only")')
     .option('--out <run>', 'run folder to create')
     .option('--resume <run>', 'continue this run from its latest checkpoint')
     .option('--pause-after <n>', 'stop (with a checkpoint) after N steps of this invocation', integer(1))
@@ -150,7 +156,7 @@ export function trainCommand(ctx: CliContext): Command {
     let folder: RunFolder;
     let session: TrainSession;
     if (o.resume !== undefined) {
-      if (o.out !== undefined || o.stage !== undefined || o.init !== undefined || o.replay !== undefined || o.compositeClips !== undefined || o.keepSlots !== undefined || o.singleClip !== undefined) throw new CliError('--resume continues a run as it was configured.', 'Pass only --resume RUN (and optionally --steps, --pause-after, --backend, --quiet).');
+      if (o.out !== undefined || o.stage !== undefined || o.init !== undefined || o.replay !== undefined || o.compositeClips !== undefined || o.keepSlots !== undefined || o.singleClip !== undefined || o.citedOnly !== undefined) throw new CliError('--resume continues a run as it was configured.', 'Pass only --resume RUN (and optionally --steps, --pause-after, --backend, --quiet).');
       folder = new RunFolder(o.resume);
       const cfg = await folder.config<RunConfigFile>();
       const latest = await folder.latest();
@@ -190,7 +196,8 @@ export function trainCommand(ctx: CliContext): Command {
       const replayed = data.pairs.filter((p) => p.stage === 1).length;
       const cut = (config.compositeClips ?? 0) > 0 ? (config.keepSlots ? ` (${config.compositeClips} clips over every slot of each composite)` : ` (composites cut to ${config.compositeClips} clips)`) : '';
       const single = data.pairs.filter(isSingleClipPair).length;
-      note(`${stage}: ${session.trainer.samples} samples${stage === 'stage2' && replayed > 0 ? ` (${replayed} of them Stage 1 replay)` : cut}${single > 0 ? ` (${single} of them with the anchor alone)` : ''}, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads, ${layoutOf(m)}), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
+      const cited = data.pairs.filter(isCitedOnlyPair).length;
+      note(`${stage}: ${session.trainer.samples} samples${stage === 'stage2' && replayed > 0 ? ` (${replayed} of them Stage 1 replay)` : cut}${single > 0 ? ` (${single} of them with the anchor alone)` : ''}${cited > 0 ? ` (${cited} Stage 2 pairs with their cited scenes alone)` : ''}, ${session.trainer.totalSteps} steps; model ${m.layers}×${m.dModel} (${m.heads} heads, ${layoutOf(m)}), ${parameterCount(m).toLocaleString('en')} parameters, vocabulary ${m.vocabSize}; ${o.backend} backend`, o.quiet);
     }
     const refProgress = new Progress('reference log-probs', 'pairs', o.quiet);
     const stepProgress = new Progress('training', 'steps', o.quiet);

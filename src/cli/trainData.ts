@@ -7,7 +7,7 @@ import { spanVector, type SpanClip } from '../core/train/spanVectors';
 import type { TrainConfig } from '../core/train/config';
 import { missingClips, preferenceSample, type PreferenceSample, type SftSample } from '../core/train/samples';
 import { parseSftJsonl } from '../core/train/sftData';
-import { withReplay, withSingleClips } from '../core/train/replay';
+import { withCitedScenesOnly, withReplay, withSingleClips } from '../core/train/replay';
 import { shortenTriples } from '../core/synthesis/shorten';
 import type { TrainData } from '../ml/train/session';
 import { CliError, FileProblemsError } from './errors';
@@ -49,7 +49,7 @@ export async function loadClipVectors(dir: string): Promise<{ dim: number; token
  * The data of a run's config: its stage; for Stage 1 its composites cut to `compositeClips`, and for
  * Stage 2 its Stage 1 replay, each drawn by its seed (src/core/synthesis/shorten.ts, src/core/train/replay.ts).
  */
-export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stage' | 'replay' | 'seed' | 'compositeClips' | 'keepSlots' | 'singleClip'>, o: { quiet: boolean }): Promise<TrainData> {
+export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stage' | 'replay' | 'seed' | 'compositeClips' | 'keepSlots' | 'singleClip' | 'citedOnly'>, o: { quiet: boolean }): Promise<TrainData> {
   const { stage } = config;
   const { dim, tokens, vectors } = await loadClipVectors(dir);
   let sft: SftSample[] = [];
@@ -69,6 +69,7 @@ export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stag
     pairs = triples.filter((t) => stage === 'sft' || t.stage === wanted).map(preferenceSample);
     if (stage !== 'sft' && pairs.length === 0) throw new CliError(`${triplesPath} has no Stage ${wanted} triples.`, wanted === 2 ? 'Synthesize Stage 2 triples first (`longvpo synth --stage 2`).' : 'Synthesize Stage 1 triples first (`longvpo demo` or `longvpo synth`).');
     if (stage === 'stage1') pairs = withSingleClips(pairs, config.singleClip ?? 0, config.seed);
+    if (stage === 'stage2' && config.citedOnly === true) pairs = withCitedScenesOnly(pairs);
     if (stage === 'stage2' && (config.replay ?? 0) > 0) pairs = withReplay(pairs, triples.filter((t) => t.stage === 1).map(preferenceSample), config.replay ?? 0, config.seed);
   } else if (stage !== 'sft') throw new CliError(`${dir} has no triples.jsonl.`, 'Run `npx longvpo demo --out DIR`, or `longvpo synth`, to make triples.');
   const used = stage === 'sft' ? sft : pairs;

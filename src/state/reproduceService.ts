@@ -36,6 +36,7 @@ const SETTING_NAMES: Record<keyof StepSettings, string> = {
   keepSlots: 'keep every slot',
   singleClip: 'single-clip pairs',
   replay: 'Stage 1 replay',
+  citedOnly: 'cited scenes only',
 };
 
 let cancelled = false;

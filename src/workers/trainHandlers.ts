@@ -9,7 +9,7 @@ import { checkpointId } from '../core/train/checkpointMeta';
 import { clipMismatch, flopsPerToken, parameterCount, type ModelConfig, type TrainConfig, type TrainStage } from '../core/train/config';
 import { tokensOfEmbedderId } from '../core/pipeline';
 import { preferenceSample, type SftSample } from '../core/train/samples';
-import { withReplay, withSingleClips } from '../core/train/replay';
+import { withCitedScenesOnly, withReplay, withSingleClips } from '../core/train/replay';
 import { shortenTriples } from '../core/synthesis/shorten';
 import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
@@ -92,7 +92,7 @@ async function clipModel(db: StudioDatabase, wanted?: string, model?: ModelConfi
 /** SFT questions: the ones stored with the run (a resume), or asked of the active generator in `form`. */
 type SftSource = { kind: 'stored'; samples: readonly SftSample[]; form: SftQuestionForm } | { kind: 'ask'; form: SftQuestionForm };
 
-async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips' | 'keepSlots' | 'singleClip'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}, sftSource: SftSource = { kind: 'ask', form: 'anchored' }): Promise<TrainData & { sftGenerator?: string }> {
+async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage' | 'dataSelection' | 'replay' | 'seed' | 'compositeClips' | 'keepSlots' | 'singleClip' | 'citedOnly'>, signal: AbortSignal, clipsOf: { embedder?: string; model?: ModelConfig } = {}, sftSource: SftSource = { kind: 'ask', form: 'anchored' }): Promise<TrainData & { sftGenerator?: string }> {
   const { stage, dataSelection: selection = 'all' } = config;
   const modelId = await clipModel(db, clipsOf.embedder, clipsOf.model);
   if (modelId === null) throw new UserFacingError('The library has no clips to train on.', 'Import videos or run the demo in the Library first.');
@@ -123,6 +123,8 @@ async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage'
     if (selection === 'accepted') throw new UserFacingError(`No Stage ${wanted} triple is accepted or edited in Review.`, 'Review some triples first, or train on all triples.');
     throw new UserFacingError(`There are no Stage ${wanted} triples to train on.`, wanted === 1 ? 'Synthesize Stage 1 triples first (Synthesize → Stage 1).' : 'Synthesize Stage 2 triples first (Synthesize → Stage 2).');
   }
+  // A supervised Stage 2 step: each query with only the scenes it cites (replay pairs are added after, unchanged).
+  if (stage === 'stage2' && config.citedOnly === true) pairs = withCitedScenesOnly(pairs);
   // Stage 1 replay draws from the same selection (accepted only, when Review decides).
   if (stage === 'stage2' && (config.replay ?? 0) > 0) {
     const stage1 = embedded(triples.filter((t) => t.stage === 1));

@@ -107,6 +107,13 @@ export interface TrainConfig {
    * composites only, the paper.
    */
   singleClip?: number;
+  /**
+   * Stage 2: every Stage 2 pair with only its cited scenes as the policy's context (the context the
+   * anchor-only reference already sees), for a supervised step before Stage 2 DPO on whole videos
+   * (src/core/train/replay.ts, `withCitedScenesOnly`; docs/training.md, "Cited scenes only").
+   * Stage 1 replay pairs are kept as they are. Absent or false: whole videos, the paper.
+   */
+  citedOnly?: boolean;
   /** Browser DPO stages: train on every stored triple, or only those accepted or edited in Review (edits applied either way). */
   dataSelection?: 'all' | 'accepted';
 }
@@ -150,6 +157,7 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   check(!(c.keepSlots === true && !((c.compositeClips ?? 0) >= 2)), 'keep every slot', `needs 2 or more clips per composite (got ${String(c.compositeClips ?? 0)})`, 'Set clips per composite to 2 or more, or turn keeping every slot off.');
   check(c.singleClip === undefined || (Number.isFinite(c.singleClip) && c.singleClip >= 0 && c.singleClip <= 1), 'single-clip pairs', `is ${String(c.singleClip)}`, 'Use a share from 0 (off) to 1 (every Stage 1 pair once more with its anchor alone).');
   check(!(c.singleClip !== undefined && c.singleClip > 0 && c.stage !== 'stage1'), 'single-clip pairs', `is for Stage 1, not ${c.stage}`, 'Set it to 0, or train Stage 1.');
+  check(!(c.citedOnly === true && c.stage !== 'stage2'), 'cited scenes only', `is for Stage 2, not ${c.stage}`, 'Turn it off, or train Stage 2.');
   check(c.dataSelection === undefined || c.dataSelection === 'all' || c.dataSelection === 'accepted', 'data selection', `is ${String(c.dataSelection)}`, 'Use all or accepted.');
   return c;
 }

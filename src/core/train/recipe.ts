@@ -32,7 +32,7 @@ export const STUDY_RUNS = ['sft', ...CURRICULUM_CLIPS.map((k) => `curriculum-${k
 export type StudyRun = 'sft' | `curriculum-${(typeof CURRICULUM_CLIPS)[number]}` | 'stage1' | 'stage2';
 
 /** What a step changes from the Train page's defaults for its stage. */
-export type StepSettings = Partial<Pick<TrainConfig, 'lr' | 'epochs' | 'beta' | 'compositeClips' | 'keepSlots' | 'singleClip' | 'replay'>>;
+export type StepSettings = Partial<Pick<TrainConfig, 'lr' | 'epochs' | 'beta' | 'compositeClips' | 'keepSlots' | 'singleClip' | 'replay' | 'citedOnly'>>;
 
 export interface StudyStep {
   /** The run's name in the study (a folder under DIR/runs, a key of comparison.json's runs). */
@@ -111,17 +111,18 @@ export function stepFlags(s: StepSettings): string[] {
     ['--epochs', s.epochs],
     ['--replay', s.replay],
     ['--single-clip', s.singleClip],
+    ['--cited-only', s.citedOnly ? true : undefined],
   ];
   return flags.flatMap(([flag, v]) => (v === undefined ? [] : v === true ? [flag] : [flag, String(v)]));
 }
 
 /** The data settings a step may change, and their value when a run's config leaves them out (off). */
-const DATA_SETTINGS_OFF = { compositeClips: 0, keepSlots: false, singleClip: 0, replay: 0 } as const satisfies StepSettings;
+const DATA_SETTINGS_OFF = { compositeClips: 0, keepSlots: false, singleClip: 0, replay: 0, citedOnly: false } as const satisfies StepSettings;
 
 /**
  * The first setting a run was trained with that its study step now asks otherwise, or null. Every
  * setting the step sets is compared, and the data settings (cut, kept slots, single-clip pairs,
- * replay) whether or not it sets them: a run made with one does not stand for a step without it,
+ * replay, cited scenes only) whether or not it sets them: a run made with one does not stand for a step without it,
  * nor the other way round. A setting a run's config predates reads as off.
  */
 export function stepChange(config: Partial<Record<keyof StepSettings, unknown>> | undefined, settings: StepSettings): { key: keyof StepSettings; had: unknown; want: unknown } | null {

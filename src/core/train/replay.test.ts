@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../errors';
-import { isSingleClipPair, replayCount, withReplay, withSingleClips } from './replay';
+import { isCitedOnlyPair, isSingleClipPair, replayCount, withCitedScenesOnly, withReplay, withSingleClips } from './replay';
 import type { PreferenceSample } from './samples';
 
 const pair = (stage: 1 | 2, i: number): PreferenceSample => ({ id: `s${stage}-${i}`, stage, task: 'detail', clips: [`c${i}`], anchorClips: [`c${i}`], question: 'q', chosen: 'a', rejected: 'b' });
@@ -66,5 +66,27 @@ describe('single-clip pairs in Stage 1', () => {
     expect(ids(5)).toEqual(ids(5));
     expect(ids(6)).not.toEqual(ids(5));
     expect(withSingleClips(pairs, 0, 5)).toEqual(pairs);
+  });
+});
+
+describe('Stage 2 with only the cited scenes', () => {
+  // A video of five scenes whose query cites the second and the fourth.
+  const query = (i: number): PreferenceSample => ({ id: `q${i}`, stage: 2, task: 'temporal_order', clips: [0, 1, 2, 3, 4].map((k) => `v${i}-s${k}`), anchorClips: [`v${i}-s1`, `v${i}-s3`], question: `which first ${i}`, chosen: 'x', rejected: 'y', refChosenLogps: -1, refRejectedLogps: -2 });
+  const pairs = [query(0), ...withReplay([query(1)], stage1.slice(0, 3), 2, 1)];
+
+  it('cuts every Stage 2 pair to its cited scenes in order, under another id without carried reference log-probs, and keeps Stage 1 replay as it is', () => {
+    const cut = withCitedScenesOnly(pairs);
+    expect(cut).toHaveLength(pairs.length);
+    expect(cut[0]).toMatchObject({ id: 'q0#cited', clips: ['v0-s1', 'v0-s3'], anchorClips: ['v0-s1', 'v0-s3'], question: 'which first 0', chosen: 'x', rejected: 'y' });
+    expect(cut[1]).toMatchObject({ id: 'q1#cited', clips: ['v1-s1', 'v1-s3'] });
+    // Reference log-probs the triple carried are for another context: the run scores its own.
+    expect(cut[0]).not.toHaveProperty('refChosenLogps');
+    expect(cut[0]).not.toHaveProperty('refRejectedLogps');
+    expect(cut.slice(2)).toEqual(pairs.slice(2));
+    expect(cut.filter(isCitedOnlyPair).map((p) => p.id)).toEqual(['q0#cited', 'q1#cited']);
+    // The input is not changed: a cut pair's context is a copy.
+    expect(pairs[0]?.clips).toHaveLength(5);
+    cut[0]?.clips.push('extra');
+    expect(pairs[0]?.anchorClips).toEqual(['v0-s1', 'v0-s3']);
   });
 });

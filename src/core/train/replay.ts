@@ -60,3 +60,26 @@ export function withSingleClips(pairs: readonly PreferenceSample[], share: numbe
   const picked = drawn(pairs, Math.min(pairs.length, Math.round(share * pairs.length)), (seed ^ SINGLE_CLIP_STREAM) >>> 0);
   return [...pairs, ...picked.map((p) => ({ ...p, id: `${p.id}${SINGLE_CLIP_SUFFIX}`, clips: [...p.anchorClips] }))];
 }
+
+/** The id suffix of a Stage 2 pair cut to its cited scenes. */
+const CITED_SUFFIX = '#cited';
+
+/** True for a pair `withCitedScenesOnly` cut to its cited scenes. */
+export const isCitedOnlyPair = (p: Pick<PreferenceSample, 'id'>): boolean => p.id.endsWith(CITED_SUFFIX);
+
+/**
+ * Stage 2 with only the cited scenes (docs/training.md, "Cited scenes only"): every Stage 2 pair
+ * with its policy context cut to the scenes its query cites, in playback order — the reference
+ * context (`anchorClips`) it already had — its question and answers kept, the id suffixed `#cited`
+ * and any reference log-probs the triple carried dropped (they were scored for the whole video in
+ * a full-context reference; the run computes its own). Stage 1 pairs (replay) pass unchanged. The
+ * paper's y+ is the model's own answer given the cited scenes, which presumes it reads them; the
+ * studio's small policy does not until it is taught to (results.md, "A supervised Stage 2 step").
+ */
+export function withCitedScenesOnly(pairs: readonly PreferenceSample[]): PreferenceSample[] {
+  return pairs.map((p) => {
+    if (p.stage !== 2) return p;
+    const { refChosenLogps: _chosen, refRejectedLogps: _rejected, ...rest } = p;
+    return { ...rest, id: `${p.id}${CITED_SUFFIX}`, clips: [...p.anchorClips] };
+  });
+}

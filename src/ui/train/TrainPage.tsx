@@ -120,6 +120,14 @@ function TrainFormPanel() {
               {form.stage === 'stage2' ? (
                 <Num id="t-replay" label="Stage 1 replay" value={form.replay ?? 0} step={0.5} note="Stage 1 pairs mixed in, per Stage 2 pair (0: off, the paper; 1 keeps the Stage 1 skill)" onChange={(replay) => patch({ replay })} />
               ) : null}
+              {form.stage === 'stage2' ? (
+                <div className="field">
+                  <label>
+                    <input type="checkbox" checked={form.citedOnly === true} onChange={(e) => patch({ citedOnly: e.target.checked })} /> Cited scenes only
+                  </label>
+                  <span className="muted">each query with only the scenes it cites, for a supervised step (β near 0) before Stage 2 on whole videos; replay pairs unchanged</span>
+                </div>
+              ) : null}
               {form.stage === 'stage1' ? (
                 <Num id="t-composite" label="Clips per composite" value={form.compositeClips ?? 0} step={1} note="0: as synthesized, the paper; 2 or 4: a shorter curriculum step (the anchor and K − 1 of its distractors)" onChange={(compositeClips) => patch({ compositeClips })} />
               ) : null}
