@@ -107,7 +107,7 @@ const result = await withStudio(
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON', exact: true }).click()]);
     const evaluations = JSON.parse(readFileSync(await download.path(), 'utf8'));
     const tables = {};
-    for (const name of ['Paired change against the baseline', 'Position gap', 'What looking at the clips adds', 'What reading the anchor adds']) {
+    for (const name of ['The LongVPO effect, line by line', 'Paired change against the baseline', 'Position gap', 'What looking at the clips adds', 'What reading the anchor adds']) {
       const table = page.getByRole('table', { name });
       if ((await table.count()) === 0) continue;
       tables[name] = await table.locator('tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
