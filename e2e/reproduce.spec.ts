@@ -148,6 +148,23 @@ test('one click runs the whole study; after a reload it continues with the finis
   const [n1, n2] = [1, 2].map((k) => triples.filter((t) => t.stage === k).length) as [number, number];
   const replayRun = (await storeRecords<{ stage: string; status: string; samples: number; config: { replay?: number; maxSteps: number } }>(page, 'runs')).find((r) => r.stage === 'stage2' && r.config.maxSteps === 4);
   expect(replayRun).toMatchObject({ status: 'done', samples: n2 + Math.min(n1, n2), config: { replay: 1 } });
+  // Cited scenes only, with the same settings: the same pairs and batches, each Stage 2 query with
+  // only the scenes it cites, so its steps hold fewer tokens (a long video has more scenes than
+  // any query cites); replay pairs are unchanged.
+  await form.getByLabel('Cited scenes only').check();
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('train-active')).toBeVisible();
+  await expect(page.getByTestId('train-active')).toHaveCount(0, { timeout: 120_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  type Stage2Run = { id: string; stage: string; status: string; samples: number; config: { replay?: number; maxSteps: number; citedOnly?: boolean } };
+  const citedRun = (await storeRecords<Stage2Run>(page, 'runs')).find((r) => r.stage === 'stage2' && r.config.citedOnly === true);
+  expect(citedRun).toMatchObject({ status: 'done', samples: n2 + Math.min(n1, n2), config: { replay: 1, maxSteps: 4 } });
+  const tokensOf = async (id: string): Promise<number> =>
+    (await storeRecords<{ runId: string; metrics: { tokens_per_s: number; step_time_s: number } }>(page, 'runMetrics')).filter((m) => m.runId === id).reduce((sum, m) => sum + m.metrics.tokens_per_s * m.metrics.step_time_s, 0);
+  const wholeRun = (await storeRecords<Stage2Run>(page, 'runs')).find((r) => r.stage === 'stage2' && r.config.maxSteps === 4 && r.config.citedOnly !== true);
+  const queries = (await storeRecords<{ stage: number; body: { clips: unknown[]; relevant_clips?: number[] } }>(page, 'triples')).filter((t) => t.stage === 2);
+  expect(queries.some((t) => (t.body.relevant_clips?.length ?? 0) < t.body.clips.length)).toBe(true);
+  expect(await tokensOf(citedRun?.id ?? 'missing')).toBeLessThan(await tokensOf(wholeRun?.id ?? 'missing'));
   await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
 
   // The curriculum recipe (question before and after the clips, then supervised steps on 2- and
