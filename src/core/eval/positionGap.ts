@@ -229,7 +229,7 @@ export function formatGap(g: PositionGap | undefined): string {
   return `${(100 * g.gap).toFixed(1)} (noise alone reaches ${(100 * g.noise95).toFixed(1)}; p = ${g.p.toFixed(2)})`;
 }
 
-/** "mean change −3.4 [−6.0, −0.8] over 2 replicates" in points. */
+/** "mean change −3.4 [−5.1, −0.1] over 2 replicates" in points. */
 export function formatPooledGapChange(c: PooledGapChange | undefined): string {
   if (!c || !Number.isFinite(c.change)) return '—';
   return `mean change ${signedInterval(c.change, c.ci95)} over ${c.changes.length} replicates`;
