@@ -74,7 +74,8 @@ export const isCitedOnlyPair = (p: Pick<PreferenceSample, 'id'>): boolean => p.i
  * and any reference log-probs the triple carried dropped (they were scored for the whole video in
  * a full-context reference; the run computes its own). Stage 1 pairs (replay) pass unchanged. The
  * paper's y+ is the model's own answer given the cited scenes, which presumes it reads them; the
- * studio's small policy does not until it is taught to (results.md, "A supervised Stage 2 step").
+ * studio's small policy does not until it is taught to (results.md, "Pooling the two
+ * thirty-two-world seeds' gap, and a supervised Stage 2 step…").
  */
 export function withCitedScenesOnly(pairs: readonly PreferenceSample[]): PreferenceSample[] {
   return pairs.map((p) => {
