@@ -112,12 +112,14 @@ function pooled(spec: string): void {
     return e.per_item;
   };
   const results = pairs.map(([a, b]) => [read(a), read(b)] as const);
-  results.forEach(([a, b], k) => {
-    if (!positionGapChange(a, b, length, { draws: 1 })) throw new Error(`PAIRS: ${pairs[k]?.join(' and ')} did not score the same ${length}-clip items with positions (same held-out world, lengths, anchors and probe version).`);
-  });
   const pool = pooledGapChange(results, length, { draws });
+  if (!pool) {
+    // Name the pair that cannot be compared.
+    const k = results.findIndex(([a, b]) => !positionGapChange(a, b, length, { draws: 1 }));
+    throw new Error(`PAIRS: ${pairs[k]?.join(' and ')} did not score the same ${length}-clip items with positions (same held-out world, lengths, anchors and probe version).`);
+  }
   console.log(JSON.stringify({ length, draws, pairs, pooled: pool }, null, 2));
   console.log(`\n| replicate | ${length}-clip gap change [95%] |\n|---|---|`);
-  pool?.changes.forEach((c, k) => console.log(`| ${pairs[k]?.join(' → ')} | ${formatGapChange(c)} |`));
+  pool.changes.forEach((c, k) => console.log(`| ${pairs[k]?.join(' → ')} | ${formatGapChange(c)} |`));
   console.log(`| pooled | ${formatPooledGapChange(pool)} |`);
 }

@@ -7,7 +7,7 @@ import { spanVector, type SpanClip } from '../core/train/spanVectors';
 import type { TrainConfig } from '../core/train/config';
 import { missingClips, preferenceSample, type PreferenceSample, type SftSample } from '../core/train/samples';
 import { parseSftJsonl } from '../core/train/sftData';
-import { withCitedScenesOnly, withReplay, withSingleClips } from '../core/train/replay';
+import { dpoPairs } from '../core/train/replay';
 import { shortenTriples } from '../core/synthesis/shorten';
 import type { TrainData } from '../ml/train/session';
 import { CliError, FileProblemsError } from './errors';
@@ -68,9 +68,7 @@ export async function loadTrainData(dir: string, config: Pick<TrainConfig, 'stag
     // SFT builds its vocabulary from every text; the DPO stages train on their own stage only.
     pairs = triples.filter((t) => stage === 'sft' || t.stage === wanted).map(preferenceSample);
     if (stage !== 'sft' && pairs.length === 0) throw new CliError(`${triplesPath} has no Stage ${wanted} triples.`, wanted === 2 ? 'Synthesize Stage 2 triples first (`longvpo synth --stage 2`).' : 'Synthesize Stage 1 triples first (`longvpo demo` or `longvpo synth`).');
-    if (stage === 'stage1') pairs = withSingleClips(pairs, config.singleClip ?? 0, config.seed);
-    if (stage === 'stage2' && config.citedOnly === true) pairs = withCitedScenesOnly(pairs);
-    if (stage === 'stage2' && (config.replay ?? 0) > 0) pairs = withReplay(pairs, triples.filter((t) => t.stage === 1).map(preferenceSample), config.replay ?? 0, config.seed);
+    pairs = dpoPairs(pairs, () => triples.filter((t) => t.stage === 1).map(preferenceSample), config);
   } else if (stage !== 'sft') throw new CliError(`${dir} has no triples.jsonl.`, 'Run `npx longvpo demo --out DIR`, or `longvpo synth`, to make triples.');
   const used = stage === 'sft' ? sft : pairs;
   const missing = missingClips(used, new Set(vectors.keys()));

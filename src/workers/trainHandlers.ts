@@ -9,7 +9,7 @@ import { checkpointId } from '../core/train/checkpointMeta';
 import { clipMismatch, flopsPerToken, parameterCount, type ModelConfig, type TrainConfig, type TrainStage } from '../core/train/config';
 import { tokensOfEmbedderId } from '../core/pipeline';
 import { preferenceSample, type SftSample } from '../core/train/samples';
-import { withCitedScenesOnly, withReplay, withSingleClips } from '../core/train/replay';
+import { dpoPairs } from '../core/train/replay';
 import { shortenTriples } from '../core/synthesis/shorten';
 import { SFT_CLIP_SEED, SFT_SHARE, sftReservedClips, synthesizeSft, type SftQuestionForm } from '../core/train/sftSynthesis';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
@@ -123,19 +123,22 @@ async function libraryData(db: StudioDatabase, config: Pick<TrainConfig, 'stage'
     if (selection === 'accepted') throw new UserFacingError(`No Stage ${wanted} triple is accepted or edited in Review.`, 'Review some triples first, or train on all triples.');
     throw new UserFacingError(`There are no Stage ${wanted} triples to train on.`, wanted === 1 ? 'Synthesize Stage 1 triples first (Synthesize → Stage 1).' : 'Synthesize Stage 2 triples first (Synthesize → Stage 2).');
   }
-  // A supervised Stage 2 step: each query with only the scenes it cites (replay pairs are added after, unchanged).
-  if (stage === 'stage2' && config.citedOnly === true) pairs = withCitedScenesOnly(pairs);
-  // Stage 1 replay draws from the same selection (accepted only, when Review decides).
-  if (stage === 'stage2' && (config.replay ?? 0) > 0) {
-    const stage1 = embedded(triples.filter((t) => t.stage === 1));
-    if (stage1.length === 0)
-      throw new UserFacingError(
-        selection === 'accepted' ? 'Stage 1 replay needs Stage 1 triples, and none is accepted or edited in Review.' : 'Stage 1 replay needs Stage 1 triples, and the library has none with clips of this embedder.',
-        selection === 'accepted' ? 'Accept some Stage 1 triples in Review, or train on all triples, or set Stage 1 replay to 0.' : 'Synthesize Stage 1 triples first (Synthesize → Stage 1), or set Stage 1 replay to 0.',
-      );
-    pairs = withReplay(pairs, stage1, config.replay ?? 0, config.seed);
-  }
-  if (stage === 'stage1') pairs = withSingleClips(pairs, config.singleClip ?? 0, config.seed);
+  // Stage 1 single-clip copies; Stage 2 cut to its cited scenes, then Stage 1 replay drawn from the
+  // same selection (accepted only, when Review decides): the CLI's order (src/core/train/replay.ts).
+  if (stage !== 'sft')
+    pairs = dpoPairs(
+      pairs,
+      () => {
+        const stage1 = embedded(triples.filter((t) => t.stage === 1));
+        if (stage1.length === 0)
+          throw new UserFacingError(
+            selection === 'accepted' ? 'Stage 1 replay needs Stage 1 triples, and none is accepted or edited in Review.' : 'Stage 1 replay needs Stage 1 triples, and the library has none with clips of this embedder.',
+            selection === 'accepted' ? 'Accept some Stage 1 triples in Review, or train on all triples, or set Stage 1 replay to 0.' : 'Synthesize Stage 1 triples first (Synthesize → Stage 1), or set Stage 1 replay to 0.',
+          );
+        return stage1;
+      },
+      config,
+    );
   return { clips: { dim, tokens: tokensOfEmbedderId(modelId), vector: (id) => vectors.get(id) }, sft, pairs, source: 'library', embedder: modelId, ...(stage === 'sft' && { sftQuestions: sftSource.form }), ...(sftGenerator !== undefined && { sftGenerator }) };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../errors';
-import { isCitedOnlyPair, isSingleClipPair, replayCount, withCitedScenesOnly, withReplay, withSingleClips } from './replay';
+import { dpoPairs, isCitedOnlyPair, isSingleClipPair, replayCount, withCitedScenesOnly, withReplay, withSingleClips } from './replay';
 import type { PreferenceSample } from './samples';
 
 const pair = (stage: 1 | 2, i: number): PreferenceSample => ({ id: `s${stage}-${i}`, stage, task: 'detail', clips: [`c${i}`], anchorClips: [`c${i}`], question: 'q', chosen: 'a', rejected: 'b' });
@@ -88,5 +88,22 @@ describe('Stage 2 with only the cited scenes', () => {
     expect(pairs[0]?.clips).toHaveLength(5);
     cut[0]?.clips.push('extra');
     expect(pairs[0]?.anchorClips).toEqual(['v0-s1', 'v0-s3']);
+  });
+});
+
+describe('a DPO stage\'s pairs, as the CLI and the browser build them', () => {
+  const query = (i: number): PreferenceSample => ({ id: `q${i}`, stage: 2, task: 'detail', clips: [`v${i}-s0`, `v${i}-s1`, `v${i}-s2`], anchorClips: [`v${i}-s2`], question: 'q', chosen: 'a', rejected: 'b' });
+  const queries = Array.from({ length: 6 }, (_, i) => query(i));
+
+  it('Stage 1: its single-clip copies; Stage 2: cut to the cited scenes, then replay; the pool is read only for replay', () => {
+    expect(dpoPairs(stage1, () => [], { stage: 'stage1', seed: 3, singleClip: 0.5 })).toEqual(withSingleClips(stage1, 0.5, 3));
+    const cited = dpoPairs(queries, () => stage1, { stage: 'stage2', seed: 3, citedOnly: true, replay: 1 });
+    expect(cited).toEqual(withReplay(withCitedScenesOnly(queries), stage1, 1, 3));
+    expect(cited.filter(isCitedOnlyPair)).toHaveLength(6);
+    const unread = (): PreferenceSample[] => {
+      throw new Error('the pool is read without replay');
+    };
+    expect(dpoPairs(queries, unread, { stage: 'stage2', seed: 3 })).toEqual(queries);
+    expect(dpoPairs(queries, unread, { stage: 'stage2', seed: 3, citedOnly: true })).toEqual(withCitedScenesOnly(queries));
   });
 });

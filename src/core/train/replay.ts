@@ -8,6 +8,7 @@
 // resumed run trains on exactly the same data; a replay share with no Stage 1 pairs is refused.
 import { UserFacingError } from '../errors';
 import { mulberry32 } from '../world/random';
+import type { TrainConfig } from './config';
 import type { PreferenceSample } from './samples';
 
 /** The seed stream of the replay draw, apart from the init and the data order (both from `seed`). */
@@ -83,4 +84,17 @@ export function withCitedScenesOnly(pairs: readonly PreferenceSample[]): Prefere
     const { refChosenLogps: _chosen, refRejectedLogps: _rejected, ...rest } = p;
     return { ...rest, id: `${p.id}${CITED_SUFFIX}`, clips: [...p.anchorClips] };
   });
+}
+
+/**
+ * A DPO stage's training pairs from its own stage's pairs, in the one order the CLI and the
+ * browser worker both train: Stage 1 adds its single-clip copies; Stage 2 cuts its pairs to their
+ * cited scenes (when asked), then adds the Stage 1 replay drawn from `stage1Pool`, which is read
+ * only when replay is on (a caller may throw its own error there when it is empty).
+ */
+export function dpoPairs(own: readonly PreferenceSample[], stage1Pool: () => readonly PreferenceSample[], config: Pick<TrainConfig, 'stage' | 'seed' | 'singleClip' | 'citedOnly' | 'replay'>): PreferenceSample[] {
+  if (config.stage === 'stage1') return withSingleClips(own, config.singleClip ?? 0, config.seed);
+  if (config.stage !== 'stage2') return [...own];
+  const pairs = config.citedOnly === true ? withCitedScenesOnly(own) : [...own];
+  return (config.replay ?? 0) > 0 ? withReplay(pairs, stage1Pool(), config.replay ?? 0, config.seed) : pairs;
 }
