@@ -36,6 +36,20 @@ test('one click runs the whole study; after a reload it continues with the finis
   expect(evaluatedRuns).toHaveLength(3);
   for (const r of evaluatedRuns)
     await expect(page.getByTestId(`looking-stage2-${r.id}`)).toHaveText(new RegExp(`^${(100 * (r.blindEvaluation?.stage2?.full.accuracy ?? NaN)).toFixed(1)} · [+−]\\d+\\.\\d \\[`));
+  // The same-form Stage 2 probe (wrong answers of the correct answer's form) on every run, seeing
+  // and blind, on the same queries: its own columns, from the stored results.
+  type SameForm = { summed: { full: { accuracy: number; n: number } }; perItem: { fingerprint: string } };
+  const withSameForm = await storeRecords<{ id: string; evaluation?: { stage2SameForm?: SameForm | null }; blindEvaluation?: { stage2SameForm?: SameForm | null } }>(page, 'runs');
+  const sameForms = withSameForm.filter((r) => r.evaluation?.stage2SameForm);
+  expect(sameForms).toHaveLength(3);
+  expect(new Set(sameForms.map((r) => r.evaluation?.stage2SameForm?.perItem.fingerprint)).size).toBe(1);
+  for (const r of sameForms) {
+    const seeing = r.evaluation?.stage2SameForm as SameForm;
+    expect(seeing.summed.full.n).toBeGreaterThan(0);
+    expect(r.blindEvaluation?.stage2SameForm?.perItem.fingerprint).toBe(seeing.perItem.fingerprint);
+    await expect(page.getByTestId(`stage2-same-form-${r.id}`)).toHaveText(new RegExp(`^${(100 * seeing.summed.full.accuracy).toFixed(1)} \\[.*\\] n ${seeing.summed.full.n}$`));
+    await expect(page.getByTestId(`looking-same-form-${r.id}`)).toHaveText(new RegExp(`^${(100 * (r.blindEvaluation?.stage2SameForm?.summed.full.accuracy ?? NaN)).toFixed(1)} · [+−]\\d+\\.\\d \\[`));
+  }
   // And with only the anchor hidden: what reading the anchor adds, per run.
   await expect(page.getByRole('table', { name: 'What reading the anchor adds' }).locator('tbody tr')).toHaveCount(3);
   await expect(page.getByRole('table', { name: 'What reading the anchor adds' })).toContainText(/\d+\.\d · [+−]\d+\.\d \[/);
@@ -96,6 +110,9 @@ test('one click runs the whole study; after a reload it continues with the finis
     await expect(page.getByTestId(`acceptance-${line}`).locator('td').nth(2)).toContainText(/with every clip hidden [+−]\d+\.\d \[.*\]; the part that needs the clips [+−]\d+\.\d/);
   }
   await expect(page.getByTestId('acceptance-single')).not.toHaveAttribute('data-prior', /./);
+  // The Stage 2 line reads the same-form probe, and names the honest probe's change beside it.
+  await expect(page.getByTestId('acceptance-stage2').locator('td').first()).toHaveText("Stage 2 improves the Stage 2 probe (full video, wrong answers of the correct answer's form) over Stage 1");
+  await expect(page.getByTestId('acceptance-stage2').locator('td').nth(2)).toContainText(/with the honest wrong answers \("not seen"\), which the answer prior can pass: [+−]\d+\.\d \[/);
   // Anchors out of range are refused before anything runs; other anchors make every evaluation
   // again at that size, the trained runs kept.
   await page.getByLabel('Anchors', { exact: true }).fill('0');

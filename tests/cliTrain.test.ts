@@ -152,7 +152,16 @@ describe('longvpo reproduce', () => {
     expect(s2.length_normalised?.full.n).toBe(s2.full.n);
     expect(s2.length_normalised?.cited.n).toBe(s2.full.n);
     expect(s2.length_normalised!.full.accuracy).toBeCloseTo(s2.length_normalised!.full.correct / s2.full.n, 9);
-    expect(first.stdout).toMatch(/Stage 2 improves the Stage 2 probe \(full video\) over Stage 1: .*with every clip hidden [+−]\d+\.\d \[/);
+    // The Stage 2 line reads the same-form probe (wrong answers of the correct answer's form), every
+    // run has it on the same queries, and the honest probe's change is in its note.
+    expect(first.stdout).toMatch(/Stage 2 improves the Stage 2 probe \(full video, wrong answers of the correct answer's form\) over Stage 1: .*with every clip hidden [+−]\d+\.\d \[.*with the honest wrong answers/);
+    expect((stage2Line as { probe?: string }).probe).toBe('same-form');
+    type SameForm = { full: { n: number }; per_item: { fingerprint: string } };
+    const same = Object.values((comparison as unknown as { runs: Record<string, { stage2_same_form: SameForm }> }).runs).map((r) => r.stage2_same_form);
+    expect(same[0]!.full.n).toBeGreaterThan(0);
+    expect(new Set(same.map((x) => x.per_item.fingerprint)).size).toBe(1);
+    expect(first.stdout).toMatch(/^Same-form Stage 2 probe, Stage 2 − Stage 1: full video [+−]\d+\.\d \[/m);
+    expect(first.stdout).toMatch(/^Same-form Stage 2 probe, looking at the video, stage2 \(seeing − blind\): full video [+−]\d+\.\d \[/m);
     // The gain of Stage 1 over SFT is paired on the same items: its n is the length's n, and its
     // difference is the difference of the two accuracies.
     const full = comparison as unknown as { runs: Record<string, { by_length: Record<string, number>; n: Record<string, number>; per_item: { correct: string; group: number[] } }>; gains: { stage1_vs_sft: Record<string, { n: number; difference: number; ci95: [number, number]; p: number }> } };
@@ -471,6 +480,7 @@ describe('longvpo reproduce', () => {
     expect(seen.code, seen.stderr).toBe(0);
     // The Stage 2 probe's line gives the per-token score beside the summed one.
     expect(seen.stdout).toMatch(/^Stage 2 probe \(correct vs degraded-context answer, chance 50\): full video \d+\.\d \[.*\], cited scenes only \d+\.\d; per token: full \d+\.\d, cited \d+\.\d; n \d+$/m);
+    expect(seen.stdout).toMatch(/^Stage 2 probe, same form \(correct vs a guess of its form, chance 50\): full video \d+\.\d \[.*\], cited scenes only \d+\.\d; per token: full \d+\.\d, cited \d+\.\d; n \d+$/m);
     const blind = await run(['eval', '--run', 'study/runs/stage1', '--data', 'study/heldout', '--lengths', '1,4', '--blind', '--quiet']);
     expect(blind.code, blind.stderr).toBe(0);
     type File = { visual?: string; checkpoint: string; by_length: Record<string, number>; n: Record<string, number>; correct_logp: Record<string, number>; per_item: { fingerprint: string; correct: string } };

@@ -30,6 +30,19 @@ describe('currentEval', () => {
     expect(await currentEval(join(dir, 'missing.json'), '1,16,32')).toBe(false);
   });
 
+  it('asked for the same-form Stage 2 probe, re-evaluates a file written before it; null (no long video) is current', async () => {
+    const probe = { version: PROBE_VERSION, settings: { lengths: [1] } };
+    const file = (name: string, extra: object): string => {
+      writeFileSync(join(dir, name), JSON.stringify({ probe, ...extra }));
+      return join(dir, name);
+    };
+    const before = file('s1.json', {});
+    expect(await currentEval(before, '1')).toBe(true);
+    expect(await currentEval(before, '1', undefined, { sameForm: true })).toBe(false);
+    expect(await currentEval(file('s2.json', { stage2_same_form: null }), '1', undefined, { sameForm: true })).toBe(true);
+    expect(await currentEval(file('s3.json', { stage2_same_form: { full: {}, cited: {} } }), '1', undefined, { sameForm: true })).toBe(true);
+  });
+
   it('given a probe size (--probe-anchors, --quick), keeps only an evaluation of that size; one that predates recording it is the default size', async () => {
     const file = write('f.json', { version: PROBE_VERSION, settings: { lengths: [16], maxAnchors: 240, questionsPerClip: 3 } });
     expect(await currentEval(file, '16', probeSize(false, 240))).toBe(true);

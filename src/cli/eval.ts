@@ -10,7 +10,7 @@ import { summarise, type ProbeSummary } from '../core/eval/aggregate';
 import { formatGain, pairedGains, perItem, type PerItem } from '../core/eval/compare';
 import { formatGap, positionGap } from '../core/eval/positionGap';
 import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, type ProbeItem, type ProbeReport, type ProbeSettings } from '../core/eval/probe';
-import { stage2ProbeItems, summariseStage2, type Stage2ContextSummary } from '../core/eval/stage2Probe';
+import { sameFormStage2Triples, stage2ProbeItems, summariseStage2, worldStage2Videos, type Stage2ContextSummary, type Stage2ProbeItem } from '../core/eval/stage2Probe';
 import { parseTriples } from '../core/triples/import';
 import { createOracleGenerator } from '../core/world';
 import { multipleChoice } from '../ml/eval/multipleChoice';
@@ -55,7 +55,13 @@ export interface EvalFile {
   chance: Record<string, number>;
   summed: ProbeSummary;
   length_normalised: ProbeSummary;
-  stage2: (Record<'full' | 'cited', Stage2ContextSummary> & { note: string; length_normalised?: Record<'full' | 'cited', Stage2ContextSummary>; per_item?: PerItem }) | null;
+  stage2: Stage2Block | null;
+  /**
+   * The same queries with wrong answers of the correct answer's form (docs/evaluation.md, "The
+   * same-form Stage 2 probe"): null without long videos or with the anchor hidden; absent in files
+   * written before it.
+   */
+  stage2_same_form?: Stage2Block | null;
   per_item?: PerItem;
   checkpoint: string;
   data: { dir: string; world_seed: number; size: DemoSize };
@@ -72,6 +78,19 @@ export interface EvalFile {
   seconds: number;
 }
 
+/** One form of the Stage 2 probe as RUN/eval.json keeps it. */
+export type Stage2Block = Record<'full' | 'cited', Stage2ContextSummary> & { note: string; length_normalised?: Record<'full' | 'cited', Stage2ContextSummary>; per_item?: PerItem };
+
+function stage2Block(items: readonly Stage2ProbeItem[], scored: { chosenSum: ArrayLike<number>; chosenMean: ArrayLike<number> }, note: string): Stage2Block {
+  return {
+    ...summariseStage2(items, scored.chosenSum),
+    note,
+    // Per token as well: summed log-probabilities favour the shorter of two answers.
+    length_normalised: summariseStage2(items, scored.chosenMean),
+    per_item: perItem(items, items.map((it) => it.context), items.map((_, i) => scored.chosenSum[i] === 0)),
+  };
+}
+
 const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(1) : '—');
 
 function meanCorrectLogp(items: readonly { length: number; answer: string; candidates: readonly string[] }[], scores: readonly (readonly number[])[]): Record<string, number> {
@@ -82,6 +101,26 @@ function meanCorrectLogp(items: readonly { length: number; answer: string; candi
     sums.set(it.length, [total + s, n + 1]);
   });
   return Object.fromEntries([...sums].map(([l, [total, n]]) => [String(l), total / n]));
+}
+
+/** The scenes of a `longvpo demo` folder's scenes.jsonl, as the Stage 2 probe maps them to the world's videos; none without the file. */
+async function readDemoScenes(file: string): Promise<{ id: string; videoId: string; videoName: string; startS: number; endS: number; frameCount: number }[]> {
+  let text: string;
+  try {
+    text = await readText(file, 'Scenes file');
+  } catch {
+    return [];
+  }
+  return text.split('\n').flatMap((line, i) => {
+    if (line.trim() === '') return [];
+    let s: { id?: unknown; video?: unknown; video_name?: unknown; start_s?: unknown; end_s?: unknown; frames?: unknown };
+    try {
+      s = JSON.parse(line) as typeof s;
+    } catch {
+      throw new CliError(`${file} line ${i + 1} is not valid JSON.`, 'Make the held-out folder again with `longvpo demo`.');
+    }
+    return typeof s.id === 'string' && typeof s.video === 'string' ? [{ id: s.id, videoId: s.video, videoName: String(s.video_name ?? s.video), startS: Number(s.start_s), endS: Number(s.end_s), frameCount: Number(s.frames ?? 0) }] : [];
+  });
 }
 
 /** `eval --items`: one JSON line per probe item with its candidates' summed log-probs and the choices. */
@@ -186,26 +225,33 @@ export function evalCommand(ctx: CliContext): Command {
       const { items: scoredItems, source: clipSource } = shownInputs(probe.items, seeing, shown);
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       // The held-out Stage 2 triples (none with the anchor hidden: they have no anchor).
-      let stage2Items: ReturnType<typeof stage2ProbeItems> = [];
-      if (shown !== 'anchor-hidden')
+      let stage2Items: Stage2ProbeItem[] = [];
+      // The same queries with wrong answers of the correct answer's form, written by the world's
+      // oracle from the folder's scenes (as the browser does; none without scenes.jsonl).
+      let sameFormItems: Stage2ProbeItem[] = [];
+      if (shown !== 'anchor-hidden') {
         try {
           const triples = parseTriples(await readText(join(o.data, 'triples.jsonl'), 'Triples file'));
           if (triples.ok) stage2Items = stage2ProbeItems(triples.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
         } catch {
           /* no triples.jsonl: no Stage 2 probe */
         }
+        const scenes = await readDemoScenes(join(o.data, 'scenes.jsonl'));
+        if (scenes.length > 0) sameFormItems = stage2ProbeItems(await sameFormStage2Triples(world, worldStage2Videos(world, scenes), report.seed, ctx.signal)).filter((it) => it.clips.every((c) => vectors.has(c)));
+      }
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
       let scored;
       let scored2;
+      let scoredSame;
       try {
         scored = await multipleChoice(params, meta.model, clipSource, tokenizer, scoredItems, { batchSize: 64, signal: ctx.signal });
         scored2 = stage2Items.length > 0 ? await multipleChoice(params, meta.model, clipSource, tokenizer, stage2Items, { batchSize: 32, signal: ctx.signal }) : null;
+        scoredSame = sameFormItems.length > 0 ? await multipleChoice(params, meta.model, clipSource, tokenizer, sameFormItems, { batchSize: 32, signal: ctx.signal }) : null;
       } finally {
         tf.dispose(Object.values(params));
       }
-      const stage2 = scored2 ? summariseStage2(stage2Items, scored2.chosenSum) : null;
-      // Per token as well: summed log-probabilities favour the shorter of two answers.
-      const stage2Mean = scored2 ? summariseStage2(stage2Items, scored2.chosenMean) : null;
+      const stage2 = scored2 ? stage2Block(stage2Items, scored2, 'choice between the correct answer and the degraded-context answer (chance 0.5), summed log-probs; length_normalised: mean log-prob per token') : null;
+      const sameForm = scoredSame ? stage2Block(sameFormItems, scoredSame, 'the same queries, the wrong answer a guess of the correct answer\'s form from the degraded context (chance 0.5): only looking tells them apart; summed log-probs; length_normalised: mean log-prob per token') : null;
       const correctSum = probe.items.map((it, i) => it.candidates[scored.chosenSum[i] as number] === it.answer);
       const correctMean = probe.items.map((it, i) => it.candidates[scored.chosenMean[i] as number] === it.answer);
       const sum = summarise(probe.items, correctSum, 'sum', settings.positions);
@@ -217,12 +263,8 @@ export function evalCommand(ctx: CliContext): Command {
         chance: sum.chance,
         summed: sum,
         length_normalised: mean,
-        stage2: stage2 && {
-          ...stage2,
-          note: 'choice between the correct answer and the degraded-context answer (chance 0.5), summed log-probs; length_normalised: mean log-prob per token',
-          ...(stage2Mean && { length_normalised: stage2Mean }),
-          per_item: perItem(stage2Items, stage2Items.map((it) => it.context), stage2Items.map((_, i) => scored2?.chosenSum[i] === 0)),
-        },
+        stage2,
+        stage2_same_form: sameForm,
         // Per-item results (summed scoring) for paired comparisons of runs on this probe (`reproduce`, docs/evaluation.md).
         per_item: perItem(probe.items, probe.items.map((it) => it.length), correctSum),
         correct_logp: meanCorrectLogp(probe.items, scored.scores),
@@ -236,7 +278,8 @@ export function evalCommand(ctx: CliContext): Command {
       await writeOutputs(dirname(file), { [basename(file)]: JSON.stringify(out, null, 2) + '\n' }, ctx.signal);
       if (o.items) await writeOutputs(dirname(o.items), { [basename(o.items)]: itemLines(probe.items, scored) }, ctx.signal);
       const rows = Object.entries(sum.byLength).map(([l, p]) => `| ${l} | ${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}] | ${pct(mean.byLength[l]?.accuracy ?? NaN)} | ${(sum.byLengthPosition[l] ?? []).map((x) => pct(x.accuracy)).join(' / ')} | ${p.n} | ${pct(sum.chance[l] ?? NaN)} |`);
-      const s2 = stage2 ? [`Stage 2 probe (correct vs degraded-context answer, chance 50): full video ${pct(stage2.full?.accuracy ?? NaN)} [${pct(stage2.full?.ci95[0] ?? NaN)}, ${pct(stage2.full?.ci95[1] ?? NaN)}], cited scenes only ${pct(stage2.cited?.accuracy ?? NaN)}; per token: full ${pct(stage2Mean?.full.accuracy ?? NaN)}, cited ${pct(stage2Mean?.cited.accuracy ?? NaN)}; n ${stage2.full?.n ?? 0}`] : [];
+      const s2line = (label: string, b: Stage2Block | null): string[] => (b ? [`${label}: full video ${pct(b.full.accuracy)} [${pct(b.full.ci95[0])}, ${pct(b.full.ci95[1])}], cited scenes only ${pct(b.cited.accuracy)}; per token: full ${pct(b.length_normalised?.full.accuracy ?? NaN)}, cited ${pct(b.length_normalised?.cited.accuracy ?? NaN)}; n ${b.full.n}`] : []);
+      const s2 = [...s2line('Stage 2 probe (correct vs degraded-context answer, chance 50)', stage2), ...s2line('Stage 2 probe, same form (correct vs a guess of its form, chance 50)', sameForm)];
       const families = Object.keys(sum.byFamily);
       const familyRows = [
         '',

@@ -131,9 +131,9 @@ export function reproduceCommand(ctx: CliContext): Command {
           await writeOutputs(dir, { done: 'finished\n' });
         }
         const probe = ['--run', dir, '--data', held, '--lengths', o.lengths, ...probeSizeArgs(size)];
-        await step(`evaluate ${name}`, () => currentEval(join(dir, 'eval.json'), o.lengths, size), ['eval', ...probe]);
+        await step(`evaluate ${name}`, () => currentEval(join(dir, 'eval.json'), o.lengths, size, { sameForm: true }), ['eval', ...probe]);
         // The question-only baseline on the same items: how much of the accuracy comes from looking.
-        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(dir, BLIND_EVAL), o.lengths, size), ['eval', ...probe, '--blind']);
+        await step(`evaluate ${name} blind (clip vectors zeroed)`, () => currentEval(join(dir, BLIND_EVAL), o.lengths, size, { sameForm: true }), ['eval', ...probe, '--blind']);
         // Only the anchor hidden, distractors kept: how much of the accuracy needs the anchor. A
         // gain that survives it was won by ruling out what the distractors show, not by finding
         // the anchor (docs/evaluation.md, "Reading the anchor").
@@ -175,6 +175,9 @@ export function reproduceCommand(ctx: CliContext): Command {
         stage1_vs_sft: vsSft.stage1 ?? null,
         stage2_vs_stage1: pairedGains(pick(byName, 'stage1').per_item, pick(byName, 'stage2').per_item) ?? null,
         stage2_probe_stage2_vs_stage1: pairedGains(pick(byName, 'stage1').stage2?.per_item, pick(byName, 'stage2').stage2?.per_item) ?? null,
+        // The same queries with wrong answers of the correct answer's form: what the answer prior cannot pass.
+        stage2_same_form_stage2_vs_stage1: pairedGains(pick(byName, 'stage1').stage2_same_form?.per_item, pick(byName, 'stage2').stage2_same_form?.per_item) ?? null,
+        stage2_same_form_looking: Object.fromEntries(names.map((n) => [n, pairedGains(pick(blindByName, n).stage2_same_form?.per_item, pick(byName, n).stage2_same_form?.per_item) ?? null])),
         // What looking adds (each run against its own blind score) and the Stage 1 change with the
         // clips hidden: a gain that survives blinding is a change of the answer prior, not of looking.
         looking: over(blindByName),
@@ -193,21 +196,24 @@ export function reproduceCommand(ctx: CliContext): Command {
         stage1: pick(byName, 'stage1').per_item,
         stage1Stage2Probe: pick(byName, 'stage1').stage2?.per_item,
         stage2Stage2Probe: pick(byName, 'stage2').stage2?.per_item,
+        stage1SameForm: pick(byName, 'stage1').stage2_same_form?.per_item,
+        stage2SameForm: pick(byName, 'stage2').stage2_same_form?.per_item,
         lengths: o.lengths.split(','),
         gapChange: positionGaps.stage1_vs_sft ?? undefined,
         // The same runs blind: a gain that is as large with every clip hidden is the answer prior.
-        blind: { sft: pick(blindByName, 'sft').per_item, stage1: pick(blindByName, 'stage1').per_item, stage1Stage2Probe: pick(blindByName, 'stage1').stage2?.per_item, stage2Stage2Probe: pick(blindByName, 'stage2').stage2?.per_item },
+        blind: { sft: pick(blindByName, 'sft').per_item, stage1: pick(blindByName, 'stage1').per_item, stage1Stage2Probe: pick(blindByName, 'stage1').stage2?.per_item, stage2Stage2Probe: pick(blindByName, 'stage2').stage2?.per_item, stage1SameForm: pick(blindByName, 'stage1').stage2_same_form?.per_item, stage2SameForm: pick(blindByName, 'stage2').stage2_same_form?.per_item },
       });
       const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, single_clip: o.singleClip ?? 0, layout, stage1_clips: slots, probe_anchors: size.maxAnchors, acceptance, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(pick(byName, 'sft').by_length);
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
+      const s2 = (e: EvalFile): string => `${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} | ${pct(e.stage2_same_form?.full.accuracy)} / ${pct(e.stage2_same_form?.cited.accuracy)}`;
       const lines = [
-        `| model | ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'}`).join(' | ')} | Stage 2 probe: full / cited |`,
-        `|---|${lengths.map(() => '---').join('|')}|---|`,
-        ...Object.entries(byName).map(([name, e]) => `| ${name} | ${lengths.map((l) => `${pct(e.by_length[l])} [${pct(e.summed.byLength[l]?.ci95[0])}, ${pct(e.summed.byLength[l]?.ci95[1])}]`).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
-        ...Object.entries(blindByName).map(([name, e]) => `| ${name}, blind | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | ${pct(e.stage2?.full?.accuracy)} / ${pct(e.stage2?.cited?.accuracy)} |`),
-        ...Object.entries(hiddenByName).map(([name, e]) => `| ${name}, anchor hidden | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | — |`),
+        `| model | ${lengths.map((l) => `${l} clip${l === '1' ? '' : 's'}`).join(' | ')} | Stage 2 probe: full / cited | same form: full / cited |`,
+        `|---|${lengths.map(() => '---').join('|')}|---|---|`,
+        ...Object.entries(byName).map(([name, e]) => `| ${name} | ${lengths.map((l) => `${pct(e.by_length[l])} [${pct(e.summed.byLength[l]?.ci95[0])}, ${pct(e.summed.byLength[l]?.ci95[1])}]`).join(' | ')} | ${s2(e)} |`),
+        ...Object.entries(blindByName).map(([name, e]) => `| ${name}, blind | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | ${s2(e)} |`),
+        ...Object.entries(hiddenByName).map(([name, e]) => `| ${name}, anchor hidden | ${lengths.map((l) => pct(e.by_length[l])).join(' | ')} | — | — |`),
       ];
       if (!pick(byName, 'sft').per_item || !pick(byName, 'stage1').per_item) lines.push('', `No paired gains: an evaluation was written before per-item results were kept. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
       const byLength = (g: Record<string, Parameters<typeof formatGain>[0]>): string => lengths.map((l) => `${l} clip${l === '1' ? '' : 's'} ${formatGain(g[l])}`).join('; ');
@@ -230,6 +236,11 @@ export function reproduceCommand(ctx: CliContext): Command {
         lines.push(`Position gap, Stage 1 − SFT, paired [95% CI, questions resampled]: ${formatGapChange(positionGaps.stage1_vs_sft)}`);
       } else if (gapLength > 1) lines.push(`No position gap at ${gapLength} clips: an evaluation was written before positions were kept with its per-item results. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
       if (gains.stage2_probe_stage2_vs_stage1) lines.push(`Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_probe_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_probe_stage2_vs_stage1.cited)}`);
+      if (gains.stage2_same_form_stage2_vs_stage1) lines.push(`Same-form Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_same_form_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_same_form_stage2_vs_stage1.cited)}`);
+      for (const n of ['stage1', 'stage2']) {
+        const g = gains.stage2_same_form_looking[n];
+        if (g) lines.push(`Same-form Stage 2 probe, looking at the video, ${n} (seeing − blind): full video ${formatGain(g.full)}; cited scenes ${formatGain(g.cited)}`);
+      }
       lines.push('', `The acceptance, line by line (${acceptanceSummary(acceptance)}):`, ...acceptance.map((a) => `- ${a.verdict}: ${a.asked}: ${a.measured}${a.note ? ` (${a.note})` : ''}`));
       process.stdout.write(lines.join('\n') + '\n');
       note(`reproduce: done in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${join(o.out, 'comparison.json')}`, o.quiet);

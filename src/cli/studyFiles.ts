@@ -54,9 +54,11 @@ export function probeSizeArgs(size: ProbeSize): string[] {
  * versions give other items, so nothing pairs) at the lengths asked for (`--lengths`, e.g.
  * "1,16,32") and, when given, of this size (a file that predates recording it reads as the default).
  */
-export async function currentEval(file: string, lengths: string, size?: ProbeSize): Promise<boolean> {
+export async function currentEval(file: string, lengths: string, size?: ProbeSize, { sameForm = false }: { sameForm?: boolean } = {}): Promise<boolean> {
   if (!(await exists(file))) return false;
   const e = JSON.parse(await readFile(file, 'utf8')) as EvalFile;
+  // Written before the same-form Stage 2 probe (null: the world has no long video for it).
+  if (sameForm && e.stage2_same_form === undefined) return false;
   const wanted = lengths.split(',').map((l) => Number(l.trim()));
   const settings = e.probe?.settings;
   const had = settings?.lengths ?? [];

@@ -339,7 +339,9 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
         const checkpoint = await currentCheckpoint(runId);
         const { lengths, anchors } = useStudio.getState().evaluation.form;
         const isCurrent = async (): Promise<boolean> => {
-          const e = (await getRun(db, runId))?.[field] as { heldOutSeed?: number; checkpointId?: string; probeVersion?: number; maxAnchors?: number; summed?: { byLength?: Record<string, unknown> } } | undefined;
+          const e = (await getRun(db, runId))?.[field] as { heldOutSeed?: number; checkpointId?: string; probeVersion?: number; maxAnchors?: number; summed?: { byLength?: Record<string, unknown> }; stage2SameForm?: unknown } | undefined;
+          // Stored before the same-form Stage 2 probe (null: no long video; none with the anchor hidden).
+          if (mode !== 'hidden' && e && e.stage2SameForm === undefined) return false;
           const same = lengthsOf(lengths)?.join(',') === Object.keys(e?.summed?.byLength ?? {}).map(Number).sort((a, b) => a - b).join(',');
           return e?.heldOutSeed === heldOutSeed && e.checkpointId === checkpoint && e.probeVersion === PROBE_VERSION && same && probeAnchorsOf(e) === anchors;
         };

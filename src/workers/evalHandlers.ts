@@ -8,7 +8,7 @@ import { UserFacingError } from '../core/errors';
 import { DEMO_SIZES, type DemoSize } from '../core/demo';
 import { summarise, type ProbeSummary } from '../core/eval/aggregate';
 import { buildProbe, PROBE_DEFAULTS, PROBE_VERSION, type ProbeItem, type ProbeReport } from '../core/eval/probe';
-import { stage2ProbeItems, summariseStage2, worldStage2Videos, type Stage2ContextSummary } from '../core/eval/stage2Probe';
+import { sameFormStage2Triples, STAGE2_PROBE_SYNTHESIS, stage2ProbeItems, summariseStage2, worldStage2Videos, type Stage2ContextSummary, type Stage2ProbeItem } from '../core/eval/stage2Probe';
 import { builtinChoiceOf, DEFAULT_PIPELINE, embedderId, embedderLabel, inputSizeOf, tokensOfEmbedderId, type EmbedderChoice } from '../core/pipeline';
 import { synthesizeStage2 } from '../core/synthesis/stage2';
 import { decodeCheckpoint } from '../core/train/checkpointFile';
@@ -82,17 +82,26 @@ export interface EvalResult {
   stage2LengthNormalised?: Record<'full' | 'cited', Stage2ContextSummary> | null;
   /** The Stage 2 probe's per-item results, for paired comparisons (absent in results stored before them). */
   stage2PerItem?: PerItem | null;
+  /**
+   * The same queries with wrong answers of the correct answer's form (a guess from the degraded
+   * context), which only looking tells apart: summed and per-token accuracy and per-item results;
+   * null without a long video or with the anchor hidden; absent in results stored before it.
+   */
+  stage2SameForm?: SameFormResult | null;
   seconds: number;
   at: number;
+}
+
+export interface SameFormResult {
+  summed: Record<'full' | 'cited', Stage2ContextSummary>;
+  lengthNormalised: Record<'full' | 'cited', Stage2ContextSummary>;
+  perItem: PerItem;
 }
 
 export type EvalProtocol = {
   'eval.probe': { req: EvalRequest; res: EvalResult };
 };
 
-/** Stage 2 triples the probe asks for, and the shortest video it uses (as `longvpo demo`). */
-const STAGE2_PROBE_TRIPLES = 200;
-const STAGE2_PROBE_MIN_VIDEO_S = 60;
 
 export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise<Embedder>): Handlers<EvalProtocol> {
   return {
@@ -152,13 +161,18 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
       // The Stage 2 probe's items: the held-out world's Stage 2 triples (as `longvpo demo` makes them).
       // (Not with the anchor hidden: its items have no anchor.)
       const vectors = new Map([...cached.clips, ...scenes].map((c) => [c.id, c.embedding]));
-      let stage2Items: ReturnType<typeof stage2ProbeItems> = [];
+      let stage2Items: Stage2ProbeItem[] = [];
+      // The same queries with wrong answers of the correct answer's form (docs/evaluation.md, "The same-form Stage 2 probe").
+      let sameFormItems: Stage2ProbeItem[] = [];
       if (!req.hideAnchor) {
         progress({ done: 0, total: 1, label: 'building the Stage 2 probe' });
-        const stage2Data = await synthesizeStage2(worldStage2Videos(world, scenes), createOracleGenerator(world), { seed: req.heldOutSeed, count: STAGE2_PROBE_TRIPLES, minVideoS: STAGE2_PROBE_MIN_VIDEO_S, now: '2000-01-01T00:00:00.000Z', signal });
-        stage2Items = stage2ProbeItems(stage2Data.triples).filter((it) => it.clips.every((c) => vectors.has(c)));
+        const videos = worldStage2Videos(world, scenes);
+        const stage2Data = await synthesizeStage2(videos, createOracleGenerator(world), { seed: req.heldOutSeed, ...STAGE2_PROBE_SYNTHESIS, signal });
+        const seen = (it: Stage2ProbeItem): boolean => it.clips.every((c) => vectors.has(c));
+        stage2Items = stage2ProbeItems(stage2Data.triples).filter(seen);
+        sameFormItems = stage2ProbeItems(await sameFormStage2Triples(world, videos, req.heldOutSeed, signal)).filter(seen);
       }
-      progress({ done: 0, total: probe.items.length + stage2Items.length, label: 'scoring' });
+      progress({ done: 0, total: probe.items.length + stage2Items.length + sameFormItems.length, label: 'scoring' });
       const params = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, tf.tensor(v.values, v.shape)]));
       // Blind or anchor hidden: the same items, of which the policy is shown less (the page still
       // shows the real composites).
@@ -168,9 +182,11 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
       const tokenizer = WordTokenizer.fromJson(meta.tokenizer);
       let scored;
       let scored2;
+      let scoredSame;
       try {
         scored = await multipleChoice(params, meta.model, source, tokenizer, shown.items, { batchSize: 64, signal });
         scored2 = stage2Items.length > 0 ? await multipleChoice(params, meta.model, source, tokenizer, stage2Items, { batchSize: 32, signal }) : null;
+        scoredSame = sameFormItems.length > 0 ? await multipleChoice(params, meta.model, source, tokenizer, sameFormItems, { batchSize: 32, signal }) : null;
       } finally {
         tf.dispose(Object.values(params));
       }
@@ -192,6 +208,9 @@ export function createEvalHandlers(embedder: (choice: EmbedderChoice) => Promise
         stage2: scored2 ? summariseStage2(stage2Items, scored2.chosenSum) : null,
         stage2LengthNormalised: scored2 ? summariseStage2(stage2Items, scored2.chosenMean) : null,
         stage2PerItem: scored2 ? perItem(stage2Items, stage2Items.map((it) => it.context), stage2Items.map((_, i) => scored2.chosenSum[i] === 0)) : null,
+        stage2SameForm: scoredSame
+          ? { summed: summariseStage2(sameFormItems, scoredSame.chosenSum), lengthNormalised: summariseStage2(sameFormItems, scoredSame.chosenMean), perItem: perItem(sameFormItems, sameFormItems.map((it) => it.context), sameFormItems.map((_, i) => scoredSame.chosenSum[i] === 0)) }
+          : null,
         seconds: (Date.now() - t0) / 1000,
         at: Date.now(),
       };

@@ -90,13 +90,13 @@ describe('acceptance lines', () => {
     expect(prior?.blind?.change).toEqual(pairedGains(s1, s2)?.full);
     expect(prior?.blind?.change.ci95[0]).toBeGreaterThan(0);
     expect(prior?.blind?.looking).toEqual({ n: 200, difference: 0, ci95: [0, 0] });
-    expect(prior?.note).toMatch(/^with every clip hidden \+\d+\.\d \[\+\d+\.\d, \+\d+\.\d\]; the part that needs the clips \+0\.0 \[\+0\.0, \+0\.0\]: the answer prior, not the video$/);
+    expect(prior?.note).toMatch(/^with every clip hidden \+\d+\.\d \[\+\d+\.\d, \+\d+\.\d\]; the part that needs the clips \+0\.0 \[\+0\.0, \+0\.0\]: the answer prior, not the video; no same-form probe \(evaluations from before it\)/);
     // Blind scores that do not move: the gain needs the clips.
     const reading = byLine(acceptanceLines({ sft, stage1, stage1Stage2Probe: s1, stage2Stage2Probe: s2, lengths: [1, 16], draws: 200, blind: { stage1Stage2Probe: flatBlind, stage2Stage2Probe: flatBlind } })).stage2;
     expect(reading?.prior).toBe(false);
     expect(reading?.blind?.looking.difference).toBeCloseTo(pairedGains(s1, s2)?.full?.difference ?? NaN, 12);
     expect(reading?.blind?.looking.ci95[0]).toBeGreaterThan(0);
-    expect(reading?.note).not.toMatch(/answer prior/);
+    expect(reading?.note).not.toMatch(/the answer prior, not the video/);
     // The long line reads SFT's and Stage 1's blind probe the same way.
     const stage1Long = run((len) => (len === 1 ? 0.7 : 0.6));
     const lines = acceptanceLines({ sft, stage1: stage1Long, stage1Stage2Probe: s1, stage2Stage2Probe: s2, lengths: [1, 16], draws: 200, blind: { sft, stage1: stage1Long, stage1Stage2Probe: s1, stage2Stage2Probe: s2 } });
@@ -104,7 +104,28 @@ describe('acceptance lines', () => {
     expect(byLine(lines).single?.blind).toBeUndefined();
     expect(acceptanceSummary(lines)).toMatch(/^\d of 4 lines met \(2 by the answer prior alone: as large with every clip hidden\)$/);
     // Without blind evaluations: nothing said.
-    expect(byLine(acceptanceLines({ sft, stage1, stage1Stage2Probe: s1, stage2Stage2Probe: s2, lengths: [1, 16], draws: 200 })).stage2).toMatchObject({ blind: null, note: '' });
+    expect(byLine(acceptanceLines({ sft, stage1, stage1Stage2Probe: s1, stage2Stage2Probe: s2, lengths: [1, 16], draws: 200 })).stage2).toMatchObject({ blind: null, probe: 'honest' });
+  });
+
+  it('with the same-form Stage 2 probe, the Stage 2 line reads it: an honest-probe gain the same form does not share is not met, and says so', () => {
+    const stage1 = run((len) => (len === 1 ? 0.7 : 0.45));
+    // The honest probe rises 20 points (the prior learning to avoid "not seen"); the same-form probe stays at chance.
+    const [h1, h2] = [stage2Probe(0.45), stage2Probe(0.65)];
+    const flat = stage2Probe(0.5, 150);
+    const l = byLine(acceptanceLines({ sft, stage1, stage1Stage2Probe: h1, stage2Stage2Probe: h2, stage1SameForm: flat, stage2SameForm: flat, lengths: [1, 16], draws: 200 })).stage2;
+    expect(l?.probe).toBe('same-form');
+    expect(l?.asked).toBe("Stage 2 improves the Stage 2 probe (full video, wrong answers of the correct answer's form) over Stage 1");
+    expect(l?.verdict).toBe('unresolved');
+    expect(l?.value).toEqual(pairedGains(flat, flat)?.full);
+    expect(l?.measured).toMatch(/^\+0\.0 \[−0\.\d, \+0\.\d\] \(n = 150\)$/);
+    expect(l?.note).toMatch(/with the honest wrong answers \("not seen"\), which the answer prior can pass: \+\d+\.\d \[\+/);
+    // A same-form gain meets it, and its blind check reads the same-form blind scores.
+    const up = byLine(acceptanceLines({ sft, stage1, stage1Stage2Probe: h1, stage2Stage2Probe: h1, stage1SameForm: h1, stage2SameForm: h2, lengths: [1, 16], draws: 200, blind: { stage1Stage2Probe: h1, stage2Stage2Probe: h2, stage1SameForm: h1, stage2SameForm: h1 } })).stage2;
+    expect(up?.verdict).toBe('met');
+    expect(up?.prior).toBe(false);
+    expect(up?.blind?.change).toEqual(pairedGains(h1, h1)?.full);
+    // Only one run with it: the honest probe, as before.
+    expect(byLine(acceptanceLines({ sft, stage1, stage1Stage2Probe: h1, stage2Stage2Probe: h2, stage1SameForm: flat, lengths: [1, 16], draws: 200 })).stage2?.probe).toBe('honest');
   });
 
   it('an SFT without a gap beyond noise: the gap line is unresolved and says there is none to shrink', () => {

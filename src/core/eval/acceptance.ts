@@ -48,6 +48,12 @@ export interface AcceptanceLine {
    * the candidates alone), not of looking at the video. The verdict still reads the issue's line.
    */
   prior?: boolean;
+  /**
+   * The Stage 2 line: which form of the Stage 2 probe it reads — same-form (wrong answers of the
+   * correct answer's form, which only looking tells apart) when both runs have it, else honest
+   * (the world's own degraded-context answers, which the answer prior can pass).
+   */
+  probe?: 'same-form' | 'honest';
 }
 
 /** Blind evaluations (every clip vector zeroed) of the same runs on the same items. */
@@ -56,6 +62,8 @@ export interface BlindInput {
   stage1?: PerItem;
   stage1Stage2Probe?: PerItem;
   stage2Stage2Probe?: PerItem;
+  stage1SameForm?: PerItem;
+  stage2SameForm?: PerItem;
 }
 
 export interface AcceptanceInput {
@@ -65,6 +73,9 @@ export interface AcceptanceInput {
   /** The Stage 2 probe's per-item results (full / cited) of Stage 1 and Stage 2. */
   stage1Stage2Probe?: PerItem;
   stage2Stage2Probe?: PerItem;
+  /** The same-form Stage 2 probe's per-item results of Stage 1 and Stage 2 (the line reads these when both are given). */
+  stage1SameForm?: PerItem;
+  stage2SameForm?: PerItem;
   /** The probe lengths evaluated: the long line is read at 16 clips, or the longest. */
   lengths: readonly (number | string)[];
   /** Bootstrap draws of the gap (default 2000). */
@@ -123,8 +134,13 @@ export function acceptanceLines(input: AcceptanceInput): AcceptanceLine[] {
   };
 
   const stage2Line = (): AcceptanceLine => {
-    const asked = 'Stage 2 improves the Stage 2 probe (full video) over Stage 1';
-    const g = pairedGains(input.stage1Stage2Probe, input.stage2Stage2Probe)?.full;
+    // The same-form probe when both runs have it: its wrong answers share the correct one's form,
+    // so a change there is not the answer prior learning to avoid "not seen" answers.
+    const sameForm = pairedGains(input.stage1SameForm, input.stage2SameForm)?.full;
+    const probe = sameForm ? 'same-form' : 'honest';
+    const asked = `Stage 2 improves the Stage 2 probe (full video${sameForm ? ", wrong answers of the correct answer's form" : ''}) over Stage 1`;
+    const honest = pairedGains(input.stage1Stage2Probe, input.stage2Stage2Probe)?.full;
+    const g = sameForm ?? honest;
     if (!g)
       return {
         line: 'stage2',
@@ -133,10 +149,17 @@ export function acceptanceLines(input: AcceptanceInput): AcceptanceLine[] {
         verdict: 'no data',
         note: input.stage1Stage2Probe && input.stage2Stage2Probe ? 'Stage 1 and Stage 2 scored different Stage 2 probe items: evaluate both on the same held-out world.' : 'No Stage 2 probe: evaluate Stage 1 and Stage 2 on the held-out world.',
         value: null,
+        probe,
       };
     const verdict: Verdict = g.ci95[0] > 0 ? 'met' : g.ci95[1] < 0 ? 'not met' : 'unresolved';
-    const { words, ...blind } = blindOf('full', input.stage1Stage2Probe, input.stage2Stage2Probe, input.blind?.stage1Stage2Probe, input.blind?.stage2Stage2Probe);
-    return { line: 'stage2', asked, measured: `${signedInterval(g.difference, g.ci95)} (n = ${g.n})`, verdict, note: joined(verdict === 'unresolved' ? 'the interval holds no change' : '', words), value: g, ...blind };
+    const b = input.blind;
+    const { words, ...blind } = sameForm
+      ? blindOf('full', input.stage1SameForm, input.stage2SameForm, b?.stage1SameForm, b?.stage2SameForm)
+      : blindOf('full', input.stage1Stage2Probe, input.stage2Stage2Probe, b?.stage1Stage2Probe, b?.stage2Stage2Probe);
+    const other = sameForm
+      ? honest && `with the honest wrong answers ("not seen"), which the answer prior can pass: ${signedInterval(honest.difference, honest.ci95)}`
+      : 'no same-form probe (evaluations from before it): the honest wrong answers can be passed by the answer prior; evaluate both runs again';
+    return { line: 'stage2', asked, measured: `${signedInterval(g.difference, g.ci95)} (n = ${g.n})`, verdict, note: joined(verdict === 'unresolved' ? 'the interval holds no change' : '', words, other ?? ''), value: g, ...blind, probe };
   };
 
   return [

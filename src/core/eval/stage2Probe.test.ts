@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildWorld } from '../world';
-import { stage2ProbeItems, summariseStage2, worldStage2Videos, type Stage2ProbeItem } from './stage2Probe';
+import { DEMO_SIZES } from '../demo';
+import { synthesizeStage2 } from '../synthesis/stage2';
+import { buildWorld, createOracleGenerator } from '../world';
+import { sameFormStage2Triples, STAGE2_PROBE_SYNTHESIS, stage2ProbeItems, summariseStage2, worldStage2Videos, type Stage2ProbeItem } from './stage2Probe';
 
 const item = (id: string, context: 'full' | 'cited', task: string): Stage2ProbeItem => ({ id, context, task, clips: ['a'], question: 'q', answer: 'yes', candidates: ['yes', 'no'] });
 
@@ -40,5 +42,27 @@ describe('stage2ProbeItems and worldStage2Videos', () => {
     expect(items.map((i) => i.context)).toEqual(['full', 'cited']);
     expect(items[1]!.clips).toEqual([scenes[0]!.id, scenes[2]!.id]);
     expect(items[0]!.candidates).toEqual(['two', 'one']);
+  });
+});
+
+describe('sameFormStage2Triples', () => {
+  // The honest y− forms a policy can learn to avoid without the video.
+  const honestForm = /not seen|no object is seen|does not return|^0 scenes|^0:/i;
+  it('asks the world\'s cross-scene queries with wrong answers of the correct answer\'s form, the same on every call', async () => {
+    const world = buildWorld({ ...DEMO_SIZES.full.config, seed: 5 });
+    const scenes = world.videos.filter((v) => v.kind === 'long').flatMap((v) => v.scenes.map((s) => ({ id: `${v.id}|scene|${s.index}`, videoId: v.id, videoName: v.fileName, startS: s.startS, endS: s.endS, frameCount: 10 })));
+    const videos = worldStage2Videos(world, scenes);
+    const same = await sameFormStage2Triples(world, videos, 5);
+    const honest = (await synthesizeStage2(videos, createOracleGenerator(world), { seed: 5, ...STAGE2_PROBE_SYNTHESIS })).triples;
+    expect(same.length).toBeGreaterThan(50);
+    // The honest set has its own forms; the same-form set none of them.
+    expect(honest.filter((t) => honestForm.test(t.rejected)).length).toBeGreaterThan(10);
+    expect(same.filter((t) => honestForm.test(t.rejected))).toEqual([]);
+    // The same queries: every same-form question is one the honest set asks too.
+    const asked = new Set(honest.map((t) => t.question));
+    expect(same.every((t) => asked.has(t.question))).toBe(true);
+    // Deterministic, and never the correct answer twice.
+    expect((await sameFormStage2Triples(world, videos, 5)).map((t) => [t.id, t.rejected])).toEqual(same.map((t) => [t.id, t.rejected]));
+    expect(stage2ProbeItems(same)).toHaveLength(2 * same.length);
   });
 });

@@ -1,11 +1,17 @@
 // The Stage 2 probe (issue #13): held-out cross-scene queries over whole long videos. Each
 // held-out Stage 2 triple becomes two items — the full video as context, and only the scenes its
 // relevance chain cites — each a choice between the correct answer and the answer from a degraded
-// context (partial evidence or irrelevance: plausible but wrong). Pure.
+// context (partial evidence or irrelevance: plausible but wrong). Two forms of the same queries:
+// the world's own triples, whose degraded-context answers are honest ("No object is seen on both
+// backgrounds.") and so have forms of their own a policy can learn to avoid without the video; and
+// the same-form probe, whose wrong answers are guesses of the correct answer's form (another
+// object, count or order), which only looking can tell apart (docs/evaluation.md, "The same-form
+// Stage 2 probe"). Pure.
+import type { CancelSignal } from '../generators/types';
 import { normalizeText } from '../synthesis/stage1';
-import type { Stage2Video } from '../synthesis/stage2';
+import { synthesizeStage2, type Stage2Video } from '../synthesis/stage2';
 import type { Triple } from '../triples/types';
-import type { World } from '../world';
+import { createOracleGenerator, type World } from '../world';
 import { proportion, type Proportion } from './stats';
 
 export interface Stage2ProbeItem {
@@ -58,4 +64,21 @@ export function worldStage2Videos(world: World, scenes: readonly { id: string; v
     const own = scenes.filter((s) => s.videoId === v.id);
     return own.length ? [{ videoId: v.id, videoName: v.fileName, durationS: v.durationS, scenes: own.map(({ id, videoId, videoName, startS, endS, frameCount }) => ({ id, videoId, videoName, startS, endS, frameCount })) }] : [];
   });
+}
+
+/**
+ * How a held-out world's Stage 2 triples are made, as `longvpo demo` makes them: 200 wanted, from
+ * videos of at least 60 s, with a fixed timestamp so the same world gives the same triples.
+ */
+export const STAGE2_PROBE_SYNTHESIS = { count: 200, minVideoS: 60, now: '2000-01-01T00:00:00.000Z' } as const;
+
+/**
+ * The same-form Stage 2 probe's triples: the held-out world's cross-scene queries with y− written
+ * by the oracle as a guess of the correct answer's form from the degraded context (the same as
+ * `longvpo synth --stage 2 --oracle SIZE --seed S --min-video-s 60 --stage2-rejected guess` on the
+ * world's scenes). `seed` is the held-out world's seed.
+ */
+export async function sameFormStage2Triples(world: World, videos: readonly Stage2Video[], seed: number, signal?: CancelSignal): Promise<Triple[]> {
+  const { triples } = await synthesizeStage2(videos, createOracleGenerator(world, { degraded: 'guess' }), { seed, ...STAGE2_PROBE_SYNTHESIS, ...(signal && { signal }) });
+  return triples;
 }

@@ -22,8 +22,8 @@ function cellColour(x: number): { background: string; color: string } {
 }
 
 /** A Stage 2 probe cell: accuracy [CI] and n; "—" for an evaluation without one (no long video, or stored before the probe existed). */
-function stage2Cell(e: EvalResult, context: 'full' | 'cited'): string {
-  const p = e.stage2?.[context];
+function stage2Cell(e: EvalResult, context: 'full' | 'cited', form: 'honest' | 'same-form' = 'honest'): string {
+  const p = form === 'honest' ? e.stage2?.[context] : e.stage2SameForm?.summed[context];
   return p && p.n > 0 ? `${withCi(p)} n ${p.n}` : '—';
 }
 
@@ -182,6 +182,7 @@ export function EvaluatePage() {
                 ))}
                 <th title="Stage 2 probe: correct vs degraded-context answer on the held-out long videos (chance 50%)">Stage 2: full video</th>
                 <th title="The same questions with only the scenes each one cites">Stage 2: cited scenes</th>
+                <th title="The same questions, the wrong answer a guess of the correct answer's form (another object, count or order): only looking tells them apart (chance 50%)">Stage 2, same form: full video</th>
                 <th />
               </tr>
             </thead>
@@ -202,6 +203,7 @@ export function EvaluatePage() {
                     ))}
                     <td data-testid={`stage2-full-${r.id}`}>{e ? stage2Cell(e, 'full') : ''}</td>
                     <td>{e ? stage2Cell(e, 'cited') : ''}</td>
+                    <td data-testid={`stage2-same-form-${r.id}`}>{e ? stage2Cell(e, 'full', 'same-form') : ''}</td>
                     <td>
                       <button type="button" disabled={active !== null} onClick={() => void evaluateRun(r.id)} aria-label={`Evaluate ${r.id}`}>
                         {e ? 'Evaluate again' : 'Evaluate'}
@@ -270,7 +272,16 @@ export function EvaluatePage() {
                 <span data-testid="stage2-per-token">
                   per token: full video {withCi(shown.result.stage2LengthNormalised?.full)}, cited scenes {withCi(shown.result.stage2LengthNormalised?.cited)}
                 </span>{' '}
-                (summed log-probabilities favour the shorter answer).
+                (summed log-probabilities favour the shorter answer). The degraded-context answers often say what is not seen, a form a model can learn to avoid without looking; the same-form columns ask the same questions with a wrong answer of the correct answer’s form, which only looking tells apart
+                {shown.result.stage2SameForm ? (
+                  <span data-testid="stage2-same-form-summary">
+                    {' '}
+                    (full video {withCi(shown.result.stage2SameForm.summed.full)}, cited scenes {withCi(shown.result.stage2SameForm.summed.cited)}; per token {withCi(shown.result.stage2SameForm.lengthNormalised.full)} and {withCi(shown.result.stage2SameForm.lengthNormalised.cited)})
+                  </span>
+                ) : (
+                  ' (not in this evaluation: evaluate again)'
+                )}
+                .
               </p>
               <table className="results" aria-label="Stage 2 probe by task">
                 <thead>
@@ -279,17 +290,26 @@ export function EvaluatePage() {
                     <th>full video</th>
                     <th>cited scenes</th>
                     <th>n</th>
+                    <th>same form: full video</th>
+                    <th>same form: cited scenes</th>
+                    <th>n</th>
                   </tr>
                 </thead>
                 <tbody>
-                  {Object.entries(shown.result.stage2.full.by_task).map(([t, p]) => (
-                    <tr key={t}>
-                      <th>{t.replace(/_/g, ' ')}</th>
-                      <td>{withCi(p)}</td>
-                      <td>{withCi(shown.result.stage2?.cited.by_task[t])}</td>
-                      <td className="muted">{p.n}</td>
-                    </tr>
-                  ))}
+                  {Object.entries(shown.result.stage2.full.by_task).map(([t, p]) => {
+                    const same = shown.result.stage2SameForm?.summed;
+                    return (
+                      <tr key={t}>
+                        <th>{t.replace(/_/g, ' ')}</th>
+                        <td>{withCi(p)}</td>
+                        <td>{withCi(shown.result.stage2?.cited.by_task[t])}</td>
+                        <td className="muted">{p.n}</td>
+                        <td>{withCi(same?.full.by_task[t])}</td>
+                        <td>{withCi(same?.cited.by_task[t])}</td>
+                        <td className="muted">{same?.full.by_task[t]?.n ?? '—'}</td>
+                      </tr>
+                    );
+                  })}
                 </tbody>
               </table>
             </>

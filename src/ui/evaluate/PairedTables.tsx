@@ -146,12 +146,14 @@ export function PairedChanges({ evaluated, lengths }: { evaluated: readonly Eval
               <th key={l}>{l === '1' ? '1 clip' : `${l} clips`}</th>
             ))}
             <th>Stage 2: full video</th>
+            <th>Stage 2, same form: full video</th>
           </tr>
         </thead>
         <tbody>
           {others.map((e) => {
             const gains = pairedGains(perItems.get(base.id), perItems.get(e.id));
             const stage2 = pairedGains(base.result.stage2PerItem ?? undefined, e.result.stage2PerItem ?? undefined);
+            const sameForm = pairedGains(base.result.stage2SameForm?.perItem, e.result.stage2SameForm?.perItem);
             return (
               <tr key={e.id} data-testid={`paired-${e.id}`}>
                 <th>
@@ -165,6 +167,7 @@ export function PairedChanges({ evaluated, lengths }: { evaluated: readonly Eval
                   </td>
                 )}
                 <td>{stage2 ? formatGain(stage2.full) : '—'}</td>
+                <td data-testid={`paired-same-form-${e.id}`}>{sameForm ? formatGain(sameForm.full) : '—'}</td>
               </tr>
             );
           })}
@@ -219,17 +222,20 @@ function BaselineTable({ evaluated, lengths, kind }: { evaluated: readonly Evalu
     const base = kind.of(e.run);
     if (!base) return [];
     // The Stage 2 probe's change (full video), when the kind has it and both sides scored it.
-    const stage2 = kind.stage2 && base.checkpointId === e.result.checkpointId ? pairedGains(base.stage2PerItem ?? undefined, e.result.stage2PerItem ?? undefined)?.full : undefined;
-    return [{ ...e, base, stage2 }];
+    const paired = kind.stage2 && base.checkpointId === e.result.checkpointId;
+    const stage2 = paired ? pairedGains(base.stage2PerItem ?? undefined, e.result.stage2PerItem ?? undefined)?.full : undefined;
+    const sameForm = paired ? pairedGains(base.stage2SameForm?.perItem, e.result.stage2SameForm?.perItem)?.full : undefined;
+    return [{ ...e, base, stage2, sameForm }];
   });
   if (rows.length === 0) return null;
   const withStage2 = rows.some((e) => e.stage2);
+  const withSameForm = rows.some((e) => e.sameForm);
   return (
     <>
       <h3>{kind.title}</h3>
       <p className="muted">
         {kind.description}
-        {withStage2 ? ' The last column is the Stage 2 probe with the whole video: a Stage 2 gain that is there blind too came from the question and the answers alone, not from reading the video.' : null}
+        {withStage2 ? ' The Stage 2 columns are the Stage 2 probe with the whole video: a Stage 2 gain that is there blind too came from the question and the answers alone, not from reading the video. In the same-form probe every wrong answer has the correct answer’s form, so only looking can tell them apart.' : null}
       </p>
       <table className="results" aria-label={kind.label}>
         <thead>
@@ -239,6 +245,7 @@ function BaselineTable({ evaluated, lengths, kind }: { evaluated: readonly Evalu
               <th key={l}>{kind.column(l)}</th>
             ))}
             {withStage2 ? <th>Stage 2 probe, full video: blind · looking adds</th> : null}
+            {withSameForm ? <th>Same form, full video: blind · looking adds</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -262,6 +269,7 @@ function BaselineTable({ evaluated, lengths, kind }: { evaluated: readonly Evalu
                   </td>
                 )}
                 {withStage2 ? <td data-testid={`${kind.testId}-stage2-${e.id}`}>{e.stage2 ? `${pct(e.base.stage2?.full.accuracy)} · ${formatGain(e.stage2)}` : '—'}</td> : null}
+                {withSameForm ? <td data-testid={`${kind.testId}-same-form-${e.id}`}>{e.sameForm ? `${pct(e.base.stage2SameForm?.summed.full.accuracy)} · ${formatGain(e.sameForm)}` : '—'}</td> : null}
               </tr>
             );
           })}
@@ -327,10 +335,12 @@ export function AcceptanceTable({ evaluated, lengths }: { evaluated: readonly Ev
             stage1: probePerItem(r1),
             stage1Stage2Probe: r1.stage2PerItem ?? undefined,
             stage2Stage2Probe: r2?.stage2PerItem ?? undefined,
+            stage1SameForm: r1.stage2SameForm?.perItem,
+            stage2SameForm: r2?.stage2SameForm?.perItem,
             lengths: asked.split(','),
             // The Position gap table's change, cached per pair of results: one bootstrap, not two.
             gapChange: gapChangeOf(r0, r1, gapLength(asked.split(','))) ?? undefined,
-            blind: { sft: b0 && probePerItem(b0), stage1: b1 && probePerItem(b1), stage1Stage2Probe: b1?.stage2PerItem ?? undefined, stage2Stage2Probe: b2?.stage2PerItem ?? undefined },
+            blind: { sft: b0 && probePerItem(b0), stage1: b1 && probePerItem(b1), stage1Stage2Probe: b1?.stage2PerItem ?? undefined, stage2Stage2Probe: b2?.stage2PerItem ?? undefined, stage1SameForm: b1?.stage2SameForm?.perItem, stage2SameForm: b2?.stage2SameForm?.perItem },
           })
         : null,
     [r0, r1, r2, b0, b1, b2, asked],
