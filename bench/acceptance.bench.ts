@@ -10,13 +10,14 @@
 // The Stage 2 line pairs STAGE2's Stage 2 probe with the first STAGE1 file's (the Stage 2 probe
 // does not depend on the lengths or anchors asked). SFT_BLIND, STAGE1_BLIND and STAGE2_BLIND, the
 // same runs evaluated with `--blind` (paired in order with SFT, STAGE1 and STAGE2), add the
-// answer-prior check to the long and Stage 2 lines. DRAWS=2000. Prints JSON and a table.
+// answer-prior check to the long and Stage 2 lines. Files with the same-form Stage 2 probe
+// (`eval` writes it since it exists) put the Stage 2 line on it. DRAWS=2000. Prints JSON and a table.
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { acceptanceLines, acceptanceSummary, type AcceptanceLine } from '../src/core/eval/acceptance';
 import type { PerItem } from '../src/core/eval/compare';
 
-type EvalFile = { by_length: Record<string, number>; per_item?: PerItem; stage2?: { per_item?: PerItem } | null };
+type EvalFile = { by_length: Record<string, number>; per_item?: PerItem; stage2?: { per_item?: PerItem } | null; stage2_same_form?: { per_item?: PerItem } | null };
 
 it('acceptance lines of evaluation files', () => {
   const list = (name: string): string[] => (process.env[name] ?? '').split(',').filter(Boolean);
@@ -31,8 +32,8 @@ it('acceptance lines of evaluation files', () => {
   const perPair = sftFiles.map((f, i) => {
     const [a, b] = [read(f), read(stage1Files[i] as string)];
     const [ab, bb] = [sftBlind[i], stage1Blind[i]].map((x) => (x ? read(x) : undefined));
-    const blind = { sft: ab?.per_item, stage1: bb?.per_item, stage1Stage2Probe: bb?.stage2?.per_item, stage2Stage2Probe: stage2B?.stage2?.per_item };
-    return acceptanceLines({ sft: a.per_item, stage1: b.per_item, stage1Stage2Probe: b.stage2?.per_item, stage2Stage2Probe: stage2?.stage2?.per_item, lengths: Object.keys(a.by_length), draws, blind });
+    const blind = { sft: ab?.per_item, stage1: bb?.per_item, stage1Stage2Probe: bb?.stage2?.per_item, stage2Stage2Probe: stage2B?.stage2?.per_item, stage1SameForm: bb?.stage2_same_form?.per_item, stage2SameForm: stage2B?.stage2_same_form?.per_item };
+    return acceptanceLines({ sft: a.per_item, stage1: b.per_item, stage1Stage2Probe: b.stage2?.per_item, stage2Stage2Probe: stage2?.stage2?.per_item, stage1SameForm: b.stage2_same_form?.per_item, stage2SameForm: stage2?.stage2_same_form?.per_item, lengths: Object.keys(a.by_length), draws, blind });
   });
   const lines: AcceptanceLine[] = (perPair[0] ?? []).map((first, k) => perPair.map((p) => p[k] as AcceptanceLine).find((l) => l.verdict !== 'no data') ?? first);
   expect(lines).toHaveLength(4);

@@ -14,7 +14,8 @@
 // per-item results, it prints each file's Stage 2 probe change against the first too (full video
 // and cited scenes, paired: the acceptance's Stage 2 line); LENGTH=stage2 prints that alone, for
 // files whose main probes differ (e.g. a 240-anchor Stage 1 file and a default Stage 2 eval.json:
-// the Stage 2 probe does not depend on the anchors asked).
+// the Stage 2 probe does not depend on the anchors asked). LENGTH=same-form does the same for the
+// same-form Stage 2 probe (stage2_same_form: wrong answers of the correct answer's form).
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { formatGain, pairedGains, pairedGainsBy, signedInterval, type PerItem } from '../src/core/eval/compare';
@@ -28,10 +29,14 @@ it('position gap of evaluation files', () => {
   }
   const files = (process.env.EVALS ?? '').split(',').filter(Boolean);
   if (files.length === 0) throw new Error('Set EVALS=a/eval.json,b/eval.json (the first is the baseline).');
-  const stage2Only = process.env.LENGTH === 'stage2';
+  const stage2Only = process.env.LENGTH === 'stage2' || process.env.LENGTH === 'same-form';
+  const form = process.env.LENGTH === 'same-form' ? 'stage2_same_form' : 'stage2';
   const length = stage2Only ? 0 : Number(process.env.LENGTH ?? 16);
   const draws = Number(process.env.DRAWS ?? 2000);
-  const evals = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as { per_item?: PerItem; stage2?: { per_item?: PerItem } });
+  const evals = files.map((f) => {
+    const e = JSON.parse(readFileSync(f, 'utf8')) as { per_item?: PerItem; stage2?: { per_item?: PerItem } | null; stage2_same_form?: { per_item?: PerItem } | null };
+    return { per_item: e.per_item, stage2: e[form] };
+  });
   const perItems = evals.map((e, i) => {
     if (stage2Only) return e.per_item as PerItem;
     if (!e.per_item?.bucket) throw new Error(`${files[i]} has no per-item positions: evaluate it again with this version of \`longvpo eval\`.`);
@@ -45,10 +50,10 @@ it('position gap of evaluation files', () => {
         return g;
       })
     : null;
-  if (stage2Only && !stage2) throw new Error('LENGTH=stage2: every file must hold the Stage 2 probe\'s per-item results (stage2.per_item).');
+  if (stage2Only && !stage2) throw new Error(`LENGTH=${process.env.LENGTH}: every file must hold the Stage 2 probe's per-item results (${form}.per_item).`);
   const printStage2 = (): void => {
     if (!stage2) return;
-    console.log(`\n| file | Stage 2 probe change against the first: full video [95%], p | cited scenes [95%], p |\n|---|---|---|`);
+    console.log(`\n| file | ${form === 'stage2' ? 'Stage 2 probe' : 'same-form Stage 2 probe'} change against the first: full video [95%], p | cited scenes [95%], p |\n|---|---|---|`);
     stage2.forEach((g, i) => console.log(`| ${files[i + 1]} | ${formatGain(g.full)} | ${formatGain(g.cited)} |`));
   };
   const atLength = (key: (p: PerItem, i: number) => string) => (p: PerItem, i: number) => (p.group[i] === length ? key(p, i) : undefined);
