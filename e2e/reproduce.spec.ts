@@ -272,3 +272,25 @@ test('one click runs the whole study; after a reload it continues with the finis
   await page.getByLabel('Recipe', { exact: true }).selectOption('spread');
   await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
 });
+
+test('one click fills in the thirty-two-world study that showed the effect, and starts nothing', async ({ page }) => {
+  await page.goto('/#/evaluate');
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await expect(page.getByLabel('Training worlds')).toHaveValue('1');
+  await page.getByRole('button', { name: 'Use the 32-world study (about 2 h 20 min)' }).click();
+  await expect(page.getByLabel('World', { exact: true })).toHaveValue('full');
+  await expect(page.getByLabel('Visual tokens')).toHaveValue('objects');
+  await expect(page.getByLabel('Recipe')).toHaveValue('curriculum');
+  await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
+  await expect(page.getByLabel('SFT questions')).toHaveValue('both');
+  await expect(page.getByLabel('Training worlds')).toHaveValue('32');
+  await expect(page.getByLabel('First world')).toHaveValue('42');
+  await expect(page.getByLabel('Single-clip pairs')).toHaveValue('0.5');
+  await expect(page.getByLabel('Lengths')).toHaveValue('1,2,4,16');
+  // The visual tokens are the Library's import setting, kept across a reload; nothing ran.
+  await page.reload();
+  await expect(page.getByLabel('Visual tokens')).toHaveValue('objects', { timeout: 30_000 });
+  await expect(page.getByTestId('reproduce-steps')).toHaveCount(0);
+  expect(await storeRecords(page, 'runs')).toHaveLength(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});

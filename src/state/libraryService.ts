@@ -198,6 +198,15 @@ export async function setDecoder(decoder: DecoderChoice): Promise<void> {
 }
 
 /** Saves settings for the next imports (refused with the problems listed when invalid). */
+/** The stored import settings into the store, for a page opened before the Library (the Reproduce panel shows its visual tokens). */
+export async function loadPipeline(): Promise<void> {
+  try {
+    useStudio.getState().setLibrary({ pipeline: await getSetting(await studioDb(), 'pipeline') });
+  } catch (e) {
+    useStudio.getState().reportError('Could not read the import settings', e);
+  }
+}
+
 export async function setPipeline(pipeline: PipelineSettings): Promise<boolean> {
   const problems = pipelineProblems(pipeline);
   try {

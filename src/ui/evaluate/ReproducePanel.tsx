@@ -3,7 +3,7 @@ import type { DemoSize } from '../../core/demo';
 import type { EmbedderChoice } from '../../core/pipeline';
 import { SEQUENCE_LAYOUTS, type SequenceLayout } from '../../core/train/config';
 import { MAX_STUDY_WORLDS, RECIPES, recipeLayout, type Recipe } from '../../core/train/recipe';
-import { setPipeline } from '../../state/libraryService';
+import { loadPipeline, setPipeline } from '../../state/libraryService';
 import { cancelReproduce, defaultFirstWorld, FIRST_WORLD_RANGE, reproduce, storedReproduce } from '../../state/reproduceService';
 import { reproduceSteps, stepLabel } from '../../state/reproduceSteps';
 import { useStudio } from '../../state/store';
@@ -32,6 +32,23 @@ const SIZES = [
   { value: 'small', label: 'small' },
   { value: 'full', label: 'full' },
 ] as const satisfies readonly { value: DemoSize; label: string }[];
+
+/**
+ * The settings of the browser study that showed the LongVPO effect (docs/results.md, "A second
+ * thirty-two-world seed, the button at thirty-two worlds…": +17.4 [+13.3, +21.3] at 16 clips,
+ * +8.5 of it needing the clips, in 2 h 19 min here): full worlds with object tokens, 32 of them,
+ * the curriculum with its question before and after the clips, SFT questions in both wordings,
+ * half of Stage 1's pairs also with the anchor alone, the probe at 1, 2, 4 and 16 clips.
+ */
+export const EFFECT_STUDY = { size: 'full', features: 'objects', recipe: 'curriculum', sftQuestions: 'both', worlds: 32, singleClip: 0.5, lengths: '1,2,4,16' } as const satisfies {
+  size: DemoSize;
+  features: (typeof FEATURE_CHOICES)[number]['value'];
+  recipe: Recipe;
+  sftQuestions: SftQuestionForm;
+  worlds: number;
+  singleClip: number;
+  lengths: string;
+};
 
 /** A labelled list of choices of the panel (world, recipe, question). */
 function Choice<T extends string>({ id, label, value, options, disabled, title, onChange }: { id: string; label: string; value: T; options: readonly { value: T; label: string }[]; disabled: boolean; title?: string; onChange: (v: T) => void }) {
@@ -65,6 +82,9 @@ export function ReproducePanel() {
   const [loaded, setLoaded] = useState(false);
   useEffect(() => {
     let live = true;
+    // The Visual tokens choice shows the stored import setting, which the study uses, even when
+    // the Library page was not opened first.
+    void loadPipeline();
     void storedReproduce()
       .then((stored) => {
         if (!live || !stored) return;
@@ -88,11 +108,27 @@ export function ReproducePanel() {
   const locked = state.running || !loaded;
   const pipeline = useStudio((s) => s.library.pipeline);
   const current = valueOf(pipeline.embedder);
+  const evalForm = useStudio((s) => s.evaluation.form);
+  const setEvaluation = useStudio((s) => s.setEvaluation);
+  // One click to the settings that showed the effect; the study starts with the next click.
+  const fillEffectStudy = (): void => {
+    const e = EFFECT_STUDY;
+    setSize(e.size);
+    setRecipe(e.recipe);
+    setLayout(recipeLayout(e.recipe));
+    setSftQuestions(e.sftQuestions);
+    setWorlds(e.worlds);
+    setFirstWorld(String(defaultFirstWorld(e.size)));
+    setSingleClip(e.singleClip);
+    setEvaluation({ form: { ...evalForm, lengths: e.lengths } });
+    const features = FEATURE_CHOICES.find((f) => f.value === e.features);
+    if (features && current !== e.features) void setPipeline({ ...pipeline, embedder: features.choice });
+  };
   return (
     <section className="card" aria-labelledby="reproduce-title">
       <h2 id="reproduce-title">Reproduce LongVPO</h2>
       <p className="muted">
-        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (first world’s seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did, and the study can train on several demo worlds (seeds 42, 43, …, or from the First world on), each generated, imported and synthesized apart; changing either starts the runs over too. One world is too few for the LongVPO effect: it appeared on sixteen full worlds with object tokens and the curriculum (docs/results.md), a study of several hours here. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md). The spread recipe makes those two steps on composites that keep every slot, two and then four clips repeated over them, so the anchor sits at every distance from the question (about 1.5× the curriculum’s time; it keeps the positions even, with a smaller gain: docs/results.md). Single-clip pairs train a share of Stage 1’s pairs once more with the anchor alone, so the study’s Stage 1 keeps the single-clip skill (docs/results.md); changing the share trains Stage 1 and Stage 2 again and keeps the runs before them. The evaluations use the probe settings below (Lengths, Anchors): 240 anchors resolve the best − worst position gap to about 4 points instead of 8, each evaluation taking about four times as long; changing them evaluates again and keeps the trained runs.
+        The whole study on the demo world, offline: import the demo, synthesize Stage 1 and Stage 2 triples, train SFT → Stage 1 DPO → Stage 2 DPO, and evaluate every checkpoint on a held-out world (first world’s seed + 1000), then again with the clips hidden (does the model look?). Finished steps are kept: after a reload, click again to continue. Small: a few minutes; full: about 20 minutes on two cores (with region tokens about an hour). The visual tokens are the Library’s import setting: changing them embeds the demo’s videos again and starts the runs over. The question’s place (after the clips, or before and after them) is the SFT model’s layout; changing it starts the runs over too. The SFT questions can also be asked without naming the clip’s scene, as the sixteen-world studies did, and the study can train on several demo worlds (seeds 42, 43, …, or from the First world on), each generated, imported and synthesized apart; changing either starts the runs over too. One world is too few for the LongVPO effect: it reads the clips from thirty-two full worlds with object tokens and the curriculum (docs/results.md), a study of about 2 h 20 min here; Use the 32-world study fills in those settings. The curriculum recipe adds two supervised steps on shorter composites before Stage 1 and replays Stage 1 pairs in Stage 2 (about twice the training time); its effect needs visual tokens the policy can read (docs/results.md). The spread recipe makes those two steps on composites that keep every slot, two and then four clips repeated over them, so the anchor sits at every distance from the question (about 1.5× the curriculum’s time; it keeps the positions even, with a smaller gain: docs/results.md). Single-clip pairs train a share of Stage 1’s pairs once more with the anchor alone, so the study’s Stage 1 keeps the single-clip skill (docs/results.md); changing the share trains Stage 1 and Stage 2 again and keeps the runs before them. The evaluations use the probe settings below (Lengths, Anchors): 240 anchors resolve the best − worst position gap to about 4 points instead of 8, each evaluation taking about four times as long; changing them evaluates again and keeps the trained runs.
       </p>
       <div className="row">
         <Choice id="r-size" label="World" value={size} options={SIZES} disabled={locked} onChange={setSize} />
@@ -188,6 +224,14 @@ export function ReproducePanel() {
             if (Number.isFinite(v)) setSingleClip(Math.min(1, Math.max(0, v)));
           }}
         />
+        <button
+          type="button"
+          disabled={locked}
+          onClick={fillEffectStudy}
+          title="Fills in the settings of the study that showed the effect in this browser: 32 full worlds, object tokens, the curriculum, SFT questions in both wordings, single-clip pairs 0.5, probe lengths 1, 2, 4, 16 (docs/results.md). It runs about 2 h 20 min on two cores; finished steps are kept, so it can span several sittings."
+        >
+          Use the 32-world study (about 2 h 20 min)
+        </button>
         <button type="button" disabled={locked} onClick={() => void reproduce(size, { layout, recipe, sftQuestions, worlds, firstWorld: Number(firstWorld), singleClip })}>
           Reproduce LongVPO
         </button>
