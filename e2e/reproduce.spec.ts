@@ -147,6 +147,28 @@ test('one click runs the whole study; after a reload it continues with the finis
   const pairs1 = (await storeRecords<{ stage: number }>(page, 'triples')).filter((t) => t.stage === 1).length;
   expect(singleRun).toMatchObject({ status: 'done', config: { singleClip: 0.5 }, samples: pairs1 + Math.round(pairs1 / 2) });
 
+  // The cited-scenes step: trained between Stage 1 and Stage 2, which trains again from it; SFT and
+  // Stage 1 are kept, and the step has its own evaluations (both Stage 2 probes among them).
+  type ChainRun = { id: string; stage: string; status: string; initId?: string; config: { citedOnly?: boolean; beta: number; lr: number; replay?: number; maxSteps: number } };
+  const doneStage2 = (await storeRecords<ChainRun>(page, 'runs')).filter((r) => r.stage === 'stage2').map((r) => r.id);
+  await expect(page.getByTestId('reproduce-stage2-cited')).toHaveCount(0);
+  await page.getByLabel('Cited-scenes step before Stage 2').check();
+  await expect(page.getByTestId('reproduce-stage2-cited')).toContainText('Train on the cited scenes of Stage 2 (supervised: β 1e-4)');
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  await expect(page.getByTestId('reproduce-hidden-stage2')).toHaveAttribute('data-state', 'done', { timeout: 300_000 });
+  for (const step of ['sft', 'stage1', 'eval-stage1']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'kept');
+  for (const step of ['stage2-cited', 'stage2', 'eval-stage2-cited', 'blind-stage2-cited', 'hidden-stage2-cited', 'eval-stage2']) await expect(page.getByTestId(`reproduce-${step}`)).toHaveAttribute('data-state', 'done');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const chain = (await storeRecords<ChainRun>(page, 'runs')).filter((r) => r.stage === 'stage2' && !doneStage2.includes(r.id));
+  const citedStepRun = chain.find((r) => r.config.citedOnly === true);
+  const afterCited = chain.find((r) => r.config.citedOnly !== true);
+  expect(citedStepRun).toMatchObject({ status: 'done', config: { beta: 1e-4, lr: 1e-3, replay: 1, maxSteps: 0 } });
+  expect(citedStepRun?.initId?.startsWith(`${singleRun?.id}@`)).toBe(true);
+  expect(afterCited?.status).toBe('done');
+  expect(afterCited?.initId?.startsWith(`${citedStepRun?.id}@`)).toBe(true);
+  await expect(page.getByTestId(`stage2-same-form-${citedStepRun?.id}`)).toHaveText(/^\d+\.\d \[.*\] n \d+$/);
+  await expect(page.getByLabel('Stage 2 run', { exact: true })).toHaveValue(afterCited?.id ?? 'missing');
+
   // Stage 2 with Stage 1 replay from the study's Stage 1 (Train page): as many Stage 1 pairs as
   // Stage 2 ones join the data, and the run records the share.
   await page.getByRole('link', { name: 'Train', exact: true }).click();
@@ -174,7 +196,7 @@ test('one click runs the whole study; after a reload it continues with the finis
   await expect(page.getByTestId('train-active')).toHaveCount(0, { timeout: 120_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
   type Stage2Run = { id: string; stage: string; status: string; samples: number; config: { replay?: number; maxSteps: number; citedOnly?: boolean } };
-  const citedRun = (await storeRecords<Stage2Run>(page, 'runs')).find((r) => r.stage === 'stage2' && r.config.citedOnly === true);
+  const citedRun = (await storeRecords<Stage2Run>(page, 'runs')).find((r) => r.stage === 'stage2' && r.config.citedOnly === true && r.config.maxSteps === 4);
   expect(citedRun).toMatchObject({ status: 'done', samples: n2 + Math.min(n1, n2), config: { replay: 1, maxSteps: 4 } });
   const tokensOf = async (id: string): Promise<number> =>
     (await storeRecords<{ runId: string; metrics: { tokens_per_s: number; step_time_s: number } }>(page, 'runMetrics')).filter((m) => m.runId === id).reduce((sum, m) => sum + m.metrics.tokens_per_s * m.metrics.step_time_s, 0);

@@ -262,6 +262,37 @@ describe('longvpo reproduce', () => {
     expect((JSON.parse(readFileSync(join(from, 'comparison.json'), 'utf8')) as { single_clip: number }).single_clip).toBe(0);
   }, 300_000);
 
+  it('--cited-step: a finished study without it is refused before any training; with Stage 2 gone, the step trains between Stage 1 and Stage 2, which starts from it', async () => {
+    const refused = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--cited-step', '--out', 'study']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/runs\/stage2 was started from .*, but this study's recipe starts it from .*runs\/stage2-cited, which is not trained yet/);
+    expect(refused.stderr).toMatch(/delete .*runs\/stage2 to train it again/);
+    expect(existsSync(join(work, 'study', 'runs', 'stage2-cited'))).toBe(false);
+    // The study copied without its Stage 2 (as the single-clip test copies it).
+    cpSync(join(work, 'study'), join(work, 'study-cited'), { recursive: true, filter: (src) => !/runs[\\/]stage2$/.test(src) && !src.endsWith('comparison.json') });
+    for (const r of ['sft', 'stage1']) {
+      const file = join(work, 'study-cited', 'runs', r, 'config.json');
+      const config = JSON.parse(readFileSync(file, 'utf8')) as { data: string };
+      writeFileSync(file, JSON.stringify({ ...config, data: config.data.replace(/study([\\/]data)$/, 'study-cited$1') }));
+    }
+    const r = await run(['reproduce', '--size', 'small', '--quick', '--seed', '7', '--lengths', '1,4', '--cited-step', '--out', 'study-cited']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/train stage1 \(Stage 1 DPO\) — already done, kept/);
+    expect(r.stderr).toMatch(/train stage2-cited \(supervised on the cited scenes\)…/);
+    type Config = { run_id: string; init: string; config: { citedOnly?: boolean; beta: number; lr: number; epochs: number; replay?: number } };
+    const config = (name: string) => JSON.parse(readFileSync(join(work, 'study-cited', 'runs', name, 'config.json'), 'utf8')) as Config;
+    expect(config('stage2-cited').config).toMatchObject({ citedOnly: true, beta: 1e-4, lr: 1e-3, epochs: 1, replay: 1 });
+    expect(config('stage2-cited').init.startsWith(`${config('stage1').run_id}@`)).toBe(true);
+    expect(config('stage2').init.startsWith(`${config('stage2-cited').run_id}@`)).toBe(true);
+    expect(config('stage2').config.citedOnly).toBeUndefined();
+    const comparison = JSON.parse(readFileSync(join(work, 'study-cited', 'comparison.json'), 'utf8')) as { cited_step: boolean; runs: Record<string, unknown>; gains: { vs_stage1_same_form: Record<string, unknown> } };
+    expect(comparison.cited_step).toBe(true);
+    expect(Object.keys(comparison.runs)).toEqual(['sft', 'stage1', 'stage2-cited', 'stage2']);
+    expect(Object.keys(comparison.gains.vs_stage1_same_form)).toEqual(['stage2-cited', 'stage2']);
+    expect(r.stdout).toMatch(/^Same-form Stage 2 probe, the cited-scenes step − Stage 1: full video [+−]\d+\.\d \[/m);
+    expect(r.stdout).toMatch(/^\| stage2-cited \| /m);
+  }, 300_000);
+
   it('train --stage 2 --replay 1: Stage 1 pairs join the Stage 2 data (as many, at most all), recorded, and a resumed run draws the same ones', async () => {
     const triples = parseTriples(readFileSync(join(work, 'study', 'data', 'triples.jsonl'), 'utf8'));
     if (!triples.ok) throw new Error('study triples must parse');

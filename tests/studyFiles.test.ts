@@ -176,5 +176,7 @@ describe('sameStep: a kept run must be the recipe step it stands for', () => {
     writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'stage1-1-xyz@000010', config: { lr: 0.001 } }));
     await expect(sameStep(run, { lr: 1e-3 }, init)).rejects.toThrow(/was started from stage1-1-xyz@000010, but this study's recipe starts it from .*init \(sft-1-abc@000020\)/);
     await expect(sameStep(join(dir, 'none'), { lr: 1e-3 }, init)).resolves.toBeUndefined();
+    // Started from a step the study does not have yet (`--cited-step` on a finished study): refused, naming the fix.
+    await expect(sameStep(run, { lr: 1e-3 }, join(dir, 'stage2-cited'))).rejects.toThrow(/was started from stage1-1-xyz@000010, but this study's recipe starts it from .*stage2-cited, which is not trained yet/);
   });
 });

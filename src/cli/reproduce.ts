@@ -56,6 +56,7 @@ interface ReproduceOptions {
   frameBudget: number;
   probeAnchors?: number;
   singleClip?: number;
+  citedStep: boolean;
   quiet: boolean;
 }
 
@@ -75,6 +76,7 @@ export function reproduceCommand(ctx: CliContext): Command {
     .option('--frame-budget <n>', `frames of each training world's Stage 1 composites, ${STAGE1_DEFAULTS.framesPerClip} per clip (\`demo --frame-budget\`; paper: 128, 256 or 512; 512 makes them as long as the probe's 16 clips)`, integer(2 * STAGE1_DEFAULTS.framesPerClip, 2048), STAGE1_DEFAULTS.frameBudget)
     .option('--probe-anchors <n>', `anchor clips of the held-out probe (default ${PROBE_DEFAULTS.maxAnchors}; 240 resolves a position gap of about 4 points instead of 8, each evaluation taking about 4× as long: docs/evaluation.md, "The position gap")`, integer(1, 100000))
     .option('--single-clip <share>', 'Stage 1 also trains this share of its pairs (0–1) once more with the anchor alone, as `train --single-clip` (default: none, the paper\'s); 0.5 kept single-clip accuracy within 2 points of SFT (docs/results.md, "Single-clip pairs in Stage 1")', decimal(0, 1))
+    .option('--cited-step', 'a supervised step on the cited scenes between Stage 1 and Stage 2 (`train --cited-only`, β 1e-4, lr 1e-3, 3 epochs, replay 1), Stage 2 DPO starting from it (docs/evaluation.md, "Recipes"); default: none, the paper\'s', false)
     .option('--quick', 'a smoke run in about a minute with --size small: few SFT epochs, a small probe (not a measurement)', false)
     .option('--quiet', 'less progress on stderr', false)
     .action(async (o: ReproduceOptions) => {
@@ -85,7 +87,7 @@ export function reproduceCommand(ctx: CliContext): Command {
       const data = join(o.out, 'data');
       const held = join(o.out, 'heldout');
       const layout = o.layout ?? recipeLayout(o.recipe);
-      const steps = studySteps(o.recipe, { worlds: seeds.length, quick: o.quick, singleClip: o.singleClip });
+      const steps = studySteps(o.recipe, { worlds: seeds.length, quick: o.quick, singleClip: o.singleClip, citedStep: o.citedStep });
       const runOf = (name: string): string => join(o.out, 'runs', name);
       const t0 = Date.now();
       const step = async (label: string, done: () => Promise<boolean>, args: string[]): Promise<void> => {
@@ -111,6 +113,15 @@ export function reproduceCommand(ctx: CliContext): Command {
         await step(`merge the ${seeds.length} training worlds`, () => keptMerge(trainData, seeds), ['merge', '--out', trainData, data, ...extra.map(([, dir]) => dir)]);
       }
       await step(`held-out world (seed ${heldOut})`, () => keptWorld(held, { seed: heldOut, size: o.size, features: o.features, sftQuestions: 'anchored', slots: 0 }), ['demo', '--size', o.size, '--seed', String(heldOut), '--count', '0', '--sft-per-clip', '0', '--features', o.features, '--out', held]);
+      // Every kept run checked against this study's settings before any training: a run that
+      // would be refused after minutes of training an earlier step is refused now.
+      for (const { run: name, init, settings } of steps) {
+        const dir = runOf(name);
+        if ((await trainState(dir)) === 'none') continue;
+        await sameTrainingData(dir, trainData);
+        if (name === 'sft') await sameLayout(dir, layout);
+        await sameStep(dir, settings, init && runOf(init));
+      }
       for (const { run: name, stage, init, settings, label } of steps) {
         const dir = runOf(name);
         const state = await trainState(dir);
@@ -178,6 +189,8 @@ export function reproduceCommand(ctx: CliContext): Command {
         // The same queries with wrong answers of the correct answer's form: what the answer prior cannot pass.
         stage2_same_form_stage2_vs_stage1: pairedGains(pick(byName, 'stage1').stage2_same_form?.per_item, pick(byName, 'stage2').stage2_same_form?.per_item) ?? null,
         stage2_same_form_looking: Object.fromEntries(names.map((n) => [n, pairedGains(pick(blindByName, n).stage2_same_form?.per_item, pick(byName, n).stage2_same_form?.per_item) ?? null])),
+        // Each later Stage 2 run (the cited-scenes step, Stage 2) against Stage 1 on it.
+        vs_stage1_same_form: Object.fromEntries(names.filter((n) => n.startsWith('stage2')).map((n) => [n, pairedGains(pick(byName, 'stage1').stage2_same_form?.per_item, pick(byName, n).stage2_same_form?.per_item) ?? null])),
         // What looking adds (each run against its own blind score) and the Stage 1 change with the
         // clips hidden: a gain that survives blinding is a change of the answer prior, not of looking.
         looking: over(blindByName),
@@ -203,7 +216,7 @@ export function reproduceCommand(ctx: CliContext): Command {
         // The same runs blind: a gain that is as large with every clip hidden is the answer prior.
         blind: { sft: pick(blindByName, 'sft').per_item, stage1: pick(blindByName, 'stage1').per_item, stage1Stage2Probe: pick(blindByName, 'stage1').stage2?.per_item, stage2Stage2Probe: pick(blindByName, 'stage2').stage2?.per_item, stage1SameForm: pick(blindByName, 'stage1').stage2_same_form?.per_item, stage2SameForm: pick(blindByName, 'stage2').stage2_same_form?.per_item },
       });
-      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, single_clip: o.singleClip ?? 0, layout, stage1_clips: slots, probe_anchors: size.maxAnchors, acceptance, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
+      const comparison = { seed: o.seed, training_seeds: seeds, held_out_seed: heldOut, size: o.size, recipe: o.recipe, single_clip: o.singleClip ?? 0, cited_step: o.citedStep, layout, stage1_clips: slots, probe_anchors: size.maxAnchors, acceptance, runs: byName, blind: summaries(blindByName), anchor_hidden: summaries(hiddenByName), gains, seconds: (Date.now() - t0) / 1000 };
       await writeOutputs(o.out, { 'comparison.json': JSON.stringify(comparison, null, 2) + '\n' }, ctx.signal);
       const lengths = Object.keys(pick(byName, 'sft').by_length);
       const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
@@ -237,7 +250,9 @@ export function reproduceCommand(ctx: CliContext): Command {
       } else if (gapLength > 1) lines.push(`No position gap at ${gapLength} clips: an evaluation was written before positions were kept with its per-item results. Delete ${join(o.out, 'runs', '*', 'eval.json')} and run reproduce again to re-evaluate (the trained runs are kept).`);
       if (gains.stage2_probe_stage2_vs_stage1) lines.push(`Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_probe_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_probe_stage2_vs_stage1.cited)}`);
       if (gains.stage2_same_form_stage2_vs_stage1) lines.push(`Same-form Stage 2 probe, Stage 2 − Stage 1: full video ${formatGain(gains.stage2_same_form_stage2_vs_stage1.full)}; cited scenes ${formatGain(gains.stage2_same_form_stage2_vs_stage1.cited)}`);
-      for (const n of ['stage1', 'stage2']) {
+      const cited = gains.vs_stage1_same_form['stage2-cited'];
+      if (cited) lines.push(`Same-form Stage 2 probe, the cited-scenes step − Stage 1: full video ${formatGain(cited.full)}; cited scenes ${formatGain(cited.cited)}`);
+      for (const n of names.filter((x) => x.startsWith('stage'))) {
         const g = gains.stage2_same_form_looking[n];
         if (g) lines.push(`Same-form Stage 2 probe, looking at the video, ${n} (seeing − blind): full video ${formatGain(g.full)}; cited scenes ${formatGain(g.cited)}`);
       }

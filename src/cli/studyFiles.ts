@@ -144,6 +144,9 @@ export async function sameStep(run: string, settings: StepSettings, init: string
   if (change) throw new CliError(`${run} was trained with ${change.key} ${String(change.had)}, but this study's recipe asks for ${String(change.want)}.`, NEW_OUT);
   if (init === null) return;
   const from = await keptConfig(init);
+  // The recipe now starts this run from a step it does not have yet (e.g. `--cited-step` on a
+  // finished study): the kept run came from elsewhere. Said before any training, not after it.
+  if (!from && typeof config.init === 'string') throw new CliError(`${run} was started from ${config.init}, but this study's recipe starts it from ${init}, which is not trained yet.`, `Use a new --out for the new settings, or delete ${run} to train it again after ${init} (the runs before it are kept).`);
   const pointer = await readStudyJson<{ step?: unknown }>(join(init, 'checkpoint.json'));
   if (!from || typeof from.run_id !== 'string' || typeof pointer?.step !== 'number') return;
   const want = `${from.run_id}@${String(pointer.step).padStart(6, '0')}`;

@@ -109,9 +109,9 @@ async function currentCheckpoint(runId: string): Promise<string> {
 }
 
 /** The stored study's world size, SFT layout, recipe and SFT wording (the panel shows them after a reload, so a click continues that study). */
-export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe; sftQuestions: SftQuestionForm; worlds: number; firstWorld: number; singleClip: number } | null> {
+export async function storedReproduce(): Promise<{ size: DemoSize; layout: SequenceLayout; recipe: Recipe; sftQuestions: SftQuestionForm; worlds: number; firstWorld: number; singleClip: number; citedStep: boolean } | null> {
   const current = await getSetting(await studioDb(), 'reproduce');
-  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored', worlds: current.worlds ?? 1, firstWorld: current.firstWorld ?? defaultFirstWorld(current.size), singleClip: current.singleClip ?? 0 } : null;
+  return current ? { size: current.size, layout: current.layout ?? 'clips-first', recipe: current.recipe ?? 'paper', sftQuestions: current.sftQuestions ?? 'anchored', worlds: current.worlds ?? 1, firstWorld: current.firstWorld ?? defaultFirstWorld(current.size), singleClip: current.singleClip ?? 0, citedStep: current.citedStep ?? false } : null;
 }
 
 /** The stored study's run of each recipe step (sft, stage1, stage2, …) by name: the Evaluate page's acceptance defaults to them. */
@@ -160,15 +160,20 @@ export interface ReproduceOptions {
    * default 0, the paper's. Changing it trains Stage 1 and Stage 2 again and keeps the runs before.
    */
   singleClip?: number;
+  /**
+   * A supervised step on the cited scenes between Stage 1 and Stage 2 (`reproduce --cited-step`);
+   * default off. Changing it trains Stage 2 again (from the step, or from Stage 1) and keeps the runs before.
+   */
+  citedStep?: boolean;
 }
 
 export async function reproduce(size: DemoSize, options: ReproduceOptions = {}): Promise<void> {
-  const { layout = 'clips-first', recipe = 'paper', sftQuestions = 'anchored', worlds = 1, firstWorld = defaultFirstWorld(size), singleClip = 0 } = options;
+  const { layout = 'clips-first', recipe = 'paper', sftQuestions = 'anchored', worlds = 1, firstWorld = defaultFirstWorld(size), singleClip = 0, citedStep = false } = options;
   const { setReproduce, reportError, setEvaluation, reportWarning } = useStudio.getState();
   cancelled = false;
-  const steps = studySteps(recipe, { worlds, singleClip });
+  const steps = studySteps(recipe, { worlds, singleClip, citedStep });
   const sftEpochs = studySftEpochs(worlds);
-  setReproduce({ running: true, size, steps: Object.fromEntries(reproduceSteps(recipe).map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
+  setReproduce({ running: true, size, steps: Object.fromEntries(reproduceSteps(recipe, { citedStep }).map((s) => [s, 'waiting'])) as Record<ReproduceStep, StepState> });
   const t0 = Date.now();
   let step: ReproduceStep = 'demo';
   const check = (): void => {
@@ -209,10 +214,11 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
           : `Set Training worlds to include them (${Math.max(...others) - demoSeed + 1} reaches seed ${Math.max(...others)}), or remove the demo worlds (Library → Demo world) and click again.`,
       );
     if (!current || current.size !== size || (current.embedder ?? DEFAULT_EMBEDDER_ID) !== embedder || (current.layout ?? 'clips-first') !== layout || (current.recipe ?? 'paper') !== recipe || (current.sftQuestions ?? 'anchored') !== sftQuestions || (current.worlds ?? 1) !== worlds || (current.firstWorld ?? defaultFirstWorld(current.size)) !== firstWorld)
-      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, worlds, firstWorld, singleClip, runs: {} });
+      await setSetting(db, 'reproduce', { size, embedder, layout, recipe, sftQuestions, worlds, firstWorld, singleClip, citedStep, runs: {} });
     // Another share of single-clip pairs keeps the runs it does not touch: Stage 1 and what follows
-    // it train again (`staleRun` sees the setting), the SFT and the curriculum's steps stay.
-    else if ((current.singleClip ?? 0) !== singleClip) await setSetting(db, 'reproduce', { ...current, singleClip });
+    // it train again (`staleRun` sees the setting), the SFT and the curriculum's steps stay. So does
+    // the cited-scenes step: Stage 2 trains again from it (or from Stage 1 without it).
+    else if ((current.singleClip ?? 0) !== singleClip || (current.citedStep ?? false) !== citedStep) await setSetting(db, 'reproduce', { ...current, singleClip, citedStep });
     // 1. The demo world, unless this size is already in the library (embedded again where it was
     // imported with other settings).
     if (demo && isWorldOf(demo, size, demoSeed) && (await worldVideoIds(demoSeed)).length > 0) {

@@ -15,4 +15,15 @@ describe('reproduce timeline', () => {
     expect(stepLabel('stage1', 'paper', 0)).toBe(STEP_LABELS.stage1);
     expect(stepLabel('stage2', 'paper', 0.5)).toBe(STEP_LABELS.stage2);
   });
+
+  it('shows the cited-scenes step, its evaluations and baselines only when the study has it, between Stage 1 and Stage 2', () => {
+    for (const recipe of ['paper', 'curriculum'] as const) {
+      expect(reproduceSteps(recipe).some((s) => s.includes('stage2-cited'))).toBe(false);
+      const withStep = reproduceSteps(recipe, { citedStep: true });
+      expect(withStep.filter((s) => s.includes('stage2-cited'))).toEqual(['stage2-cited', 'eval-stage2-cited', 'blind-stage2-cited', 'hidden-stage2-cited']);
+      expect(withStep.indexOf('stage2-cited')).toBe(withStep.indexOf('stage1') + 1);
+      expect(withStep.indexOf('stage2')).toBe(withStep.indexOf('stage2-cited') + 1);
+    }
+    expect(STEP_LABELS['eval-stage2-cited']).toBe('Evaluate the cited-scenes step');
+  });
 });

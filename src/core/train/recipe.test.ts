@@ -3,7 +3,7 @@
 // settings studies were made with before recipes existed.
 import { describe, expect, it } from 'vitest';
 import { defaultTrainConfig, validateTrainConfig } from './config';
-import { longestTriple, recipeLayout, RECIPES, stepChange, stepFlags, studySftEpochs, studySteps, STUDY_RUNS } from './recipe';
+import { CITED_STEP_SETTINGS, longestTriple, recipeLayout, RECIPES, stepChange, stepFlags, studySftEpochs, studySteps, STUDY_RUNS } from './recipe';
 
 describe('studySteps', () => {
   it('paper: SFT → Stage 1 (lr 1e-3, 3 epochs on one world) → Stage 2 at its defaults', () => {
@@ -34,7 +34,7 @@ describe('studySteps', () => {
     expect(steps[3]?.settings).toEqual({ lr: 2e-4, epochs: 1 });
     expect(steps[4]?.settings).toEqual({ epochs: 1, replay: 1 });
     expect(recipeLayout('curriculum')).toBe('question-twice');
-    expect(steps.map((s) => s.run)).toEqual([...STUDY_RUNS]);
+    expect(studySteps('curriculum', { worlds: 16, citedStep: true }).map((s) => s.run)).toEqual([...STUDY_RUNS]);
     // Every step is a valid training config of its stage.
     for (const s of steps) expect(validateTrainConfig({ ...defaultTrainConfig(s.stage), ...s.settings }).stage).toBe(s.stage);
   });
@@ -68,6 +68,28 @@ describe('studySteps, single-clip pairs', () => {
       }
       expect(studySteps(recipe, { worlds: 16, singleClip: 0 })).toEqual(plain);
     }
+  });
+});
+
+describe('studySteps, the cited-scenes step', () => {
+  it('puts a supervised step on the cited scenes between Stage 1 and Stage 2 of any recipe, Stage 2 starting from it; the rest unchanged', () => {
+    for (const recipe of RECIPES) {
+      const plain = studySteps(recipe, { worlds: 32, singleClip: 0.5 });
+      const cited = studySteps(recipe, { worlds: 32, singleClip: 0.5, citedStep: true });
+      expect(cited.map((s) => s.run)).toEqual([...plain.slice(0, -1).map((s) => s.run), 'stage2-cited', 'stage2']);
+      const step = cited.at(-2)!;
+      expect(step).toMatchObject({ run: 'stage2-cited', stage: 'stage2', init: 'stage1', settings: CITED_STEP_SETTINGS, label: 'supervised on the cited scenes' });
+      expect(cited.at(-1)).toEqual({ ...plain.at(-1), init: 'stage2-cited' });
+      expect(cited.slice(0, -2)).toEqual(plain.slice(0, -1));
+      // A Stage 2 config the trainer accepts, and the flags `reproduce` passes.
+      expect(validateTrainConfig({ ...defaultTrainConfig('stage2'), ...step.settings }).citedOnly).toBe(true);
+      expect(stepFlags(step.settings)).toEqual(['--beta', '0.0001', '--lr', '0.001', '--epochs', '3', '--replay', '1', '--cited-only']);
+      expect(studySteps(recipe, { worlds: 32, citedStep: false })).toEqual(studySteps(recipe, { worlds: 32 }));
+    }
+    // A smoke run trains it one epoch; STUDY_RUNS orders it between Stage 1 and Stage 2.
+    expect(studySteps('paper', { quick: true, citedStep: true }).find((s) => s.run === 'stage2-cited')?.settings.epochs).toBe(1);
+    expect(STUDY_RUNS.indexOf('stage2-cited')).toBe(STUDY_RUNS.indexOf('stage1') + 1);
+    expect(STUDY_RUNS.at(-1)).toBe('stage2');
   });
 });
 

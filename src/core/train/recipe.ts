@@ -17,6 +17,12 @@
 // Any recipe's Stage 1 can also train a share of its pairs once more with the anchor alone
 // (`singleClip`, `reproduce --single-clip`): without it every Stage 1 pair is long, and the
 // single-clip probe fell 6 to 13 points (docs/results.md, "Single-clip pairs in Stage 1").
+//
+// Any recipe can also put a supervised step on the cited scenes between Stage 1 and Stage 2
+// (`citedStep`, `reproduce --cited-step`): each Stage 2 pair with only the scenes its query cites,
+// β 1e-4, α·SFT on, lr 1e-3, 3 epochs, as many Stage 1 pairs replayed; Stage 2 DPO then starts from
+// it. The first Stage 2 policy that read cross-scene queries came from it (docs/results.md,
+// "A supervised Stage 2 step that reads the cited scenes").
 import { type SequenceLayout, type TrainConfig, type TrainStage } from './config';
 import { sequenceLength } from './layout';
 import { words } from './tokenizer';
@@ -28,8 +34,11 @@ export type Recipe = (typeof RECIPES)[number];
 export const CURRICULUM_CLIPS = [2, 4] as const;
 
 /** Every run a study can train, in training order (the paper's recipe has no curriculum runs). */
-export const STUDY_RUNS = ['sft', ...CURRICULUM_CLIPS.map((k) => `curriculum-${k}` as const), 'stage1', 'stage2'] as const;
-export type StudyRun = 'sft' | `curriculum-${(typeof CURRICULUM_CLIPS)[number]}` | 'stage1' | 'stage2';
+export const STUDY_RUNS = ['sft', ...CURRICULUM_CLIPS.map((k) => `curriculum-${k}` as const), 'stage1', 'stage2-cited', 'stage2'] as const;
+export type StudyRun = 'sft' | `curriculum-${(typeof CURRICULUM_CLIPS)[number]}` | 'stage1' | 'stage2-cited' | 'stage2';
+
+/** The cited-scenes step's settings (`citedStep`): supervised (β 1e-4, α·SFT on) on each Stage 2 pair's cited scenes, with Stage 1 replay. */
+export const CITED_STEP_SETTINGS = { citedOnly: true, beta: 1e-4, lr: 1e-3, epochs: 3, replay: 1 } as const;
 
 /** What a step changes from the Train page's defaults for its stage. */
 export type StepSettings = Partial<Pick<TrainConfig, 'lr' | 'epochs' | 'beta' | 'compositeClips' | 'keepSlots' | 'singleClip' | 'replay' | 'citedOnly'>>;
@@ -75,7 +84,15 @@ export const MAX_STUDY_WORLDS = 32;
  * The runs of a study, in training order. `worlds` training worlds (N× the triples) take fewer
  * DPO epochs: 3 on one world, never under 1; `quick` (a smoke run) one.
  */
-export function studySteps(recipe: Recipe, o: { worlds?: number; quick?: boolean; singleClip?: number } = {}): StudyStep[] {
+export function studySteps(recipe: Recipe, o: { worlds?: number; quick?: boolean; singleClip?: number; citedStep?: boolean } = {}): StudyStep[] {
+  const steps = recipeSteps(recipe, o);
+  if (!o.citedStep) return steps;
+  // Stage 2 starts from the cited-scenes step, which starts from Stage 1.
+  const cited: StudyStep = { run: 'stage2-cited', stage: 'stage2', init: 'stage1', settings: { ...CITED_STEP_SETTINGS, ...(o.quick && { epochs: 1 }) }, label: 'supervised on the cited scenes' };
+  return steps.flatMap((st) => (st.run === 'stage2' ? [cited, { ...st, init: cited.run }] : [st]));
+}
+
+function recipeSteps(recipe: Recipe, o: { worlds?: number; quick?: boolean; singleClip?: number }): StudyStep[] {
   const epochs = o.quick ? 1 : Math.max(1, Math.round(3 / (o.worlds ?? 1)));
   // Stage 1's share of single-clip pairs (0 or absent: none, the paper's).
   const single: StepSettings = o.singleClip ? { singleClip: o.singleClip } : {};

@@ -77,6 +77,7 @@ export function ReproducePanel() {
   // Kept as typed: a value out of range is refused by name when clicked, not silently changed.
   const [firstWorld, setFirstWorld] = useState(String(defaultFirstWorld('small')));
   const [singleClip, setSingleClip] = useState(0);
+  const [citedStep, setCitedStep] = useState(false);
   // After a reload, the stored study's world and layout, so clicking again continues it rather
   // than starting over; the choices wait (disabled) until they are read.
   const [loaded, setLoaded] = useState(false);
@@ -95,6 +96,7 @@ export function ReproducePanel() {
         setWorlds(stored.worlds);
         setFirstWorld(String(stored.firstWorld));
         setSingleClip(stored.singleClip);
+        setCitedStep(stored.citedStep);
       })
       // No storage (the studio says so elsewhere): the defaults.
       .catch(() => undefined)
@@ -120,6 +122,7 @@ export function ReproducePanel() {
     setWorlds(e.worlds);
     setFirstWorld(String(defaultFirstWorld(e.size)));
     setSingleClip(e.singleClip);
+    setCitedStep(false);
     setEvaluation({ form: { ...evalForm, lengths: e.lengths } });
     const features = FEATURE_CHOICES.find((f) => f.value === e.features);
     if (features && current !== e.features) void setPipeline({ ...pipeline, embedder: features.choice });
@@ -224,6 +227,9 @@ export function ReproducePanel() {
             if (Number.isFinite(v)) setSingleClip(Math.min(1, Math.max(0, v)));
           }}
         />
+        <label title="A supervised step between Stage 1 and Stage 2 on each Stage 2 pair's cited scenes alone (β 1e-4, lr 1e-3, 3 epochs, Stage 1 replay; Train → Cited scenes only), Stage 2 DPO then starting from it (reproduce --cited-step). It gave the first Stage 2 policy that reads cross-scene queries (docs/results.md). Changing it trains Stage 2 again; the runs before it are kept.">
+          <input type="checkbox" checked={citedStep} disabled={locked} onChange={(e) => setCitedStep(e.target.checked)} /> Cited-scenes step before Stage 2
+        </label>
         <button
           type="button"
           disabled={locked}
@@ -232,7 +238,7 @@ export function ReproducePanel() {
         >
           Use the 32-world study (about 2 h 20 min)
         </button>
-        <button type="button" disabled={locked} onClick={() => void reproduce(size, { layout, recipe, sftQuestions, worlds, firstWorld: Number(firstWorld), singleClip })}>
+        <button type="button" disabled={locked} onClick={() => void reproduce(size, { layout, recipe, sftQuestions, worlds, firstWorld: Number(firstWorld), singleClip, citedStep })}>
           Reproduce LongVPO
         </button>
         {state.running ? (
@@ -243,7 +249,7 @@ export function ReproducePanel() {
       </div>
       {Object.keys(state.steps).length > 0 ? (
         <ol className="timeline-steps" aria-label="Reproduce steps" data-testid="reproduce-steps">
-          {reproduceSteps(recipe).map((s) => {
+          {reproduceSteps(recipe, { citedStep }).map((s) => {
             const st = state.steps[s] ?? 'waiting';
             return (
               <li key={s} data-state={st} data-testid={`reproduce-${s}`}>
