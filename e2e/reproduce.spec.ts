@@ -293,6 +293,27 @@ test('one click runs the whole study; after a reload it continues with the finis
   await page.getByLabel('Question', { exact: true }).selectOption('clips-first');
   await page.getByLabel('Recipe', { exact: true }).selectOption('spread');
   await expect(page.getByLabel('Question', { exact: true })).toHaveValue('question-twice');
+
+  // A triple longer than the context a browser study trains with (an imported Stage 2 query of 600
+  // words): the click stops before any training, names that triple and the fix, and stores nothing
+  // new; the imported triple and every run are still there.
+  type Stored = { id: string; stage: number; body: Record<string, unknown> };
+  const aQuery = (await storeRecords<Stored>(page, 'triples')).find((t) => t.stage === 2);
+  const longFile = join(mkdtempSync(join(tmpdir(), 'longvpo-context-')), 'long-query.jsonl');
+  const words = Array.from({ length: 600 }, (_, i) => ['which', 'scene', 'shows', 'the', 'red', 'object', 'first'][i % 7]);
+  writeFileSync(longFile, `${JSON.stringify({ ...aQuery?.body, id: 'too-long-query', question: `${words.join(' ')}?` })}\n`);
+  await page.getByRole('link', { name: 'Synthesize', exact: true }).click();
+  await page.getByLabel('Import triple files').setInputFiles(longFile);
+  await expect(page.getByTestId('triples-import-result')).toContainText('long-query.jsonl: studio triples (JSONL), 1 triples imported');
+  const runsBefore = (await storeRecords<{ id: string }>(page, 'runs')).map((r) => r.id).sort();
+  await page.getByRole('link', { name: 'Evaluate', exact: true }).click();
+  await page.getByRole('button', { name: 'Reproduce LongVPO', exact: true }).click();
+  const refusal = page.getByRole('alert').filter({ hasText: 'too-long-query' });
+  await expect(refusal).toContainText(/Stage 2 triple too-long-query \(a long video cut into \d+ scenes, 1 visual token each; \d+ tokens of question and answer\), needs \d+ tokens, more than the 512 a browser study trains with/, { timeout: 240_000 });
+  await expect(refusal).toContainText('Its question and answers are what is long: shorten them (Review → Edit');
+  await expect(page.getByRole('button', { name: 'Reproduce LongVPO', exact: true })).toBeEnabled();
+  expect((await storeRecords<{ id: string }>(page, 'runs')).map((r) => r.id).sort()).toEqual(runsBefore);
+  expect((await storeRecords<Stored>(page, 'triples')).some((t) => t.id === 'too-long-query')).toBe(true);
 });
 
 test('one click fills in the thirty-two-world study that showed the effect, and starts nothing', async ({ page }) => {

@@ -309,11 +309,16 @@ export async function reproduce(size: DemoSize, options: ReproduceOptions = {}):
     if (longest && longest.length > DEFAULT_MODEL.maxContext) {
       const t = longest.triple;
       const what = t.stage === 2 ? `a long video cut into ${t.clips.length} scenes` : `${t.clips.length} clips`;
+      // The clips or the words: whichever takes most of the sequence is what the fix must shorten.
+      const wordy = longest.length - longest.clipTokens > longest.clipTokens;
+      const node = 'run the study in Node (`npx longvpo reproduce`, docs/evaluation.md)';
       throw new UserFacingError(
-        `The study's longest sequence, Stage ${t.stage} triple ${t.id} (${what}, ${tokens} visual tokens each), needs ${longest.length} tokens, more than the ${DEFAULT_MODEL.maxContext} a browser study trains with.`,
-        t.stage === 2
-          ? 'Use fewer visual tokens per clip (Visual tokens), raise the scene threshold (Library → Import settings) so the video has fewer scenes, or run the study in Node (`npx longvpo reproduce`, docs/evaluation.md).'
-          : 'Use fewer visual tokens per clip (Visual tokens), or run the study in Node (`npx longvpo reproduce`, docs/evaluation.md).',
+        `The study's longest sequence, Stage ${t.stage} triple ${t.id} (${what}, ${tokens} visual token${tokens === 1 ? '' : 's'} each; ${longest.length - longest.clipTokens} tokens of question and answer), needs ${longest.length} tokens, more than the ${DEFAULT_MODEL.maxContext} a browser study trains with.`,
+        wordy
+          ? `Its question and answers are what is long: shorten them (Review → Edit; the study trains on every triple, reviewed edits applied), or ${node}.`
+          : t.stage === 2
+            ? `Use fewer visual tokens per clip (Visual tokens), raise the scene threshold (Library → Import settings) so the video has fewer scenes, or ${node}.`
+            : `Use fewer visual tokens per clip (Visual tokens), or ${node}.`,
       );
     }
     const ids: Partial<Record<string, string>> = {};

@@ -128,10 +128,10 @@ describe('stepFlags', () => {
 
   it('finds the study’s longest sequence (what a browser study checks against its context)', () => {
     const t = (id: string, clips: number, question = 'What returns in Scene #2 ?') => ({ id, clips: new Array<string>(clips).fill('c'), question, chosen: 'the red circle', rejected: 'nothing' });
-    expect(longestTriple([t('a', 16)], 1, 'clips-first')).toEqual({ triple: t('a', 16), length: 16 + 1 + 7 + 1 + 3 + 1 });
+    expect(longestTriple([t('a', 16)], 1, 'clips-first')).toEqual({ triple: t('a', 16), length: 16 + 1 + 7 + 1 + 3 + 1, clipTokens: 16 });
     // 98 scenes of 6 object tokens: 588 visual tokens; question-twice adds the question once more.
     const q = 'what returns in scene # 2 ?';
-    expect(longestTriple([t('a', 16), t('b', 98, q), t('c', 4)], 6, 'clips-first')).toMatchObject({ triple: { id: 'b' }, length: 588 + 1 + 7 + 1 + 3 + 1 });
+    expect(longestTriple([t('a', 16), t('b', 98, q), t('c', 4)], 6, 'clips-first')).toMatchObject({ triple: { id: 'b' }, length: 588 + 1 + 7 + 1 + 3 + 1, clipTokens: 588 });
     expect(longestTriple([t('b', 98, q)], 6, 'question-twice')?.length).toBe(1 + 7 + 588 + 1 + 7 + 1 + 3 + 1);
     expect(longestTriple([], 6, 'clips-first')).toBeNull();
   });

@@ -155,14 +155,19 @@ export function stepChange(config: Partial<Record<keyof StepSettings, unknown>> 
 
 type ContextTriple = { clips: readonly unknown[]; question: string; chosen: string; rejected: string };
 
-/** The triple with the longest sequence (question, clips at `tokensPerClip` each, the longer answer), and its length; null for none. */
-export function longestTriple<T extends ContextTriple>(triples: readonly T[], tokensPerClip: number, layout: SequenceLayout): { triple: T; length: number } | null {
-  let best: { triple: T; length: number } | null = null;
+/**
+ * The triple with the longest sequence (question, clips at `tokensPerClip` each, the longer answer):
+ * its length, and what of it the clips take (`clipTokens`), so a refusal can say whether the clips
+ * or the words are what is long; null for none.
+ */
+export function longestTriple<T extends ContextTriple>(triples: readonly T[], tokensPerClip: number, layout: SequenceLayout): { triple: T; length: number; clipTokens: number } | null {
+  let best: { triple: T; length: number; clipTokens: number } | null = null;
   for (const t of triples) {
     const question = words(t.question).length;
     const answer = Math.max(words(t.chosen).length, words(t.rejected).length);
-    const length = sequenceLength({ clipRows: new Array<number>(t.clips.length * tokensPerClip), question: new Array<number>(question), answer: new Array<number>(answer) }, layout);
-    if (!best || length > best.length) best = { triple: t, length };
+    const clipTokens = t.clips.length * tokensPerClip;
+    const length = sequenceLength({ clipRows: new Array<number>(clipTokens), question: new Array<number>(question), answer: new Array<number>(answer) }, layout);
+    if (!best || length > best.length) best = { triple: t, length, clipTokens };
   }
   return best;
 }
