@@ -405,6 +405,33 @@ describe('longvpo demo (small world)', () => {
   }, 60_000);
 });
 
+describe('longvpo heatmap', () => {
+  it('draws eval files as one SVG, a panel per run named by its folder; a file without the cells is refused by name', async () => {
+    const cell = (correct: number, n: number) => ({ n, correct, accuracy: correct / n, ci95: [0, 1] });
+    const evalOf = (xs: number[]) => ({ summed: { byLengthPosition: { '1': [cell(7, 10)], '16': xs.map((c) => cell(c, 10)) } }, length_normalised: { byLengthPosition: { '16': [cell(1, 10)] } } });
+    for (const [r, xs] of [['sft', [4, 3, 2, 5]], ['stage1', [6, 6, 5, 6]]] as const) {
+      mkdirSync(join(work, 'hm', 'runs', r), { recursive: true });
+      writeFileSync(join(work, 'hm', 'runs', r, 'eval.json'), JSON.stringify(evalOf([...xs])));
+    }
+    const r = await run(['heatmap', 'hm/runs/sft/eval.json', 'hm/runs/stage1/eval.json', '--out', 'hm/heat.svg']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('hm/heat.svg: 2 panels (sft, stage1)\n');
+    const svg = readFileSync(join(work, 'hm', 'heat.svg'), 'utf8');
+    expect([...svg.matchAll(/data-title="([^"]+)"/g)].map((m) => m[1])).toEqual(['sft', 'stage1']);
+    expect(svg.match(/<g class="cell">/g)).toHaveLength(10);
+    expect(svg).toContain('>60.0</text></g>');
+    const labelled = await run(['heatmap', 'hm/runs/sft/eval.json', '--scoring', 'per-token', '--labels', 'SFT', '--out', '-']);
+    expect(labelled.code, labelled.stderr).toBe(0);
+    expect(labelled.stdout).toContain('data-title="SFT"');
+    expect(labelled.stdout.match(/<g class="cell">/g)).toHaveLength(1);
+    writeFileSync(join(work, 'hm', 'other.json'), JSON.stringify({ by_length: { '16': 0.5 } }));
+    const bad = await run(['heatmap', 'hm/other.json', '--out', 'hm/bad.svg']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/hm\/other\.json cannot be drawn: it has no summed\.byLengthPosition/);
+    expect(existsSync(join(work, 'hm', 'bad.svg'))).toBe(false);
+  });
+});
+
 describe('bin/longvpo.mjs', () => {
   it('runs the CLI from the repository (building it if needed)', async () => {
     const r = await run(['--version'], { script: join(ROOT, 'bin', 'longvpo.mjs') });

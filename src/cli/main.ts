@@ -19,6 +19,7 @@ import { mergeCommand } from './merge';
 import { shortenCommand } from './shorten';
 import { refeatureCommand } from './refeature';
 import { validateCommand } from './validate';
+import { heatmapCommand } from './heatmap';
 
 /** package.json's version, put in by vite.cli.config.ts at build time. */
 declare const __LONGVPO_VERSION__: string;
@@ -30,7 +31,7 @@ function program(ctx: CliContext): Command {
     .option('--debug', 'print stack traces of errors', false)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nEvery command has --help. Docs: docs/cli.md');
-  for (const cmd of [demoCommand(ctx), synthCommand(ctx), trainCommand(ctx), evalCommand(ctx), reproduceCommand(ctx), ablateCommand(ctx), mergeCommand(ctx), shortenCommand(ctx), refeatureCommand(ctx), validateCommand(), exportCommand(), importCommand()]) root.addCommand(cmd);
+  for (const cmd of [demoCommand(ctx), synthCommand(ctx), trainCommand(ctx), evalCommand(ctx), reproduceCommand(ctx), ablateCommand(ctx), mergeCommand(ctx), shortenCommand(ctx), refeatureCommand(ctx), validateCommand(), exportCommand(), importCommand(), heatmapCommand()]) root.addCommand(cmd);
   return root;
 }
 

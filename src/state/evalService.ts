@@ -1,6 +1,7 @@
 // Evaluation outside React (issue #13): run the held-out probe on a run's checkpoint in the
 // compute worker, cancel it, and export results as JSON or CSV.
 import { UserFacingError } from '../core/errors';
+import { heatmapSvg } from '../core/eval/heatmap';
 import { PROBE_ANCHOR_RANGE, PROBE_DEFAULTS } from '../core/eval/probe';
 import { DEFAULT_EMBEDDER_ID } from '../core/pipeline';
 import type { RunRecord } from '../storage/schema';
@@ -99,6 +100,18 @@ export function exportEvaluationsJson(runs: readonly RunRecord[]): void {
     return e ? [{ run: r.id, stage: r.stage, config: r.config, checkpoint: e.checkpointId, held_out_seed: e.heldOutSeed, size: e.size, max_anchors: probeAnchorsOf(e), embedder: e.embedderId ?? DEFAULT_EMBEDDER_ID, summed: e.summed, length_normalised: e.lengthNormalised, stage2: e.stage2 ?? null, stage2_length_normalised: e.stage2LengthNormalised ?? null, stage2_same_form: e.stage2SameForm ? { summed: e.stage2SameForm.summed, length_normalised: e.stage2SameForm.lengthNormalised } : null, report: e.report, blind: blind ? { checkpoint: blind.checkpointId, held_out_seed: blind.heldOutSeed, summed: blind.summed, stage2: blind.stage2 ?? null, stage2_same_form: blind.stage2SameForm?.summed ?? null } : null, anchor_hidden: hidden ? { checkpoint: hidden.checkpointId, held_out_seed: hidden.heldOutSeed, summed: hidden.summed } : null }] : [];
   });
   download('longvpo-evaluation.json', JSON.stringify(out, null, 2) + '\n', 'application/json');
+}
+
+/** One heatmap panel per evaluated run (summed scoring), as the CLI's `longvpo heatmap` draws them. */
+export function exportEvaluationsSvg(runs: readonly RunRecord[]): void {
+  const evaluated = runs.flatMap((r) => {
+    const e = evaluationOf(r);
+    return e ? [{ run: r, e }] : [];
+  });
+  if (evaluated.length === 0) return;
+  const seeds = [...new Set(evaluated.map(({ e }) => e.heldOutSeed))];
+  const caption = `Accuracy (%) by clips × anchor position, held-out world${seeds.length === 1 ? ` ${String(seeds[0])}` : 's'}`;
+  download('longvpo-heatmaps.svg', heatmapSvg(evaluated.map(({ run, e }) => ({ title: `${run.stage} · ${run.id}`, byLengthPosition: e.summed.byLengthPosition })), caption), 'image/svg+xml');
 }
 
 const csvCell = (v: unknown): string => {

@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
+import { heatColour } from '../../core/eval/heatmap';
 import { PROBE_ANCHOR_RANGE, PROBE_DEFAULTS } from '../../core/eval/probe';
 import type { Proportion } from '../../core/eval/stats';
-import { cancelEvaluation, evaluateRun, evaluationOf, exportEvaluationsCsv, exportEvaluationsJson } from '../../state/evalService';
+import { cancelEvaluation, evaluateRun, evaluationOf, exportEvaluationsCsv, exportEvaluationsJson, exportEvaluationsSvg } from '../../state/evalService';
 import { useStudio } from '../../state/store';
 import { refreshTraining } from '../../state/trainService';
 import type { RunRecord } from '../../storage/schema';
@@ -14,12 +15,6 @@ import { ReproducePanel } from './ReproducePanel';
 const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}`);
 const withCi = (p: Proportion | undefined): string => (p ? `${pct(p.accuracy)} [${pct(p.ci95[0])}, ${pct(p.ci95[1])}]` : '—');
 
-/** Viridis stops (colour-blind safe, ordered in lightness); cells also print their value. */
-const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
-function cellColour(x: number): { background: string; color: string } {
-  const t = Math.max(0, Math.min(0.999, x)) * (VIRIDIS.length - 1);
-  return { background: VIRIDIS[Math.round(t)] as string, color: t > 2.4 ? '#111' : '#fff' };
-}
 
 /** A Stage 2 probe cell: accuracy [CI] and n; "—" for an evaluation without one (no long video, or stored before the probe existed). */
 function stage2Cell(e: EvalResult, context: 'full' | 'cited', form: 'honest' | 'same-form' = 'honest'): string {
@@ -88,7 +83,7 @@ function Heatmap({ result }: { result: EvalResult }) {
                 <button
                   type="button"
                   className="heat"
-                  style={Number.isFinite(p.accuracy) ? cellColour(p.accuracy) : {}}
+                  style={Number.isFinite(p.accuracy) ? heatColour(p.accuracy) : {}}
                   aria-pressed={cell?.length === Number(length) && cell.bucket === b}
                   title={`${pct(p.accuracy)}% of ${p.n} items, 95% CI ${pct(p.ci95[0])}–${pct(p.ci95[1])}%`}
                   data-testid={`heat-${length}-${b}`}
@@ -244,6 +239,9 @@ export function EvaluatePage() {
             </button>
             <button type="button" onClick={() => exportEvaluationsCsv(evaluated.map((e) => e.run))}>
               Export CSV
+            </button>
+            <button type="button" title="One heatmap of accuracy by clips × anchor position per evaluated run, values printed in the cells" onClick={() => exportEvaluationsSvg(evaluated.map((e) => e.run))}>
+              Export heatmaps (SVG)
             </button>
           </p>
         ) : null}
