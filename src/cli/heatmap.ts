@@ -2,7 +2,7 @@
 // evaluations as one small SVG, a panel per run (src/core/eval/heatmap.ts, the Evaluate page's
 // colour scale and its Export heatmaps). Reads `longvpo eval`'s eval.json files and the Evaluate
 // page's JSON export. docs/cli.md, "heatmap".
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { heatmapPanelsOf, heatmapSvg, type HeatmapPanel, type HeatmapScoring } from '../core/eval/heatmap';
 import { CliError } from './errors';
@@ -16,7 +16,7 @@ interface HeatmapOptions {
 }
 
 /** A run's name from its eval file's path: the run folder (`runs/stage1/eval.json` → stage1), else the file's name. */
-const runName = (file: string): string => (basename(file) === 'eval.json' || /^eval[-.]/.test(basename(file)) ? basename(dirname(file)) || basename(file) : basename(file).replace(/\.json$/, ''));
+const runName = (file: string): string => (/^eval[-.]/.test(basename(file)) ? basename(dirname(resolve(file))) : basename(file).replace(/\.json$/, ''));
 
 export function heatmapCommand(): Command {
   return new Command('heatmap')

@@ -22,6 +22,16 @@ describe('heatmapSvg', () => {
     expect(svg).not.toMatch(/<&>/);
   });
 
+  it('gives each panel its own rows and columns (a 16-position probe beside a 4-position one)', () => {
+    const wide = { title: 'wide', byLengthPosition: { '16': cells(Array.from({ length: 16 }, () => 0.4)) } };
+    const two = heatmapSvg([wide, sft]);
+    const headings = (panel: string) => [...(two.split(`data-title="${panel}"`)[1] ?? '').split(/<\/g>\n<g class="panel"|<defs>/)[0]!.matchAll(/fill="#555">([^<]+)<\/text>/g)].map((m) => m[1]);
+    expect(headings('wide')).toEqual(['clips', 'first', ...Array.from({ length: 14 }, (_, i) => String(i + 2)), 'last']);
+    expect(headings('sft')).toEqual(['clips', 'first', '2', '3', 'last']);
+    expect(two.match(/text-anchor="end">16</g)).toHaveLength(2);
+    expect(two.match(/text-anchor="end">1</g)).toHaveLength(1);
+  });
+
   it('closes every element it opens, and refuses no panels', () => {
     const opened = (svg.match(/<(svg|g|text|title)\b/g) ?? []).length;
     const closed = (svg.match(/<\/(svg|g|text|title)>/g) ?? []).length;
@@ -35,10 +45,13 @@ describe('heatmapSvg', () => {
       const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255) as [number, number, number];
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
-    const stops = [0, 0.25, 0.5, 0.75, 1].map((x) => heatColour(x).background);
-    expect(stops).toEqual([...VIRIDIS]);
-    for (let k = 1; k < stops.length; k++) expect(lum(stops[k] as string)).toBeGreaterThan(lum(stops[k - 1] as string));
-    for (const x of [0, 0.3, 0.6, 0.9]) {
+    expect([0, 0.25, 0.5, 0.75, 1].map((x) => heatColour(x).background)).toEqual([...VIRIDIS]);
+    const ramp = Array.from({ length: 101 }, (_, i) => lum(heatColour(i / 100).background));
+    for (let k = 1; k < ramp.length; k++) expect(ramp[k]).toBeGreaterThan(ramp[k - 1] as number);
+    // Continuous: a 0.4-point difference is a small step in colour, never a jump between stops.
+    expect(Math.abs(lum(heatColour(0.374).background) - lum(heatColour(0.378).background))).toBeLessThan(0.01);
+    for (let i = 0; i <= 100; i++) {
+      const x = i / 100;
       const { background, color } = heatColour(x);
       expect(Math.abs(lum(background) - lum(color))).toBeGreaterThan(0.35);
     }
@@ -57,6 +70,14 @@ describe('heatmapPanelsOf', () => {
     expect(heatmapPanelsOf({ summed, length_normalised: perToken }, 'stage1', 'per-token')[0]?.byLengthPosition).toEqual(perToken.byLengthPosition);
     const exported = [{ run: 'sft-1', stage: 'sft', summed }, { run: 'stage1-2', stage: 'stage1', summed: null }, { run: 'stage2-3', stage: 'stage2', summed }];
     expect(heatmapPanelsOf(exported, 'file').map((p) => p.title)).toEqual(['sft · sft-1', 'stage2 · stage2-3']);
+  });
+  it('draws an empty cell (n 0, accuracy null in JSON: 2 clips have no middle positions) as a dash', () => {
+    const file = JSON.parse(JSON.stringify({ summed: { byLengthPosition: { '2': [proportion(3, 4), proportion(0, 0), proportion(0, 0), proportion(1, 4)] } } })) as unknown;
+    const [panel] = heatmapPanelsOf(file, 'sft');
+    const svg = heatmapSvg([panel!]);
+    expect(svg.match(/>—<\/text><\/g>/g)).toHaveLength(2);
+    expect(svg).toContain('sft, 2 clips: no items');
+    expect(svg).toContain('>75.0</text></g>');
   });
   it('names what is missing', () => {
     expect(() => heatmapPanelsOf({ by_length: {} }, 'x')).toThrow(/no summed\.byLengthPosition/);

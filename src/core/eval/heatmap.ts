@@ -8,10 +8,22 @@ import type { Proportion } from './stats';
 /** Viridis stops, dark to light. */
 export const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'] as const;
 
-/** A cell's fill and a text colour readable on it, for an accuracy in [0, 1]. */
+const rgbOf = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+const hexOf = (rgb: readonly number[]): string => `#${rgb.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+/** Relative luminance (sRGB weights on the 0–1 channels, no gamma: enough to pick dark or light text). */
+const luminance = ([r, g, b]: readonly number[]): number => (0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0)) / 255;
+
+/**
+ * A cell's fill and a text colour readable on it, for an accuracy in [0, 1]: viridis interpolated
+ * between its stops, so close accuracies get close colours (with five flat steps, 37.4 and 37.8
+ * fell on two sides of a step and looked far apart).
+ */
 export function heatColour(x: number): { background: string; color: string } {
-  const t = Math.max(0, Math.min(0.999, x)) * (VIRIDIS.length - 1);
-  return { background: VIRIDIS[Math.round(t)] as string, color: t > 2.4 ? '#111' : '#fff' };
+  const t = (Number.isFinite(x) ? Math.max(0, Math.min(1, x)) : 0) * (VIRIDIS.length - 1);
+  const k = Math.min(VIRIDIS.length - 2, Math.floor(t));
+  const [a, b] = [rgbOf(VIRIDIS[k] as string), rgbOf(VIRIDIS[k + 1] as string)];
+  const rgb = a.map((v, i) => v + (t - k) * ((b[i] as number) - v));
+  return { background: hexOf(rgb), color: luminance(rgb) > 0.45 ? '#111' : '#fff' };
 }
 
 /** Column heading of position bucket `b` of `buckets` (first … last). */
@@ -40,17 +52,21 @@ const TOP = 46;
 
 /**
  * A standalone SVG of one or more runs' accuracy by length (rows, clips) × anchor position
- * (columns), panels in the order given, a caption above and a 0–100% legend below. Lengths are
- * sorted numerically; a panel with fewer positions at a length leaves the rest of the row blank.
+ * (columns), panels in the order given, each with its own lengths (sorted numerically) and
+ * positions, a caption above and a 0–100% legend below.
  */
 export function heatmapSvg(panels: readonly HeatmapPanel[], caption = 'Accuracy (%) by clips in the context × anchor position'): string {
   if (panels.length === 0) throw new Error('heatmapSvg needs at least one panel');
-  const lengths = [...new Set(panels.flatMap((p) => Object.keys(p.byLengthPosition)))].sort((a, b) => Number(a) - Number(b));
-  const buckets = Math.max(1, ...panels.flatMap((p) => Object.values(p.byLengthPosition).map((cells) => cells.length)));
-  const panelW = ROW_HEAD + buckets * CELL_W;
-  const width = panels.length * panelW + (panels.length - 1) * GAP + 16;
-  const gridBottom = TOP + 18 + lengths.length * CELL_H;
-  const height = gridBottom + 52;
+  // Each panel its own rows (its lengths, numerically) and columns (its positions), side by side.
+  const shapes = panels.map((p) => {
+    const lengths = Object.keys(p.byLengthPosition).sort((a, b) => Number(a) - Number(b));
+    const buckets = Math.max(1, ...lengths.map((l) => p.byLengthPosition[l]?.length ?? 0));
+    return { lengths, buckets, width: ROW_HEAD + buckets * CELL_W };
+  });
+  const x0s = shapes.map((_, i) => 8 + shapes.slice(0, i).reduce((sum, sh) => sum + sh.width + GAP, 0));
+  const width = Math.max(360, (x0s.at(-1) ?? 0) + (shapes.at(-1)?.width ?? 0) + 8);
+  const gridBottom = TOP + 18 + Math.max(...shapes.map((sh) => sh.lengths.length)) * CELL_H;
+  const height = gridBottom + 60;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(caption)}">`,
     `<title>${esc(caption)}</title>`,
@@ -58,7 +74,8 @@ export function heatmapSvg(panels: readonly HeatmapPanel[], caption = 'Accuracy 
     `<text x="8" y="16" font-size="13" font-weight="bold">${esc(caption)}</text>`,
   ];
   panels.forEach((panel, i) => {
-    const x0 = 8 + i * (panelW + GAP);
+    const { lengths, buckets } = shapes[i] as (typeof shapes)[number];
+    const x0 = x0s[i] as number;
     out.push(`<g class="panel" data-title="${esc(panel.title)}">`);
     out.push(`<text x="${x0}" y="${TOP - 12}" font-size="12" font-weight="bold">${esc(panel.title)}</text>`);
     out.push(`<text x="${x0}" y="${TOP + 12}" fill="#555">clips</text>`);
@@ -77,24 +94,23 @@ export function heatmapSvg(panels: readonly HeatmapPanel[], caption = 'Accuracy 
     });
     out.push('</g>');
   });
-  // Legend: the five stops with their ranges.
+  // Legend: the scale as a bar, ticks every 25 points.
   const ly = gridBottom + 14;
+  const [barX, barW] = [64, 280];
+  out.push(`<defs><linearGradient id="viridis">${VIRIDIS.map((c, k) => `<stop offset="${(100 * k) / (VIRIDIS.length - 1)}%" stop-color="${c}"/>`).join('')}</linearGradient></defs>`);
   out.push(`<text x="8" y="${ly + 12}" fill="#555">accuracy</text>`);
-  VIRIDIS.forEach((c, k) => {
-    const x = 64 + k * 58;
-    const lo = Math.round((100 * Math.max(0, k - 0.5)) / (VIRIDIS.length - 1));
-    const hi = Math.round((100 * Math.min(VIRIDIS.length - 1, k + 0.5)) / (VIRIDIS.length - 1));
-    out.push(`<rect x="${x}" y="${ly}" width="56" height="16" fill="${c}"/><text x="${x + 28}" y="${ly + 12}" text-anchor="middle" fill="${heatColour(k / (VIRIDIS.length - 1)).color}">${lo}–${hi}</text>`);
-  });
-  out.push(`<text x="8" y="${ly + 34}" fill="#555">Each cell prints its accuracy; hover for the items and the 95% interval.</text>`);
+  out.push(`<rect x="${barX}" y="${ly}" width="${barW}" height="12" fill="url(#viridis)"/>`);
+  for (const v of [0, 25, 50, 75, 100]) out.push(`<text x="${barX + (barW * v) / 100}" y="${ly + 24}" text-anchor="middle" fill="#555" font-size="10">${v}</text>`);
+  out.push(`<text x="8" y="${ly + 40}" fill="#555">Each cell prints its accuracy; hover for the items and the 95% interval.</text>`);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
 
 export type HeatmapScoring = 'summed' | 'per-token';
 
+// An empty cell (n 0: a length with fewer clips than positions) has accuracy NaN, null in JSON.
 const isCells = (v: unknown): v is Record<string, Proportion[]> =>
-  typeof v === 'object' && v !== null && Object.values(v).length > 0 && Object.values(v).every((cells) => Array.isArray(cells) && cells.every((p) => typeof p === 'object' && p !== null && typeof (p as Proportion).accuracy === 'number' && typeof (p as Proportion).n === 'number'));
+  typeof v === 'object' && v !== null && Object.values(v).length > 0 && Object.values(v).every((cells) => Array.isArray(cells) && cells.every((p) => typeof p === 'object' && p !== null && typeof (p as Proportion).n === 'number' && (typeof (p as Proportion).accuracy === 'number' || ((p as Proportion).n === 0 && (p as { accuracy: unknown }).accuracy === null))));
 
 /**
  * The panels of one evaluation file: `longvpo eval`'s eval.json (one panel, titled `title`) or the
