@@ -124,10 +124,8 @@ export function reproduceCommand(ctx: CliContext): Command {
       }
       for (const { run: name, stage, init, settings, label } of steps) {
         const dir = runOf(name);
+        // Kept runs were checked above (a run trained here was not kept: nothing to check).
         const state = await trainState(dir);
-        if (state !== 'none') await sameTrainingData(dir, trainData);
-        if (state !== 'none' && name === 'sft') await sameLayout(dir, layout);
-        if (state !== 'none') await sameStep(dir, settings, init && runOf(init));
         if (state === 'done') note(`reproduce: train ${name} (${label}) — already done, kept`, o.quiet);
         else {
           note(`reproduce: train ${name} (${label})${state === 'partial' ? ', resuming' : ''}…`, false);
@@ -182,15 +180,17 @@ export function reproduceCommand(ctx: CliContext): Command {
         stage1_vs_sft: positionGapChange(pick(byName, 'sft').per_item, pick(byName, 'stage1').per_item, gapLength) ?? null,
         stage2_vs_stage1: positionGapChange(pick(byName, 'stage1').per_item, pick(byName, 'stage2').per_item, gapLength) ?? null,
       };
+      // Each Stage 2 run (the cited-scenes step, Stage 2) against Stage 1 on the same-form probe, paired once.
+      const vsStage1SameForm: Record<string, ReturnType<typeof pairedGains> | null> = Object.fromEntries(names.filter((n) => n.startsWith('stage2')).map((n) => [n, pairedGains(pick(byName, 'stage1').stage2_same_form?.per_item, pick(byName, n).stage2_same_form?.per_item) ?? null]));
       const gains = {
         stage1_vs_sft: vsSft.stage1 ?? null,
         stage2_vs_stage1: pairedGains(pick(byName, 'stage1').per_item, pick(byName, 'stage2').per_item) ?? null,
         stage2_probe_stage2_vs_stage1: pairedGains(pick(byName, 'stage1').stage2?.per_item, pick(byName, 'stage2').stage2?.per_item) ?? null,
         // The same queries with wrong answers of the correct answer's form: what the answer prior cannot pass.
-        stage2_same_form_stage2_vs_stage1: pairedGains(pick(byName, 'stage1').stage2_same_form?.per_item, pick(byName, 'stage2').stage2_same_form?.per_item) ?? null,
+        stage2_same_form_stage2_vs_stage1: vsStage1SameForm.stage2 ?? null,
         stage2_same_form_looking: Object.fromEntries(names.map((n) => [n, pairedGains(pick(blindByName, n).stage2_same_form?.per_item, pick(byName, n).stage2_same_form?.per_item) ?? null])),
         // Each later Stage 2 run (the cited-scenes step, Stage 2) against Stage 1 on it.
-        vs_stage1_same_form: Object.fromEntries(names.filter((n) => n.startsWith('stage2')).map((n) => [n, pairedGains(pick(byName, 'stage1').stage2_same_form?.per_item, pick(byName, n).stage2_same_form?.per_item) ?? null])),
+        vs_stage1_same_form: vsStage1SameForm,
         // What looking adds (each run against its own blind score) and the Stage 1 change with the
         // clips hidden: a gain that survives blinding is a change of the answer prior, not of looking.
         looking: over(blindByName),

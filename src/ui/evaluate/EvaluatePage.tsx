@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { heatColour } from '../../core/eval/heatmap';
+import { heatColour, positionLabel } from '../../core/eval/heatmap';
 import { PROBE_ANCHOR_RANGE, PROBE_DEFAULTS } from '../../core/eval/probe';
 import type { Proportion } from '../../core/eval/stats';
 import { cancelEvaluation, evaluateRun, evaluationOf, exportEvaluationsCsv, exportEvaluationsJson, exportEvaluationsSvg } from '../../state/evalService';
@@ -69,7 +69,7 @@ function Heatmap({ result }: { result: EvalResult }) {
         <tr>
           <th>clips</th>
           {Array.from({ length: buckets }, (_, b) => (
-            <th key={b}>{buckets === 1 ? 'anchor' : b === 0 ? 'first' : b === buckets - 1 ? 'last' : `position ${b + 1}`}</th>
+            <th key={b}>{positionLabel(b, buckets).replace(/^\d+$/, (n) => `position ${n}`)}</th>
           ))}
           <th>all</th>
         </tr>
